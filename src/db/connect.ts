@@ -1,0 +1,85 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import { lockDataDir } from './lock.js';
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+  /** The embedded database's whole data folder as a tarball (PGlite only). */
+  dump?: () => Promise<Blob>;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+// Both drivers must hand the same JS types back: int8 as number (ids and tiyn stay
+// far below 2^53), dates as 'YYYY-MM-DD' strings so that no time zone shifts a due date.
+const parsers = {
+  [INT8]: (v: string) => Number(v),
+  [NUMERIC]: (v: string) => Number(v),
+  [DATE]: (v: string) => v,
+};
+
+export interface ConnectOptions {
+  /** postgres://… to use a PostgreSQL server; otherwise the embedded database. */
+  databaseUrl?: string;
+  /** Folder of the embedded database; memory when absent. */
+  dataDir?: string;
+  /** A dumped data folder to start from (tests use a migrated template). */
+  loadDataDir?: Blob;
+  poolSize?: number;
+}
+
+export async function connect(options: ConnectOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return connectPGlite(options.dataDir, options.loadDataDir);
+}
+
+export async function connectPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
+  const types = {
+    getTypeParser: (oid: number, format?: string) =>
+      (parsers as Record<number, (v: string) => unknown>)[oid] ??
+      pg.types.getTypeParser(oid, format as 'text'),
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
+  // An idle connection the server drops (restart, terminated backend) is discarded by the pool and
+  // replaced on the next query; without a listener its 'error' event would end the whole process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+export async function connectPGlite(dataDir?: string, loadDataDir?: Blob): Promise<DatabaseHandle> {
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
+  try {
+    // pgcrypto is never loaded: with it, trigram queries on PGlite intermittently hang.
+    const pglite = await PGlite.create({
+      dataDir,
+      loadDataDir,
+      extensions: { pg_trgm },
+      parsers,
+    });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      kind: 'pglite',
+      dump: () => pglite.dumpDataDir('gzip'),
+      close: async () => {
+        await db.destroy();
+        await pglite.close();
+        unlock();
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { LoginThrottle } from '../auth/rate-limit.js';
+import type { DatabaseHandle } from '../db/connect.js';
+import { installAuthHooks } from './auth-hooks.js';
+import { errorHandler } from './errors.js';
+import { domainRoutes } from './routes.js';
+import type { App } from './types.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface AppOptions {
+  database: DatabaseHandle;
+  /** Folder of the built web UI; served when it exists. */
+  webDist?: string;
+  logger?: boolean;
+  /** Mark cookies Secure (behind HTTPS). */
+  secureCookies?: boolean;
+  loginThrottle?: LoginThrottle;
+}
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info' } : false,
+    bodyLimit: 50 * 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.decorate('db', options.database.db);
+  app.decorate('dbKind', options.database.kind);
+  app.decorate('loginThrottle', options.loginThrottle ?? new LoginThrottle());
+  app.decorate('secureCookies', options.secureCookies ?? false);
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Kitaphana API', version: '0.1.0', description: 'Library system for school and children\'s libraries' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'kt_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  installAuthHooks(app);
+  const routeList: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
+  });
+  app.decorate('routeList', routeList);
+
+
+  app.get(
+    '/api/health',
+    { schema: { tags: ['system'], response: { 200: z.object({ status: z.literal('ok'), database: z.string() }) } } },
+    async () => ({ status: 'ok' as const, database: app.dbKind }),
+  );
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const routes of domainRoutes) {
+    await app.register(async (scope) => routes(scope as unknown as App));
+  }
+
+  const webDist = options.webDist ?? path.join(root, 'web', 'dist');
+  if (fs.existsSync(path.join(webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false });
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
+      return reply.status(404).send({ error: { code: 'common.not_found', message: 'Not found' } });
+    });
+  }
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    secureCookies: boolean;
+    /** Every route registered, for the tests that check the API as a whole. */
+    routeList: { method: string; url: string }[];
+  }
+}

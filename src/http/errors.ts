@@ -1,0 +1,35 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { t } from '../i18n/index.js';
+import { AppError, isUniqueViolation } from '../shared/errors.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; params?: Record<string, unknown>; details?: unknown };
+}
+
+/** The one place where an error becomes a response, translated to the request's language. */
+export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
+  const locale = req.locale ?? 'kk';
+  if (err instanceof AppError) {
+    return reply.status(err.status).send(body(err.code, t(locale, err.code, err.params), err.params, err.details));
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = err.validation.map((v) => ({ path: v.instancePath, message: v.message }));
+    const summary = issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ');
+    return reply.status(400).send(body('common.validation', t(locale, 'common.validation', { summary }), { summary }, issues));
+  }
+  const fe = err as FastifyError;
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const summary = fe.message;
+    return reply.status(fe.statusCode).send(body('common.validation', t(locale, 'common.validation', { summary }), { summary }));
+  }
+  if (isUniqueViolation(err)) {
+    return reply.status(409).send(body('common.conflict', t(locale, 'common.conflict')));
+  }
+  req.log.error(err);
+  return reply.status(500).send(body('common.internal', t(locale, 'common.internal')));
+}
+
+function body(code: string, message: string, params?: Record<string, unknown>, details?: unknown): ErrorBody {
+  return { error: { code, message, ...(params && Object.keys(params).length ? { params } : {}), ...(details ? { details } : {}) } };
+}

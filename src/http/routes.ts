@@ -1,0 +1,25 @@
+import { catalogRoutes } from '../catalog/routes.js';
+import { circulationRoutes } from '../circulation/routes.js';
+import { fundRoutes } from '../fund/routes.js';
+import { accountingRoutes } from '../fund/accounting/routes.js';
+import { interopRoutes } from '../interop/routes.js';
+import { orgRoutes } from '../org/routes.js';
+import { readersRoutes } from '../readers/routes.js';
+import { reclistRoutes } from '../reclist/routes.js';
+import { reportsRoutes } from '../reports/routes.js';
+import { textbooksRoutes } from '../textbooks/routes.js';
+import type { Routes } from './types.js';
+
+/** Every domain's HTTP routes, all under /api. */
+export const domainRoutes: Routes[] = [
+  orgRoutes,
+  catalogRoutes,
+  fundRoutes,
+  accountingRoutes,
+  readersRoutes,
+  circulationRoutes,
+  textbooksRoutes,
+  reclistRoutes,
+  interopRoutes,
+  reportsRoutes,
+];

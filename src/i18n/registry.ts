@@ -1,0 +1,14 @@
+import type { Messages } from './index.js';
+import { messages as catalog } from '../catalog/messages.js';
+import { messages as fund } from '../fund/messages.js';
+import { messages as accounting } from '../fund/accounting/messages.js';
+import { messages as readers } from '../readers/messages.js';
+import { messages as circulation } from '../circulation/messages.js';
+import { messages as textbooks } from '../textbooks/messages.js';
+import { messages as reclist } from '../reclist/messages.js';
+import { messages as interop } from '../interop/messages.js';
+import { messages as reports } from '../reports/messages.js';
+import { messages as org } from '../org/messages.js';
+
+/** Each domain keeps the translations of its own errors beside its code. */
+export const domainMessages: Messages[] = [org, catalog, fund, accounting, readers, circulation, textbooks, reclist, interop, reports];

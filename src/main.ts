@@ -1,0 +1,36 @@
+import { performance } from 'node:perf_hooks';
+import { readConfig } from './config.js';
+import { connect } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { buildApp } from './http/app.js';
+import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
+
+const started = performance.now();
+const config = readConfig();
+const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+await migrateToLatest(database.db);
+
+if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
+  console.log('Empty database: loading the demo school library…');
+  await loadDemoLibrary(database.db);
+}
+
+const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies });
+const address = await app.listen({ port: config.port, host: config.host });
+const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
+console.log(`Kitaphana is running at ${address} on the ${where} (ready in ${Math.round(performance.now() - started)} ms)`);
+if (config.loadDemo) {
+  console.log('Demo logins (password for all: demo12345):');
+  for (const l of DEMO_LOGINS) console.log(`  ${l.login.padEnd(14)} ${l.role}`);
+}
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    await database.close();
+    process.exit(0);
+  });
+}

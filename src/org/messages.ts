@@ -1,0 +1,22 @@
+import type { Messages } from '../i18n/index.js';
+
+export const messages: Messages = {
+  kk: {
+    'org.bad_parent': '«{{kind}}» түріндегі ұйым «{{parentKind}}» ұйымының құрамында бола алмайды',
+    'org.password_too_short': 'Құпиясөз кемінде {{min}} таңбадан тұруы керек',
+    'org.teacher_needs_class': 'Мұғалімге сынып көрсетілуі керек',
+    'org.login_taken': '«{{login}}» логині бос емес',
+  },
+  ru: {
+    'org.bad_parent': 'Организация вида «{{kind}}» не может входить в «{{parentKind}}»',
+    'org.password_too_short': 'Пароль должен содержать не менее {{min}} символов',
+    'org.teacher_needs_class': 'Для учителя нужно указать класс',
+    'org.login_taken': 'Логин «{{login}}» уже занят',
+  },
+  en: {
+    'org.bad_parent': 'An organisation of kind “{{kind}}” cannot belong to a “{{parentKind}}”',
+    'org.password_too_short': 'The password must have at least {{min}} characters',
+    'org.teacher_needs_class': 'A teacher needs a class',
+    'org.login_taken': 'The login “{{login}}” is taken',
+  },
+};

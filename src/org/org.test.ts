@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LoginThrottle } from '../auth/rate-limit.js';
+import type { DatabaseHandle } from '../db/connect.js';
+import { ApiClient, testApp } from '../../test/support/api.js';
+import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
+import { seedTenants, type Tenants } from '../../test/support/tenants.js';
+import type { App } from '../http/types.js';
+
+describe.each(BACKENDS)('sign-in, sessions and the audit log on %s', (backend) => {
+  let database: DatabaseHandle;
+  let app: App;
+  let tenants: Tenants;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+    tenants = await seedTenants(database.db);
+    app = await testApp(database);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  it('answers health and serves an OpenAPI document', async () => {
+    const api = new ApiClient(app);
+    const health = await api.get('/api/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok', database: backend });
+    const doc = await api.get('/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toContain('/api/auth/login');
+  });
+
+  it('signs a librarian in, remembers the session, and signs out', async () => {
+    const api = new ApiClient(app);
+    const login = await api.login('librarian-a');
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ role: 'librarian', organisationId: tenants.schoolA.id });
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect((await api.get('/api/auth/me')).body.login).toBe('librarian-a');
+    expect((await api.post('/api/auth/logout')).status).toBe(204);
+    expect((await api.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('refuses a wrong password with a translated message', async () => {
+    const res = await new ApiClient(app, 'ru').login('librarian-a', 'nope-nope');
+    expect(res.status).toBe(401);
+    expect(res.body.error).toEqual({ code: 'auth.bad_credentials', message: 'Неверный логин или пароль' });
+    const kk = await new ApiClient(app, 'kk').login('librarian-a', 'nope-nope');
+    expect(kk.body.error.message).toBe('Логин немесе құпиясөз қате');
+  });
+
+  it('refuses a state change without the CSRF token', async () => {
+    const api = new ApiClient(app);
+    await api.login('admin');
+    api.csrf = 'forged';
+    const res = await api.put('/api/auth/locale', { locale: 'ru' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('auth.csrf');
+  });
+
+  it('throttles repeated failed logins', async () => {
+    const throttle = new LoginThrottle(3, 60_000);
+    const local = await testApp(database);
+    local.loginThrottle = throttle;
+    const api = new ApiClient(local);
+    for (let i = 0; i < 3; i++) expect((await api.login('teacher-a', 'wrong')).status).toBe(401);
+    const blocked = await api.login('teacher-a');
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('auth.too_many_attempts');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    await local.close();
+  });
+
+  it('shows a methodologist only the own district, and each librarian only the own school', async () => {
+    const m = new ApiClient(app);
+    await m.login('method');
+    const seen = (await m.get('/api/organisations')).body.map((o: { id: number }) => o.id);
+    expect(seen).toContain(tenants.schoolA.id);
+    expect(seen).not.toContain(tenants.schoolB.id);
+    const lib = new ApiClient(app);
+    await lib.login('librarian-b');
+    expect((await lib.get('/api/organisations')).body.map((o: { id: number }) => o.id)).toEqual([tenants.schoolB.id]);
+    expect((await lib.get(`/api/audit?organisationId=${tenants.schoolA.id}`)).status).toBe(403);
+  });
+
+  it('lets a librarian add a teacher to the own school only, and audits it', async () => {
+    const api = new ApiClient(app);
+    await api.login('librarian-a');
+    const teacher = { login: 'teacher-new', password: 'longenough1', fullName: 'Айгүл Сәрсенова', role: 'teacher', classGrade: 3, classLetter: 'А' };
+    expect((await api.post('/api/users', { ...teacher, organisationId: tenants.schoolB.id })).status).toBe(403);
+    expect((await api.post('/api/users', { ...teacher, role: 'admin', organisationId: tenants.schoolA.id })).status).toBe(403);
+    const created = await api.post('/api/users', { ...teacher, organisationId: tenants.schoolA.id });
+    expect(created.status).toBe(201);
+    const dup = await api.post('/api/users', { ...teacher, organisationId: tenants.schoolA.id });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe('org.login_taken');
+    const log = await api.get('/api/audit');
+    expect(log.body.some((e: any) => e.entity === 'user' && e.entityId === String(created.body.id) && e.userId === tenants.librarianA.userId)).toBe(true);
+  });
+});

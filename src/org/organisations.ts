@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import { forbidden, invalid, notFound } from '../shared/errors.js';
+import type { Executor } from './audit.js';
+import { audit } from './audit.js';
+import type { OrganisationKind } from './schema.js';
+
+const PARENT_KIND: Record<OrganisationKind, OrganisationKind[]> = {
+  republic: [],
+  region: ['republic'],
+  district: ['region'],
+  school: ['district', 'region'],
+  college: ['district', 'region'],
+  children_library: ['district', 'region', 'republic'],
+};
+
+export const LIBRARY_KINDS: OrganisationKind[] = ['school', 'college', 'children_library'];
+
+export interface NewOrganisation {
+  parentId: number | null;
+  kind: OrganisationKind;
+  name: string;
+  nameRu?: string | null;
+  nameEn?: string | null;
+  code?: string | null;
+}
+
+export async function createOrganisation(db: Executor, actor: Actor | null, input: NewOrganisation) {
+  let parentPath = '/';
+  if (input.parentId !== null) {
+    const parent = await db
+      .selectFrom('org.organisations')
+      .select(['id', 'kind', 'path'])
+      .where('id', '=', input.parentId)
+      .executeTakeFirst();
+    if (!parent) throw notFound('organisation', input.parentId);
+    if (!PARENT_KIND[input.kind].includes(parent.kind)) {
+      throw invalid('org.bad_parent', { kind: input.kind, parentKind: parent.kind });
+    }
+    parentPath = parent.path;
+  } else if (input.kind !== 'republic') {
+    throw invalid('org.bad_parent', { kind: input.kind, parentKind: '-' });
+  }
+  const row = await db
+    .insertInto('org.organisations')
+    .values({
+      parent_id: input.parentId,
+      kind: input.kind,
+      name: input.name,
+      name_ru: input.nameRu ?? null,
+      name_en: input.nameEn ?? null,
+      code: input.code ?? null,
+    })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  const path = `${parentPath}${row.id}/`;
+  await db.updateTable('org.organisations').set({ path }).where('id', '=', row.id).execute();
+  await audit(db, actor, 'create', 'organisation', row.id, { name: input.name, kind: input.kind }, row.id);
+  return { id: row.id, path };
+}
+
+/** Ids of an organisation and everything below it. */
+export async function subtreeIds(db: Executor, organisationId: number): Promise<number[]> {
+  const root = await db
+    .selectFrom('org.organisations')
+    .select('path')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+  if (!root) throw notFound('organisation', organisationId);
+  const rows = await db
+    .selectFrom('org.organisations')
+    .select('id')
+    .where(sql<boolean>`path like ${root.path + '%'}`)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** An admin sees everything; a methodologist their district or region; others their own library. */
+export async function assertCanSeeOrganisation(db: Executor, actor: Actor, organisationId: number): Promise<void> {
+  if (actor.role === 'admin') return;
+  const org = await db
+    .selectFrom('org.organisations')
+    .select('path')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+  if (!org) throw notFound('organisation', organisationId);
+  if (actor.role === 'methodologist' ? org.path.startsWith(actor.orgPath) : organisationId === actor.organisationId) {
+    return;
+  }
+  throw forbidden();
+}

@@ -1,0 +1,135 @@
+import crypto from 'node:crypto';
+import type { Actor } from '../auth/actor.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { Db } from '../db/connect.js';
+import { conflict, invalid, isUniqueViolation } from '../shared/errors.js';
+import { audit, type Executor } from './audit.js';
+import type { Locale, Role } from './schema.js';
+
+export interface NewUser {
+  login: string;
+  password: string;
+  fullName: string;
+  role: Role;
+  organisationId: number;
+  classGrade?: number | null;
+  classLetter?: string | null;
+  readerId?: number | null;
+  locale?: Locale;
+}
+
+export async function createUser(db: Executor, actor: Actor | null, input: NewUser): Promise<number> {
+  if (input.password.length < 8) throw invalid('org.password_too_short', { min: 8 });
+  if (input.role === 'teacher' && (input.classGrade == null || !input.classLetter)) {
+    throw invalid('org.teacher_needs_class');
+  }
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const row = await db
+      .insertInto('org.users')
+      .values({
+        login: input.login,
+        password_hash: passwordHash,
+        full_name: input.fullName,
+        role: input.role,
+        organisation_id: input.organisationId,
+        class_grade: input.classGrade ?? null,
+        class_letter: input.classLetter ?? null,
+        reader_id: input.readerId ?? null,
+        locale: input.locale ?? 'kk',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(db, actor, 'create', 'user', row.id, { login: input.login, role: input.role }, input.organisationId);
+    return row.id;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('org.login_taken', { login: input.login });
+    throw err;
+  }
+}
+
+const SESSION_DAYS = 7;
+
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+
+export interface Session {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/** Checks a password; returns the user id or null. Same work whether or not the login exists. */
+export async function checkCredentials(db: Db, login: string, password: string): Promise<number | null> {
+  const user = await db
+    .selectFrom('org.users')
+    .select(['id', 'password_hash', 'active'])
+    .where((eb) => eb(eb.fn('lower', ['login']), '=', login.toLowerCase()))
+    .executeTakeFirst();
+  const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, password);
+  return ok && user?.active ? user.id : null;
+}
+
+// A valid argon2id hash of a random string, so unknown logins cost as much as known ones.
+const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$xjtNIIYJJ9jL4iTiPGpOGQ$2MANlqFmC3jBsFj/V9L0XavTOtw8gHbT6RNxur4X0Sc';
+
+export async function openSession(db: Db, userId: number): Promise<Session> {
+  const token = crypto.randomBytes(32).toString('base64url');
+  const csrfToken = crypto.randomBytes(24).toString('base64url');
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
+  await db
+    .insertInto('org.sessions')
+    .values({ token_hash: sha256(token), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt })
+    .execute();
+  return { token, csrfToken, expiresAt };
+}
+
+export async function closeSession(db: Db, token: string): Promise<void> {
+  await db.deleteFrom('org.sessions').where('token_hash', '=', sha256(token)).execute();
+}
+
+export async function actorForSession(db: Db, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
+  const row = await db
+    .selectFrom('org.sessions as s')
+    .innerJoin('org.users as u', 'u.id', 's.user_id')
+    .innerJoin('org.organisations as o', 'o.id', 'u.organisation_id')
+    .select([
+      's.csrf_token',
+      's.expires_at',
+      'u.id',
+      'u.login',
+      'u.full_name',
+      'u.role',
+      'u.organisation_id',
+      'u.class_grade',
+      'u.class_letter',
+      'u.reader_id',
+      'u.locale',
+      'u.active',
+      'o.path',
+    ])
+    .where('s.token_hash', '=', sha256(token))
+    .executeTakeFirst();
+  if (!row || !row.active || new Date(row.expires_at) < new Date()) return null;
+  return {
+    csrfToken: row.csrf_token,
+    actor: {
+      userId: row.id,
+      login: row.login,
+      fullName: row.full_name,
+      role: row.role,
+      organisationId: row.organisation_id,
+      orgPath: row.path,
+      classGrade: row.class_grade,
+      classLetter: row.class_letter,
+      readerId: row.reader_id,
+      locale: row.locale,
+    },
+  };
+}
+
+export async function setLocale(db: Db, actor: Actor, locale: Locale): Promise<void> {
+  await db.updateTable('org.users').set({ locale }).where('id', '=', actor.userId).execute();
+}
+
+

@@ -1,0 +1,42 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import PDFDocument from 'pdfkit';
+import bwipjs from 'bwip-js';
+
+const require = createRequire(import.meta.url);
+const fontDir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+
+/** DejaVu covers Kazakh Cyrillic (ә ғ қ ң ө ұ ү һ і), Kazakh Latin and Russian; the PDF's built-in fonts do not. */
+export const FONTS = {
+  regular: path.join(fontDir, 'DejaVuSans.ttf'),
+  bold: path.join(fontDir, 'DejaVuSans-Bold.ttf'),
+  condensed: path.join(fontDir, 'DejaVuSansCondensed.ttf'),
+};
+
+export type Pdf = PDFKit.PDFDocument;
+
+/** A new A4 document with the Unicode fonts registered as 'regular', 'bold' and 'condensed'. */
+export function newPdf(options: PDFKit.PDFDocumentOptions = {}): Pdf {
+  const doc = new PDFDocument({ size: 'A4', margin: 36, bufferPages: true, ...options });
+  doc.registerFont('regular', FONTS.regular);
+  doc.registerFont('bold', FONTS.bold);
+  doc.registerFont('condensed', FONTS.condensed);
+  doc.font('regular');
+  return doc;
+}
+
+/** Collects a finished document into one buffer. Call after drawing; it ends the document. */
+export function pdfToBuffer(doc: Pdf): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.end();
+  });
+}
+
+/** A Code 128 barcode as PNG, without the human-readable line (the caller prints its own). */
+export function code128Png(text: string, heightMm = 10): Promise<Buffer> {
+  return bwipjs.toBuffer({ bcid: 'code128', text, scale: 3, height: heightMm, includetext: false });
+}
