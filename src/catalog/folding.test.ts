@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { foldForSearch, foldQuery, kazakhSortKey } from './folding.js';
+
+describe('search folding across scripts', () => {
+  const abai = foldForSearch('Абай Құнанбайұлы');
+
+  it.each([
+    ['Kazakh Cyrillic', 'Абай Құнанбайұлы'],
+    ['Russian keyboard without Kazakh letters', 'Абай Кунанбайулы'],
+    ['Latin 2017 (apostrophes)', "Abai Qu'nanbai'u'ly"],
+    ['Latin 2018 (acute accents)', 'Abaı Qunanbaıuly'],
+    ['Latin 2021', 'Abai Qūnanbaiūly'],
+    ['BGN/PCGN', 'Abay Qŭnanbayŭly'],
+    ['Russian transliteration', 'Abay Kunanbayuly'],
+  ])('%s folds to the same key', (_label, spelling) => {
+    expect(foldForSearch(spelling)).toBe(abai);
+  });
+
+  it('folds every Kazakh letter onto its Russian-keyboard neighbour', () => {
+    expect(foldForSearch('ӘҒҚҢӨҰҮҺІ')).toBe(foldForSearch('АГКНОУУХИ'));
+  });
+
+  it('matches the 2017 alphabet digraphs with apostrophes', () => {
+    expect(foldForSearch("S'oqan Ua'lihanov")).toBe(foldForSearch('Шоқан Уәлиханов'));
+    expect(foldForSearch("Menin' atym Qoja")).toBe(foldForSearch('Менің атым Қожа'));
+  });
+
+  it('matches 2021 letters and BGN digraphs', () => {
+    expect(foldForSearch('Menıñ atym Qoja')).toBe(foldForSearch('Менің атым Қожа'));
+    expect(foldForSearch('Zhambyl')).toBe(foldForSearch('Жамбыл'));
+    expect(foldForSearch('Şoqan Uälihanov')).toBe(foldForSearch('Шоқан Уәлиханов'));
+    expect(foldForSearch('Mukhtar Auezov')).toBe(foldForSearch('Мұхтар Әуезов'));
+    expect(foldForSearch('Ghabit')).toBe(foldForSearch('Ғабит'));
+  });
+
+  it('splits a query into folded words and ignores punctuation', () => {
+    expect(foldQuery('  «Абай жолы», 1-том ')).toEqual(['abai', 'joli', '1', 'tom']);
+    expect(foldQuery('')).toEqual([]);
+    expect(foldForSearch(null)).toBe('');
+  });
+});
+
+describe('Kazakh sort key', () => {
+  it('orders words by the Kazakh alphabet, not by code points', () => {
+    const words = ['Үкілі', 'Ұлпан', 'Өлең', 'Оқу', 'Әже', 'Ана', 'Іңкәр', 'Ыстық', 'Бала', 'Ғалым', 'Гүл'];
+    const sorted = [...words].sort((a, b) => (kazakhSortKey(a) < kazakhSortKey(b) ? -1 : 1));
+    expect(sorted).toEqual(['Ана', 'Әже', 'Бала', 'Гүл', 'Ғалым', 'Оқу', 'Өлең', 'Ұлпан', 'Үкілі', 'Ыстық', 'Іңкәр']);
+  });
+
+  it('puts shorter words first and Cyrillic before Latin', () => {
+    const sorted = ['Абай жолы', 'Абай', 'Abai', '1984'].sort((a, b) => (kazakhSortKey(a) < kazakhSortKey(b) ? -1 : 1));
+    expect(sorted).toEqual(['1984', 'Абай', 'Абай жолы', 'Abai']);
+  });
+
+  it('is made of digits only, so every collation sorts it alike', () => {
+    expect(kazakhSortKey('Абай, «Қара сөздер»')).toMatch(/^[0-9]+$/);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Cross-script search folding for Kazakh and Russian.
+ *
+ * A title or a name may be typed in Kazakh Cyrillic, in any of the Kazakh Latin
+ * alphabets (2017 with apostrophes, 2018 with acute accents, 2021 with Ä Ö Ü Ğ Ş Ū),
+ * in BGN/PCGN romanisation, or on a Russian keyboard with no Kazakh letters.
+ * All of them fold to one coarse Latin skeleton, so «Құнанбайұлы», «Кунанбайулы»,
+ * «Qunanbaiuly», «Qu'nanbaiu'ly» and «Qūnanbaiūly» give the same key.
+ * The key is lossy on purpose: it is for finding, never for display.
+ */
+
+const CYRILLIC: Record<string, string> = {
+  а: 'a', ә: 'a', б: 'b', в: 'v', г: 'g', ғ: 'g', д: 'd', е: 'e', ё: 'e', ж: 'j', з: 'z',
+  и: 'i', й: 'i', і: 'i', к: 'k', қ: 'k', л: 'l', м: 'm', н: 'n', ң: 'n', о: 'o', ө: 'o',
+  п: 'p', р: 'r', с: 's', т: 't', у: 'u', ұ: 'u', ү: 'u', ф: 'f', х: 'h', һ: 'h', ц: 'ts',
+  ч: 'ch', ш: 'sh', щ: 'sh', ъ: '', ы: 'i', ь: '', э: 'e', ю: 'iu', я: 'ia',
+  // Cyrillic letters of neighbouring languages seen in imported records
+  ї: 'i', є: 'e', ў: 'u', ґ: 'g',
+};
+
+// Latin letters whose diacritics carry a different sound, mapped before the accents go.
+const LATIN_SPECIAL: Record<string, string> = {
+  ş: 'sh', ș: 'sh', š: 'sh', ç: 'ch', č: 'ch', ž: 'j', ı: 'i', ñ: 'n', ń: 'n', ǵ: 'g', ğ: 'g',
+  ä: 'a', á: 'a', ö: 'o', ó: 'o', ü: 'u', ú: 'u', ū: 'u', ý: 'i', ī: 'i', é: 'e',
+};
+
+// 2017 alphabet: a letter followed by an apostrophe is a separate letter.
+const APOSTROPHE_2017: Record<string, string> = { s: 'sh', c: 'ch', g: 'g', n: 'n', a: 'a', o: 'o', u: 'u', i: 'i', y: 'i' };
+
+const APOSTROPHES = /[\u0027\u2019\u2018\u02BC\u02B9\u0060\u00B4]/;
+
+/** Folds one piece of text to its search key: lowercase Latin skeleton, words separated by single spaces. */
+export function foldForSearch(text: string | null | undefined): string {
+  if (!text) return '';
+  const lower = text.toLowerCase();
+  let out = '';
+  for (let i = 0; i < lower.length; i++) {
+    const ch = lower[i]!;
+    const next = lower[i + 1];
+    if (next !== undefined && APOSTROPHES.test(next) && APOSTROPHE_2017[ch] !== undefined && /[a-z]/.test(ch)) {
+      out += APOSTROPHE_2017[ch];
+      i++;
+      continue;
+    }
+    const cyr = CYRILLIC[ch];
+    if (cyr !== undefined) {
+      out += cyr;
+      continue;
+    }
+    const special = LATIN_SPECIAL[ch];
+    if (special !== undefined) {
+      out += special;
+      continue;
+    }
+    out += ch;
+  }
+  out = out
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/[^a-z0-9]+/g, ' ');
+  // Merge the spellings that different romanisations use for one sound.
+  out = out
+    .replace(/zh/g, 'j')
+    .replace(/kh/g, 'h')
+    .replace(/gh/g, 'g')
+    .replace(/q/g, 'k')
+    .replace(/w/g, 'u')
+    .replace(/x/g, 'h')
+    .replace(/y/g, 'i')
+    .replace(/c(?!h)/g, 'ts')
+    .replace(/ng/g, 'n');
+  return out.trim().replace(/\s+/g, ' ');
+}
+
+/** The words of a search query, folded; empty words dropped. */
+export function foldQuery(query: string): string[] {
+  return foldForSearch(query).split(' ').filter(Boolean);
+}
+
+/** A search key for several fields at once (title, authors, ISBN, ...). */
+export function searchKey(...parts: (string | null | undefined)[]): string {
+  return parts.map(foldForSearch).filter(Boolean).join(' ');
+}
+
+const KAZAKH_ALPHABET = 'аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя';
+
+/**
+ * A sort key that orders text the Kazakh way (А Ә Б В Г Ғ … Ө … Ұ Ү … І …) on any
+ * database: PGlite ignores ICU collations, so the order is computed here and stored.
+ * Every character becomes three digits, so the key sorts the same under any collation:
+ * word break < digits < Kazakh/Russian Cyrillic < Latin < anything else.
+ */
+export function kazakhSortKey(text: string | null | undefined, maxChars = 80): string {
+  if (!text) return '';
+  let key = '';
+  let chars = 0;
+  let space = false;
+  for (const raw of text.toLowerCase().normalize('NFC')) {
+    if (chars >= maxChars) break;
+    let code: number;
+    const pos = KAZAKH_ALPHABET.indexOf(raw);
+    if (pos >= 0) code = 200 + pos;
+    else if (raw >= '0' && raw <= '9') code = 100 + Number(raw);
+    else if (raw >= 'a' && raw <= 'z') code = 300 + raw.charCodeAt(0) - 97;
+    else if (/\p{L}/u.test(raw)) {
+      const base = raw.normalize('NFD')[0]!;
+      code = base >= 'a' && base <= 'z' ? 300 + base.charCodeAt(0) - 97 : 900;
+    } else {
+      // punctuation and spaces collapse into one word break, leading ones vanish
+      if (key && !space) {
+        key += '000';
+        space = true;
+      }
+      continue;
+    }
+    key += String(code);
+    space = false;
+    chars++;
+  }
+  return space ? key.slice(0, -3) : key;
+}

@@ -1,0 +1,264 @@
+import { z } from 'zod';
+import { requireRole, type Actor } from '../auth/actor.js';
+import { copySchema, fundKindSchema } from '../fund/copies-schemas.js';
+import { listCopies } from '../fund/copies.js';
+import type { Routes } from '../http/types.js';
+import { invalid } from '../shared/errors.js';
+import { createAuthor, getAuthor, searchAuthors, updateAuthor } from './authors.js';
+import { parseIsbn } from './isbn.js';
+import { searchCatalogue, TOTAL_CAP } from './search.js';
+import { addWork, findWorksByIsbn, getWork, updateWork } from './works.js';
+
+const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const idParams = z.object({ id: z.coerce.number().int().positive() });
+const text = (max: number) => z.string().max(max).nullable().optional();
+
+const authorInputSchema = z.object({
+  name: z.string().max(300),
+  variants: z.array(z.string().max(300)).max(50).optional(),
+  birthDate: dateSchema.nullable().optional(),
+  deathDate: dateSchema.nullable().optional(),
+  note: text(2000),
+});
+
+const authorSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  variants: z.array(z.string()),
+  birthDate: z.string().nullable(),
+  deathDate: z.string().nullable(),
+  note: z.string().nullable(),
+});
+
+const roleSchema = z.enum(['author', 'editor', 'translator', 'illustrator', 'compiler']);
+
+const workFields = {
+  title: z.string().max(1000),
+  subtitle: text(1000),
+  isbn: text(40),
+  publisher: text(300),
+  publishPlace: text(200),
+  publishYear: z.number().int().nullable().optional(),
+  language: text(8),
+  pages: z.number().int().positive().nullable().optional(),
+  bbk: text(100),
+  udc: text(100),
+  knowledgeGroup: text(100),
+  genre: text(100),
+  ageRating: text(8),
+  annotation: text(10000),
+  coverUrl: z.url().max(1000).nullable().optional(),
+  authors: z.array(authorInputSchema.extend({ role: roleSchema.optional() })).max(50).optional(),
+  authorIds: z.array(z.object({ id: z.number().int().positive(), role: roleSchema.optional() })).max(50).optional(),
+};
+
+const workSchema = z.object({
+  id: z.number(),
+  title: z.string(),
+  subtitle: z.string().nullable(),
+  isbn: z.string().nullable(),
+  publisher: z.string().nullable(),
+  publishPlace: z.string().nullable(),
+  publishYear: z.number().nullable(),
+  language: z.string().nullable(),
+  pages: z.number().nullable(),
+  bbk: z.string().nullable(),
+  udc: z.string().nullable(),
+  knowledgeGroup: z.string().nullable(),
+  genre: z.string().nullable(),
+  ageRating: z.string().nullable(),
+  annotation: z.string().nullable(),
+  coverUrl: z.string().nullable(),
+  authors: z.array(authorSchema.extend({ role: z.string() })),
+});
+
+const availabilitySchema = z.object({ total: z.number(), available: z.number(), onLoan: z.number() });
+
+const searchHitSchema = z.object({
+  workId: z.number(),
+  title: z.string(),
+  subtitle: z.string().nullable(),
+  authors: z.array(z.object({ id: z.number(), name: z.string() })),
+  publishYear: z.number().nullable(),
+  publisher: z.string().nullable(),
+  isbn: z.string().nullable(),
+  language: z.string().nullable(),
+  ageRating: z.string().nullable(),
+  availability: availabilitySchema,
+});
+
+/** Staff who catalogue: a librarian, or an admin. */
+const CATALOGUERS = ['admin', 'librarian'] as const;
+const SIGNED_IN = ['admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent'] as const;
+
+/**
+ * Whose copies the search counts: a signed-in member of a library sees the own library;
+ * a visitor of the public catalogue (and a methodologist or admin looking at one school) names it.
+ */
+function availabilityLibrary(actor: Actor | null, requested: number | undefined): number | null {
+  if (actor && actor.role !== 'admin' && actor.role !== 'methodologist') return actor.organisationId;
+  return requested ?? null;
+}
+
+export const catalogRoutes: Routes = async (app) => {
+  const tags = ['catalog'];
+
+  app.get(
+    '/api/catalog/search',
+    {
+      schema: {
+        tags,
+        summary: `Search the catalogue in any script (Kazakh Cyrillic or Latin, Russian keyboard); ranked, with one library's availability. total counts up to ${TOTAL_CAP}.`,
+        querystring: z.object({
+          q: z.string().max(300).default(''),
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+          offset: z.coerce.number().int().min(0).max(10_000).default(0),
+          organisationId: z.coerce.number().int().positive().optional(),
+          language: z.string().max(8).optional(),
+          fund: fundKindSchema.optional(),
+          available: z.enum(['true', 'false']).optional(),
+        }),
+        response: { 200: z.object({ items: z.array(searchHitSchema), total: z.number(), totalCapped: z.boolean() }) },
+      },
+    },
+    async (req) => {
+      const { q, limit, offset, organisationId, language, fund, available } = req.query;
+      return searchCatalogue(app.db, {
+        q,
+        limit,
+        offset,
+        organisationId: availabilityLibrary(req.actor, organisationId),
+        filters: { language, fund, available: available === 'true' },
+      });
+    },
+  );
+
+  app.get(
+    '/api/catalog/works/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One bibliographic record; a librarian also gets the copies of the own library',
+        params: idParams,
+        response: { 200: workSchema.extend({ copies: z.array(copySchema).optional() }) },
+      },
+    },
+    async (req) => {
+      const work = await getWork(app.db, req.params.id);
+      const actor = req.actor;
+      if (!actor || !(CATALOGUERS as readonly string[]).includes(actor.role)) return work;
+      const copies = await listCopies(app.db, actor, { workId: work.id, limit: 1000, offset: 0 });
+      return { ...work, copies: copies.items };
+    },
+  );
+
+  app.post(
+    '/api/catalog/works',
+    {
+      schema: {
+        tags,
+        summary: 'Add a record to the shared catalogue; an ISBN already catalogued answers 409 with the existing id unless force',
+        body: z.object({ ...workFields, force: z.boolean().optional() }),
+        response: { 201: workSchema },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const id = await app.db.transaction().execute((trx) => addWork(trx, actor, req.body));
+      return reply.status(201).send(await getWork(app.db, id));
+    },
+  );
+
+  app.put(
+    '/api/catalog/works/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a record of the shared catalogue; authors given replace the old ones',
+        params: idParams,
+        body: z.object(workFields).partial(),
+        response: { 200: workSchema },
+      },
+    },
+    async (req) => {
+      const actor = requireRole(req.actor, ...CATALOGUERS);
+      await app.db.transaction().execute((trx) => updateWork(trx, actor, req.params.id, req.body));
+      return getWork(app.db, req.params.id);
+    },
+  );
+
+  app.get(
+    '/api/catalog/isbn/:isbn',
+    {
+      schema: {
+        tags,
+        summary: 'Check and normalise an ISBN, and find the records that already carry it',
+        params: z.object({ isbn: z.string().max(40) }),
+        response: { 200: z.object({ isbn13: z.string(), hyphenated: z.string(), existing: z.array(workSchema) }) },
+      },
+    },
+    async (req) => {
+      requireRole(req.actor, ...SIGNED_IN);
+      const parsed = parseIsbn(req.params.isbn);
+      if (!parsed) throw invalid('catalog.invalid_isbn', { isbn: req.params.isbn });
+      return { ...parsed, existing: await findWorksByIsbn(app.db, parsed.isbn13) };
+    },
+  );
+
+  app.get(
+    '/api/catalog/authors',
+    {
+      schema: {
+        tags,
+        summary: 'The author authority, searched in any script',
+        querystring: z.object({
+          q: z.string().max(300).default(''),
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+        response: { 200: z.object({ items: z.array(authorSchema), total: z.number() }) },
+      },
+    },
+    async (req) => {
+      requireRole(req.actor, ...SIGNED_IN);
+      return searchAuthors(app.db, req.query);
+    },
+  );
+
+  app.get(
+    '/api/catalog/authors/:id',
+    { schema: { tags, summary: 'One author of the authority', params: idParams, response: { 200: authorSchema } } },
+    async (req) => {
+      requireRole(req.actor, ...SIGNED_IN);
+      return getAuthor(app.db, req.params.id);
+    },
+  );
+
+  app.post(
+    '/api/catalog/authors',
+    { schema: { tags, summary: 'Add an author to the authority', body: authorInputSchema, response: { 201: authorSchema } } },
+    async (req, reply) => {
+      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const id = await app.db.transaction().execute((trx) => createAuthor(trx, actor, req.body));
+      return reply.status(201).send(await getAuthor(app.db, id));
+    },
+  );
+
+  app.put(
+    '/api/catalog/authors/:id',
+    {
+      schema: {
+        tags,
+        summary: "Edit an author; the search keys of the author's works follow",
+        params: idParams,
+        body: authorInputSchema.partial(),
+        response: { 200: authorSchema },
+      },
+    },
+    async (req) => {
+      const actor = requireRole(req.actor, ...CATALOGUERS);
+      await app.db.transaction().execute((trx) => updateAuthor(trx, actor, req.params.id, req.body));
+      return getAuthor(app.db, req.params.id);
+    },
+  );
+};
