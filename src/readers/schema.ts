@@ -1,0 +1,52 @@
+import type { Generated } from 'kysely';
+import type { DateString, Json } from '../org/schema.js';
+
+export type ReaderKind = 'student' | 'teacher' | 'staff' | 'parent' | 'other';
+
+export interface ReaderTable {
+  id: Generated<number>;
+  organisation_id: number;
+  registration_number: string;
+  barcode: string;
+  kind: ReaderKind;
+  last_name: string;
+  first_name: string;
+  middle_name: string | null;
+  grade: number | null;
+  class_letter: string | null;
+  birth_date: DateString | null;
+  phone: string | null;
+  email: string | null;
+  parent_name: string | null;
+  parent_phone: string | null;
+  status: Generated<'active' | 'left'>;
+  left_on: DateString | null;
+  search_key: Generated<string>;
+  sort_key: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface PromotionChange {
+  readerId: number;
+  grade: number | null;
+  classLetter: string | null;
+  status: 'active' | 'left';
+  leftOn: string | null;
+}
+
+export interface PromotionTable {
+  id: Generated<number>;
+  organisation_id: number;
+  performed_at: Generated<Date>;
+  performed_by: number | null;
+  /** The date the promotion takes effect; the 11th grade's leaving date. */
+  promoted_on: DateString;
+  changes: Json<PromotionChange[]>;
+  undone_at: Date | null;
+}
+
+export interface ReadersTables {
+  'readers.readers': ReaderTable;
+  'readers.promotions': PromotionTable;
+}
