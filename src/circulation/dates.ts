@@ -1,0 +1,40 @@
+/**
+ * Circulation counts in whole library days ('YYYY-MM-DD'), never in timestamps,
+ * so that a due date does not move with the server's time zone.
+ */
+const DAY_MS = 86_400_000;
+
+/** Today's date on the library's clock (the server's local date). */
+export function todayIso(now = new Date()): string {
+  const y = now.getFullYear();
+  const m = String(now.getMonth() + 1).padStart(2, '0');
+  const d = String(now.getDate()).padStart(2, '0');
+  return `${y}-${m}-${d}`;
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Days a loan due on `dueOn` is overdue on `today`; 0 when it is not late. */
+export function overdueDays(dueOn: string, today: string): number {
+  return Math.max(0, daysBetween(dueOn, today));
+}
+
+/**
+ * The moment recorded for a desk action. Normally now; when the desk works on a given
+ * day (entering paper records after a power cut), midday of that day, which is the same
+ * calendar day in every Kazakhstan time zone and in UTC.
+ */
+export function deskMoment(today?: string): Date {
+  return today ? new Date(`${today}T12:00:00Z`) : new Date();
+}
+
+export function isIsoDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+}

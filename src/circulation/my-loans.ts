@@ -1,0 +1,32 @@
+import { requireRole, type Actor } from '../auth/actor.js';
+import type { Executor } from '../org/audit.js';
+import { AppError } from '../shared/errors.js';
+import { todayIso } from './dates.js';
+import { loanQuery, toLoanViews, type LoanView } from './loan-views.js';
+import { inTransaction, renewOpenLoan } from './loans.js';
+import { loanRulesFor } from './rules.js';
+
+/** The reader record a student or parent account is linked to (a parent's: the child's). */
+function ownReader(actor: Actor): { library: number; readerId: number } {
+  requireRole(actor, 'student', 'parent');
+  if (actor.readerId === null) throw new AppError('circulation.no_reader_card', 404);
+  return { library: actor.organisationId, readerId: actor.readerId };
+}
+
+/** The books the signed-in reader has at home, the most urgent first. */
+export async function myLoans(db: Executor, actor: Actor, today = todayIso()): Promise<LoanView[]> {
+  const { library, readerId } = ownReader(actor);
+  const rows = await loanQuery(db, library)
+    .where('l.reader_id', '=', readerId)
+    .where('l.returned_at', 'is', null)
+    .orderBy('l.due_on')
+    .orderBy('l.id')
+    .execute();
+  return toLoanViews(db, rows, await loanRulesFor(db, library), today);
+}
+
+/** Online renewal: the same rules as at the desk, and only for the reader's own loans. */
+export async function renewMyLoan(db: Executor, actor: Actor, input: { loanId: number; today?: string }): Promise<LoanView> {
+  const { library, readerId } = ownReader(actor);
+  return inTransaction(db, (trx) => renewOpenLoan(trx, actor, library, { ...input, readerId }));
+}
