@@ -1,0 +1,331 @@
+import { sql } from 'kysely';
+import type { Actor } from '../../auth/actor.js';
+import { assertCanSeeOrganisation } from '../../org/organisations.js';
+import type { Executor } from '../../org/audit.js';
+import { forbidden, invalid } from '../../shared/errors.js';
+import { libraryStaff } from './access.js';
+import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS, type KnowledgeGroup, type LanguageGroup } from './schema.js';
+
+export interface Period {
+  from: string;
+  to: string;
+}
+
+export interface Tally {
+  copies: number;
+  sumTiyn: number;
+}
+
+/** A row of the summary book: the total, and the same split by report group and by language. */
+export interface Columns {
+  total: Tally;
+  groups: Record<KnowledgeGroup, Tally>;
+  languages: Record<LanguageGroup, Tally>;
+}
+
+/** The finest split: every tally of the book is a sum of these cells. */
+export interface Cell extends Tally {
+  knowledgeGroup: KnowledgeGroup;
+  languageGroup: LanguageGroup;
+}
+
+export interface SummaryReceiptRow {
+  receiptId: number;
+  number: string;
+  date: string;
+  source: string;
+  documentNumber: string | null;
+  supplier: string | null;
+  columns: Columns;
+}
+
+export interface SummaryWriteOffRow {
+  actId: number;
+  number: string;
+  date: string;
+  kind: 'write_off' | 'reversal';
+  reason: string;
+  /** A reversal is shown with negative figures: it gives back what its act wrote off. */
+  columns: Columns;
+}
+
+export interface SummaryBook {
+  organisationId: number;
+  organisationName: string;
+  period: Period;
+  receipts: SummaryReceiptRow[];
+  writeOffs: SummaryWriteOffRow[];
+  balance: {
+    opening: Columns;
+    received: Columns;
+    writtenOff: Columns;
+    closing: Columns;
+    cells: { opening: Cell[]; received: Cell[]; writtenOff: Cell[]; closing: Cell[] };
+  };
+}
+
+const zero = (): Tally => ({ copies: 0, sumTiyn: 0 });
+
+export function emptyColumns(): Columns {
+  return {
+    total: zero(),
+    groups: Object.fromEntries(KNOWLEDGE_GROUPS.map((g) => [g, zero()])) as Columns['groups'],
+    languages: Object.fromEntries(LANGUAGE_GROUPS.map((l) => [l, zero()])) as Columns['languages'],
+  };
+}
+
+function addTo(t: Tally, copies: number, sum: number) {
+  t.copies += copies;
+  t.sumTiyn += sum;
+}
+
+export function columnsOf(cells: Cell[]): Columns {
+  const c = emptyColumns();
+  for (const cell of cells) {
+    addTo(c.total, cell.copies, cell.sumTiyn);
+    addTo(c.groups[cell.knowledgeGroup], cell.copies, cell.sumTiyn);
+    addTo(c.languages[cell.languageGroup], cell.copies, cell.sumTiyn);
+  }
+  return c;
+}
+
+/** opening + received − written off, cell by cell. */
+function combine(a: Cell[], b: Cell[], sign: 1 | -1): Cell[] {
+  const map = new Map<string, Cell>();
+  for (const [cells, s] of [[a, 1], [b, sign]] as const) {
+    for (const cell of cells) {
+      const key = `${cell.knowledgeGroup}|${cell.languageGroup}`;
+      const into = map.get(key) ?? { knowledgeGroup: cell.knowledgeGroup, languageGroup: cell.languageGroup, copies: 0, sumTiyn: 0 };
+      addTo(into, s * cell.copies, s * cell.sumTiyn);
+      map.set(key, into);
+    }
+  }
+  return [...map.values()].filter((c) => c.copies !== 0 || c.sumTiyn !== 0).sort(cellOrder);
+}
+
+const cellOrder = (x: Cell, y: Cell) =>
+  KNOWLEDGE_GROUPS.indexOf(x.knowledgeGroup) - KNOWLEDGE_GROUPS.indexOf(y.knowledgeGroup) ||
+  LANGUAGE_GROUPS.indexOf(x.languageGroup) - LANGUAGE_GROUPS.indexOf(y.languageGroup);
+
+type CellRow = { doc: number; g: string; l: string; copies: number | string; sum: number | string };
+
+const toCell = (r: CellRow): Cell => ({
+  knowledgeGroup: r.g as KnowledgeGroup,
+  languageGroup: r.l as LanguageGroup,
+  copies: Number(r.copies),
+  sumTiyn: Number(r.sum),
+});
+
+/** Copies and sums received, per receipt and cell, for receipts dated in [from, to). Off-balance lines never count. */
+async function receivedCells(db: Executor, organisationId: number, from: string | null, toExclusive: string) {
+  const { rows } = await sql<CellRow>`
+    SELECT r.id AS doc, l.knowledge_group AS g, l.language_group AS l,
+           sum(l.copies_count)::bigint AS copies, sum(l.copies_count * l.price_tiyn)::bigint AS sum
+      FROM fund.receipts r JOIN fund.receipt_lines l ON l.receipt_id = r.id
+     WHERE r.organisation_id = ${organisationId} AND NOT l.off_balance
+       AND r.received_on < ${toExclusive} ${from ? sql`AND r.received_on >= ${from}` : sql``}
+     GROUP BY r.id, l.knowledge_group, l.language_group`.execute(db);
+  return rows;
+}
+
+/** Copies and sums written off (a reversal counts negative), per approved act and cell. */
+async function writtenOffCells(db: Executor, organisationId: number, from: string | null, toExclusive: string) {
+  const { rows } = await sql<CellRow>`
+    SELECT a.id AS doc, w.knowledge_group AS g, w.language_group AS l,
+           (CASE WHEN a.kind = 'reversal' THEN -1 ELSE 1 END * count(*))::bigint AS copies,
+           (CASE WHEN a.kind = 'reversal' THEN -1 ELSE 1 END * sum(w.price_tiyn))::bigint AS sum
+      FROM fund.write_off_acts a
+      JOIN fund.write_off_lines w ON w.act_id = a.id
+     WHERE a.organisation_id = ${organisationId} AND a.status = 'approved' AND NOT w.off_balance
+       AND a.act_date < ${toExclusive} ${from ? sql`AND a.act_date >= ${from}` : sql``}
+     GROUP BY a.id, a.kind, w.knowledge_group, w.language_group`.execute(db);
+  return rows;
+}
+
+/** Sums rows of several documents into one list of cells. */
+function mergeCells(rows: CellRow[]): Cell[] {
+  return combine([], rows.map(toCell), 1);
+}
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export function checkPeriod(period: Period) {
+  for (const value of [period.from, period.to]) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw invalid('accounting.bad_date', { value });
+  }
+  if (period.from > period.to) throw invalid('accounting.bad_period', { from: period.from, to: period.to });
+}
+
+/**
+ * Who may read a library's summary book: its own librarian or admin, or a methodologist above it.
+ * It holds no readers' data, so a methodologist may see it.
+ */
+export async function summaryBookLibrary(db: Executor, actor: Actor | null, organisationId?: number): Promise<number> {
+  if (actor?.role === 'methodologist') {
+    if (!organisationId) throw invalid('accounting.organisation_required');
+    await assertCanSeeOrganisation(db, actor, organisationId);
+    return organisationId;
+  }
+  const own = libraryStaff(actor);
+  if (organisationId !== undefined && organisationId !== own) throw forbidden();
+  return own;
+}
+
+/**
+ * The summary accounting book for a period, in its three parts. Nothing is stored: receipts and approved acts
+ * are aggregated by SQL; the opening balance is everything received before the period minus everything
+ * written off before it, so opening + received − written off = closing holds by construction, to the tiyn.
+ */
+export async function buildSummaryBook(db: Executor, organisationId: number, period: Period): Promise<SummaryBook> {
+  checkPeriod(period);
+  const end = nextDay(period.to);
+  const [receivedBefore, writtenBefore, receivedRows, writtenRows] = [
+    await receivedCells(db, organisationId, null, period.from),
+    await writtenOffCells(db, organisationId, null, period.from),
+    await receivedCells(db, organisationId, period.from, end),
+    await writtenOffCells(db, organisationId, period.from, end),
+  ];
+  const opening = combine(mergeCells(receivedBefore), mergeCells(writtenBefore), -1);
+  const received = mergeCells(receivedRows);
+  const writtenOff = mergeCells(writtenRows);
+  const closing = combine(combine(opening, received, 1), writtenOff, -1);
+  const org = await db.selectFrom('org.organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
+  return {
+    organisationId,
+    organisationName: org.name,
+    period,
+    receipts: await receiptRows(db, receivedRows),
+    writeOffs: await writeOffRows(db, writtenRows),
+    balance: {
+      opening: columnsOf(opening),
+      received: columnsOf(received),
+      writtenOff: columnsOf(writtenOff),
+      closing: columnsOf(closing),
+      cells: { opening, received, writtenOff, closing },
+    },
+  };
+}
+
+function byDocument(rows: CellRow[]): Map<number, Cell[]> {
+  const map = new Map<number, Cell[]>();
+  for (const r of rows) map.set(Number(r.doc), [...(map.get(Number(r.doc)) ?? []), toCell(r)]);
+  return map;
+}
+
+async function receiptRows(db: Executor, rows: CellRow[]): Promise<SummaryReceiptRow[]> {
+  const cells = byDocument(rows);
+  if (!cells.size) return [];
+  const receipts = await db
+    .selectFrom('fund.receipts')
+    .select(['id', 'number', 'received_on', 'source', 'document_number', 'supplier'])
+    .where('id', 'in', [...cells.keys()])
+    .orderBy('received_on')
+    .orderBy('id')
+    .execute();
+  return receipts.map((r) => ({
+    receiptId: r.id,
+    number: r.number,
+    date: r.received_on,
+    source: r.source,
+    documentNumber: r.document_number,
+    supplier: r.supplier,
+    columns: columnsOf(cells.get(r.id)!),
+  }));
+}
+
+async function writeOffRows(db: Executor, rows: CellRow[]): Promise<SummaryWriteOffRow[]> {
+  const cells = byDocument(rows);
+  if (!cells.size) return [];
+  const acts = await db
+    .selectFrom('fund.write_off_acts')
+    .select(['id', 'number', 'act_date', 'kind', 'reason'])
+    .where('id', 'in', [...cells.keys()])
+    .orderBy('act_date')
+    .orderBy('id')
+    .execute();
+  return acts.map((a) => ({ actId: a.id, number: a.number, date: a.act_date, kind: a.kind, reason: a.reason, columns: columnsOf(cells.get(a.id)!) }));
+}
+
+export interface InventoryLine {
+  copyId: number;
+  inventoryNumber: string;
+  previousNumbers: string[];
+  enteredOn: string;
+  authors: string;
+  title: string;
+  publishYear: number | null;
+  priceTiyn: number;
+  receiptNumber: string;
+  receiptId: number;
+  writeOffActNumber: string | null;
+  writeOffDate: string | null;
+  note: string | null;
+}
+
+export type Register = 'balance' | 'off_balance';
+
+/**
+ * The inventory book (or the off-balance register): one line per copy entered in the period, in inventory
+ * number order, with the receipt it came with and the act that wrote it off.
+ */
+export async function inventoryBook(
+  db: Executor,
+  actor: Actor,
+  query: Period & { register: Register; limit?: number; offset?: number },
+): Promise<{ items: InventoryLine[]; total: number }> {
+  const organisationId = libraryStaff(actor);
+  checkPeriod(query);
+  const base = db
+    .selectFrom('fund.copies as c')
+    .innerJoin('fund.receipt_lines as l', 'l.id', 'c.receipt_line_id')
+    .innerJoin('fund.receipts as r', 'r.id', 'c.receipt_id')
+    .where('c.organisation_id', '=', organisationId)
+    .where('l.off_balance', '=', query.register === 'off_balance')
+    .where('r.received_on', '>=', query.from)
+    .where('r.received_on', '<=', query.to);
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  let rows = base
+    .innerJoin('catalog.works as w', 'w.id', 'c.work_id')
+    .leftJoin('fund.write_off_acts as a', 'a.id', 'c.write_off_id')
+    .select([
+      'c.id',
+      'c.inventory_number',
+      'r.received_on',
+      'w.title',
+      'w.publish_year',
+      'l.price_tiyn',
+      'r.number as receipt_number',
+      'r.id as receipt_id',
+      'a.number as act_number',
+      'a.act_date',
+      'c.note',
+    ])
+    .select([
+      sql<string>`coalesce((SELECT string_agg(au.name, ', ' ORDER BY wa.position) FROM catalog.work_authors wa
+        JOIN catalog.authors au ON au.id = wa.author_id WHERE wa.work_id = w.id AND wa.role = 'author'), '')`.as('authors'),
+      sql<string[] | null>`(SELECT array_agg(h.old_number ORDER BY h.id) FROM fund.inventory_number_history h WHERE h.copy_id = c.id)`.as('previous'),
+    ])
+    .orderBy(sql`length(c.inventory_number)`)
+    .orderBy('c.inventory_number');
+  if (query.limit !== undefined) rows = rows.limit(query.limit).offset(query.offset ?? 0);
+  const items = (await rows.execute()).map((r) => ({
+    copyId: r.id,
+    inventoryNumber: r.inventory_number,
+    previousNumbers: r.previous ?? [],
+    enteredOn: r.received_on,
+    authors: r.authors,
+    title: r.title,
+    publishYear: r.publish_year,
+    priceTiyn: r.price_tiyn,
+    receiptNumber: r.receipt_number,
+    receiptId: r.receipt_id,
+    writeOffActNumber: r.act_number,
+    writeOffDate: r.act_date,
+    note: r.note,
+  }));
+  return { items, total: Number(total.n) };
+}
