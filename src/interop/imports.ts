@@ -1,0 +1,568 @@
+import { sql } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import { libraryOf } from '../auth/actor.js';
+import { updateWork } from '../catalog/works.js';
+import { foldForSearch, kazakhSortKey, searchKey } from '../catalog/folding.js';
+import type { Db } from '../db/connect.js';
+import { audit, type Executor } from '../org/audit.js';
+import { notFound } from '../shared/errors.js';
+import { AuthorResolver, type LinkedAuthor } from './authority.js';
+import { addImportedCopies } from './holdings.js';
+import { insertRows } from './bulk.js';
+import type { Encoding } from './marc/encoding.js';
+import type { MappedWork, MarcFormat } from './mapping.js';
+import { readMarcFile, summarise, type FileRecord, type Problem, type ReadFileResult } from './reader.js';
+import type { ImportStatus, RecordAction } from './schema.js';
+
+export type Matching = 'merge' | 'keep' | 'skip';
+
+export interface ImportOptions {
+  fileName: string;
+  /** What to do with a record that matches a work already in the catalogue (ISBN, or the same source record). */
+  matching: Matching;
+  /** Add the copies the file describes to the importing library. */
+  holdings: boolean;
+  encoding?: Encoding;
+  format?: MarcFormat;
+  /** Records per transaction; the batch row shows progress after each. */
+  chunkSize?: number;
+}
+
+export interface PreviewProblem {
+  position: number;
+  offset: number | null;
+  severity: 'error' | 'warning';
+  code: string;
+  params: Record<string, string | number>;
+}
+
+export interface ImportPreview {
+  syntax: string;
+  format: string;
+  encoding: string;
+  total: number;
+  readable: number;
+  errors: number;
+  warnings: number;
+  matches: number;
+  copies: number;
+  formats: Record<string, number>;
+  encodings: Record<string, number>;
+  problems: PreviewProblem[];
+  samples: { position: number; title: string; authors: string[]; isbn: string | null; publishYear: number | null; udc: string | null; bbk: string | null }[];
+}
+
+const MAX_PROBLEMS = 500;
+
+function problemsOf(records: FileRecord[], fileError: ReadFileResult['fileError']): PreviewProblem[] {
+  const list: PreviewProblem[] = fileError ? [{ position: 0, offset: null, severity: 'error', code: fileError.code, params: fileError.params ?? {} }] : [];
+  for (const r of records) {
+    for (const p of r.problems) list.push({ position: r.position, offset: r.offset, severity: p.severity, code: p.code, params: p.params ?? {} });
+  }
+  return list;
+}
+
+const countBy = (values: (string | null)[]) =>
+  values.reduce<Record<string, number>>((acc, v) => (v ? { ...acc, [v]: (acc[v] ?? 0) + 1 } : acc), {});
+
+const isGood = (r: FileRecord) => r.work !== null && !r.problems.some((p) => p.severity === 'error');
+
+/** Reads a file without writing anything: counts, problems with positions, and how many records match the catalogue. */
+export async function previewImport(db: Executor, actor: Actor, bytes: Uint8Array, options: Pick<ImportOptions, 'encoding' | 'format'>): Promise<ImportPreview> {
+  libraryOf(actor);
+  const file = readMarcFile(bytes, options);
+  const good = file.records.filter(isGood);
+  const matches = await findMatches(db, good.map((r) => r.work!));
+  const problems = problemsOf(file.records, file.fileError);
+  return {
+    syntax: file.syntax,
+    format: summarise(good.map((r) => r.format)),
+    encoding: summarise(good.map((r) => r.encoding)),
+    total: file.records.length,
+    readable: good.length,
+    errors: file.records.length - good.length + (file.fileError ? 1 : 0),
+    warnings: problems.filter((p) => p.severity === 'warning').length,
+    matches: good.filter((r) => matchOf(matches, r.work!) !== undefined).length,
+    copies: good.reduce((n, r) => n + r.work!.holdings.length, 0),
+    formats: countBy(good.map((r) => r.format)),
+    encodings: countBy(good.map((r) => r.encoding)),
+    problems: problems.slice(0, MAX_PROBLEMS),
+    samples: good.slice(0, 10).map((r) => ({
+      position: r.position,
+      title: r.work!.title,
+      authors: r.work!.authors.map((a) => a.name),
+      isbn: r.work!.isbn,
+      publishYear: r.work!.publishYear,
+      udc: r.work!.udc,
+      bbk: r.work!.bbk,
+    })),
+  };
+}
+
+interface Matches {
+  byIsbn: Map<string, number>;
+  byControl: Map<string, number>;
+}
+
+/** Works already in the catalogue with the same ISBN, or made from a record with the same 003/001 by an earlier import. */
+async function findMatches(db: Executor, works: MappedWork[]): Promise<Matches> {
+  const isbns = [...new Set(works.map((w) => w.isbn).filter((v): v is string => !!v))];
+  const controls = [...new Set(works.map((w) => w.controlNumber).filter((v): v is string => !!v))];
+  const byIsbn = new Map<string, number>();
+  const byControl = new Map<string, number>();
+  for (let i = 0; i < isbns.length; i += 1000) {
+    const rows = await db.selectFrom('catalog.works').select(['id', 'isbn']).where('isbn', 'in', isbns.slice(i, i + 1000)).orderBy('id').execute();
+    for (const r of rows) if (!byIsbn.has(r.isbn!)) byIsbn.set(r.isbn!, r.id);
+  }
+  for (let i = 0; i < controls.length; i += 1000) {
+    const rows = await db
+      .selectFrom('interop.source_records as s')
+      .innerJoin('interop.import_batches as b', 'b.id', 's.batch_id')
+      .select(['s.control_number', 's.work_id'])
+      .where('s.control_number', 'in', controls.slice(i, i + 1000))
+      .where('s.work_id', 'is not', null)
+      .where('b.undone_at', 'is', null)
+      .orderBy('s.id')
+      .execute();
+    for (const r of rows) if (!byControl.has(r.control_number!)) byControl.set(r.control_number!, r.work_id!);
+  }
+  return { byIsbn, byControl };
+}
+
+const matchOf = (m: Matches, w: MappedWork) => (w.controlNumber ? m.byControl.get(w.controlNumber) : undefined) ?? (w.isbn ? m.byIsbn.get(w.isbn) : undefined);
+
+export interface BatchStart {
+  batchId: number;
+  file: ReadFileResult;
+}
+
+/** Reads the file and opens its batch; `processImportBatch` then imports it chunk by chunk. */
+export async function startImport(db: Db, actor: Actor, bytes: Uint8Array, options: ImportOptions): Promise<BatchStart> {
+  const organisationId = libraryOf(actor);
+  const file = readMarcFile(bytes, options);
+  const good = file.records.filter(isGood);
+  const batch = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('interop.import_batches')
+      .values({
+        organisation_id: organisationId,
+        created_by: actor.userId,
+        file_name: options.fileName.slice(0, 255),
+        syntax: file.syntax,
+        format: summarise(good.map((r) => r.format)),
+        encoding: summarise(good.map((r) => r.encoding)),
+        options: JSON.stringify({ matching: options.matching, holdings: options.holdings, encoding: options.encoding ?? null, format: options.format ?? null }),
+        total: file.records.length,
+        error: file.fileError ? file.fileError.code : null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (file.fileError) await insertProblems(trx, row.id, [{ position: 0, offset: null, severity: 'error', code: file.fileError.code, params: file.fileError.params ?? {} }]);
+    await audit(trx, actor, 'import_start', 'import_batch', row.id, { fileName: options.fileName, records: file.records.length });
+    return row;
+  });
+  return { batchId: batch.id, file };
+}
+
+/** Imports the records of a started batch in chunks, one transaction each, updating the batch's progress. */
+export async function processImportBatch(db: Db, actor: Actor, start: BatchStart, options: ImportOptions): Promise<void> {
+  const chunkSize = options.chunkSize ?? 1000;
+  const authors = new AuthorResolver(actor);
+  const seen: Matches = { byIsbn: new Map(), byControl: new Map() };
+  const records = start.file.records;
+  try {
+    for (let i = 0; i < records.length; i += chunkSize) {
+      const createdBefore = authors.created.length;
+      try {
+        await db.transaction().execute((trx) =>
+          withBulkSearchIndex(trx, () => importChunk(trx, actor, start.batchId, records.slice(i, i + chunkSize), options, authors, seen)),
+        );
+      } catch (err) {
+        authors.forget(createdBefore);
+        throw err;
+      }
+    }
+    await db
+      .updateTable('interop.import_batches')
+      .set({ status: start.file.fileError ? 'failed' : 'done', finished_at: new Date() })
+      .where('id', '=', start.batchId)
+      .execute();
+  } catch (err) {
+    await db
+      .updateTable('interop.import_batches')
+      .set({ status: 'failed', error: (err as Error).message.slice(0, 1000), finished_at: new Date() })
+      .where('id', '=', start.batchId)
+      .execute();
+  }
+}
+
+/**
+ * The catalogue's trigram index takes new keys one by one (fastupdate off, see catalog migration
+ * 0102), which costs a posting-tree descent per trigram per work. For a chunk of a thousand works,
+ * the import lets the keys collect in the index's pending list and merges them sorted in one pass
+ * before commit; the setting is restored in the same transaction, so no other session ever sees
+ * it changed or a pending list left behind.
+ */
+async function withBulkSearchIndex<T>(trx: Executor, work: () => Promise<T>): Promise<T> {
+  await sql`alter index catalog.works_search_trgm set (fastupdate = on)`.execute(trx);
+  // room for the whole chunk's keys, so they are merged once, sorted, instead of in several flushes
+  await sql`set local gin_pending_list_limit = 65536`.execute(trx);
+  const result = await work();
+  await sql`select gin_clean_pending_list('catalog.works_search_trgm'::regclass)`.execute(trx);
+  await sql`alter index catalog.works_search_trgm set (fastupdate = off)`.execute(trx);
+  return result;
+}
+
+/** Reads, opens and imports a file in one call; returns the batch id. */
+export async function importMarc(db: Db, actor: Actor, bytes: Uint8Array, options: ImportOptions): Promise<number> {
+  const start = await startImport(db, actor, bytes, options);
+  await processImportBatch(db, actor, start, options);
+  return start.batchId;
+}
+
+interface Outcome {
+  action: RecordAction;
+  workId: number | null;
+  previous: unknown | null;
+  copyIds: number[];
+}
+
+async function importChunk(
+  trx: Executor,
+  actor: Actor,
+  batchId: number,
+  chunk: FileRecord[],
+  options: ImportOptions,
+  authors: AuthorResolver,
+  seen: Matches,
+): Promise<void> {
+  const organisationId = libraryOf(actor);
+  const good = chunk.filter(isGood);
+  const found = await findMatches(trx, good.map((r) => r.work!));
+  const outcomes = new Map<FileRecord, Outcome>();
+  const decide = async (r: FileRecord, match: number) =>
+    outcomes.set(
+      r,
+      options.matching === 'skip'
+        ? { action: 'skipped', workId: match, previous: null, copyIds: [] }
+        : { action: 'merged', workId: match, previous: await mergeInto(trx, actor, match, r.work!), copyIds: [] },
+    );
+  const remember = (r: FileRecord) => {
+    const workId = outcomes.get(r)?.workId;
+    if (workId == null) return;
+    if (r.work!.isbn && !seen.byIsbn.has(r.work!.isbn)) seen.byIsbn.set(r.work!.isbn, workId);
+    if (r.work!.controlNumber && !seen.byControl.has(r.work!.controlNumber)) seen.byControl.set(r.work!.controlNumber, workId);
+  };
+  const toCreate: FileRecord[] = [];
+  // a record repeating one that this chunk is about to create waits until that work exists
+  const later: FileRecord[] = [];
+  const pending = new Set<string>();
+  const keysOf = (w: MappedWork) => [w.isbn && `i:${w.isbn}`, w.controlNumber && `c:${w.controlNumber}`].filter((k): k is string => !!k);
+  for (const r of chunk) {
+    if (!isGood(r)) {
+      outcomes.set(r, { action: 'failed', workId: null, previous: null, copyIds: [] });
+      continue;
+    }
+    const match = matchOf(seen, r.work!) ?? matchOf(found, r.work!);
+    if (match !== undefined && options.matching !== 'keep') await decide(r, match);
+    else if (options.matching !== 'keep' && keysOf(r.work!).some((k) => pending.has(k))) later.push(r);
+    else {
+      toCreate.push(r);
+      for (const k of keysOf(r.work!)) pending.add(k);
+    }
+  }
+  const linked = await authors.resolve(trx, toCreate.flatMap((r) => r.work!.authors.map((a) => a.name)));
+  const ids = await createWorks(trx, toCreate, linked);
+  toCreate.forEach((r, i) => outcomes.set(r, { action: 'created', workId: ids[i]!, previous: null, copyIds: [] }));
+  good.forEach(remember);
+  for (const r of later) {
+    await decide(r, matchOf(seen, r.work!)!);
+    remember(r);
+  }
+
+  let copies = 0;
+  if (options.holdings) {
+    const wanted = good.filter((r) => r.work!.holdings.length && ['created', 'merged'].includes(outcomes.get(r)!.action));
+    const added = await addImportedCopies(trx, organisationId, wanted.map((r) => ({ key: r, workId: outcomes.get(r)!.workId!, holdings: r.work!.holdings })));
+    for (const [r, result] of added) {
+      outcomes.get(r)!.copyIds = result.copyIds;
+      copies += result.copyIds.length;
+      r.problems.push(...result.problems);
+    }
+    if (copies) await audit(trx, actor, 'import', 'copy', batchId, { count: copies });
+  }
+
+  await insertSourceRecords(trx, batchId, chunk, outcomes);
+  const problems = problemsOf(chunk, null);
+  await insertProblems(trx, batchId, problems);
+  const count = (a: RecordAction) => chunk.filter((r) => outcomes.get(r)!.action === a).length;
+  await trx
+    .updateTable('interop.import_batches')
+    .set((eb) => ({
+      processed: eb('processed', '+', chunk.length),
+      created: eb('created', '+', count('created')),
+      merged: eb('merged', '+', count('merged')),
+      skipped: eb('skipped', '+', count('skipped')),
+      failed: eb('failed', '+', count('failed')),
+      warnings: eb('warnings', '+', problems.filter((p) => p.severity === 'warning').length),
+      copies: eb('copies', '+', copies),
+      ...(authors.created.length
+        ? { created_authors: sql<number[]>`created_authors || array[${sql.join(authors.created)}]::bigint[]` }
+        : {}),
+    }))
+    .where('id', '=', batchId)
+    .execute();
+  // the resolver's list grows over the whole import; each chunk records only its own additions
+  authors.created.length = 0;
+  if (count('created')) await audit(trx, actor, 'import', 'work', batchId, { created: count('created'), merged: count('merged') });
+}
+
+const WORK_TABLE_COLUMNS = [
+  ['id', 'bigint'], ['title', 'text'], ['subtitle', 'text'], ['isbn', 'text'], ['publisher', 'text'], ['publish_place', 'text'],
+  ['publish_year', 'smallint'], ['language', 'text'], ['pages', 'integer'], ['udc', 'text'], ['bbk', 'text'], ['annotation', 'text'],
+  ['search_key', 'text'], ['title_key', 'text'], ['sort_key', 'text'],
+].map(([name, type]) => ({ name: name!, type: type! }));
+
+const LINK_COLUMNS = [
+  { name: 'work_id', type: 'bigint' }, { name: 'author_id', type: 'bigint' }, { name: 'role', type: 'text' }, { name: 'position', type: 'smallint' },
+];
+
+const SOURCE_COLUMNS = [
+  ['batch_id', 'bigint'], ['position', 'integer'], ['byte_offset', 'integer'], ['format', 'text'], ['encoding', 'text'], ['raw', 'bytea'],
+  ['xml', 'text'], ['control_number', 'text'], ['isbn', 'text'], ['work_id', 'bigint'], ['action', 'text'], ['previous', 'jsonb'],
+  ['copy_ids', 'bigint[]'], ['subjects', 'text[]'], ['notes', 'text[]'],
+].map(([name, type]) => ({ name: name!, type: type! }));
+
+const PROBLEM_COLUMNS = [
+  ['batch_id', 'bigint'], ['position', 'integer'], ['byte_offset', 'integer'], ['severity', 'text'], ['code', 'text'], ['params', 'jsonb'],
+].map(([name, type]) => ({ name: name!, type: type! }));
+
+const WORK_COLUMNS = ['title', 'subtitle', 'isbn', 'publisher', 'publishPlace', 'publishYear', 'language', 'pages', 'udc', 'bbk', 'annotation'] as const;
+
+/** Works with ids taken from the sequence first, so each record knows its work without relying on RETURNING order. */
+async function createWorks(trx: Executor, records: FileRecord[], linked: Map<string, LinkedAuthor>): Promise<number[]> {
+  if (!records.length) return [];
+  const { rows } = await sql<{ id: number }>`select nextval('catalog.works_id_seq')::int8 as id from generate_series(1, ${records.length})`.execute(trx);
+  const ids = rows.map((r) => Number(r.id));
+  await insertRows(trx, 'catalog.works', WORK_TABLE_COLUMNS, records.map((r, i) => {
+    const w = r.work!;
+    const names = w.authors.flatMap((a) => linked.get(a.name)?.names ?? [a.name]);
+    return {
+      id: ids[i]!,
+      title: w.title,
+      subtitle: w.subtitle,
+      isbn: w.isbn,
+      publisher: w.publisher,
+      publish_place: w.publishPlace,
+      publish_year: w.publishYear,
+      language: w.language,
+      pages: w.pages,
+      udc: w.udc,
+      bbk: w.bbk,
+      annotation: w.annotation,
+      search_key: searchKey(w.title, w.subtitle, ...names, w.isbn),
+      title_key: foldForSearch(w.title),
+      sort_key: kazakhSortKey(w.title),
+    };
+  }));
+  const links = records.flatMap((r, i) => {
+    const seen = new Set<string>();
+    return r.work!.authors
+      .map((a) => ({ work_id: ids[i]!, author_id: linked.get(a.name)!.id, role: a.role }))
+      .filter((l) => !seen.has(`${l.author_id}:${l.role}`) && !!seen.add(`${l.author_id}:${l.role}`))
+      .map((l, position) => ({ ...l, position }));
+  });
+  await insertRows(trx, 'catalog.work_authors', LINK_COLUMNS, links);
+  return ids;
+}
+
+/** Fills the fields the existing work lacks (and its authors, if it has none); returns its previous state for undo. */
+async function mergeInto(trx: Executor, actor: Actor, workId: number, w: MappedWork): Promise<unknown> {
+  const current = await trx.selectFrom('catalog.works').selectAll().where('id', '=', workId).executeTakeFirstOrThrow();
+  const links = await trx.selectFrom('catalog.work_authors').select(['author_id', 'role', 'position']).where('work_id', '=', workId).execute();
+  const columnOf: Record<(typeof WORK_COLUMNS)[number], keyof typeof current> = {
+    title: 'title', subtitle: 'subtitle', isbn: 'isbn', publisher: 'publisher', publishPlace: 'publish_place',
+    publishYear: 'publish_year', language: 'language', pages: 'pages', udc: 'udc', bbk: 'bbk', annotation: 'annotation',
+  };
+  const patch: Record<string, unknown> = {};
+  for (const key of WORK_COLUMNS) {
+    if ((current[columnOf[key]] === null || current[columnOf[key]] === '') && w[key] !== null) patch[key] = w[key];
+  }
+  if (!links.length && w.authors.length) patch.authors = w.authors.map((a) => ({ name: a.name, role: a.role }));
+  const previous = {
+    fields: Object.fromEntries(WORK_COLUMNS.map((k) => [columnOf[k], current[columnOf[k]]])),
+    authors: links,
+  };
+  if (Object.keys(patch).length) await updateWork(trx, actor, workId, patch);
+  return previous;
+}
+
+async function insertSourceRecords(trx: Executor, batchId: number, chunk: FileRecord[], outcomes: Map<FileRecord, Outcome>): Promise<void> {
+  const rows = chunk.map((r) => {
+    const o = outcomes.get(r)!;
+    return {
+      batch_id: batchId,
+      position: r.position,
+      byte_offset: r.offset,
+      format: r.format,
+      encoding: r.encoding,
+      raw: r.raw ? Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength).toString('base64') : null,
+      xml: r.xml,
+      control_number: r.work?.controlNumber ?? null,
+      isbn: r.work?.isbn ?? null,
+      work_id: o.action === 'failed' ? null : o.workId,
+      action: o.action,
+      previous: o.previous,
+      copy_ids: o.copyIds,
+      subjects: r.work?.subjects ?? [],
+      notes: r.work?.notes ?? [],
+    };
+  });
+  await insertRows(trx, 'interop.source_records', SOURCE_COLUMNS, rows);
+}
+
+async function insertProblems(trx: Executor, batchId: number, problems: PreviewProblem[]): Promise<void> {
+  const rows = problems.map((p) => ({
+    batch_id: batchId,
+    position: p.position,
+    byte_offset: p.offset,
+    severity: p.severity,
+    code: p.code,
+    params: p.params,
+  }));
+  await insertRows(trx, 'interop.import_problems', PROBLEM_COLUMNS, rows);
+}
+
+export interface BatchView {
+  id: number;
+  fileName: string;
+  syntax: string;
+  format: string;
+  encoding: string;
+  options: { matching: Matching; holdings: boolean };
+  status: ImportStatus;
+  total: number;
+  processed: number;
+  created: number;
+  merged: number;
+  skipped: number;
+  failed: number;
+  warnings: number;
+  copies: number;
+  createdAt: string;
+  finishedAt: string | null;
+  undoneAt: string | null;
+  createdBy: string | null;
+}
+
+type BatchRow = {
+  id: number;
+  file_name: string;
+  syntax: string;
+  format: string;
+  encoding: string;
+  options: unknown;
+  status: string;
+  total: number;
+  processed: number;
+  created: number;
+  merged: number;
+  skipped: number;
+  failed: number;
+  warnings: number;
+  copies: number;
+  created_at: Date;
+  finished_at: Date | null;
+  undone_at: Date | null;
+  created_by_name: string | null;
+};
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+function toBatchView(r: BatchRow): BatchView {
+  const options = (typeof r.options === 'string' ? JSON.parse(r.options) : r.options) as { matching: Matching; holdings: boolean };
+  return {
+    id: r.id,
+    fileName: r.file_name,
+    syntax: r.syntax,
+    format: r.format,
+    encoding: r.encoding,
+    options: { matching: options.matching, holdings: options.holdings },
+    status: r.status as ImportStatus,
+    total: r.total,
+    processed: r.processed,
+    created: r.created,
+    merged: r.merged,
+    skipped: r.skipped,
+    failed: r.failed,
+    warnings: r.warnings,
+    copies: r.copies,
+    createdAt: iso(r.created_at)!,
+    finishedAt: iso(r.finished_at),
+    undoneAt: iso(r.undone_at),
+    createdBy: r.created_by_name,
+  };
+}
+
+function batches(db: Executor, organisationId: number) {
+  return db
+    .selectFrom('interop.import_batches as b')
+    .leftJoin('org.users as u', 'u.id', 'b.created_by')
+    .select([
+      'b.id', 'b.file_name', 'b.syntax', 'b.format', 'b.encoding', 'b.options', 'b.status', 'b.total', 'b.processed',
+      'b.created', 'b.merged', 'b.skipped', 'b.failed', 'b.warnings', 'b.copies', 'b.created_at', 'b.finished_at', 'b.undone_at',
+      'u.full_name as created_by_name',
+    ])
+    .where('b.organisation_id', '=', organisationId);
+}
+
+/** The imports of the actor's library, newest first. */
+export async function listImports(db: Executor, actor: Actor, page: { limit: number; offset: number }) {
+  const organisationId = libraryOf(actor);
+  const rows = await batches(db, organisationId).orderBy('b.id', 'desc').limit(page.limit).offset(page.offset).execute();
+  const total = await db
+    .selectFrom('interop.import_batches')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirstOrThrow();
+  return { items: rows.map(toBatchView), total: Number(total.n) };
+}
+
+export interface ImportReport extends BatchView {
+  problems: PreviewProblem[];
+  records: { position: number; action: RecordAction; workId: number | null; title: string | null; copies: number }[];
+}
+
+/** One import with its progress, problems (with positions) and what happened to each record. */
+export async function getImport(db: Executor, actor: Actor, id: number, page: { limit: number; offset: number } = { limit: 200, offset: 0 }): Promise<ImportReport> {
+  const row = await batches(db, libraryOf(actor)).where('b.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('import_batch', id);
+  const problems = await db
+    .selectFrom('interop.import_problems')
+    .select(['position', 'byte_offset', 'severity', 'code', 'params'])
+    .where('batch_id', '=', id)
+    .orderBy('position')
+    .orderBy('id')
+    .limit(MAX_PROBLEMS)
+    .execute();
+  const records = await db
+    .selectFrom('interop.source_records as s')
+    .leftJoin('catalog.works as w', 'w.id', 's.work_id')
+    .select(['s.position', 's.action', 's.work_id', 'w.title', 's.copy_ids'])
+    .where('s.batch_id', '=', id)
+    .orderBy('s.position')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return {
+    ...toBatchView(row),
+    problems: problems.map((p) => ({
+      position: p.position,
+      offset: p.byte_offset,
+      severity: p.severity,
+      code: p.code,
+      params: (typeof p.params === 'string' ? JSON.parse(p.params) : p.params) as Record<string, string | number>,
+    })),
+    records: records.map((r) => ({ position: r.position, action: r.action, workId: r.work_id, title: r.title, copies: (r.copy_ids ?? []).length })),
+  };
+}

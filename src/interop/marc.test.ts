@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import iconv from 'iconv-lite';
+import marcjs from 'marcjs';
+import { describe, expect, it } from 'vitest';
+import { decodeBytes, detectEncoding } from './marc/encoding.js';
+import { readIso2709, splitIso2709, writeIso2709 } from './marc/iso2709.js';
+import { decodeMarc8 } from './marc/marc8.js';
+import { readMarcXml, writeMarcXmlCollection } from './marc/marcxml.js';
+import { dataFields, type MarcRecord } from './marc/record.js';
+import { clean, detectFormat, mapRecord } from './mapping.js';
+import { readMarcFile } from './reader.js';
+import { workToMarc21, type ExportWork } from './export.js';
+import { marcFile } from './test-helpers.js';
+
+const cyrillicWithQuestionMark = /[\u0400-\u04ff]\?[\u0400-\u04ff]/;
+
+describe('reading the real MARC files', () => {
+  it('reads all 52 Evergreen records as UTF-8 MARC 21, Cyrillic and Armenian intact', () => {
+    const file = readMarcFile(fs.readFileSync(marcFile('evergreen-FSL-marc21-utf8.mrc')));
+    expect(file.records).toHaveLength(52);
+    expect(file.records.every((r) => r.encoding === 'utf8' && r.format === 'marc21' && r.work)).toBe(true);
+    expect(file.records[0]!.work).toMatchObject({ title: 'Люди с чистой совестью', publisher: 'Правда', publishYear: 1989 });
+    expect(file.records[1]!.work!.authors[0]!.name).toBe('Блок, Александр Александрович');
+    const text = JSON.stringify(file.records.map((r) => r.record));
+    expect(text).toMatch(/[\u0530-\u058f]/); // Armenian letters
+    expect(text).not.toMatch(cyrillicWithQuestionMark);
+    expect(text).not.toContain('\ufffd');
+  });
+
+  it('detects Windows-1251 in the Russian Book Chamber file and keeps UDC and BBK', () => {
+    const file = readMarcFile(fs.readFileSync(marcFile('pymarc-1251-marc21-cp1251.mrc')));
+    expect(file.records.map((r) => r.encoding)).toEqual(Array(6).fill('cp1251'));
+    expect(file.records.map((r) => [r.work!.udc, r.work!.bbk])).toEqual([
+      ['624.01:532.5(075.8)', '38.1я73'],
+      ['159.922.7', '88.4'],
+      ['69:658.012(075.8)', '65.31я73'],
+      expect.any(Array),
+      expect.any(Array),
+      expect.any(Array),
+    ]);
+    expect(file.records.every((r) => r.work!.udc && r.work!.bbk)).toBe(true);
+    expect(file.records[1]!.work).toMatchObject({ title: 'Психологический тренинг с подростками', authors: [{ name: 'Анн, Людмила Федоровна', role: 'author' }], subjects: ['Подростки -- Психология', 'Психологический тренинг'] });
+  });
+
+  it('reads the 81 RUSMARC records as UNIMARC: 200 title, 700/701/702 names, 010 ISBN, 686 BBK', () => {
+    const file = readMarcFile(fs.readFileSync(marcFile('rusmarc-nlr-TEST1-cp1251.iso')));
+    expect(file.records).toHaveLength(81);
+    expect(file.records.every((r) => r.format === 'unimarc' && r.encoding === 'cp1251' && r.work)).toBe(true);
+    expect(file.records[0]!.work).toMatchObject({ title: 'Задачи и этюды. Вып. 13.', isbn: '9785744300432', publishYear: 1997, pages: 80, language: 'rus' });
+    expect(file.records[1]!.work).toMatchObject({ title: 'Задачи и этюды', bbk: 'Ч515.815я43', authors: [{ name: 'Барсуков, В. Н.', role: 'editor' }] });
+    const withUdc = file.records.filter((r) => r.work!.udc);
+    expect(withUdc.length).toBeGreaterThan(30);
+    // a Cyrillic «х» typed for the ISBN check digit X is read as X
+    expect(file.records[15]!.work!.isbn).toMatch(/^978590077631\d$/);
+    const text = JSON.stringify(file.records.map((r) => r.record));
+    expect(text).not.toMatch(cyrillicWithQuestionMark);
+  });
+
+  it('reads namespaced MARCXML and keeps each record’s own XML', () => {
+    const file = readMarcFile(fs.readFileSync(marcFile('pymarc-utf8-marcxml.xml')));
+    expect(file.syntax).toBe('marcxml');
+    expect(file.records).toHaveLength(1);
+    expect(file.records[0]!.work).toMatchObject({ title: 'Zen Classics', publisher: 'Virgin Classics', publishYear: 2008, notes: ['Préludes'] });
+    expect(file.records[0]!.xml).toContain('<subfield code="t">Préludes</subfield>');
+  });
+});
+
+describe('character sets', () => {
+  const russian = 'Война и мир. Толстой Лев Николаевич. Москва: Художественная литература';
+
+  it('tells cp1251 from cp866 and from UTF-8', () => {
+    expect(detectEncoding(iconv.encode(russian, 'win1251'))).toBe('cp1251');
+    expect(detectEncoding(iconv.encode(russian, 'cp866'))).toBe('cp866');
+    expect(detectEncoding(Buffer.from('Абай жолы — Әуезов', 'utf8'))).toBe('utf8');
+    expect(decodeBytes(iconv.encode(russian, 'cp866'), 'cp866').text).toBe(russian);
+  });
+
+  it('decodes MARC-8: ANSEL diacritics before the letter, and the Cyrillic sets by escape sequences', () => {
+    // «Pérez» with the acute (0xE2) written before the e
+    expect(decodeMarc8(Buffer.from([0x50, 0xe2, 0x65, 0x72, 0x65, 0x7a])).text).toBe('Pérez');
+    // ESC ( N switches G0 to Basic Cyrillic: 0x61 А, 0x42 б, 0x41 а, 0x4a й; ESC ( B back to ASCII
+    const abai = Buffer.from([0x1b, 0x28, 0x4e, 0x61, 0x42, 0x41, 0x4a, 0x1b, 0x28, 0x42, 0x20, 0x31]);
+    expect(decodeMarc8(abai)).toEqual({ text: 'Абай 1', unknown: 0 });
+    // ESC ) Q: Extended Cyrillic as G1 (0xC6 і, 0xE4 Ё)
+    expect(decodeMarc8(Buffer.from([0x1b, 0x29, 0x51, 0xc6, 0xe4])).text).toBe('іЁ');
+    expect(detectEncoding(abai)).toBe('marc8');
+    expect(detectEncoding(Buffer.from([0x50, 0xe2, 0x65, 0x72, 0x65, 0x7a, 0xe8, 0x61]))).toBe('marc8');
+  });
+
+  it('counts characters of sets it cannot decode instead of dropping them silently', () => {
+    const hebrew = Buffer.from([0x1b, 0x28, 0x32, 0x60, 0x61]);
+    expect(decodeMarc8(hebrew).unknown).toBe(2);
+  });
+});
+
+function record(fields: MarcRecord['fields']): MarcRecord {
+  return { leader: '00000nam a2200000 i 4500', fields };
+}
+
+describe('ISO 2709 structure', () => {
+  const sample = record([
+    { tag: '001', value: 'kz-1' },
+    { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Көшпенділер /' }, { code: 'c', value: 'І. Есенберлин' }] },
+  ]);
+
+  it('writes lengths in bytes, so a reader that trusts the directory gets every Kazakh letter', () => {
+    const bytes = writeIso2709(sample);
+    expect(Number(bytes.subarray(0, 5).toString())).toBe(bytes.length);
+    const [raw] = [...splitIso2709(bytes)];
+    const read = readIso2709(raw!);
+    expect(read.ok && read.record).toEqual({ ...sample, leader: read.ok ? read.record.leader : '' });
+    expect(read.ok && read.warnings).toEqual([]);
+  });
+
+  it('repairs a directory whose lengths were counted in characters', () => {
+    const bytes = writeIso2709(sample);
+    const broken = Buffer.from(bytes);
+    // the 245 entry claims 28 instead of the real byte count
+    const directory = broken.subarray(24, 48).toString('latin1');
+    broken.write(directory.slice(0, 12) + '245' + '0028' + directory.slice(19, 24), 24, 'latin1');
+    const read = readIso2709([...splitIso2709(broken)][0]!);
+    expect(read.ok).toBe(true);
+    expect(read.ok && read.warnings.map((w) => w.code)).toContain('interop.directory_repaired');
+    expect(read.ok && dataFields(read.record, '245')[0]!.subfields[0]!.value).toBe('Көшпенділер /');
+  });
+
+  it('is read back by marcjs, the other reader we know', async () => {
+    const bytes = writeIso2709(sample);
+    const parsed = marcjs.Marc.parse(bytes, 'iso2709') as { fields: string[][] };
+    expect(parsed.fields).toEqual([
+      ['001', 'kz-1'],
+      ['245', '10', 'a', 'Көшпенділер /', 'c', 'І. Есенберлин'],
+    ]);
+  });
+});
+
+describe('mapping', () => {
+  it('strips ISBD punctuation but keeps abbreviations', () => {
+    expect(clean('Москва :.')).toBe('Москва');
+    expect(clean('М.')).toBe('М.');
+    expect(clean('Т. Н. Ильина.')).toBe('Т. Н. Ильина');
+    expect(clean('Сб.', true)).toBe('Сб.');
+  });
+
+  it('keeps a record with an invalid ISBN, warns, and stores no ISBN', () => {
+    const r = record([
+      { tag: '020', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: '5-02-016536-2' }] },
+      { tag: '245', ind1: '0', ind2: '0', subfields: [{ code: 'a', value: 'Ақ кеме' }] },
+    ]);
+    const mapped = mapRecord(r, detectFormat(r));
+    expect(mapped.work).toMatchObject({ title: 'Ақ кеме', isbn: null });
+    expect(mapped.warnings).toEqual([{ code: 'interop.invalid_isbn', params: { isbn: '5-02-016536-2' } }]);
+  });
+
+  it('refuses a record without a title', () => {
+    const mapped = mapRecord(record([{ tag: '001', value: '1' }]), 'marc21');
+    expect(mapped.error).toEqual({ code: 'interop.no_title' });
+  });
+});
+
+describe('MARC 21 export', () => {
+  const work: ExportWork = {
+    id: 7,
+    title: 'Қан мен тер',
+    subtitle: 'трилогия',
+    isbn: '9786010100015',
+    publisher: 'Атамұра',
+    publishPlace: 'Алматы',
+    publishYear: 2019,
+    language: 'kaz',
+    pages: 640,
+    udc: '821.512.122',
+    bbk: '84(5Каз)',
+    annotation: 'Қазақ ауылының ХХ ғасыр басындағы өмірі',
+    createdAt: new Date('2024-09-01T10:00:00Z'),
+    updatedAt: new Date('2024-09-02T10:00:00Z'),
+    authors: [
+      { name: 'Нұрпейісов, Әбдіжәміл', role: 'author' },
+      { name: 'Сейітжанов, Ғ.', role: 'illustrator' },
+    ],
+    subjects: ['Қазақ әдебиеті -- Роман'],
+    notes: ['Үш кітаптан тұрады'],
+    holdings: { library: '№1 мектеп-гимназия', copies: [{ inventoryNumber: '5003', barcode: '1000005003', priceTiyn: 180000, location: 'Абонемент', acquiredOn: '2024-09-01', status: 'available' }] },
+  };
+
+  it('maps back to the same catalogue fields through ISO 2709 and MARCXML', () => {
+    const marc = workToMarc21(work);
+    const f008 = marc.fields.find((f) => f.tag === '008');
+    expect(f008 && 'value' in f008 && f008.value.length).toBe(40);
+    const viaIso = readMarcFile(writeIso2709(marc)).records[0]!;
+    const viaXml = readMarcXml(writeMarcXmlCollection([marc]))[0]!;
+    for (const read of [viaIso.record!, viaXml.record!]) {
+      const mapped = mapRecord(read, detectFormat(read)).work!;
+      expect(mapped).toMatchObject({
+        title: work.title,
+        subtitle: work.subtitle,
+        isbn: work.isbn,
+        publisher: work.publisher,
+        publishPlace: work.publishPlace,
+        publishYear: work.publishYear,
+        language: work.language,
+        pages: work.pages,
+        udc: work.udc,
+        bbk: work.bbk,
+        annotation: work.annotation,
+        authors: work.authors,
+        subjects: work.subjects,
+        notes: work.notes,
+        holdings: [{ inventoryNumber: '5003', barcode: '1000005003', priceTiyn: 180000, location: 'Абонемент' }],
+      });
+    }
+    expect(viaIso.record!.fields).toEqual(marc.fields);
+  });
+});

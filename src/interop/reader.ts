@@ -1,0 +1,125 @@
+import iconv from 'iconv-lite';
+import { type Encoding, isValidUtf8 } from './marc/encoding.js';
+import { readIso2709, splitIso2709, type ReadProblem } from './marc/iso2709.js';
+import { readMarcXml } from './marc/marcxml.js';
+import type { MarcRecord } from './marc/record.js';
+import { detectFormat, mapRecord, type MappedWork, type MarcFormat } from './mapping.js';
+
+export type Syntax = 'iso2709' | 'marcxml';
+
+export interface Problem extends ReadProblem {
+  severity: 'error' | 'warning';
+}
+
+/** One record of an import file, read and mapped as far as it could be. */
+export interface FileRecord {
+  position: number;
+  offset: number | null;
+  raw: Uint8Array | null;
+  xml: string | null;
+  record: MarcRecord | null;
+  format: MarcFormat | null;
+  encoding: Encoding | null;
+  work: MappedWork | null;
+  problems: Problem[];
+}
+
+export interface ReadOptions {
+  /** Named by the user; detected per record otherwise. */
+  encoding?: Encoding;
+  format?: MarcFormat;
+}
+
+export interface ReadFileResult {
+  syntax: Syntax;
+  records: FileRecord[];
+  /** A problem with the file as a whole (an XML file that does not parse). */
+  fileError: ReadProblem | null;
+}
+
+export function detectSyntax(bytes: Uint8Array): Syntax {
+  let i = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+  while (i < bytes.length && [0x20, 0x09, 0x0a, 0x0d].includes(bytes[i]!)) i++;
+  return bytes[i] === 0x3c ? 'marcxml' : 'iso2709';
+}
+
+/** Reads every record of a file; an unreadable record is kept with its error and never stops the others. */
+export function readMarcFile(bytes: Uint8Array, options: ReadOptions = {}): ReadFileResult {
+  const syntax = detectSyntax(bytes);
+  return syntax === 'marcxml' ? readXmlFile(bytes, options) : { syntax, records: readIsoFile(bytes, options), fileError: null };
+}
+
+function readIsoFile(bytes: Uint8Array, options: ReadOptions): FileRecord[] {
+  const records: FileRecord[] = [];
+  for (const raw of splitIso2709(bytes)) {
+    const base: FileRecord = {
+      position: raw.number,
+      offset: raw.offset,
+      raw: raw.bytes,
+      xml: null,
+      record: null,
+      format: null,
+      encoding: null,
+      work: null,
+      problems: [],
+    };
+    const result = readIso2709(raw, options.encoding);
+    if (!result.ok) {
+      records.push({ ...base, problems: [{ severity: 'error', ...result.error }] });
+      continue;
+    }
+    const warnings = result.warnings.map((w) => ({ severity: 'warning' as const, ...w }));
+    records.push(mapped({ ...base, record: result.record, encoding: result.encoding, problems: warnings }, options));
+  }
+  return records;
+}
+
+/** The XML declaration's encoding, for MARCXML files that are not UTF-8. */
+function xmlText(bytes: Uint8Array, hint?: Encoding): { text: string; encoding: Encoding } {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const declared = /encoding\s*=\s*["']([^"']+)["']/i.exec(buffer.subarray(0, 200).toString('latin1'))?.[1]?.toLowerCase();
+  const encoding: Encoding =
+    hint ?? (declared && /1251/.test(declared) ? 'cp1251' : declared && /866/.test(declared) ? 'cp866' : isValidUtf8(bytes) ? 'utf8' : 'cp1251');
+  if (encoding === 'utf8' || encoding === 'marc8') return { text: buffer.toString('utf8').replace(/^\ufeff/, ''), encoding: 'utf8' };
+  return { text: iconv.decode(buffer, encoding === 'cp1251' ? 'win1251' : 'cp866'), encoding };
+}
+
+function readXmlFile(bytes: Uint8Array, options: ReadOptions): ReadFileResult {
+  const { text, encoding } = xmlText(bytes, options.encoding);
+  let parsed;
+  try {
+    parsed = readMarcXml(text);
+  } catch (err) {
+    return { syntax: 'marcxml', records: [], fileError: { code: 'interop.bad_xml', params: { reason: (err as Error).message.slice(0, 200) } } };
+  }
+  const records = parsed.map((r) => {
+    const base: FileRecord = {
+      position: r.number,
+      offset: null,
+      raw: null,
+      xml: r.xml,
+      record: r.record ?? null,
+      format: null,
+      encoding,
+      work: null,
+      problems: r.error ? [{ severity: 'error', ...r.error }] : [],
+    };
+    return r.record ? mapped(base, options) : base;
+  });
+  return { syntax: 'marcxml', records, fileError: records.length ? null : { code: 'interop.no_records' } };
+}
+
+function mapped(entry: FileRecord, options: ReadOptions): FileRecord {
+  const format = options.format ?? detectFormat(entry.record!);
+  const result = mapRecord(entry.record!, format);
+  const problems = [...entry.problems, ...result.warnings.map((w) => ({ severity: 'warning' as const, ...w }))];
+  if (result.error) problems.push({ severity: 'error', ...result.error });
+  return { ...entry, format, work: result.work, problems };
+}
+
+/** The one value if all records agree, 'mixed' otherwise. */
+export function summarise(values: (string | null)[]): string {
+  const set = new Set(values.filter((v): v is string => !!v));
+  return set.size === 1 ? [...set][0]! : set.size === 0 ? 'unknown' : 'mixed';
+}

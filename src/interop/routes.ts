@@ -1,0 +1,292 @@
+import { z } from 'zod';
+import { requireRole, type Actor } from '../auth/actor.js';
+import type { FastifyRequest } from 'fastify';
+import type { Routes } from '../http/types.js';
+import { t } from '../i18n/index.js';
+import type { Locale } from '../org/schema.js';
+import { invalid } from '../shared/errors.js';
+import { exportWorks } from './export.js';
+import { getImport, listImports, previewImport, processImportBatch, startImport, type ImportOptions } from './imports.js';
+import { ENCODINGS } from './marc/encoding.js';
+import { FORMATS } from './mapping.js';
+import { handleOai } from './oai.js';
+import { handleSru } from './sru.js';
+import { undoImport } from './undo.js';
+
+const problemSchema = z.object({
+  position: z.number().describe('1-based record number in the file (0: the file as a whole)'),
+  offset: z.number().nullable().describe('byte offset of the record in an ISO 2709 file'),
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
+const previewSchema = z.object({
+  syntax: z.string(),
+  format: z.string(),
+  encoding: z.string(),
+  total: z.number(),
+  readable: z.number(),
+  errors: z.number(),
+  warnings: z.number(),
+  matches: z.number().describe('readable records that match a work already in the catalogue'),
+  copies: z.number().describe('copies described by the holdings fields'),
+  formats: z.record(z.string(), z.number()),
+  encodings: z.record(z.string(), z.number()),
+  problems: z.array(problemSchema),
+  samples: z.array(
+    z.object({
+      position: z.number(),
+      title: z.string(),
+      authors: z.array(z.string()),
+      isbn: z.string().nullable(),
+      publishYear: z.number().nullable(),
+      udc: z.string().nullable(),
+      bbk: z.string().nullable(),
+    }),
+  ),
+});
+
+const batchSchema = z.object({
+  id: z.number(),
+  fileName: z.string(),
+  syntax: z.string(),
+  format: z.string(),
+  encoding: z.string(),
+  options: z.object({ matching: z.enum(['merge', 'keep', 'skip']), holdings: z.boolean() }),
+  status: z.enum(['running', 'done', 'failed', 'undone']),
+  total: z.number(),
+  processed: z.number().describe('records handled so far: the progress bar is processed / total'),
+  created: z.number(),
+  merged: z.number(),
+  skipped: z.number(),
+  failed: z.number(),
+  warnings: z.number(),
+  copies: z.number(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  undoneAt: z.string().nullable(),
+  createdBy: z.string().nullable(),
+});
+
+const reportSchema = batchSchema.extend({
+  problems: z.array(problemSchema),
+  records: z.array(
+    z.object({
+      position: z.number(),
+      action: z.enum(['created', 'merged', 'skipped', 'failed']),
+      workId: z.number().nullable(),
+      title: z.string().nullable(),
+      copies: z.number(),
+    }),
+  ),
+});
+
+const readQuery = z.object({
+  encoding: z.enum(ENCODINGS).optional().describe('named by the user; detected per record when absent'),
+  format: z.enum(FORMATS).optional().describe('MARC 21 or UNIMARC/RUSMARC; detected per record when absent'),
+});
+
+const importQuery = readQuery.extend({
+  matching: z.enum(['merge', 'keep', 'skip']).default('merge').describe('what to do with a record that matches a work already in the catalogue'),
+  holdings: z.enum(['true', 'false']).default('true').describe('add the copies the file describes to the library'),
+  chunkSize: z.coerce.number().int().min(10).max(5000).optional(),
+});
+
+const idParams = z.object({ id: z.coerce.number().int().positive() });
+const page = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) });
+
+/** The uploaded file of a multipart request. */
+async function uploadedFile(req: FastifyRequest) {
+  const part = await req.file().catch(() => undefined);
+  if (!part) throw invalid('interop.file_required');
+  const bytes = await part.toBuffer();
+  if (!bytes.length) throw invalid('interop.file_required');
+  return { fileName: part.filename || 'upload.mrc', bytes };
+}
+
+export const interopRoutes: Routes = async (app) => {
+  const tags = ['interop'];
+  const running = new Set<Promise<void>>();
+  // the server waits for an import in progress before it closes the database
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...running]);
+  });
+
+  /** Problems are stored as codes; each reader sees them in her own language. */
+  const translate = <T extends { code: string; params: Record<string, string | number> }>(locale: Locale, problems: T[]) =>
+    problems.map((p) => ({ ...p, message: t(locale, p.code, p.params) }));
+
+  app.post(
+    '/api/interop/imports/preview',
+    {
+      schema: {
+        tags,
+        summary: 'Read a MARC file (ISO 2709 or MARCXML) without importing it: counts, problems with positions, matches',
+        consumes: ['multipart/form-data'],
+        querystring: readQuery,
+        response: { 200: previewSchema },
+      },
+    },
+    async (req) => {
+      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const file = await uploadedFile(req);
+      const preview = await previewImport(app.db, actor, file.bytes, req.query);
+      return { ...preview, problems: translate(req.locale, preview.problems) };
+    },
+  );
+
+  app.post(
+    '/api/interop/imports',
+    {
+      schema: {
+        tags,
+        summary: 'Import a MARC file into the catalogue (and its copies into the library); runs in the background',
+        consumes: ['multipart/form-data'],
+        querystring: importQuery,
+        response: { 202: batchSchema },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const file = await uploadedFile(req);
+      const options: ImportOptions = {
+        fileName: file.fileName,
+        matching: req.query.matching,
+        holdings: req.query.holdings === 'true',
+        encoding: req.query.encoding,
+        format: req.query.format,
+        chunkSize: req.query.chunkSize,
+      };
+      const start = await startImport(app.db, actor, file.bytes, options);
+      const job: Promise<void> = processImportBatch(app.db, actor, start, options)
+        .catch((err: unknown) => req.log.error(err, 'MARC import could not record its failure'))
+        .finally(() => running.delete(job));
+      running.add(job);
+      const report = await getImport(app.db, actor, start.batchId, { limit: 0, offset: 0 });
+      const { problems: _p, records: _r, ...batch } = report;
+      return reply.status(202).send(batch);
+    },
+  );
+
+  app.get(
+    '/api/interop/imports',
+    { schema: { tags, summary: 'Imports of the own library, newest first', querystring: page, response: { 200: z.object({ items: z.array(batchSchema), total: z.number() }) } } },
+    async (req) => listImports(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query),
+  );
+
+  app.get(
+    '/api/interop/imports/:id',
+    {
+      schema: {
+        tags,
+        summary: 'An import: progress, counts, problems with record positions, and what happened to each record',
+        params: idParams,
+        querystring: page,
+        response: { 200: reportSchema },
+      },
+    },
+    async (req) => {
+      const report = await getImport(app.db, requireRole(req.actor, 'admin', 'librarian'), req.params.id, req.query);
+      return { ...report, problems: translate(req.locale, report.problems) };
+    },
+  );
+
+  app.post(
+    '/api/interop/imports/:id/undo',
+    { schema: { tags, summary: 'Undo an import: remove what it created, restore what it merged', params: idParams, response: { 200: batchSchema } } },
+    async (req) => {
+      const actor: Actor = requireRole(req.actor, 'admin', 'librarian');
+      await app.db.transaction().execute((trx) => undoImport(trx, actor, req.params.id));
+      const { problems: _p, records: _r, ...batch } = await getImport(app.db, actor, req.params.id, { limit: 0, offset: 0 });
+      return batch;
+    },
+  );
+
+  app.post(
+    '/api/interop/export',
+    {
+      schema: {
+        tags,
+        summary: 'Export works as MARC 21 (ISO 2709 in UTF-8, or MARCXML), with the own library’s copies',
+        body: z
+          .object({
+            workIds: z.array(z.number().int().positive()).max(100_000).optional(),
+            query: z.string().max(200).optional(),
+            format: z.enum(['iso2709', 'marcxml']).default('iso2709'),
+            holdings: z.boolean().default(true),
+          })
+          .refine((b) => b.workIds !== undefined || b.query !== undefined, { message: 'workIds or query' }),
+        produces: ['application/marc', 'application/marcxml+xml'],
+        response: { 200: z.any().describe('the MARC file') },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const { content, count } = await app.db.transaction().execute((trx) => exportWorks(trx, actor, req.body));
+      const iso = req.body.format === 'iso2709';
+      return reply
+        .type(iso ? 'application/marc' : 'application/marcxml+xml; charset=utf-8')
+        .header('content-disposition', `attachment; filename="kitaphana-${new Date().toISOString().slice(0, 10)}.${iso ? 'mrc' : 'xml'}"`)
+        .header('x-record-count', String(count))
+        .send(content);
+    },
+  );
+
+  const repositoryId = (hostname: string) => process.env.KITAPHANA_OAI_REPOSITORY_ID || hostname.replace(/:\d+$/, '') || 'localhost';
+  const pageSize = () => Number(process.env.KITAPHANA_OAI_PAGE_SIZE) || 100;
+
+  app.get(
+    '/api/oai',
+    {
+      schema: {
+        tags,
+        summary: 'OAI-PMH 2.0 provider (oai_dc and marc21), for harvesting by the national union base',
+        querystring: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+        produces: ['text/xml'],
+        response: { 200: z.any().describe('OAI-PMH response (text/xml)') },
+      },
+    },
+    async (req, reply) => {
+      const args: Record<string, string | undefined> = {};
+      let repeated = false;
+      for (const [k, v] of Object.entries(req.query)) {
+        if (Array.isArray(v)) repeated = true;
+        args[k] = Array.isArray(v) ? v[0] : v;
+      }
+      const baseUrl = `${req.protocol}://${req.host}/api/oai`;
+      const xml = await handleOai(app.db, repeated ? { verb: '\u0000repeated' } : args, {
+        baseUrl,
+        repositoryId: repositoryId(req.hostname),
+        pageSize: pageSize(),
+      });
+      return reply.type('text/xml; charset=utf-8').send(xml);
+    },
+  );
+
+  app.get(
+    '/api/sru',
+    {
+      schema: {
+        tags,
+        summary: 'SRU searchRetrieve (1.2, 2.0) with basic CQL over title, author, isbn and any; MARCXML records',
+        querystring: z.object({
+          operation: z.string().optional(),
+          version: z.string().optional(),
+          query: z.string().max(1000).optional(),
+          startRecord: z.string().optional(),
+          maximumRecords: z.string().optional(),
+          recordSchema: z.string().optional(),
+          recordPacking: z.string().optional(),
+        }),
+        produces: ['text/xml'],
+        response: { 200: z.any().describe('SRU response (text/xml)') },
+      },
+    },
+    async (req, reply) => {
+      const xml = await handleSru(app.db, req.query, `${req.protocol}://${req.host}/api/sru`);
+      return reply.type('text/xml; charset=utf-8').send(xml);
+    },
+  );
+};
