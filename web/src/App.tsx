@@ -1,0 +1,43 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { Layout } from './Layout.js';
+import { canOpen, pages, type PageDef } from './nav.js';
+import { SessionProvider, useSession } from './session.js';
+
+/** Opens a page when the user's role allows it; sends an anonymous user to the login form and back. */
+function Guard({ page }: { page: PageDef }) {
+  const { t } = useTranslation();
+  const { me, loading } = useSession();
+  const location = useLocation();
+  useEffect(() => {
+    document.title = `${t(page.labelKey)} — ${t('common.appName')}`;
+  }, [page.labelKey, t]);
+  if (page.roles === 'public') return <>{page.element}</>;
+  if (loading) return <p className="muted">{t('common.loading')}</p>;
+  if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!canOpen(page, me.role)) return <p className="banner banner-error" role="alert">{t('common.error.forbidden')}</p>;
+  return <>{page.element}</>;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return <p className="banner banner-error">{t('common.error.notFound')}</p>;
+}
+
+export function App() {
+  return (
+    <SessionProvider>
+      <BrowserRouter>
+        <Routes>
+          <Route element={<Layout />}>
+            {pages.map((page) => (
+              <Route key={page.path} path={page.path} element={<Guard page={page} />} />
+            ))}
+            <Route path="*" element={<NotFound />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </SessionProvider>
+  );
+}

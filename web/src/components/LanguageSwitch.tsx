@@ -1,0 +1,28 @@
+import { useTranslation } from 'react-i18next';
+import { LANGUAGES, type Language } from '../i18n.js';
+import { useSession } from '../session.js';
+
+/** Each language is named in itself, so a reader finds their own whatever the current language. */
+const OWN_NAME: Record<Language, string> = { kk: 'Қазақша', ru: 'Русский', en: 'English' };
+const SHORT: Record<Language, string> = { kk: 'ҚАЗ', ru: 'РУС', en: 'ENG' };
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  const { setLanguage } = useSession();
+  return (
+    <div className="language-switch" role="group" aria-label={t('common.language')}>
+      {LANGUAGES.map((language) => (
+        <button
+          key={language}
+          type="button"
+          lang={language}
+          aria-label={OWN_NAME[language]}
+          aria-pressed={i18n.language === language}
+          onClick={() => void setLanguage(language)}
+        >
+          {SHORT[language]}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import { lazy, type ComponentType, type ReactNode } from 'react';
+import type { Role } from './session.js';
+
+/** Menu groups, in menu order; labels are 'nav.section.<section>'. */
+export const SECTIONS = ['catalog', 'circulation', 'readers', 'fund', 'reading', 'reports', 'admin', 'my'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface PageDef {
+  /** react-router path, e.g. '/catalog/works/:id'. */
+  path: string;
+  /** Translation key of the menu entry and the page title. */
+  labelKey: string;
+  /** Who may open it; 'public' pages also work without signing in. */
+  roles: Role[] | 'public';
+  section: Section;
+  element: ReactNode;
+  /** False for pages reached from other pages (a work, a reader), not from the menu. */
+  menu?: boolean;
+}
+
+/** A page component loaded only when first opened, so the phone of a student downloads little. */
+function load(importer: () => Promise<{ default: ComponentType }>): ReactNode {
+  const Page = lazy(importer);
+  return <Page />;
+}
+
+const STAFF: Role[] = ['admin', 'librarian'];
+
+/** The one registry of pages: the router and the menu are both built from it. */
+export const pages: PageDef[] = [
+  { path: '/', labelKey: 'nav.catalog.search', roles: 'public', section: 'catalog', element: load(() => import('./pages/catalog/SearchPage.js')) },
+  { path: '/catalog/works/:id', labelKey: 'nav.catalog.search', roles: 'public', section: 'catalog', menu: false, element: load(() => import('./pages/catalog/WorkPage.js')) },
+  { path: '/catalog/new', labelKey: 'nav.catalog.new', roles: STAFF, section: 'catalog', element: load(() => import('./pages/catalog/NewWorkPage.js')) },
+  { path: '/interop/marc', labelKey: 'nav.interop.marc', roles: STAFF, section: 'catalog', element: load(() => import('./pages/interop/MarcPage.js')) },
+  { path: '/desk', labelKey: 'nav.circulation.desk', roles: STAFF, section: 'circulation', element: load(() => import('./pages/circulation/DeskPage.js')) },
+  { path: '/readers', labelKey: 'nav.readers.list', roles: STAFF, section: 'readers', element: load(() => import('./pages/readers/ReadersPage.js')) },
+  { path: '/readers/new', labelKey: 'nav.readers.new', roles: STAFF, section: 'readers', menu: false, element: load(() => import('./pages/readers/ReaderPage.js')) },
+  { path: '/readers/:id', labelKey: 'nav.readers.list', roles: STAFF, section: 'readers', menu: false, element: load(() => import('./pages/readers/ReaderPage.js')) },
+  { path: '/readers/import', labelKey: 'nav.readers.import', roles: STAFF, section: 'readers', element: load(() => import('./pages/readers/ImportPage.js')) },
+  { path: '/readers/promotion', labelKey: 'nav.readers.promotion', roles: STAFF, section: 'readers', element: load(() => import('./pages/readers/PromotionPage.js')) },
+  { path: '/debtors', labelKey: 'nav.circulation.debtors', roles: ['admin', 'librarian', 'teacher'], section: 'circulation', element: load(() => import('./pages/circulation/DebtorsPage.js')) },
+  { path: '/my', labelKey: 'nav.circulation.my', roles: ['student', 'parent'], section: 'my', element: load(() => import('./pages/circulation/MyBooksPage.js')) },
+  { path: '/fund/receipts', labelKey: 'nav.fund.receipts', roles: STAFF, section: 'fund', element: load(() => import('./pages/fund/ReceiptsPage.js')) },
+  { path: '/fund/write-offs', labelKey: 'nav.fund.writeOffs', roles: STAFF, section: 'fund', element: load(() => import('./pages/fund/WriteOffsPage.js')) },
+  { path: '/fund/books', labelKey: 'nav.fund.books', roles: STAFF, section: 'fund', element: load(() => import('./pages/fund/BooksPage.js')) },
+  { path: '/textbooks/classes', labelKey: 'nav.textbooks.classes', roles: ['admin', 'librarian', 'teacher'], section: 'fund', element: load(() => import('./pages/textbooks/ClassPage.js')) },
+  { path: '/textbooks/fund', labelKey: 'nav.textbooks.fund', roles: STAFF, section: 'fund', element: load(() => import('./pages/textbooks/FundPage.js')) },
+  { path: '/textbooks/curriculum', labelKey: 'nav.textbooks.curriculum', roles: STAFF, section: 'fund', element: load(() => import('./pages/textbooks/CurriculumPage.js')) },
+  { path: '/textbooks/order', labelKey: 'nav.textbooks.order', roles: STAFF, section: 'fund', element: load(() => import('./pages/textbooks/OrderPage.js')) },
+  { path: '/reclist/coverage', labelKey: 'nav.reclist.coverage', roles: STAFF, section: 'fund', element: load(() => import('./pages/reclist/CoveragePage.js')) },
+  { path: '/reclist/list', labelKey: 'nav.reclist.list', roles: ['admin', 'librarian', 'methodologist'], section: 'fund', element: load(() => import('./pages/reclist/ListPage.js')) },
+  { path: '/reclist/matching', labelKey: 'nav.reclist.matching', roles: STAFF, section: 'fund', element: load(() => import('./pages/reclist/MatchingPage.js')) },
+  { path: '/textbooks/overview', labelKey: 'nav.textbooks.overview', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/textbooks/OverviewPage.js')) },
+  { path: '/reclist/monitoring', labelKey: 'nav.reclist.monitoring', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/reclist/MonitoringPage.js')) },
+  { path: '/reclist/schools/:id', labelKey: 'nav.reclist.monitoring', roles: ['admin', 'methodologist', 'librarian'], section: 'reports', menu: false, element: load(() => import('./pages/reclist/SchoolPage.js')) },
+  { path: '/login', labelKey: 'nav.login', roles: 'public', section: 'admin', menu: false, element: load(() => import('./pages/auth/LoginPage.js')) },
+];
+
+export function canOpen(page: PageDef, role: Role | null): boolean {
+  return page.roles === 'public' || (role !== null && page.roles.includes(role));
+}
+
+/** The menu of a role: pages grouped by section, in registry order. */
+export function menuFor(role: Role | null): { section: Section; pages: PageDef[] }[] {
+  return SECTIONS.map((section) => ({
+    section,
+    pages: pages.filter((p) => p.section === section && p.menu !== false && canOpen(p, role)),
+  })).filter((group) => group.pages.length > 0);
+}

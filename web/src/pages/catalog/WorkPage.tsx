@@ -1,0 +1,186 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { download, get } from '../../api.js';
+import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { formatDate, formatMoney, formatNumber } from '../../format.js';
+import { isStaff, useSession } from '../../session.js';
+import { AddCopiesForm } from './AddCopiesForm.js';
+import { CopyEditor } from './CopyEditor.js';
+import { languageName, type Copy, type WorkWithCopies } from './types.js';
+
+/** Labels on one A4 sheet: 3 columns × 8 rows, as the server lays them out. */
+const LABELS_PER_SHEET = 24;
+
+/** One bibliographic record; library staff also manage its copies here and print their labels. */
+export default function WorkPage() {
+  const { t } = useTranslation();
+  const { id } = useParams();
+  const { me } = useSession();
+  const [work, setWork] = useState<WorkWithCopies | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    setWork(null);
+    get<WorkWithCopies>(`/api/catalog/works/${id}`).then(setWork, setError);
+  }, [id, me?.userId]);
+
+  if (error) return <ErrorBanner error={error} />;
+  if (!work) return <p className="muted">{t('common.loading')}</p>;
+
+  const setCopies = (copies: Copy[]) => setWork({ ...work, copies });
+  return (
+    <article>
+      <h1>
+        {work.title}
+        {work.subtitle ? `: ${work.subtitle}` : ''}
+      </h1>
+      <p className="result-title">{work.authors.map((a) => a.name).join(', ')}</p>
+      <dl className="facts">
+        <Fact label={t('catalog.work.publisher')} value={[work.publishPlace, work.publisher, work.publishYear].filter(Boolean).join(', ')} />
+        <Fact label="ISBN" value={work.isbn} />
+        <Fact label={t('catalog.work.language')} value={work.language && languageName(work.language, t)} />
+        <Fact label={t('catalog.work.pages')} value={work.pages} />
+        <Fact label={t('catalog.work.bbk')} value={work.bbk} />
+        <Fact label={t('catalog.work.ageRating')} value={work.ageRating} />
+      </dl>
+      {work.annotation && <p>{work.annotation}</p>}
+      {isStaff(me) && work.copies && <Copies workId={work.id} copies={work.copies} onChange={setCopies} />}
+    </article>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string | number | null | undefined }) {
+  if (value === null || value === undefined || value === '') return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
+
+function Copies({ workId, copies, onChange }: { workId: number; copies: Copy[]; onChange: (copies: Copy[]) => void }) {
+  const { t } = useTranslation();
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [editing, setEditing] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [startAt, setStartAt] = useState('1');
+  const onShelf = copies.filter((c) => c.status === 'available').length;
+  const allSelected = copies.length > 0 && selected.size === copies.length;
+
+  function toggle(id: number) {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setSelected(next);
+  }
+
+  async function printLabels() {
+    setError(null);
+    try {
+      const position = Math.max(1, Math.min(LABELS_PER_SHEET, Number(startAt) || 1));
+      await download('/api/copies/labels', { copyIds: [...selected], startAt: position - 1 });
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  function added(newCopies: Copy[]) {
+    onChange([...copies, ...newCopies]);
+    // The usual next step after receiving copies is to label them.
+    setSelected(new Set(newCopies.map((c) => c.id)));
+  }
+
+  return (
+    <section>
+      <h2>{t('catalog.copy.title', { count: copies.length })}</h2>
+      {copies.length > 0 && (
+        <p>
+          <span className={`badge ${onShelf > 0 ? 'badge-ok' : 'badge-none'}`}>
+            {t('catalog.availability', { available: formatNumber(onShelf), total: formatNumber(copies.length) })}
+          </span>
+        </p>
+      )}
+      <ErrorBanner error={error} onClose={() => setError(null)} />
+      <div className="row no-print">
+        <div className="field">
+          <label htmlFor="labels-start">{t('catalog.copy.labelsStartAt')}</label>
+          <input id="labels-start" type="number" min={1} max={LABELS_PER_SHEET} size={4} value={startAt} onChange={(e) => setStartAt(e.target.value)} />
+          <span className="field-hint">{t('catalog.copy.labelsStartHint')}</span>
+        </div>
+        <div className="field">
+          <button type="button" disabled={selected.size === 0} onClick={() => void printLabels()}>
+            {t('catalog.copy.printLabels', { count: selected.size })}
+          </button>
+        </div>
+      </div>
+      {copies.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>
+                  <input
+                    type="checkbox"
+                    aria-label={t('catalog.copy.selectAll')}
+                    checked={allSelected}
+                    onChange={() => setSelected(allSelected ? new Set() : new Set(copies.map((c) => c.id)))}
+                  />
+                </th>
+                <th>{t('catalog.copy.inventoryNumber')}</th>
+                <th>{t('catalog.copy.barcode')}</th>
+                <th>{t('catalog.copy.fund')}</th>
+                <th className="num">{t('catalog.copy.price')}</th>
+                <th>{t('catalog.copy.status')}</th>
+                <th className="hide-narrow">{t('catalog.copy.location')}</th>
+                <th className="hide-narrow">{t('catalog.copy.acquiredOn')}</th>
+                <th>
+                  <span className="visually-hidden">{t('common.edit')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {copies.map((copy) => (
+                <tr key={copy.id}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={t('catalog.copy.select', { barcode: copy.barcode })}
+                      checked={selected.has(copy.id)}
+                      onChange={() => toggle(copy.id)}
+                    />
+                  </td>
+                  <td>{copy.inventoryNumber}</td>
+                  <td>{copy.barcode}</td>
+                  <td>{t(`catalog.fund.${copy.fund}`)}</td>
+                  <td className="num">{formatMoney(copy.priceTiyn)}</td>
+                  <td>{t(`catalog.status.${copy.status}`)}</td>
+                  <td className="hide-narrow">{copy.location}</td>
+                  <td className="hide-narrow">{formatDate(copy.acquiredOn)}</td>
+                  <td>
+                    <button type="button" className="secondary" onClick={() => setEditing(copy.id)} aria-label={t('catalog.copy.editTitle', { barcode: copy.barcode })}>
+                      {t('common.edit')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing !== null && (
+        <CopyEditor
+          key={editing}
+          copy={copies.find((c) => c.id === editing)!}
+          onCancel={() => setEditing(null)}
+          onSaved={(saved) => {
+            onChange(copies.map((c) => (c.id === saved.id ? saved : c)));
+            setEditing(null);
+          }}
+        />
+      )}
+      <AddCopiesForm workId={workId} onAdded={added} />
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { useTranslation } from 'react-i18next';
+import { formatDate } from '../../format.js';
+import type { PanelLoan } from './types.js';
+
+/** Books a reader has at home: overdue ones in red, with a renew button where the rules allow. */
+export function LoanTable({ loans, onRenew, busy }: { loans: PanelLoan[]; onRenew?: (loan: PanelLoan) => void; busy?: boolean }) {
+  const { t } = useTranslation();
+  if (loans.length === 0) return <p className="muted">{t('circulation.noLoans')}</p>;
+  return (
+    <div className="table-wrap">
+      <table className="loan-table">
+        <thead>
+          <tr>
+            <th>{t('circulation.book')}</th>
+            <th className="hide-narrow">{t('circulation.barcode')}</th>
+            <th>{t('circulation.dueOn')}</th>
+            {onRenew && <th><span className="visually-hidden">{t('circulation.renew')}</span></th>}
+          </tr>
+        </thead>
+        <tbody>
+          {loans.map((loan) => (
+            <tr key={loan.loanId} className={loan.overdueDays > 0 ? 'overdue' : undefined}>
+              <td>
+                <div>{loan.title}</div>
+                <div className="muted">{loan.authors.join(', ')}</div>
+              </td>
+              <td className="hide-narrow">{loan.barcode}</td>
+              <td data-label={t('circulation.dueOn')}>
+                {formatDate(loan.dueOn)}
+                {loan.overdueDays > 0 && <div>{t('circulation.overdueDays', { count: loan.overdueDays })}</div>}
+              </td>
+              {onRenew && (
+                <td>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={!loan.canRenew || busy}
+                    onClick={() => onRenew(loan)}
+                    aria-label={t('circulation.renewBook', { title: loan.title })}
+                  >
+                    {t('circulation.renew')}
+                  </button>
+                  {!loan.canRenew && <div className="field-hint">{t('circulation.cannotRenew')}</div>}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, get, post, query } from '../../api.js';
+import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { formatDate, formatMoney, parseTenge } from '../../format.js';
+import { RECEIPT_SOURCES, today, type Receipt, type ReceiptLine } from './types.js';
+
+/**
+ * Receiving a batch: open a receipt document, then scan each ISBN, type the number of copies and the
+ * price; the copies get inventory numbers and barcodes at once. An ISBN the catalogue does not know
+ * asks for a title and an author in the same form.
+ */
+export default function ReceiptsPage() {
+  const { t } = useTranslation();
+  const [receipts, setReceipts] = useState<Receipt[]>([]);
+  const [current, setCurrent] = useState<{ receipt: Receipt; lines: ReceiptLine[] } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [header, setHeader] = useState({ receivedOn: today(), source: 'budget_purchase', documentNumber: '', supplier: '' });
+  const [line, setLine] = useState({ isbn: '', count: '1', price: '', title: '', author: '' });
+  const [describe, setDescribe] = useState(false);
+  const isbnInput = useRef<HTMLInputElement>(null);
+
+  const reload = () => get<{ items: Receipt[] }>(`/api/fund/receipts${query({ limit: 20 })}`).then((r) => setReceipts(r.items), setError);
+  useEffect(() => void reload(), []);
+
+  async function open(id: number) {
+    setError(null);
+    try {
+      setCurrent(await get(`/api/fund/receipts/${id}`));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function create(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      const receipt = await post<Receipt>('/api/fund/receipts', header);
+      await open(receipt.id);
+      await reload();
+      isbnInput.current?.focus();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function receive(e: FormEvent) {
+    e.preventDefault();
+    if (!current) return;
+    setError(null);
+    const priceTiyn = parseTenge(line.price);
+    try {
+      await post(`/api/fund/receipts/${current.receipt.id}/receive-isbn`, {
+        isbn: line.isbn,
+        count: Number(line.count),
+        priceTiyn: priceTiyn ?? -1,
+        ...(describe ? { work: { title: line.title, authors: line.author ? [{ name: line.author }] : [] } } : {}),
+      });
+      setLine({ isbn: '', count: '1', price: '', title: '', author: '' });
+      setDescribe(false);
+      await open(current.receipt.id);
+      await reload();
+      isbnInput.current?.focus();
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'accounting.isbn_unknown') setDescribe(true);
+      setError(err);
+    }
+  }
+
+  return (
+    <section>
+      <h1>{t('nav.fund.receipts')}</h1>
+      <ErrorBanner error={error} onClose={() => setError(null)} />
+      <form className="panel row" onSubmit={create}>
+        <h2>{t('fund.receipt.new')}</h2>
+        <div className="field">
+          <label htmlFor="receipt-date">{t('fund.receipt.date')}</label>
+          <input id="receipt-date" type="date" value={header.receivedOn} onChange={(e) => setHeader({ ...header, receivedOn: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="receipt-source">{t('fund.receipt.source')}</label>
+          <select id="receipt-source" value={header.source} onChange={(e) => setHeader({ ...header, source: e.target.value })}>
+            {RECEIPT_SOURCES.map((s) => (
+              <option key={s} value={s}>{t(`fund.source.${s}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="receipt-document">{t('fund.receipt.document')}</label>
+          <input id="receipt-document" value={header.documentNumber} onChange={(e) => setHeader({ ...header, documentNumber: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="receipt-supplier">{t('fund.receipt.supplier')}</label>
+          <input id="receipt-supplier" value={header.supplier} onChange={(e) => setHeader({ ...header, supplier: e.target.value })} />
+        </div>
+        <div className="field">
+          <button type="submit">{t('fund.receipt.open')}</button>
+        </div>
+      </form>
+
+      {current && (
+        <div className="panel" data-testid="receipt">
+          <h2>{t('fund.receipt.title', { number: current.receipt.number, date: formatDate(current.receipt.receivedOn) })}</h2>
+          <form className="row" onSubmit={receive}>
+            <div className="field">
+              <label htmlFor="receipt-isbn">{t('fund.receipt.scan')}</label>
+              <input id="receipt-isbn" ref={isbnInput} autoFocus value={line.isbn} onChange={(e) => setLine({ ...line, isbn: e.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor="receipt-count">{t('fund.receipt.count')}</label>
+              <input id="receipt-count" type="number" min={1} max={1000} value={line.count} onChange={(e) => setLine({ ...line, count: e.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor="receipt-price">{t('fund.receipt.price')}</label>
+              <input id="receipt-price" inputMode="decimal" value={line.price} onChange={(e) => setLine({ ...line, price: e.target.value })} />
+            </div>
+            {describe && (
+              <>
+                <p className="muted">{t('fund.receipt.describe')}</p>
+                <div className="field">
+                  <label htmlFor="receipt-title">{t('fund.receipt.workTitle')}</label>
+                  <input id="receipt-title" value={line.title} onChange={(e) => setLine({ ...line, title: e.target.value })} />
+                </div>
+                <div className="field">
+                  <label htmlFor="receipt-author">{t('fund.receipt.author')}</label>
+                  <input id="receipt-author" value={line.author} onChange={(e) => setLine({ ...line, author: e.target.value })} />
+                </div>
+              </>
+            )}
+            <div className="field">
+              <button type="submit">{t('fund.receipt.receive')}</button>
+            </div>
+          </form>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('fund.receipt.workTitle')}</th>
+                <th>{t('fund.receipt.count')}</th>
+                <th>{t('fund.receipt.price')}</th>
+                <th>{t('fund.receipt.inventoryNumbers')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {current.lines.map((l) => (
+                <tr key={l.id}>
+                  <td>{l.title}</td>
+                  <td>{l.copiesCount}</td>
+                  <td>{formatMoney(l.priceTiyn)}</td>
+                  <td data-testid="inventory-numbers">{l.copies.map((c) => c.inventoryNumber).join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p data-testid="receipt-total">{t('fund.receipt.total', { copies: current.receipt.copiesCount, sum: formatMoney(current.receipt.sumTiyn) })}</p>
+        </div>
+      )}
+
+      <div className="panel">
+        <h2>{t('fund.receipt.list')}</h2>
+        <table>
+          <tbody>
+            {receipts.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <button type="button" className="secondary" onClick={() => void open(r.id)}>
+                    {r.number}
+                  </button>
+                </td>
+                <td>{formatDate(r.receivedOn)}</td>
+                <td>{t(`fund.source.${r.source}`)}</td>
+                <td>{r.documentNumber}</td>
+                <td>{r.copiesCount}</td>
+                <td>{formatMoney(r.sumTiyn)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,157 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { get, post, query } from '../../api.js';
+import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { formatDate, formatMoney } from '../../format.js';
+import { today, WRITE_OFF_REASONS, type Act, type ActCopy } from './types.js';
+
+/**
+ * Write-off acts: draft an act, scan the copies into it, approve it. An approved act is shown
+ * read-only; the server refuses a copy on loan and a second approval with a translated message.
+ */
+export default function WriteOffsPage() {
+  const { t } = useTranslation();
+  const [acts, setActs] = useState<Act[]>([]);
+  const [current, setCurrent] = useState<{ act: Act; copies: ActCopy[] } | null>(null);
+  const [draft, setDraft] = useState({ actDate: today(), reason: 'physical_wear' });
+  const [barcode, setBarcode] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const scanInput = useRef<HTMLInputElement>(null);
+
+  const reload = () => get<{ items: Act[] }>(`/api/fund/write-off-acts${query({ limit: 20 })}`).then((r) => setActs(r.items), setError);
+  useEffect(() => void reload(), []);
+
+  async function run(action: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const open = (id: number) => run(async () => setCurrent(await get(`/api/fund/write-off-acts/${id}`)));
+
+  function create(e: FormEvent) {
+    e.preventDefault();
+    void run(async () => {
+      const act = await post<Act>('/api/fund/write-off-acts', draft);
+      await open(act.id);
+      await reload();
+      scanInput.current?.focus();
+    });
+  }
+
+  function add(e: FormEvent) {
+    e.preventDefault();
+    if (!current || !barcode.trim()) return;
+    void run(async () => {
+      try {
+        await post(`/api/fund/write-off-acts/${current.act.id}/copies`, { barcodes: [barcode.trim()] });
+      } finally {
+        setBarcode('');
+        scanInput.current?.focus();
+      }
+      await open(current.act.id);
+    });
+  }
+
+  const approve = () =>
+    current &&
+    run(async () => {
+      await post(`/api/fund/write-off-acts/${current.act.id}/approve`);
+      await open(current.act.id);
+      await reload();
+    });
+
+  const statusText = (a: Act) => (a.kind === 'reversal' ? t('fund.act.reversal') : a.status === 'approved' ? t('fund.act.approved') : t('fund.act.draft'));
+
+  return (
+    <section>
+      <h1>{t('nav.fund.writeOffs')}</h1>
+      <ErrorBanner error={error} onClose={() => setError(null)} />
+      <form className="panel row" onSubmit={create}>
+        <h2>{t('fund.act.new')}</h2>
+        <div className="field">
+          <label htmlFor="act-date">{t('fund.act.date')}</label>
+          <input id="act-date" type="date" value={draft.actDate} onChange={(e) => setDraft({ ...draft, actDate: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="act-reason">{t('fund.act.reason')}</label>
+          <select id="act-reason" value={draft.reason} onChange={(e) => setDraft({ ...draft, reason: e.target.value })}>
+            {WRITE_OFF_REASONS.map((r) => (
+              <option key={r} value={r}>{t(`fund.reason.${r}`)}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <button type="submit">{t('fund.act.create')}</button>
+        </div>
+      </form>
+
+      {current && (
+        <div className="panel" data-testid="act">
+          <h2>
+            {t('fund.act.title', { number: current.act.number, date: formatDate(current.act.actDate) })} — {statusText(current.act)}
+          </h2>
+          {current.act.status === 'draft' && (
+            <form className="row" onSubmit={add}>
+              <div className="field">
+                <label htmlFor="act-barcode">{t('fund.act.scan')}</label>
+                <input id="act-barcode" ref={scanInput} autoFocus value={barcode} onChange={(e) => setBarcode(e.target.value)} />
+              </div>
+              <div className="field">
+                <button type="submit" className="secondary">{t('fund.act.add')}</button>
+              </div>
+              <div className="field">
+                <button type="button" onClick={() => void approve()} disabled={current.copies.length === 0}>
+                  {t('fund.act.approve')}
+                </button>
+              </div>
+            </form>
+          )}
+          <table>
+            <thead>
+              <tr>
+                <th>{t('fund.receipt.inventoryNumbers')}</th>
+                <th>{t('fund.receipt.workTitle')}</th>
+                <th>{t('fund.receipt.price')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {current.copies.map((c) => (
+                <tr key={c.copyId}>
+                  <td>{c.inventoryNumber}</td>
+                  <td>{c.title}</td>
+                  <td>{formatMoney(c.priceTiyn)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <div className="panel">
+        <h2>{t('fund.act.list')}</h2>
+        <table>
+          <tbody>
+            {acts.map((a) => (
+              <tr key={a.id}>
+                <td>
+                  <button type="button" className="secondary" onClick={() => void open(a.id)}>
+                    {a.number}
+                  </button>
+                </td>
+                <td>{formatDate(a.actDate)}</td>
+                <td>{t(`fund.reason.${a.reason}`)}</td>
+                <td>{statusText(a)}</td>
+                <td>{a.copiesCount}</td>
+                <td>{formatMoney(a.sumTiyn)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

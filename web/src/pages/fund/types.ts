@@ -1,0 +1,62 @@
+export const RECEIPT_SOURCES = ['budget_purchase', 'state_order', 'gift', 'exchange', 'subscription', 'replacement', 'initial'] as const;
+export const WRITE_OFF_REASONS = [
+  'physical_wear', 'obsolete_content', 'lost_by_reader', 'defective', 'out_of_profile', 'duplicate', 'storage_expired', 'missing_at_check',
+] as const;
+export const GROUPS = ['socio_political', 'natural_sciences', 'technology_agriculture', 'sport_arts', 'linguistics_literature', 'fiction', 'other', 'textbooks'] as const;
+export const LANGUAGE_GROUPS = ['kk', 'ru', 'other'] as const;
+
+export interface Receipt {
+  id: number;
+  number: string;
+  receivedOn: string;
+  source: (typeof RECEIPT_SOURCES)[number];
+  documentNumber: string | null;
+  supplier: string | null;
+  copiesCount: number;
+  sumTiyn: number;
+}
+
+export interface ReceiptLine {
+  id: number;
+  title: string;
+  copiesCount: number;
+  priceTiyn: number;
+  sumTiyn: number;
+  copies: { id: number; inventoryNumber: string; barcode: string }[];
+}
+
+export interface Act {
+  id: number;
+  number: string;
+  kind: 'write_off' | 'reversal';
+  actDate: string;
+  reason: (typeof WRITE_OFF_REASONS)[number];
+  status: 'draft' | 'approved';
+  copiesCount: number;
+  sumTiyn: number;
+}
+
+export interface ActCopy {
+  copyId: number;
+  inventoryNumber: string;
+  barcode: string;
+  title: string;
+  priceTiyn: number;
+}
+
+export interface Tally {
+  copies: number;
+  sumTiyn: number;
+}
+
+export interface Columns {
+  total: Tally;
+  groups: Record<(typeof GROUPS)[number], Tally>;
+  languages: Record<(typeof LANGUAGE_GROUPS)[number], Tally>;
+}
+
+export interface SummaryBook {
+  balance: { opening: Columns; received: Columns; writtenOff: Columns; closing: Columns };
+}
+
+export const today = () => new Date().toISOString().slice(0, 10);
