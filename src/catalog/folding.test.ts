@@ -25,6 +25,16 @@ describe('search folding across scripts', () => {
     expect(foldForSearch("Menin' atym Qoja")).toBe(foldForSearch('Менің атым Қожа'));
   });
 
+  it('folds the letter У the same in every alphabet (y\' in 2017, ý in 2018, u in 2021)', () => {
+    const tugan = foldForSearch('Туған жер');
+    expect(foldForSearch("Ty'g'an jer")).toBe(tugan);
+    expect(foldForSearch('Týǵan jer')).toBe(tugan);
+    expect(foldForSearch('Tuğan jer')).toBe(tugan);
+    const republic = foldForSearch('Қазақстан Республикасы');
+    expect(foldForSearch("Qazaqstan Respy'bli'kasy")).toBe(republic);
+    expect(foldForSearch('Qazaqstan Respýblıkasy')).toBe(republic);
+  });
+
   it('matches 2021 letters and BGN digraphs', () => {
     expect(foldForSearch('Menıñ atym Qoja')).toBe(foldForSearch('Менің атым Қожа'));
     expect(foldForSearch('Zhambyl')).toBe(foldForSearch('Жамбыл'));

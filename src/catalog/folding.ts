@@ -19,13 +19,14 @@ const CYRILLIC: Record<string, string> = {
 };
 
 // Latin letters whose diacritics carry a different sound, mapped before the accents go.
+// In the 2018 alphabet ý is У, so it folds with Cyrillic у, not with y (Ы).
 const LATIN_SPECIAL: Record<string, string> = {
   ş: 'sh', ș: 'sh', š: 'sh', ç: 'ch', č: 'ch', ž: 'j', ı: 'i', ñ: 'n', ń: 'n', ǵ: 'g', ğ: 'g',
-  ä: 'a', á: 'a', ö: 'o', ó: 'o', ü: 'u', ú: 'u', ū: 'u', ý: 'i', ī: 'i', é: 'e',
+  ä: 'a', á: 'a', ö: 'o', ó: 'o', ü: 'u', ú: 'u', ū: 'u', ý: 'u', ī: 'i', é: 'e',
 };
 
-// 2017 alphabet: a letter followed by an apostrophe is a separate letter.
-const APOSTROPHE_2017: Record<string, string> = { s: 'sh', c: 'ch', g: 'g', n: 'n', a: 'a', o: 'o', u: 'u', i: 'i', y: 'i' };
+// 2017 alphabet: a letter followed by an apostrophe is a separate letter; y' is У (plain y is Ы).
+const APOSTROPHE_2017: Record<string, string> = { s: 'sh', c: 'ch', g: 'g', n: 'n', a: 'a', o: 'o', u: 'u', i: 'i', y: 'u' };
 
 const APOSTROPHES = /[\u0027\u2019\u2018\u02BC\u02B9\u0060\u00B4]/;
 
