@@ -15,6 +15,7 @@ import {
 import { z } from 'zod';
 import { LoginThrottle } from '../auth/rate-limit.js';
 import type { DatabaseHandle } from '../db/connect.js';
+import { t } from '../i18n/index.js';
 import { installAuthHooks } from './auth-hooks.js';
 import { errorHandler } from './errors.js';
 import { domainRoutes } from './routes.js';
@@ -81,13 +82,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   }
 
   const webDist = options.webDist ?? path.join(root, 'web', 'dist');
-  if (fs.existsSync(path.join(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false });
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
-      return reply.status(404).send({ error: { code: 'common.not_found', message: 'Not found' } });
-    });
-  }
+  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  app.setNotFoundHandler((req, reply) => {
+    // the web UI routes in the browser: any page address that is not a file gets the app
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
+    return reply.status(404).send({ error: { code: 'common.no_such_route', message: t(req.locale, 'common.no_such_route') } });
+  });
   return app;
 }
 

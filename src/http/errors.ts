@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { t } from '../i18n/index.js';
 import { AppError, isUniqueViolation } from '../shared/errors.js';
+import { translateIssues } from './validation.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; params?: Record<string, unknown>; details?: unknown };
@@ -14,8 +15,8 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     return reply.status(err.status).send(body(err.code, t(locale, err.code, err.params), err.params, err.details));
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const issues = err.validation.map((v) => ({ path: v.instancePath, message: v.message }));
-    const summary = issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ');
+    const issues = translateIssues(locale, err.validation, (err as FastifyError).validationContext);
+    const summary = issues.map((i) => i.message).join('; ');
     return reply.status(400).send(body('common.validation', t(locale, 'common.validation', { summary }), { summary }, issues));
   }
   const fe = err as FastifyError;
