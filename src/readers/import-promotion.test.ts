@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, testApp } from '../../test/support/api.js';
 import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
 import { makeReader } from '../../test/support/factories.js';
-import { seedTenants, type Tenants } from '../../test/support/tenants.js';
+import { seedTenants, TEST_PASSWORD, type Tenants } from '../../test/support/tenants.js';
+import { createUser } from '../org/users.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { App } from '../http/types.js';
 
@@ -258,6 +259,10 @@ describe.each(BACKENDS)('year-end promotion on %s', (backend) => {
     await makeReader(database.db, school, { lastName: 'Кішкентай', grade: 0, classLetter: 'Б' });
     await makeReader(database.db, school, { lastName: 'Омарова', kind: 'teacher' });
     const gone = await makeReader(database.db, school, { lastName: 'Кеткен', grade: 9, classLetter: 'В' });
+    await createUser(database.db, null, {
+      login: 'teacher-11a', password: TEST_PASSWORD, fullName: 'Бітіруші Жетекші', role: 'teacher',
+      organisationId: school, classGrade: 11, classLetter: 'А',
+    });
     await database.db.updateTable('readers.readers').set({ status: 'left', left_on: '2025-01-15' }).where('id', '=', gone.id).execute();
   });
   afterAll(async () => {
@@ -271,6 +276,16 @@ describe.each(BACKENDS)('year-end promotion on %s', (backend) => {
       .select(['id', 'last_name', 'grade', 'class_letter', 'status', 'left_on'])
       .orderBy('id')
       .execute();
+  const teacherClasses = async () =>
+    (
+      await database.db
+        .selectFrom('org.users')
+        .select(['login', 'class_grade', 'class_letter'])
+        .where('role', '=', 'teacher')
+        .where('organisation_id', '=', tenants.schoolA.id)
+        .orderBy('login')
+        .execute()
+    ).map((u) => `${u.login} ${u.class_grade ?? '-'}${u.class_letter ?? ''}`);
   const classOf = async (lastName: string) => {
     const r = (await snapshot()).find((x) => x.last_name === lastName)!;
     return `${r.grade}${r.class_letter} ${r.status} ${r.left_on ?? '-'}`;
@@ -290,12 +305,18 @@ describe.each(BACKENDS)('year-end promotion on %s', (backend) => {
       ],
       promoted: 5,
       leaving: 2,
+      teachers: [
+        { userId: tenants.teacherA.userId, fullName: 'teacher-a', fromClass: '5Ә', toClass: '6Ә' },
+        { userId: expect.any(Number), fullName: 'Бітіруші Жетекші', fromClass: '11А', toClass: null },
+      ],
     });
     expect(await snapshot()).toEqual(before);
+    expect(await teacherClasses()).toEqual(['teacher-11a 11А', 'teacher-a 5Ә']);
   });
 
   it('promotes every class, lets the 11th grade leave, and undoes it exactly, latest first', async () => {
     const original = await snapshot();
+    const originalTeachers = await teacherClasses();
     const first = await librarian.post('/api/readers/promotion', { date: '2026-05-31' });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ date: '2026-05-31', promoted: 5, leaving: 2, performedBy: 'librarian-a', undoneAt: null });
@@ -304,6 +325,8 @@ describe.each(BACKENDS)('year-end promotion on %s', (backend) => {
     expect(await classOf('Жақсылықов')).toBe('11А left 2026-05-31');
     expect(await classOf('Кеткен')).toBe('9В left 2025-01-15');
     expect((await snapshot()).find((r) => r.last_name === 'Омарова')).toMatchObject({ grade: null, status: 'active' });
+    // the class teacher goes up with 5Ә; the teacher of the leaving 11А is left without a class
+    expect(await teacherClasses()).toEqual(['teacher-11a -', 'teacher-a 6Ә']);
     const afterFirst = await snapshot();
 
     const second = await librarian.post('/api/readers/promotion', { date: '2027-05-31' });
@@ -318,12 +341,14 @@ describe.each(BACKENDS)('year-end promotion on %s', (backend) => {
     expect(undoSecond.status).toBe(200);
     expect(undoSecond.body.undoneAt).not.toBeNull();
     expect(await snapshot()).toEqual(afterFirst);
+    expect(await teacherClasses()).toEqual(['teacher-11a -', 'teacher-a 6Ә']);
     const again = await librarian.post(`/api/readers/promotion/${second.body.id}/undo`);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('readers.promotion.already_undone');
 
     expect((await librarian.post(`/api/readers/promotion/${first.body.id}/undo`)).status).toBe(200);
     expect(await snapshot()).toEqual(original);
+    expect(await teacherClasses()).toEqual(originalTeachers);
 
     const list = await librarian.get('/api/readers/promotions');
     expect(list.body.total).toBe(2);

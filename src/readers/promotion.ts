@@ -9,7 +9,7 @@ import { audit, type Executor } from '../org/audit.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import { formatClassName, MAX_GRADE } from './classes.js';
 import { classLetterOrder, todayIso, writableLibrary } from './readers.js';
-import type { PromotionChange } from './schema.js';
+import type { PromotionChange, TeacherClassChange } from './schema.js';
 
 export interface ClassMove {
   grade: number;
@@ -21,11 +21,20 @@ export interface ClassMove {
   count: number;
 }
 
+/** A class teacher who goes up with the class, or is left without one when it finishes school. */
+export interface TeacherMove {
+  userId: number;
+  fullName: string;
+  fromClass: string;
+  toClass: string | null;
+}
+
 export interface PromotionPreview {
   date: string;
   classes: ClassMove[];
   promoted: number;
   leaving: number;
+  teachers: TeacherMove[];
 }
 
 export interface PromotionSummary {
@@ -69,7 +78,25 @@ export async function previewPromotion(db: Executor, actor: Actor | null, date =
     };
   });
   const sum = (moves: ClassMove[]) => moves.reduce((n, c) => n + c.count, 0);
-  return { date, classes, promoted: sum(classes.filter((c) => !c.leaving)), leaving: sum(classes.filter((c) => c.leaving)) };
+  const teachers = (await classTeachers(db, organisationId).select('full_name').execute()).map((u) => ({
+    userId: u.id,
+    fullName: u.full_name,
+    fromClass: formatClassName(u.class_grade, u.class_letter)!,
+    toClass: u.class_grade! >= MAX_GRADE ? null : formatClassName(u.class_grade! + 1, u.class_letter),
+  }));
+  return { date, classes, promoted: sum(classes.filter((c) => !c.leaving)), leaving: sum(classes.filter((c) => c.leaving)), teachers };
+}
+
+/** Teachers of the library who lead a class: they go up with it. */
+function classTeachers(db: Executor, organisationId: number) {
+  return db
+    .selectFrom('org.users')
+    .select(['id', 'class_grade', 'class_letter'])
+    .where('organisation_id', '=', organisationId)
+    .where('role', '=', 'teacher')
+    .where('class_grade', 'is not', null)
+    .orderBy('class_grade')
+    .orderBy('id');
 }
 
 /** Moves every class up one grade and lets the 11th grade leave on `date`; call inside a transaction. */
@@ -107,12 +134,33 @@ export async function performPromotion(db: Executor, actor: Actor | null, date =
       .where('id', 'in', leavingIds)
       .execute();
   }
+  const teachers = await classTeachers(db, organisationId).forUpdate().execute();
+  const teacherChanges: TeacherClassChange[] = teachers.map((u) => ({ userId: u.id, classGrade: u.class_grade!, classLetter: u.class_letter }));
+  const movingTeachers = teachers.filter((u) => u.class_grade! < MAX_GRADE).map((u) => u.id);
+  const graduatedTeachers = teachers.filter((u) => u.class_grade! >= MAX_GRADE).map((u) => u.id);
+  if (movingTeachers.length) {
+    await db.updateTable('org.users').set((eb) => ({ class_grade: eb('class_grade', '+', 1) })).where('id', 'in', movingTeachers).execute();
+  }
+  if (graduatedTeachers.length) {
+    await db.updateTable('org.users').set({ class_grade: null, class_letter: null }).where('id', 'in', graduatedTeachers).execute();
+  }
   const promotion = await db
     .insertInto('readers.promotions')
-    .values({ organisation_id: organisationId, performed_by: actor!.userId, promoted_on: date, changes: JSON.stringify(changes) })
+    .values({
+      organisation_id: organisationId,
+      performed_by: actor!.userId,
+      promoted_on: date,
+      changes: JSON.stringify(changes),
+      teacher_changes: JSON.stringify(teacherChanges),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await audit(db, actor, 'promote', 'promotion', promotion.id, { date, promoted: promotedIds.length, leaving: leavingIds.length });
+  await audit(db, actor, 'promote', 'promotion', promotion.id, {
+    date,
+    promoted: promotedIds.length,
+    leaving: leavingIds.length,
+    teachers: teacherChanges.length,
+  });
   return promotionSummary(db, organisationId, promotion.id);
 }
 
@@ -166,13 +214,22 @@ export async function undoPromotion(db: Executor, actor: Actor | null, id: numbe
   if (later) throw conflict('readers.promotion.not_latest', { id: later.id });
 
   const now = new Date();
-  for (const change of promotion.changes) {
-    await db
-      .updateTable('readers.readers')
-      .set({ grade: change.grade, class_letter: change.classLetter, status: change.status, left_on: change.leftOn, updated_at: now })
-      .where('id', '=', change.readerId)
-      .where('organisation_id', '=', organisationId)
-      .execute();
+  // one statement for the whole school: a promotion moves a thousand readers at once
+  if (promotion.changes.length) {
+    await sql`
+      UPDATE readers.readers r
+         SET grade = c.grade, class_letter = c."classLetter", status = c.status, left_on = c."leftOn", updated_at = ${now}
+        FROM jsonb_to_recordset(${JSON.stringify(promotion.changes)}::jsonb)
+             AS c("readerId" int, grade smallint, "classLetter" text, status text, "leftOn" date)
+       WHERE r.id = c."readerId" AND r.organisation_id = ${organisationId}`.execute(db);
+  }
+  if (promotion.teacher_changes.length) {
+    await sql`
+      UPDATE org.users u
+         SET class_grade = c."classGrade", class_letter = c."classLetter"
+        FROM jsonb_to_recordset(${JSON.stringify(promotion.teacher_changes)}::jsonb)
+             AS c("userId" int, "classGrade" smallint, "classLetter" text)
+       WHERE u.id = c."userId" AND u.organisation_id = ${organisationId} AND u.role = 'teacher'`.execute(db);
   }
   await db.updateTable('readers.promotions').set({ undone_at: now }).where('id', '=', id).execute();
   await audit(db, actor, 'undo', 'promotion', id, { readers: promotion.changes.length });

@@ -280,6 +280,7 @@ export const readersRoutes: Routes = async (app) => {
             ),
             promoted: z.number(),
             leaving: z.number(),
+            teachers: z.array(z.object({ userId: z.number(), fullName: z.string(), fromClass: z.string(), toClass: z.string().nullable() })),
           }),
         },
       },

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { DateString, Json } from '../org/schema.js';
 
 export type ReaderKind = 'student' | 'teacher' | 'staff' | 'parent' | 'other';
@@ -35,6 +35,13 @@ export interface PromotionChange {
   leftOn: string | null;
 }
 
+/** A class teacher's class before a promotion moved it. */
+export interface TeacherClassChange {
+  userId: number;
+  classGrade: number;
+  classLetter: string | null;
+}
+
 export interface PromotionTable {
   id: Generated<number>;
   organisation_id: number;
@@ -43,6 +50,7 @@ export interface PromotionTable {
   /** The date the promotion takes effect; the 11th grade's leaving date. */
   promoted_on: DateString;
   changes: Json<PromotionChange[]>;
+  teacher_changes: ColumnType<TeacherClassChange[], string | undefined, string>;
   undone_at: Date | null;
 }
 

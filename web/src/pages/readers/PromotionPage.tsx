@@ -13,11 +13,19 @@ interface ClassMove {
   count: number;
 }
 
+interface TeacherMove {
+  userId: number;
+  fullName: string;
+  fromClass: string;
+  toClass: string | null;
+}
+
 interface Preview {
   date: string;
   classes: ClassMove[];
   promoted: number;
   leaving: number;
+  teachers: TeacherMove[];
 }
 
 interface Promotion {
@@ -122,6 +130,20 @@ export default function PromotionPage() {
               ))}
             </tbody>
           </table>
+          {preview.teachers.length > 0 && (
+            <table>
+              <caption>{t('readers.promotion.teachers')}</caption>
+              <tbody>
+                {preview.teachers.map((m) => (
+                  <tr key={m.userId}>
+                    <td>{m.fullName}</td>
+                    <td>{m.fromClass}</td>
+                    <td>{m.toClass ?? t('readers.promotion.teacherFree')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
           <p>{t('readers.promotion.totals', { promoted: formatNumber(preview.promoted), leaving: formatNumber(preview.leaving) })}</p>
           <button type="button" disabled={busy || preview.promoted + preview.leaving === 0} onClick={() => void promote()}>
             {t('readers.promotion.run')}
