@@ -45,6 +45,8 @@ export interface BatchTable {
   school_year: string;
   copies_count: number;
   price_tiyn: number;
+  /** Language column of the summary book, booked with the title's first batch. */
+  language_group: 'kk' | 'ru' | 'other';
   stamped_on: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 }
@@ -89,6 +91,8 @@ export interface WriteOffLineTable {
   condition: Condition;
   copies_count: number;
   sum_tiyn: number;
+  /** The language its title was booked under (the title's first batch). */
+  language_group: 'kk' | 'ru' | 'other';
 }
 
 export interface CheckTable {

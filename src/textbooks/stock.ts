@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
+import { languageGroupOf } from '../fund/accounting/groups.js';
 import { createReceipt } from '../fund/accounting/receipts.js';
 import type { ReceiptSource } from '../fund/accounting/schema.js';
 import { audit, type Executor } from '../org/audit.js';
@@ -122,17 +123,23 @@ export async function receiveTextbooks(db: Executor, actor: Actor, input: Textbo
     if (!Number.isInteger(line.count) || line.count < 1 || line.count > 10000) throw invalid('textbooks.bad_count', { value: line.count });
     if (!Number.isInteger(line.priceTiyn) || line.priceTiyn <= 0) throw invalid('textbooks.bad_price', { value: line.priceTiyn });
   }
-  const works = await db.selectFrom('catalog.works').select('id').where('id', 'in', input.lines.map((l) => l.workId)).execute();
-  const known = new Set(works.map((w) => w.id));
+  const works = await db.selectFrom('catalog.works').select(['id', 'language']).where('id', 'in', input.lines.map((l) => l.workId)).execute();
+  const known = new Map(works.map((w) => [w.id, w.language]));
   const unknown = input.lines.find((l) => !known.has(l.workId));
   if (unknown) throw notFound('work', unknown.workId);
+  const booked = await bookedTitles(db, organisationId, input.lines.map((l) => l.workId));
 
   const receiptId = await receiptFor(db, actor, organisationId, input);
   const ids: number[] = [];
   for (const line of input.lines) {
+    // A title keeps the language column it was first booked under, whatever the catalogue says later.
+    const languageGroup = booked.get(line.workId)?.languageGroup ?? languageGroupOf(known.get(line.workId) ?? null);
     const batch = await db
       .insertInto('textbooks.batches')
-      .values({ organisation_id: organisationId, receipt_id: receiptId, work_id: line.workId, school_year: schoolYear, copies_count: line.count, price_tiyn: line.priceTiyn })
+      .values({
+        organisation_id: organisationId, receipt_id: receiptId, work_id: line.workId, school_year: schoolYear,
+        copies_count: line.count, price_tiyn: line.priceTiyn, language_group: languageGroup,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await moveOnShelf(db, organisationId, line.workId, { good: line.count });
@@ -303,7 +310,8 @@ async function titlesInLatestCurriculum(db: Executor, organisationId: number): P
 
 /**
  * Writes textbooks off by count in one act, numbered in the library's sequence of write-off acts.
- * Each line is valued at the average price of the title's batches. Refused as a whole if any line asks
+ * Each line is valued at the title's book value per copy (what is left of its batches' value over the copies left),
+ * and counts in the language column its title was booked under. Refused as a whole if any line asks
  * for more copies than the shelf holds in that condition.
  */
 export async function writeOffTextbooks(db: Executor, actor: Actor, input: WriteOffInput): Promise<WriteOffView> {
@@ -330,7 +338,7 @@ export async function writeOffTextbooks(db: Executor, actor: Actor, input: Write
       throw conflict('textbooks.not_enough_on_shelf', { title: titles.get(line.workId)!, condition: line.condition, available, count: line.count });
     }
   }
-  const prices = new Map((await stockLines(db, organisationId)).map((s) => [s.workId, s.averagePriceTiyn]));
+  const booked = await bookedTitles(db, organisationId, lines.map((l) => l.workId));
   const number = String(await takeNumber(db, organisationId, 'write_off_number'));
   const act = await db
     .insertInto('textbooks.write_off_acts')
@@ -338,14 +346,57 @@ export async function writeOffTextbooks(db: Executor, actor: Actor, input: Write
     .returning('id')
     .executeTakeFirstOrThrow();
   for (const line of lines) {
+    const title = booked.get(line.workId) ?? { languageGroup: 'other' as const, copies: 0, valueTiyn: 0 };
+    const sum = bookValueOf(title, line.count);
+    title.copies -= line.count;
+    title.valueTiyn -= sum;
     await db
       .insertInto('textbooks.write_off_lines')
-      .values({ act_id: act.id, work_id: line.workId, condition: line.condition, copies_count: line.count, sum_tiyn: line.count * (prices.get(line.workId) ?? 0) })
+      .values({ act_id: act.id, work_id: line.workId, condition: line.condition, copies_count: line.count, sum_tiyn: sum, language_group: title.languageGroup })
       .execute();
     await moveOnShelf(db, organisationId, line.workId, { [line.condition]: -line.count });
   }
   await audit(db, actor, 'write_off', 'textbook_write_off', act.id, { number, reason: input.reason, lines });
   return getWriteOff(db, organisationId, act.id);
+}
+
+/** What the books hold of a title: the language it was booked under, and the copies and value not yet written off. */
+export interface BookedTitle {
+  languageGroup: 'kk' | 'ru' | 'other';
+  copies: number;
+  valueTiyn: number;
+}
+
+/** The titles' balance in the books: batches received minus lines written off, to the tiyn. */
+export async function bookedTitles(db: Executor, organisationId: number, workIds: number[]): Promise<Map<number, BookedTitle>> {
+  const titles = new Map<number, BookedTitle>();
+  if (!workIds.length) return titles;
+  const { rows } = await sql<{ work_id: number; language_group: BookedTitle['languageGroup']; copies: string | number; value: string | number }>`
+    SELECT b.work_id,
+           (SELECT f.language_group FROM textbooks.batches f
+             WHERE f.organisation_id = ${organisationId} AND f.work_id = b.work_id ORDER BY f.id LIMIT 1) AS language_group,
+           sum(b.copies_count)
+             - coalesce((SELECT sum(l.copies_count) FROM textbooks.write_off_lines l JOIN textbooks.write_off_acts a ON a.id = l.act_id
+                          WHERE a.organisation_id = ${organisationId} AND l.work_id = b.work_id), 0) AS copies,
+           sum(b.copies_count * b.price_tiyn)
+             - coalesce((SELECT sum(l.sum_tiyn) FROM textbooks.write_off_lines l JOIN textbooks.write_off_acts a ON a.id = l.act_id
+                          WHERE a.organisation_id = ${organisationId} AND l.work_id = b.work_id), 0) AS value
+      FROM textbooks.batches b
+     WHERE b.organisation_id = ${organisationId} AND b.work_id IN (${sql.join(workIds)})
+     GROUP BY b.work_id`.execute(db);
+  for (const r of rows) titles.set(Number(r.work_id), { languageGroup: r.language_group, copies: Number(r.copies), valueTiyn: Number(r.value) });
+  return titles;
+}
+
+/**
+ * The book value of `count` copies of a title: its remaining value shared evenly over its remaining copies,
+ * rounded to the tiyn, and the whole remainder with the last copies, so that a title written off to the end
+ * leaves nothing in the summary book (no stray tiyn from rounding an average price).
+ */
+export function bookValueOf(title: BookedTitle, count: number): number {
+  if (title.copies <= 0) return 0;
+  if (count >= title.copies) return Math.max(0, title.valueTiyn);
+  return Math.round((title.valueTiyn * count) / title.copies);
 }
 
 /** Two lines of the same title and condition are one line of the act. */

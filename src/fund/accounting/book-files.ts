@@ -82,6 +82,12 @@ function heading(doc: Pdf, title: string, subtitle: string) {
   doc.moveDown(0.6);
 }
 
+/** The reason of a row of part II: an act of copies, its reversal, or an act of the textbook fund. */
+function actReason(a: SummaryBook['writeOffs'][number], l: Locale): string {
+  if (a.register === 'textbooks') return `${t(l, `accounting.textbook_reason.${a.reason}`)} (${t(l, 'accounting.book.textbook_act')})`;
+  return t(l, `accounting.reason.${a.reason}`) + (a.kind === 'reversal' ? ` (${t(l, 'accounting.book.reversal')})` : '');
+}
+
 const tallyCell = (x: Tally) => (x.copies === 0 && x.sumTiyn === 0 ? '' : `${x.copies}\n${formatTenge(x.sumTiyn)}`);
 
 function summaryColumns(l: Locale, width: number): Column[] {
@@ -114,7 +120,7 @@ export async function summaryBookPdf(book: SummaryBook, l: Locale): Promise<Buff
   doc.font('bold').fontSize(9).text(t(l, 'accounting.book.part2'));
   drawTable(doc, columns, book.writeOffs.map((a) => [
     a.number, a.date,
-    t(l, `accounting.reason.${a.reason}`) + (a.kind === 'reversal' ? ` (${t(l, 'accounting.book.reversal')})` : ''),
+    actReason(a, l),
     ...cells(a.columns),
   ]));
   doc.moveDown();
@@ -207,7 +213,7 @@ export async function summaryBookXlsx(book: SummaryBook, l: Locale): Promise<Buf
   const writeOffs = wb.addWorksheet(sheetName(t(l, 'accounting.book.sheet.write_offs')));
   header(writeOffs, cols);
   for (const a of book.writeOffs) {
-    const reason = t(l, `accounting.reason.${a.reason}`) + (a.kind === 'reversal' ? ` (${t(l, 'accounting.book.reversal')})` : '');
+    const reason = actReason(a, l);
     writeOffs.addRow([a.number, a.date, reason, ...figures(a.columns)]);
   }
   money(writeOffs, cols.length);

@@ -40,6 +40,8 @@ export interface SummaryReceiptRow {
 }
 
 export interface SummaryWriteOffRow {
+  /** 'fund': an act of copies (fund.write_off_acts); 'textbooks': an act of the textbook fund, by count. */
+  register: 'fund' | 'textbooks';
   actId: number;
   number: string;
   date: string;
@@ -116,15 +118,39 @@ const toCell = (r: CellRow): Cell => ({
   sumTiyn: Number(r.sum),
 });
 
-/** Copies and sums received, per receipt and cell, for receipts dated in [from, to). Off-balance lines never count. */
+/**
+ * Copies and sums received, per receipt and cell, for receipts dated in [from, to). Off-balance lines never count.
+ * Textbooks received by count (`textbooks.batches`, the textbook fund's group accounting) count with the receipt
+ * they came with, in the textbook column and the language their title was booked under.
+ */
 async function receivedCells(db: Executor, organisationId: number, from: string | null, toExclusive: string) {
+  const inPeriod = sql`r.organisation_id = ${organisationId}
+       AND r.received_on < ${toExclusive} ${from ? sql`AND r.received_on >= ${from}` : sql``}`;
   const { rows } = await sql<CellRow>`
     SELECT r.id AS doc, l.knowledge_group AS g, l.language_group AS l,
            sum(l.copies_count)::bigint AS copies, sum(l.copies_count * l.price_tiyn)::bigint AS sum
       FROM fund.receipts r JOIN fund.receipt_lines l ON l.receipt_id = r.id
-     WHERE r.organisation_id = ${organisationId} AND NOT l.off_balance
-       AND r.received_on < ${toExclusive} ${from ? sql`AND r.received_on >= ${from}` : sql``}
-     GROUP BY r.id, l.knowledge_group, l.language_group`.execute(db);
+     WHERE ${inPeriod} AND NOT l.off_balance
+     GROUP BY r.id, l.knowledge_group, l.language_group
+    UNION ALL
+    SELECT r.id AS doc, 'textbooks' AS g, b.language_group AS l,
+           sum(b.copies_count)::bigint AS copies, sum(b.copies_count * b.price_tiyn)::bigint AS sum
+      FROM fund.receipts r JOIN textbooks.batches b ON b.receipt_id = r.id
+     WHERE ${inPeriod} AND b.organisation_id = ${organisationId}
+     GROUP BY r.id, b.language_group`.execute(db);
+  return rows;
+}
+
+/** Textbooks written off by count (acts of the textbook fund), per act and language, all in the textbook column. */
+async function textbookWrittenOffCells(db: Executor, organisationId: number, from: string | null, toExclusive: string) {
+  const { rows } = await sql<CellRow>`
+    SELECT a.id AS doc, 'textbooks' AS g, w.language_group AS l,
+           sum(w.copies_count)::bigint AS copies, sum(w.sum_tiyn)::bigint AS sum
+      FROM textbooks.write_off_acts a
+      JOIN textbooks.write_off_lines w ON w.act_id = a.id
+     WHERE a.organisation_id = ${organisationId}
+       AND a.act_date < ${toExclusive} ${from ? sql`AND a.act_date >= ${from}` : sql``}
+     GROUP BY a.id, w.language_group`.execute(db);
   return rows;
 }
 
@@ -177,21 +203,23 @@ export async function summaryBookLibrary(db: Executor, actor: Actor | null, orga
 
 /**
  * The summary accounting book for a period, in its three parts. Nothing is stored: receipts and approved acts
- * are aggregated by SQL; the opening balance is everything received before the period minus everything
+ * (of copies, and of the textbook fund by count) are aggregated by SQL; the opening balance is everything received before the period minus everything
  * written off before it, so opening + received − written off = closing holds by construction, to the tiyn.
  */
 export async function buildSummaryBook(db: Executor, organisationId: number, period: Period): Promise<SummaryBook> {
   checkPeriod(period);
   const end = nextDay(period.to);
-  const [receivedBefore, writtenBefore, receivedRows, writtenRows] = [
+  const [receivedBefore, writtenBefore, textbooksBefore, receivedRows, writtenRows, textbookRows] = [
     await receivedCells(db, organisationId, null, period.from),
     await writtenOffCells(db, organisationId, null, period.from),
+    await textbookWrittenOffCells(db, organisationId, null, period.from),
     await receivedCells(db, organisationId, period.from, end),
     await writtenOffCells(db, organisationId, period.from, end),
+    await textbookWrittenOffCells(db, organisationId, period.from, end),
   ];
-  const opening = combine(mergeCells(receivedBefore), mergeCells(writtenBefore), -1);
+  const opening = combine(mergeCells(receivedBefore), mergeCells([...writtenBefore, ...textbooksBefore]), -1);
   const received = mergeCells(receivedRows);
-  const writtenOff = mergeCells(writtenRows);
+  const writtenOff = mergeCells([...writtenRows, ...textbookRows]);
   const closing = combine(combine(opening, received, 1), writtenOff, -1);
   const org = await db.selectFrom('org.organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
   return {
@@ -199,7 +227,9 @@ export async function buildSummaryBook(db: Executor, organisationId: number, per
     organisationName: org.name,
     period,
     receipts: await receiptRows(db, receivedRows),
-    writeOffs: await writeOffRows(db, writtenRows),
+    writeOffs: [...(await writeOffRows(db, writtenRows)), ...(await textbookWriteOffRows(db, textbookRows))].sort(
+      (a, b) => a.date.localeCompare(b.date) || Number(a.number) - Number(b.number) || a.number.localeCompare(b.number),
+    ),
     balance: {
       opening: columnsOf(opening),
       received: columnsOf(received),
@@ -247,7 +277,22 @@ async function writeOffRows(db: Executor, rows: CellRow[]): Promise<SummaryWrite
     .orderBy('act_date')
     .orderBy('id')
     .execute();
-  return acts.map((a) => ({ actId: a.id, number: a.number, date: a.act_date, kind: a.kind, reason: a.reason, columns: columnsOf(cells.get(a.id)!) }));
+  return acts.map((a) => ({
+    register: 'fund' as const, actId: a.id, number: a.number, date: a.act_date, kind: a.kind, reason: a.reason, columns: columnsOf(cells.get(a.id)!),
+  }));
+}
+
+async function textbookWriteOffRows(db: Executor, rows: CellRow[]): Promise<SummaryWriteOffRow[]> {
+  const cells = byDocument(rows);
+  if (!cells.size) return [];
+  const acts = await db
+    .selectFrom('textbooks.write_off_acts')
+    .select(['id', 'number', 'act_date', 'reason'])
+    .where('id', 'in', [...cells.keys()])
+    .execute();
+  return acts.map((a) => ({
+    register: 'textbooks' as const, actId: a.id, number: a.number, date: a.act_date, kind: 'write_off' as const, reason: a.reason, columns: columnsOf(cells.get(a.id)!),
+  }));
 }
 
 export interface InventoryLine {

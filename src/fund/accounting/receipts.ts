@@ -118,6 +118,7 @@ export async function updateReceipt(db: Executor, actor: Actor, id: number, patc
   const changesBooks = (patch.receivedOn !== undefined && patch.receivedOn !== current.received_on) ||
     (patch.source !== undefined && patch.source !== current.source);
   if (changesBooks && lines > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
+  if (changesBooks) await refuseTextbookBatches(db, current);
   if (patch.receivedOn !== undefined) checkDate(patch.receivedOn);
   await db
     .updateTable('fund.receipts')
@@ -138,8 +139,24 @@ export async function deleteReceipt(db: Executor, actor: Actor, id: number): Pro
   const organisationId = libraryStaff(actor);
   const current = await ownReceipt(db, organisationId, id);
   if ((await lineCount(db, id)) > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
+  await refuseTextbookBatches(db, current);
   await db.deleteFrom('fund.receipts').where('id', '=', id).execute();
   await audit(db, actor, 'delete', 'receipt', id, { number: current.number });
+}
+
+/**
+ * Textbooks received with this document (group accounting, `textbooks.batches`) are in the books as well:
+ * the receipt's date, source and existence are then fixed, as with copies.
+ */
+async function refuseTextbookBatches(db: Executor, receipt: ReceiptRow): Promise<void> {
+  const batches = await db
+    .selectFrom('textbooks.batches')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('copies_count').as('copies')])
+    .where('receipt_id', '=', receipt.id)
+    .executeTakeFirstOrThrow();
+  if (Number(batches.n) > 0) {
+    throw conflict('accounting.receipt_has_textbooks', { number: receipt.number, copies: Number(batches.copies) });
+  }
 }
 
 async function lineCount(db: Executor, receiptId: number): Promise<number> {

@@ -144,7 +144,7 @@ const summaryBook = z.object({
     documentNumber: z.string().nullable(), supplier: z.string().nullable(), columns,
   })),
   writeOffs: z.array(z.object({
-    actId: z.number(), number: z.string(), date: z.string(), kind: z.enum(['write_off', 'reversal']), reason: z.string(), columns,
+    register: z.enum(['fund', 'textbooks']), actId: z.number(), number: z.string(), date: z.string(), kind: z.enum(['write_off', 'reversal']), reason: z.string(), columns,
   })),
   balance: z.object({
     opening: columns, received: columns, writtenOff: columns, closing: columns,
