@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../src/auth/actor.js';
+import { addReceiptLine, createReceipt } from '../src/fund/accounting/receipts.js';
 import { makeWork } from '../test/support/factories.js';
-import { openBrowserSession, scanCode, signIn, type BrowserSession } from './support.js';
+import { eventually, openBrowserSession, scanCode, signIn, type BrowserSession } from './support.js';
 
 const ISBN = '9786010012349';
 const TITLE = 'Қазақ халқының ұлттық ойындары: һәм өнер';
+const SHELF = 'Тексеру сөресі, 9';
+const CHECKED_TITLE = 'Қозы Көрпеш – Баян сұлу';
 
 /**
  * A librarian receives a batch by scanning its ISBN, prints the inventory book, writes two of the
@@ -92,5 +96,96 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
     expect(await cellNumber('writtenOff-sport_arts')).toBe(2);
     expect(await cellNumber('closing-total')).toBe(closingBefore + 1);
     expect((await page.getByTestId('writtenOff-sport_arts-sum').textContent())?.replace(/\s/g, '')).toBe('5001₸');
+  });
+
+  /** Four copies on a shelf of their own: two will be scanned, one lent, one lost from the shelf. */
+  let shelf: { id: number; barcode: string; inventoryNumber: string }[] = [];
+
+  it('checks a shelf with the scanner: found, on loan, unknown, and a shortage act on closing', async () => {
+    const { page, db } = s;
+    const user = await db.selectFrom('org.users as u').innerJoin('org.organisations as o', 'o.id', 'u.organisation_id')
+      .select(['u.id', 'u.organisation_id', 'o.path']).where('u.login', '=', s.library.librarianLogin).executeTakeFirstOrThrow();
+    const actor: Actor = {
+      userId: user.id, login: s.library.librarianLogin, fullName: 'librarian', role: 'librarian', organisationId: user.organisation_id!,
+      orgPath: user.path, classGrade: null, classLetter: null, readerId: null, locale: 'kk',
+    };
+    const work = await makeWork(db, { title: CHECKED_TITLE, authors: ['Халық жыры'], language: 'kaz' });
+    shelf = await db.transaction().execute(async (trx) => {
+      const receipt = await createReceipt(trx, actor, { receivedOn: '2026-01-15', source: 'budget_purchase' });
+      const line = await addReceiptLine(trx, actor, receipt.id, { workId: work, count: 4, priceTiyn: 250_050, location: SHELF });
+      return line.copies;
+    });
+    // The third copy is at home with the demo student.
+    const [, , lent] = shelf;
+    await db.insertInto('circulation.loans')
+      .values({ organisation_id: actor.organisationId, copy_id: lent!.id, reader_id: s.library.reader.id, due_on: '2026-12-30', issued_by: null, returned_at: null, returned_by: null })
+      .execute();
+    await db.updateTable('fund.copies').set({ status: 'on_loan' }).where('id', '=', lent!.id).execute();
+
+    await page.getByRole('link', { name: 'Қорды тексеру' }).click();
+    await page.locator('#check-location').fill('Тексеру сөресі');
+    await page.getByRole('button', { name: 'Тексеруді бастау' }).click();
+    await page.getByTestId('check').waitFor();
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('check-code');
+    await scanCode(page, shelf[0]!.barcode);
+    await eventually(() => page.getByTestId('check-log').textContent()).toContain(`Табылды: №${shelf[0]!.inventoryNumber}`);
+
+    // A reload in the middle of the work: the check is in the address and goes on from where it stopped.
+    await page.reload();
+    await page.getByTestId('check').waitFor();
+    await eventually(() => page.getByTestId('count-found').textContent()).toBe('1');
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('check-code');
+    await scanCode(page, shelf[1]!.barcode);
+    await scanCode(page, '1999999999');
+    await scanCode(page, shelf[1]!.barcode);
+    const log = page.getByTestId('check-log');
+    await eventually(() => log.getByRole('alert').textContent()).toBe('1999999999 штрихкоды бар дана кітапхана қорында жоқ');
+    await eventually(() => log.locator('li').first().textContent()).toContain(`Бұрын сканерленген: №${shelf[1]!.inventoryNumber}`);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('check-code');
+    expect(await page.locator('#check-code').inputValue()).toBe('');
+    await eventually(async () => [
+      await page.getByTestId('count-expected').textContent(),
+      await page.getByTestId('count-found').textContent(),
+      await page.getByTestId('count-missing').textContent(),
+      await page.getByTestId('count-onLoan').textContent(),
+      await page.getByTestId('count-unknown').textContent(),
+    ]).toEqual(['4', '2', '1', '1', '1']);
+    expect(await page.getByTestId('list-missing').textContent()).toContain(shelf[3]!.inventoryNumber);
+
+    await page.getByRole('button', { name: 'Тексеруді жабу' }).click();
+    await page.getByRole('button', { name: 'Иә, жабу' }).click();
+    await eventually(() => page.getByTestId('check-closed').textContent()).toContain('табылмаған 1 дана кем шығу актісіне енгізілді');
+    await page.getByRole('link', { name: 'Кем шығу актісін ашу' }).click();
+    const act = page.getByTestId('act');
+    await eventually(() => act.getByRole('row').filter({ hasText: CHECKED_TITLE }).count()).toBe(1);
+    expect(await act.getByRole('row').filter({ hasText: CHECKED_TITLE }).textContent()).toContain(shelf[3]!.inventoryNumber);
+    expect(await act.locator('h2').textContent()).toContain('Жоба');
+    const draft = await db.selectFrom('fund.write_off_acts as a').innerJoin('fund.write_off_lines as l', 'l.act_id', 'a.id')
+      .select(['a.reason', 'a.status', 'l.copy_id']).where('l.copy_id', 'in', shelf.map((c) => c.id)).execute();
+    expect(draft).toEqual([{ reason: 'missing_at_check', status: 'draft', copy_id: shelf[3]!.id }]);
+  });
+
+  it('records a book lost by a reader and paid for in tenge', async () => {
+    const { page, db } = s;
+    const lent = shelf[2]!;
+    await page.getByRole('link', { name: 'Жоғалған кітаптар' }).click();
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('loss-reader');
+    await scanCode(page, s.library.reader.barcode);
+    const form = page.getByTestId('loss-form');
+    await eventually(() => form.locator('h2').textContent()).toContain(s.library.reader.fullName);
+    await form.getByLabel(new RegExp(`${CHECKED_TITLE}.*№${lent.inventoryNumber}`)).check();
+    expect(await page.locator('#loss-barcode').inputValue()).toBe(lent.barcode);
+    await page.locator('#loss-settlement').selectOption('payment');
+    await page.locator('#loss-amount').fill('2 500,50');
+    await page.getByRole('button', { name: 'Жоғалғанын жазу' }).click();
+    await eventually(async () => (await page.getByTestId('loss-done').textContent())?.replace(/\s/g, ' ')).toContain('2 500,50 ₸ төленді');
+    await eventually(() => page.getByTestId('losses').getByRole('row').filter({ hasText: CHECKED_TITLE }).count()).toBe(1);
+    expect(await page.getByTestId('loss-form').textContent()).toContain('Оқырманда кітап жоқ');
+
+    const loss = await db.selectFrom('fund.losses').select(['settlement', 'payment_tiyn', 'reader_id']).where('copy_id', '=', lent.id).executeTakeFirstOrThrow();
+    expect(loss).toEqual({ settlement: 'payment', payment_tiyn: 250_050, reader_id: s.library.reader.id });
+    expect((await db.selectFrom('fund.copies').select('status').where('id', '=', lent.id).executeTakeFirstOrThrow()).status).toBe('lost');
+    const open = await db.selectFrom('circulation.loans').select('id').where('copy_id', '=', lent.id).where('returned_at', 'is', null).execute();
+    expect(open).toEqual([]);
   });
 });

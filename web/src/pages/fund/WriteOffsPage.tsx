@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatMoney } from '../../format.js';
@@ -8,6 +9,8 @@ import { today, WRITE_OFF_REASONS, type Act, type ActCopy } from './types.js';
 /**
  * Write-off acts: draft an act, scan the copies into it, approve it. An approved act is shown
  * read-only; the server refuses a copy on loan and a second approval with a translated message.
+ * An approved act is never deleted: it is reversed by a new act that returns its copies to the fund.
+ * `?act=ID` opens an act directly (the shortage act of a fund check, the act of lost books).
  */
 export default function WriteOffsPage() {
   const { t } = useTranslation();
@@ -15,7 +18,10 @@ export default function WriteOffsPage() {
   const [current, setCurrent] = useState<{ act: Act; copies: ActCopy[] } | null>(null);
   const [draft, setDraft] = useState({ actDate: today(), reason: 'physical_wear' });
   const [barcode, setBarcode] = useState('');
+  const [reversal, setReversal] = useState({ actDate: today(), note: '' });
   const [error, setError] = useState<unknown>(null);
+  const [params, setParams] = useSearchParams();
+  const actParam = Number(params.get('act')) || null;
   const scanInput = useRef<HTMLInputElement>(null);
 
   const reload = () => get<{ items: Act[] }>(`/api/fund/write-off-acts${query({ limit: 20 })}`).then((r) => setActs(r.items), setError);
@@ -31,6 +37,9 @@ export default function WriteOffsPage() {
   }
 
   const open = (id: number) => run(async () => setCurrent(await get(`/api/fund/write-off-acts/${id}`)));
+  useEffect(() => {
+    if (actParam) void open(actParam);
+  }, [actParam]);
 
   function create(e: FormEvent) {
     e.preventDefault();
@@ -64,7 +73,25 @@ export default function WriteOffsPage() {
       await reload();
     });
 
-  const statusText = (a: Act) => (a.kind === 'reversal' ? t('fund.act.reversal') : a.status === 'approved' ? t('fund.act.approved') : t('fund.act.draft'));
+  function reverse(e: FormEvent) {
+    e.preventDefault();
+    if (!current) return;
+    void run(async () => {
+      const made = await post<Act>(`/api/fund/write-off-acts/${current.act.id}/reverse`, { actDate: reversal.actDate, note: reversal.note.trim() || null });
+      setParams({ act: String(made.id) });
+      await open(made.id);
+      await reload();
+    });
+  }
+
+  const statusText = (a: Act) =>
+    a.kind === 'reversal'
+      ? t('fund.act.reversal')
+      : a.status === 'approved'
+        ? a.reversedById
+          ? t('fund.act.reversed')
+          : t('fund.act.approved')
+        : t('fund.act.draft');
 
   return (
     <section>
@@ -94,6 +121,35 @@ export default function WriteOffsPage() {
           <h2>
             {t('fund.act.title', { number: current.act.number, date: formatDate(current.act.actDate) })} — {statusText(current.act)}
           </h2>
+          {current.act.kind === 'reversal' && current.act.reversesId && (
+            <p className="muted">
+              <button type="button" className="secondary" onClick={() => void open(current.act.reversesId!)}>{t('fund.act.reversesLink')}</button>
+            </p>
+          )}
+          {current.act.reversedById && (
+            <p className="muted">
+              <button type="button" className="secondary" onClick={() => void open(current.act.reversedById!)}>{t('fund.act.reversedByLink')}</button>
+            </p>
+          )}
+          {current.act.status === 'approved' && current.act.kind === 'write_off' && !current.act.reversedById && (
+            <details className="no-print" data-testid="reverse">
+              <summary>{t('fund.act.reverse')}</summary>
+              <form className="row" onSubmit={reverse}>
+                <p className="muted">{t('fund.act.reverseHint')}</p>
+                <div className="field">
+                  <label htmlFor="reverse-date">{t('fund.act.reverseDate')}</label>
+                  <input id="reverse-date" type="date" value={reversal.actDate} onChange={(e) => setReversal({ ...reversal, actDate: e.target.value })} />
+                </div>
+                <div className="field">
+                  <label htmlFor="reverse-note">{t('fund.act.reverseNote')}</label>
+                  <input id="reverse-note" value={reversal.note} onChange={(e) => setReversal({ ...reversal, note: e.target.value })} />
+                </div>
+                <div className="field">
+                  <button type="submit" className="danger">{t('fund.act.reverseSubmit')}</button>
+                </div>
+              </form>
+            </details>
+          )}
           {current.act.status === 'draft' && (
             <form className="row" onSubmit={add}>
               <div className="field">

@@ -29,6 +29,9 @@ export interface Act {
   id: number;
   number: string;
   kind: 'write_off' | 'reversal';
+  reversesId: number | null;
+  reversedById: number | null;
+  note?: string | null;
   actDate: string;
   reason: (typeof WRITE_OFF_REASONS)[number];
   status: 'draft' | 'approved';
@@ -60,3 +63,60 @@ export interface SummaryBook {
 }
 
 export const today = () => new Date().toISOString().slice(0, 10);
+
+export const FUNDS = ['main', 'textbook', 'periodical', 'electronic', 'off_balance'] as const;
+
+export interface Check {
+  id: number;
+  number: string;
+  startedOn: string;
+  locationPrefix: string | null;
+  fund: (typeof FUNDS)[number] | null;
+  knowledgeGroup: (typeof GROUPS)[number] | null;
+  status: 'open' | 'closed';
+  writeOffActId: number | null;
+  scanned: number;
+}
+
+export interface CheckCopy {
+  copyId: number;
+  inventoryNumber: string;
+  barcode: string;
+  title: string;
+  location: string | null;
+}
+
+export interface CheckResult {
+  check: Check;
+  counts: { expected: number; found: number; missing: number; onLoan: number; misplaced: number; unknown: number };
+  found: CheckCopy[];
+  missing: CheckCopy[];
+  onLoan: CheckCopy[];
+  misplaced: CheckCopy[];
+  unknown: string[];
+}
+
+export interface Loss {
+  id: number;
+  readerId: number;
+  copyId: number;
+  inventoryNumber: string;
+  title: string;
+  lostOn: string;
+  settlement: 'replacement' | 'payment';
+  replacementCopyId: number | null;
+  replacementInventoryNumber: string | null;
+  paymentTiyn: number | null;
+  writeOffActId: number;
+  writeOffActNumber: string;
+  writeOffStatus: 'draft' | 'approved';
+}
+
+export const RULE_GROUPS = GROUPS.filter((g) => g !== 'textbooks');
+
+export interface GroupRule {
+  scheme: 'bbk' | 'udc';
+  prefix: string;
+  knowledgeGroup: Exclude<(typeof GROUPS)[number], 'textbooks'>;
+  priority: number;
+}
