@@ -14,6 +14,11 @@ const nbsp = (text: string | null) => (text ?? '').replace(/\u00a0|\u202f/g, ' '
  * roster and moves the school up a grade (and back); the class teacher prints the debtor list;
  * a student renews a book from a phone.
  */
+const ONE_PIXEL_PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
+
 describe('the catalogue, the class teacher and a student in the browser', () => {
   let s: BrowserSession;
 
@@ -81,6 +86,15 @@ describe('the catalogue, the class teacher and a student in the browser', () => 
     await eventually(async () => (await rows.filter({ hasText: first.barcode }).textContent()) ?? '').toContain('Жөндеуде');
     const saved = await s.db.selectFrom('fund.copies').select('status').where('id', '=', first.id).executeTakeFirstOrThrow();
     expect(saved.status).toBe('in_repair');
+
+    // a photo of the cover: a file that is not an image is refused in Kazakh, a PNG is shown
+    const coverInput = page.getByLabel('Мұқаба суретін жүктеу:');
+    await coverInput.setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
+    await page.getByText('Мұқаба суреті JPEG, PNG немесе WebP файлы болуы керек').waitFor();
+    await coverInput.setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: ONE_PIXEL_PNG });
+    const cover = page.getByRole('img', { name: 'Мұқаба' });
+    await cover.waitFor();
+    expect(await cover.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
   });
 
   it('the librarian imports a class roster: checks every row, skips the bad one, gets the new readers', async () => {

@@ -2,6 +2,9 @@ import type { Messages } from '../i18n/index.js';
 
 export const messages: Messages = {
   kk: {
+    'catalog.cover_not_image': 'Мұқаба суреті JPEG, PNG немесе WebP файлы болуы керек',
+    'catalog.cover_too_large': 'Мұқаба суреті тым үлкен: {{max}} МБ-тан аспауы керек',
+    'catalog.cover_no_file': 'Мұқаба суретінің файлын таңдаңыз',
     'catalog.invalid_isbn': '«{{isbn}}» — жарамсыз ISBN: нөмірді немесе бақылау санын тексеріңіз',
     'catalog.title_required': 'Кітаптың атауын жазыңыз',
     'catalog.bad_age_rating': '«{{value}}» жас шектеуі белгісіз. Мыналардың бірін таңдаңыз: 0+, 6+, 12+, 16+, 18+',
@@ -11,6 +14,9 @@ export const messages: Messages = {
     'catalog.isbn_exists': 'ISBN {{isbn}} нөмірлі кітап каталогта бар (жазба № {{id}}). Бар жазбаны пайдаланыңыз',
   },
   ru: {
+    'catalog.cover_not_image': 'Обложка должна быть файлом JPEG, PNG или WebP',
+    'catalog.cover_too_large': 'Изображение обложки слишком большое: не больше {{max}} МБ',
+    'catalog.cover_no_file': 'Выберите файл с изображением обложки',
     'catalog.invalid_isbn': '«{{isbn}}» — неверный ISBN: проверьте номер и контрольную цифру',
     'catalog.title_required': 'Укажите заглавие книги',
     'catalog.bad_age_rating': 'Неизвестная возрастная маркировка «{{value}}». Выберите одну из: 0+, 6+, 12+, 16+, 18+',
@@ -20,6 +26,9 @@ export const messages: Messages = {
     'catalog.isbn_exists': 'Книга с ISBN {{isbn}} уже есть в каталоге (запись № {{id}}). Используйте существующую запись',
   },
   en: {
+    'catalog.cover_not_image': 'The cover must be a JPEG, PNG or WebP image',
+    'catalog.cover_too_large': 'The cover image is too large: at most {{max}} MB',
+    'catalog.cover_no_file': 'Choose an image file for the cover',
     'catalog.invalid_isbn': '“{{isbn}}” is not a valid ISBN: check the number and its check digit',
     'catalog.title_required': 'Enter the title of the book',
     'catalog.bad_age_rating': 'Unknown age rating “{{value}}”. Choose one of 0+, 6+, 12+, 16+, 18+',

@@ -3,8 +3,9 @@ import { requireRole, type Actor } from '../auth/actor.js';
 import { copySchema, fundKindSchema } from '../fund/copies-schemas.js';
 import { listCopies } from '../fund/copies.js';
 import type { Routes } from '../http/types.js';
-import { invalid } from '../shared/errors.js';
+import { AppError, invalid } from '../shared/errors.js';
 import { createAuthor, getAuthor, searchAuthors, updateAuthor } from './authors.js';
+import { MAX_COVER_BYTES, readCover, removeCover, saveCover } from './covers.js';
 import { parseIsbn } from './isbn.js';
 import { searchCatalogue, TOTAL_CAP } from './search.js';
 import { addWork, findWorksByIsbn, getWork, updateWork } from './works.js';
@@ -183,6 +184,53 @@ export const catalogRoutes: Routes = async (app) => {
     async (req) => {
       const actor = requireRole(req.actor, ...CATALOGUERS);
       await app.db.transaction().execute((trx) => updateWork(trx, actor, req.params.id, req.body));
+      return getWork(app.db, req.params.id);
+    },
+  );
+
+  app.post(
+    '/api/catalog/works/:id/cover',
+    {
+      schema: {
+        tags,
+        summary: `Upload a cover image (JPEG, PNG or WebP, up to ${MAX_COVER_BYTES / 1024 / 1024} MB) as multipart/form-data field \`file\``,
+        params: idParams,
+        response: { 200: workSchema },
+      },
+    },
+    async (req) => {
+      const actor = requireRole(req.actor, ...CATALOGUERS);
+      if (!req.isMultipart()) throw new AppError('catalog.cover_no_file', 400);
+      const part = await req.file({ limits: { fileSize: MAX_COVER_BYTES + 1 } });
+      if (!part) throw new AppError('catalog.cover_no_file', 400);
+      const bytes = await part.toBuffer().catch((err: { code?: string }) => {
+        if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw invalid('catalog.cover_too_large', { max: MAX_COVER_BYTES / 1024 / 1024 });
+        throw err;
+      });
+      await app.db.transaction().execute((trx) => saveCover(trx, actor, req.params.id, bytes));
+      return getWork(app.db, req.params.id);
+    },
+  );
+
+  app.get(
+    '/api/catalog/works/:id/cover',
+    { schema: { tags, summary: 'The uploaded cover image of a record (public, like the record)', params: idParams } },
+    async (req, reply) => {
+      const cover = await readCover(app.db, req.params.id);
+      return reply
+        .header('content-type', cover.mime)
+        .header('cache-control', 'public, max-age=86400')
+        .header('last-modified', cover.updatedAt.toUTCString())
+        .send(cover.bytes);
+    },
+  );
+
+  app.delete(
+    '/api/catalog/works/:id/cover',
+    { schema: { tags, summary: 'Remove the uploaded cover of a record', params: idParams, response: { 200: workSchema } } },
+    async (req) => {
+      const actor = requireRole(req.actor, ...CATALOGUERS);
+      await app.db.transaction().execute((trx) => removeCover(trx, actor, req.params.id));
       return getWork(app.db, req.params.id);
     },
   );

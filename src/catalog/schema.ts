@@ -46,7 +46,15 @@ export interface WorkAuthorTable {
   position: Generated<number>;
 }
 
+export interface CoverTable {
+  work_id: number;
+  mime: string;
+  bytes: Buffer;
+  updated_at: Generated<Date>;
+}
+
 export interface CatalogTables {
+  'catalog.covers': CoverTable;
   'catalog.authors': AuthorTable;
   'catalog.works': WorkTable;
   'catalog.work_authors': WorkAuthorTable;

@@ -11,6 +11,7 @@ export const PUBLIC_ROUTES = new Set([
   // the public catalogue (OPAC): bibliographic data and availability counts, never readers
   'GET /api/catalog/search',
   'GET /api/catalog/works/:id',
+  'GET /api/catalog/works/:id/cover',
   // harvesting by the national union base
   'GET /api/oai',
   'GET /api/sru',

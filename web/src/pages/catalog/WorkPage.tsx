@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { download, get } from '../../api.js';
+import { del, download, get, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatMoney, formatNumber } from '../../format.js';
 import { isStaff, useSession } from '../../session.js';
@@ -19,6 +19,7 @@ export default function WorkPage() {
   const { me } = useSession();
   const [work, setWork] = useState<WorkWithCopies | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [coverError, setCoverError] = useState<unknown>(null);
 
   useEffect(() => {
     setWork(null);
@@ -29,8 +30,17 @@ export default function WorkPage() {
   if (!work) return <p className="muted">{t('common.loading')}</p>;
 
   const setCopies = (copies: Copy[]) => setWork({ ...work, copies });
+  const cataloguer = me?.role === 'librarian' || me?.role === 'admin';
+  const changeCover = (file: File | undefined) => {
+    if (!file) return;
+    setCoverError(null);
+    upload<WorkWithCopies>(`/api/catalog/works/${work.id}/cover`, file).then((w) => setWork({ ...work, coverUrl: w.coverUrl }), setCoverError);
+  };
+  const dropCover = () =>
+    del<WorkWithCopies>(`/api/catalog/works/${work.id}/cover`).then((w) => setWork({ ...work, coverUrl: w.coverUrl }), setCoverError);
   return (
     <article>
+      {work.coverUrl && <img className="cover" src={work.coverUrl} alt={t('catalog.work.cover')} />}
       <h1>
         {work.title}
         {work.subtitle ? `: ${work.subtitle}` : ''}
@@ -45,6 +55,20 @@ export default function WorkPage() {
         <Fact label={t('catalog.work.ageRating')} value={work.ageRating} />
       </dl>
       {work.annotation && <p>{work.annotation}</p>}
+      {cataloguer && <ErrorBanner error={coverError} onClose={() => setCoverError(null)} />}
+      {cataloguer && (
+        <p className="cover-actions">
+          <label>
+            {t('catalog.work.uploadCover')}{' '}
+            <input type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => changeCover(e.target.files?.[0])} />
+          </label>
+          {work.coverUrl?.startsWith('/api/') && (
+            <button type="button" onClick={() => void dropCover()}>
+              {t('catalog.work.removeCover')}
+            </button>
+          )}
+        </p>
+      )}
       {isStaff(me) && work.copies && <Copies workId={work.id} copies={work.copies} onChange={setCopies} />}
     </article>
   );

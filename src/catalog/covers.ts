@@ -1,0 +1,55 @@
+import type { Actor } from '../auth/actor.js';
+import { audit, type Executor } from '../org/audit.js';
+import { invalid, notFound } from '../shared/errors.js';
+
+/** Large enough for a phone photo of a cover, small enough for an old school PC's upload. */
+export const MAX_COVER_BYTES = 2 * 1024 * 1024;
+
+export type CoverMime = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** What the bytes are, read from their signature: the file name and the browser's claim are not trusted. */
+export function coverMimeOf(bytes: Uint8Array): CoverMime | null {
+  const b = bytes;
+  if (b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a) return 'image/png';
+  if (b.length > 12 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+/** The address the record shows for its own uploaded cover; the version makes browsers fetch a new one. */
+export function coverAddress(workId: number, version: Date): string {
+  return `/api/catalog/works/${workId}/cover?v=${version.getTime()}`;
+}
+
+/** Stores a cover for a record of the shared catalogue and points the record at it. */
+export async function saveCover(db: Executor, actor: Actor | null, workId: number, bytes: Uint8Array): Promise<string> {
+  if (bytes.length > MAX_COVER_BYTES) throw invalid('catalog.cover_too_large', { max: MAX_COVER_BYTES / 1024 / 1024 });
+  const mime = coverMimeOf(bytes);
+  if (!mime) throw invalid('catalog.cover_not_image');
+  const work = await db.selectFrom('catalog.works').select('id').where('id', '=', workId).forUpdate().executeTakeFirst();
+  if (!work) throw notFound('work', workId);
+  const now = new Date();
+  await db
+    .insertInto('catalog.covers')
+    .values({ work_id: workId, mime, bytes: Buffer.from(bytes), updated_at: now })
+    .onConflict((oc) => oc.column('work_id').doUpdateSet({ mime, bytes: Buffer.from(bytes), updated_at: now }))
+    .execute();
+  const address = coverAddress(workId, now);
+  await db.updateTable('catalog.works').set({ cover_url: address, updated_at: now }).where('id', '=', workId).execute();
+  await audit(db, actor, 'update', 'work', workId, { cover: mime, bytes: bytes.length }, null);
+  return address;
+}
+
+export async function readCover(db: Executor, workId: number): Promise<{ mime: CoverMime; bytes: Buffer; updatedAt: Date }> {
+  const row = await db.selectFrom('catalog.covers').select(['mime', 'bytes', 'updated_at']).where('work_id', '=', workId).executeTakeFirst();
+  if (!row) throw notFound('cover', workId);
+  return { mime: row.mime as CoverMime, bytes: Buffer.from(row.bytes), updatedAt: new Date(row.updated_at) };
+}
+
+/** Removes an uploaded cover; the record is left without one. */
+export async function removeCover(db: Executor, actor: Actor | null, workId: number): Promise<void> {
+  const gone = await db.deleteFrom('catalog.covers').where('work_id', '=', workId).returning('work_id').executeTakeFirst();
+  if (!gone) throw notFound('cover', workId);
+  await db.updateTable('catalog.works').set({ cover_url: null, updated_at: new Date() }).where('id', '=', workId).execute();
+  await audit(db, actor, 'update', 'work', workId, { cover: null }, null);
+}
