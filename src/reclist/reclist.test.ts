@@ -57,6 +57,9 @@ describe.each(BACKENDS)('the recommended list and its monitoring on %s', (backen
       `/api/reclist/monitoring/${tenants.district.id}/schools`,
       `/api/reclist/schools/${tenants.schoolA.id}/figures`,
       '/api/reclist/package',
+      '/api/reclist/matching/entries',
+      '/api/reclist/entries/1/matches',
+      '/api/reclist/entries/1/candidates?q=Qoja',
     ]) {
       const res = await anonymous.get(url);
       expect(res.status, url).toBe(401);
@@ -64,6 +67,8 @@ describe.each(BACKENDS)('the recommended list and its monitoring on %s', (backen
     }
     expect((await upload(anonymous, '/api/reclist/versions', Buffer.from('x'), 'list.csv')).status).toBe(401);
     expect((await anonymous.post('/api/reclist/matching/run', {})).status).toBe(401);
+    expect((await anonymous.post('/api/reclist/entries/1/matches', { workId: 1 })).status).toBe(401);
+    expect((await anonymous.post('/api/reclist/matches/1/unlink', {})).status).toBe(401);
   });
 
   it('loads the sample list of 2025 that ships with the demo', async () => {
@@ -462,5 +467,90 @@ describe.each(BACKENDS)('the recommended list and its monitoring on %s', (backen
     } finally {
       await school.close();
     }
+  });
+
+  it('lets a person link an edition the matcher missed, keep several editions of one title, and unlink a wrong one', async () => {
+    const db = database.db;
+    const a = tenants.schoolA.id;
+    // A Russian edition of «Менің атым Қожа»: another title, so the matcher cannot find it.
+    works.qojaRu = await makeWork(db, { title: 'Меня зовут Кожа', authors: ['Бердибек Сокпакбаев'], language: 'rus' });
+    for (let i = 0; i < 2; i++) await makeCopy(db, a, works.qojaRu!, { acquiredOn: '2025-11-01' });
+    const before = (await librarianA.get('/api/reclist/coverage')).body;
+    expect(before).toMatchObject({ titlesHeld: 4, listCopies: 7 });
+
+    // The titles of the list with what is linked; the search folds the scripts.
+    const found = await librarianA.get(`/api/reclist/matching/entries?q=${encodeURIComponent('Qoja')}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ year: 2026, total: 1, items: [{ title: 'Менің атым Қожа', confirmed: 1, pending: 0 }] });
+    const qojaEntry = found.body.items[0].id as number;
+    const unmatched = await librarianA.get('/api/reclist/matching/entries?unmatched=true&limit=500');
+    expect(unmatched.body.total).toBe(41 - 4);
+    expect(unmatched.body.items.map((e: { title: string }) => e.title)).not.toContain('Менің атым Қожа');
+
+    // Searching the catalogue for the title shows both editions and which one is linked already.
+    const candidates = await librarianA.get(`/api/reclist/entries/${qojaEntry}/candidates?q=${encodeURIComponent('кожа')}`);
+    expect(candidates.status).toBe(200);
+    const byId = new Map(candidates.body.items.map((c: { id: number }) => [c.id, c]));
+    expect(byId.get(works.qoja)).toMatchObject({ title: 'Menıñ atym Qoja', match: { status: 'confirmed' } });
+    expect(byId.get(works.qojaRu)).toMatchObject({ title: 'Меня зовут Кожа', authors: 'Бердибек Сокпакбаев', language: 'rus', match: null });
+
+    const linked = await librarianA.post(`/api/reclist/entries/${qojaEntry}/matches`, { workId: works.qojaRu });
+    expect(linked.status).toBe(200);
+    expect(linked.body).toMatchObject({ status: 'confirmed', method: 'manual', changed: true });
+    const again = await librarianA.post(`/api/reclist/entries/${qojaEntry}/matches`, { workId: works.qojaRu });
+    expect(again.body).toEqual({ ...linked.body, changed: false });
+    const editions = await librarianA.get(`/api/reclist/entries/${qojaEntry}/matches`);
+    expect(editions.body.entry).toMatchObject({ title: 'Менің атым Қожа', year: 2026 });
+    expect(editions.body.matches.map((m: { work: { id: number }; status: string; method: string }) => [m.work.id, m.status, m.method])).toEqual(
+      expect.arrayContaining([
+        [works.qoja, 'confirmed', 'author_title'],
+        [works.qojaRu, 'confirmed', 'manual'],
+      ]),
+    );
+    // One title, two editions: the title counts once, its copies add up.
+    expect((await librarianA.get('/api/reclist/coverage')).body).toMatchObject({ titlesHeld: 4, listCopies: 9 });
+
+    // A pair rejected earlier can be linked by hand, and a wrong link unlinked again.
+    const akAzu = (await librarianA.get(`/api/reclist/matching/entries?q=${encodeURIComponent('Ақ азу')}`)).body.items[0].id as number;
+    const relinked = await librarianA.post(`/api/reclist/entries/${akAzu}/matches`, { workId: works.akAzuTales });
+    expect(relinked.body).toMatchObject({ status: 'confirmed', method: 'author_title', changed: true });
+    expect((await librarianA.get('/api/reclist/coverage')).body).toMatchObject({ titlesHeld: 5, listCopies: 11 });
+    const unlinked = await librarianA.post(`/api/reclist/matches/${relinked.body.id}/unlink`);
+    expect(unlinked.body).toEqual({ id: relinked.body.id, status: 'rejected' });
+    expect((await librarianA.get('/api/reclist/coverage')).body).toMatchObject({ titlesHeld: 4, listCopies: 9 });
+    const twice = await librarianA.post(`/api/reclist/matches/${relinked.body.id}/unlink?lang=ru`);
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toEqual(
+      expect.objectContaining({ code: 'reclist.match_not_confirmed', message: 'Это сопоставление не подтверждено: отвязать можно только подтверждённое издание' }),
+    );
+    // An unlinked pair stays decided: the next run neither confirms nor proposes it.
+    expect((await admin.post('/api/reclist/matching/run', {})).body).toMatchObject({ confirmed: 0, pending: 0 });
+    expect((await db.selectFrom('reclist.matches').select('status').where('id', '=', relinked.body.id).executeTakeFirstOrThrow()).status).toBe('rejected');
+
+    const noWork = await librarianA.post(`/api/reclist/entries/${qojaEntry}/matches?lang=kk`, { workId: 99_999_999 });
+    expect([noWork.status, noWork.body.error.code, noWork.body.error.message]).toEqual([404, 'reclist.work_not_found', 'Каталогта 99999999 нөмірлі жазба жоқ']);
+    const noEntry = await librarianA.get('/api/reclist/entries/99999999/matches?lang=en');
+    expect([noEntry.status, noEntry.body.error.message]).toEqual([404, 'The list has no title number 99999999']);
+    expect((await librarianA.post('/api/reclist/matches/99999999/unlink')).status).toBe(404);
+    const teacher = await as('teacher-a');
+    for (const api of [method, teacher]) {
+      expect((await api.post(`/api/reclist/entries/${qojaEntry}/matches`, { workId: works.maths })).status).toBe(403);
+      expect((await api.post(`/api/reclist/matches/${linked.body.id}/unlink`)).status).toBe(403);
+      expect((await api.get(`/api/reclist/entries/${qojaEntry}/candidates?q=qoja`)).status).toBe(403);
+    }
+    expect((await librarianA.post(`/api/reclist/entries/${qojaEntry}/matches`, { workId: 'x' })).status).toBe(400);
+
+    const log = await db
+      .selectFrom('org.audit_log')
+      .select(['action', 'entity_id', 'details'])
+      .where('entity', '=', 'reclist_match')
+      .where('action', 'in', ['link', 'unlink'])
+      .orderBy('id')
+      .execute();
+    expect(log.map((l) => [l.action, Number(l.entity_id)])).toEqual([
+      ['link', linked.body.id],
+      ['link', relinked.body.id],
+      ['unlink', relinked.body.id],
+    ]);
   });
 });

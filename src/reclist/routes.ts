@@ -7,7 +7,7 @@ import type { Locale } from '../org/schema.js';
 import { AppError } from '../shared/errors.js';
 import { coverageWorkbook, getPurchaseRule, libraryCoverage, planWorkbook, purchasePlan, setPurchaseRule } from './coverage.js';
 import type { RowError } from './list-file.js';
-import { decideMatch, reviewQueue, runMatching } from './matching.js';
+import { decideMatch, entryMatches, linkCandidates, linkWork, matchingEntries, reviewQueue, runMatching, unlinkMatch } from './matching.js';
 import { levelSummary, rankedSchools, refreshLevelFor, schoolFigures } from './monitoring.js';
 import { exportPackage, importPackage, ownPublicKey, trustSchoolKey } from './packages.js';
 import { AGE_GROUPS, CATEGORIES } from './schema.js';
@@ -36,6 +36,18 @@ const entrySchema = z.object({
   ageGroup: z.enum(AGE_GROUPS),
   language: z.string().nullable(),
   isbn: z.string().nullable(),
+});
+const matchStatus = z.enum(['confirmed', 'pending', 'rejected']);
+const listEntrySchema = z.object({ title: z.string(), author: z.string(), category, isbn: z.string().nullable() });
+const linkedWork = z.object({
+  id: z.number(),
+  title: z.string(),
+  subtitle: z.string().nullable(),
+  authors: z.string(),
+  isbn: z.string().nullable(),
+  publishYear: z.number().nullable(),
+  publisher: z.string().nullable(),
+  language: z.string().nullable(),
 });
 const categoryFigures = z.object({ category, titles: z.number(), held: z.number(), copies: z.number(), coverage: z.number() });
 const boughtSchema = z.object({ year: z.number(), source: z.string(), copies: z.number() });
@@ -365,6 +377,121 @@ export const reclistRoutes: Routes = async (app) => {
       },
     );
   }
+
+  // ---- manual linking: what the matcher missed, and undoing what it got wrong ----
+  app.get(
+    '/api/reclist/matching/entries',
+    {
+      schema: {
+        tags,
+        summary: 'Titles of a year\'s list (the latest by default) with their linked editions and waiting proposals counted; q is folded like the catalogue search',
+        querystring: z.object({
+          year: year.optional(),
+          q: z.string().max(200).optional(),
+          unmatched: z.enum(['true', 'false']).optional().describe('only the titles without a confirmed edition'),
+          ...page,
+        }),
+        response: {
+          200: z.object({
+            year: z.number(),
+            items: z.array(
+              z.object({
+                id: z.number(),
+                position: z.number(),
+                title: z.string(),
+                author: z.string(),
+                category,
+                isbn: z.string().nullable(),
+                confirmed: z.number(),
+                pending: z.number(),
+              }),
+            ),
+            total: z.number(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req.actor, 'admin', 'librarian');
+      return matchingEntries(app.db, { ...req.query, unmatched: req.query.unmatched === 'true' });
+    },
+  );
+
+  app.get(
+    '/api/reclist/entries/:id/matches',
+    {
+      schema: {
+        tags,
+        summary: 'One list title and every catalogue record linked, proposed or rejected for it',
+        params: idParam,
+        response: {
+          200: z.object({
+            entry: listEntrySchema.extend({ id: z.number(), year: z.number() }),
+            matches: z.array(z.object({ id: z.number(), status: matchStatus, method: z.string(), decidedAt: z.string().nullable(), work: linkedWork })),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req.actor, 'admin', 'librarian');
+      return entryMatches(app.db, req.params.id);
+    },
+  );
+
+  app.get(
+    '/api/reclist/entries/:id/candidates',
+    {
+      schema: {
+        tags,
+        summary: 'Catalogue records to link to a list title, found by the folded catalogue search, with any decision already taken',
+        params: idParam,
+        querystring: z.object({ q: z.string().min(1).max(200), limit: z.coerce.number().int().min(1).max(50).default(20) }),
+        response: {
+          200: z.object({
+            items: z.array(linkedWork.extend({ match: z.object({ id: z.number(), status: matchStatus }).nullable() })),
+            total: z.number(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req.actor, 'admin', 'librarian');
+      return linkCandidates(app.db, req.params.id, req.query);
+    },
+  );
+
+  app.post(
+    '/api/reclist/entries/:id/matches',
+    {
+      schema: {
+        tags,
+        summary: 'Links a catalogue record to a list title as one of its editions (a manual match, or confirms a proposed or rejected pair)',
+        params: idParam,
+        body: z.object({ workId: z.number().int().positive() }),
+        response: { 200: z.object({ id: z.number(), status: matchStatus, method: z.string(), changed: z.boolean() }) },
+      },
+    },
+    async (req) => {
+      const actor = requireRole(req.actor, 'admin', 'librarian');
+      return app.db.transaction().execute((trx) => linkWork(trx, actor, req.params.id, req.body.workId));
+    },
+  );
+
+  app.post(
+    '/api/reclist/matches/:id/unlink',
+    {
+      schema: {
+        tags,
+        summary: 'Unlinks a wrong confirmed match; the pair is remembered as rejected so matching never proposes it again',
+        params: idParam,
+        response: { 200: z.object({ id: z.number(), status: matchStatus }) },
+      },
+    },
+    async (req) => {
+      const actor = requireRole(req.actor, 'admin', 'librarian');
+      return app.db.transaction().execute((trx) => unlinkMatch(trx, actor, req.params.id));
+    },
+  );
 
   // ---- a library's coverage and purchase plan ----
   app.get(

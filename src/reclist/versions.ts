@@ -174,10 +174,15 @@ const SAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sample-l
 
 /** Loads the small sample list shipped with the demo (its year is in the file); does nothing if that year exists. */
 export async function loadSampleList(db: Db): Promise<{ year: number; entries: number } | null> {
+  return db.transaction().execute((trx) => importSampleList(trx));
+}
+
+/** The same inside the caller's transaction (the demo loads the list with the rest of the library). */
+export async function importSampleList(db: Executor, actor: Actor | null = null): Promise<{ year: number; entries: number } | null> {
   const data = fs.readFileSync(SAMPLE);
   const preview = await previewList(db, data);
   if (preview.exists) return null;
-  return db.transaction().execute((trx) => importList(trx, null, data, { sourceName: 'sample-list.csv' }));
+  return importList(db, actor, data, { sourceName: 'sample-list.csv' });
 }
 
 function entriesOf(db: Executor, versionId: number) {
