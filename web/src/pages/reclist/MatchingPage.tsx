@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { Pager } from '../../components/Pager.js';
+import { EntryLinks } from './EntryLinks.js';
 import type { Category } from './types.js';
 
 interface Proposal {
@@ -16,7 +17,8 @@ const PAGE = 20;
 
 /**
  * Matching the list to the catalogue: confident matches are applied by the run, the uncertain
- * ones wait here for a person to confirm or reject, the list title beside the record.
+ * ones wait here for a person to confirm or reject, the list title beside the record. Below, every
+ * title of the list with its editions: link what the matcher missed, unlink what it got wrong.
  */
 export default function MatchingPage() {
   const { t } = useTranslation();
@@ -24,6 +26,8 @@ export default function MatchingPage() {
   const [offset, setOffset] = useState(0);
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // bumped after every decision here, so the titles below show the new counts
+  const [decisions, setDecisions] = useState(0);
 
   const load = useCallback(() => {
     get<{ items: Proposal[]; total: number }>(`/api/reclist/matching/queue${query({ limit: PAGE, offset })}`).then(setQueue, setError);
@@ -36,6 +40,7 @@ export default function MatchingPage() {
       const r = await post<{ titles: number; matchedTitles: number; confirmed: number; pending: number }>('/api/reclist/matching/run');
       setResult(t('reclist.matching.result', { matched: r.matchedTitles, titles: r.titles, confirmed: r.confirmed, pending: r.pending }));
       load();
+      setDecisions((n) => n + 1);
     } catch (err) {
       setError(err);
     }
@@ -46,6 +51,7 @@ export default function MatchingPage() {
     try {
       await post(`/api/reclist/matches/${id}/${action}`);
       load();
+      setDecisions((n) => n + 1);
     } catch (err) {
       setError(err);
     }
@@ -105,6 +111,7 @@ export default function MatchingPage() {
         )}
         {queue && <Pager offset={offset} limit={PAGE} total={queue.total} onChange={setOffset} />}
       </div>
+      <EntryLinks refreshKey={decisions} onChanged={load} />
     </section>
   );
 }
