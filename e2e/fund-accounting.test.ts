@@ -98,6 +98,27 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
     expect((await page.getByTestId('writtenOff-sport_arts-sum').textContent())?.replace(/\s/g, '')).toBe('5001₸');
   });
 
+  it('reverses the approved act: the two copies come back to the fund and the books', async () => {
+    const { page, db } = s;
+    await page.getByRole('link', { name: 'Есептен шығару актілері' }).click();
+    const approved = await db.selectFrom('fund.write_off_acts').select(['id', 'number']).where('status', '=', 'approved').where('reason', '=', 'physical_wear')
+      .orderBy('id', 'desc').executeTakeFirstOrThrow();
+    await page.getByRole('row').filter({ hasText: 'Тозуы' }).getByRole('button', { name: approved.number, exact: true }).click();
+    await page.getByTestId('reverse').locator('summary').click();
+    await page.locator('#reverse-note').fill('Комиссия қатесі');
+    await page.getByRole('button', { name: 'Кері акт жасау' }).click();
+    await eventually(() => page.getByTestId('act').locator('h2').textContent()).toContain('Кері акт');
+    const reversal = await db.selectFrom('fund.write_off_acts').select(['kind', 'status', 'note']).where('reverses_id', '=', approved.id).executeTakeFirstOrThrow();
+    expect(reversal).toEqual({ kind: 'reversal', status: 'approved', note: 'Комиссия қатесі' });
+    await page.getByRole('button', { name: 'Қайтарылған актіні ашу' }).click();
+    await eventually(() => page.getByTestId('act').locator('h2').textContent()).toContain('кері қайтарылған');
+    expect(await page.getByTestId('reverse').count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Есепке алу кітаптары' }).click();
+    await eventually(() => cellNumber('closing-total')).toBe(closingBefore + 3);
+    expect(await cellNumber('writtenOff-total')).toBe(0);
+  });
+
   /** Four copies on a shelf of their own: two will be scanned, one lent, one lost from the shelf. */
   let shelf: { id: number; barcode: string; inventoryNumber: string }[] = [];
 
@@ -150,6 +171,7 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
       await page.getByTestId('count-onLoan').textContent(),
       await page.getByTestId('count-unknown').textContent(),
     ]).toEqual(['4', '2', '1', '1', '1']);
+    await page.screenshot({ path: path.join(s.shotsDir, 'fund-check.png'), fullPage: true });
     expect(await page.getByTestId('list-missing').textContent()).toContain(shelf[3]!.inventoryNumber);
 
     await page.getByRole('button', { name: 'Тексеруді жабу' }).click();
@@ -163,6 +185,7 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
     const draft = await db.selectFrom('fund.write_off_acts as a').innerJoin('fund.write_off_lines as l', 'l.act_id', 'a.id')
       .select(['a.reason', 'a.status', 'l.copy_id']).where('l.copy_id', 'in', shelf.map((c) => c.id)).execute();
     expect(draft).toEqual([{ reason: 'missing_at_check', status: 'draft', copy_id: shelf[3]!.id }]);
+    await page.screenshot({ path: path.join(s.shotsDir, 'fund-check-act.png'), fullPage: true });
   });
 
   it('records a book lost by a reader and paid for in tenge', async () => {
@@ -187,5 +210,22 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
     expect((await db.selectFrom('fund.copies').select('status').where('id', '=', lent.id).executeTakeFirstOrThrow()).status).toBe('lost');
     const open = await db.selectFrom('circulation.loans').select('id').where('copy_id', '=', lent.id).where('returned_at', 'is', null).execute();
     expect(open).toEqual([]);
+    await page.screenshot({ path: path.join(s.shotsDir, 'fund-loss.png'), fullPage: true });
+  });
+
+  it('gives a scanned copy a new inventory number and keeps the old one', async () => {
+    const { page, db } = s;
+    const copy = shelf[0]!;
+    await page.getByRole('link', { name: 'Қайта түгендеу' }).click();
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('renumber-code');
+    await scanCode(page, copy.barcode);
+    await eventually(() => page.getByTestId('renumber-list').textContent()).toContain(CHECKED_TITLE);
+    await page.getByRole('button', { name: '1 данаға жаңа нөмір беру' }).click();
+    await eventually(() => page.getByTestId('renumber-changes').textContent()).toContain(copy.inventoryNumber);
+    const now = await db.selectFrom('fund.copies').select('inventory_number').where('id', '=', copy.id).executeTakeFirstOrThrow();
+    expect(now.inventory_number).not.toBe(copy.inventoryNumber);
+    expect(await page.getByTestId('renumber-changes').getByRole('row').nth(1).textContent()).toBe(`${copy.inventoryNumber}${now.inventory_number}`);
+    const history = await db.selectFrom('fund.inventory_number_history').select(['old_number', 'new_number']).where('copy_id', '=', copy.id).execute();
+    expect(history).toEqual([{ old_number: copy.inventoryNumber, new_number: now.inventory_number }]);
   });
 });

@@ -32,6 +32,7 @@ export default function ChecksPage() {
 
   const reload = useCallback(() => get<{ items: Check[] }>('/api/fund/checks').then((r) => setChecks(r.items), setError), []);
   useEffect(() => void reload(), [reload, checkId]);
+  const onChanged = useCallback(() => void reload(), [reload]);
 
   function open(e: FormEvent) {
     e.preventDefault();
@@ -48,7 +49,7 @@ export default function ChecksPage() {
       <h1>{t('nav.fund.checks')}</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
       {checkId ? (
-        <CheckPanel key={checkId} checkId={checkId} onBack={() => setParams({})} onClosed={() => void reload()} />
+        <CheckPanel key={checkId} checkId={checkId} onBack={() => setParams({})} onChanged={onChanged} />
       ) : (
         <form className="panel row" onSubmit={open}>
           <h2>{t('fund.check.new')}</h2>
@@ -123,7 +124,7 @@ function scopeText(c: Check, t: (key: string) => string): string {
 }
 
 /** One check: the scanner input, the log of the last scans, the counts and lists, and closing. */
-function CheckPanel({ checkId, onBack, onClosed }: { checkId: number; onBack: () => void; onClosed: () => void }) {
+function CheckPanel({ checkId, onBack, onChanged }: { checkId: number; onBack: () => void; onChanged: () => void }) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   const [code, setCode] = useState('');
@@ -149,10 +150,11 @@ function CheckPanel({ checkId, onBack, onClosed }: { checkId: number; onBack: ()
   const refresh = useCallback(async () => {
     try {
       setResult(await get<CheckResult>(`/api/fund/checks/${checkId}/result`));
+      onChanged();
     } catch (err) {
       setError(err);
     }
-  }, [checkId]);
+  }, [checkId, onChanged]);
 
   /** The counts are recomputed a moment after the scanning pauses, not after each of thousands of scans. */
   const refreshSoon = useCallback(() => {
@@ -229,7 +231,6 @@ function CheckPanel({ checkId, onBack, onClosed }: { checkId: number; onBack: ()
       await post<Check>(`/api/fund/checks/${checkId}/close`, {});
       setConfirming(false);
       await refresh();
-      onClosed();
     } catch (err) {
       setError(err);
     }

@@ -121,6 +121,7 @@ export default function WriteOffsPage() {
           <h2>
             {t('fund.act.title', { number: current.act.number, date: formatDate(current.act.actDate) })} — {statusText(current.act)}
           </h2>
+          <p className="muted">{t(`fund.reason.${current.act.reason}`)}</p>
           {current.act.kind === 'reversal' && current.act.reversesId && (
             <p className="muted">
               <button type="button" className="secondary" onClick={() => void open(current.act.reversesId!)}>{t('fund.act.reversesLink')}</button>
