@@ -15,7 +15,8 @@ import { WEB_DIST } from './support.js';
 
 /**
  * A district methodologist opens the monitoring of the recommended list: the coverage chart of
- * the district, the schools ranked weakest first, and one school's own figures.
+ * the district, the schools ranked weakest first, and one school's own figures. A librarian
+ * links an edition the matcher did not find, and unlinks it again.
  */
 describe('a methodologist monitors the recommended list in the browser', () => {
   let database: DatabaseHandle;
@@ -24,6 +25,7 @@ describe('a methodologist monitors the recommended list in the browser', () => {
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
+  let qojaRu: number;
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('The web UI is not built: run `npm run build:web` first.');
@@ -35,6 +37,8 @@ describe('a methodologist monitors the recommended list in the browser', () => {
     await loadSampleList(db);
     const qoja = await makeWork(db, { title: 'Менің атым Қожа', authors: ['Бердібек Соқпақбаев'] });
     const abai = await makeWork(db, { title: 'Абай жолы', authors: ['Мұхтар Әуезов'] });
+    // A Russian edition the matcher cannot find: the librarian links it by hand.
+    qojaRu = await makeWork(db, { title: 'Меня зовут Кожа', authors: ['Бердибек Сокпакбаев'], language: 'rus' });
     for (let i = 0; i < 3; i++) await makeCopy(db, tenants.schoolA.id, qoja, { acquiredOn: '2025-09-01' });
     await makeCopy(db, tenants.schoolA.id, abai, { acquiredOn: '2024-09-01' });
     for (let i = 0; i < 8; i++) await makeReader(db, tenants.schoolA.id, { grade: 6 });
@@ -92,5 +96,46 @@ describe('a methodologist monitors the recommended list in the browser', () => {
     expect(facts).toContain('2 / 40 кітап');
     expect(facts).toContain('50'); // 4 copies × 100 / 8 students
     await page.getByRole('img', { name: 'Санаттар бойынша қамту, %' }).locator('svg').waitFor();
+  });
+
+  it('lets a librarian link a Russian edition to a list title by hand and unlink it', async () => {
+    const librarian = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    librarian.setDefaultTimeout(15_000);
+    try {
+      await librarian.goto(`${baseUrl}/login?next=${encodeURIComponent('/reclist/matching')}`);
+      await librarian.getByLabel('Логин').fill('librarian-a');
+      await librarian.getByLabel('Құпиясөз').fill(TEST_PASSWORD);
+      await librarian.keyboard.press('Enter');
+      await librarian.waitForURL(`${baseUrl}/reclist/matching`);
+      await expect.poll(() => librarian.locator('h1').textContent()).toBe('Тізімді каталогпен сәйкестендіру');
+
+      await librarian.getByLabel('Тізімнен кітап іздеу').fill('Қожа');
+      await librarian.getByLabel('Тізімнен кітап іздеу').press('Enter');
+      const titles = librarian.getByTestId('list-titles').locator('tbody tr');
+      await expect.poll(() => titles.count()).toBe(1);
+      expect(await titles.first().locator('td').nth(2).textContent()).toBe('1');
+      await librarian.getByRole('button', { name: '«Менің атым Қожа» кітабының басылымдары' }).click();
+
+      const editions = librarian.getByTestId('entry-editions');
+      const matches = librarian.getByTestId('entry-matches').locator('tbody tr');
+      await expect.poll(() => matches.count()).toBe(1);
+      await editions.getByLabel('Каталогтан басылым іздеу').fill('Кожа');
+      await editions.getByLabel('Каталогтан басылым іздеу').press('Enter');
+      const russian = librarian.getByTestId('link-candidates').locator('tr', { hasText: 'Меня зовут Кожа' });
+      await russian.getByRole('button', { name: 'Байланыстыру' }).click();
+      await expect.poll(() => editions.locator('.banner-ok').textContent()).toBe('«Меня зовут Кожа» жазбасы «Менің атым Қожа» кітабына байланды.');
+      await expect.poll(() => matches.filter({ hasText: 'Байланған' }).count()).toBe(2);
+      await expect.poll(() => titles.first().locator('td').nth(2).textContent()).toBe('2');
+      const linked = await database.db.selectFrom('reclist.matches').select(['status', 'method']).where('work_id', '=', qojaRu).executeTakeFirstOrThrow();
+      expect(linked).toEqual({ status: 'confirmed', method: 'manual' });
+
+      await matches.filter({ hasText: 'Меня зовут Кожа' }).getByRole('button', { name: 'Байланысты үзу' }).click();
+      await expect.poll(() => matches.filter({ hasText: 'Қабылданбаған' }).count()).toBe(1);
+      await expect.poll(() => titles.first().locator('td').nth(2).textContent()).toBe('1');
+      const unlinked = await database.db.selectFrom('reclist.matches').select('status').where('work_id', '=', qojaRu).executeTakeFirstOrThrow();
+      expect(unlinked.status).toBe('rejected');
+    } finally {
+      await librarian.context().close();
+    }
   });
 });

@@ -201,7 +201,7 @@ export function EntryLinks({ refreshKey, onChanged }: { refreshKey: number; onCh
           {detail.matches.length === 0 ? (
             <p className="muted">{t('reclist.link.none')}</p>
           ) : (
-            <table>
+            <table data-testid="entry-matches">
               <tbody>
                 {detail.matches.map((m) => (
                   <tr key={m.id}>
