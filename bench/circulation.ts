@@ -1,5 +1,9 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Actor } from '../src/auth/actor.js';
 import { connectPGlite, connectPostgres, type DatabaseHandle } from '../src/db/connect.js';
@@ -10,6 +14,7 @@ import { createOrganisation } from '../src/org/organisations.js';
 import { createUser } from '../src/org/users.js';
 import { createReader } from '../src/readers/readers.js';
 import { createWork } from '../src/catalog/works.js';
+import { describeMachine, type Machine } from './machine.js';
 import { summarise, timed, type LatencySummary } from './stats.js';
 
 /**
@@ -17,6 +22,12 @@ import { summarise, timed, type LatencySummary } from './stats.js';
  * librarian of its own school issuing a copy to a reader and taking it back, as fast as the
  * server answers. The database's bare round trip (`select 1`) at the same concurrency is the
  * baseline: the ratio says how many round trips' worth of work one desk request costs.
+ * The statements themselves are counted too (Kysely's query log sees every one, BEGIN and
+ * COMMIT included): per request at each level, and listed for one issue and one return.
+ *
+ * Only this benchmark, with its own result files (<yyyy-mm-dd>-circulation.json and .md):
+ *   npx tsx bench/circulation.ts [--desks 1,4,16] [--seconds 10] [--pairs N] [--no-postgres]
+ *                                [--postgres-url URL] [--baseline-seconds 2] [--out DIR]
  */
 
 const PASSWORD = 'bench-password-1';
@@ -43,13 +54,32 @@ export interface DeskLevel {
   baselineSelect1PerSecond: number;
   /** `select 1` round trips the database does in the time of one desk request. */
   roundTripsPerRequest: number;
+  /** Statements actually sent to the database per desk request (session lookup, BEGIN and COMMIT included). */
+  statementsPerRequest: number;
+  /**
+   * CPU time of this process per desk request (user + system): the HTTP client, the server and, on PGlite,
+   * the database itself. Less sensitive than the latencies to other work on the machine.
+   */
+  cpuMsPerRequest: number;
   meetsTarget: boolean | null;
 }
 
 export interface BackendResult {
   backend: 'pglite' | 'postgres';
   sequentialSelect1: { perSecond: number; latencyMs: LatencySummary };
+  /** The statements of one issue and one return, in order, as the server sent them. */
+  statements: { issue: string[]; return: string[] };
   levels: DeskLevel[];
+}
+
+/** Counts the statements sent to the database, and keeps their text while `recording`. */
+class StatementCounter {
+  count = 0;
+  recording: string[] | null = null;
+  readonly log = (event: LogEvent) => {
+    this.count++;
+    this.recording?.push(event.query.sql.replace(/\s+/g, ' ').slice(0, 160));
+  };
 }
 
 interface Desk {
@@ -120,7 +150,12 @@ async function select1Rate(handle: DatabaseHandle, concurrency: number, seconds:
   return { perSecond: Math.round(samples.length / seconds), latencyMs: summarise(samples) };
 }
 
-async function runLevel(base: string, desks: Desk[], options: CirculationBenchOptions): Promise<Omit<DeskLevel, 'baselineSelect1PerSecond' | 'roundTripsPerRequest' | 'meetsTarget'>> {
+async function runLevel(
+  base: string,
+  desks: Desk[],
+  options: CirculationBenchOptions,
+  counter: StatementCounter,
+): Promise<Omit<DeskLevel, 'baselineSelect1PerSecond' | 'roundTripsPerRequest' | 'meetsTarget'>> {
   const clients = await Promise.all(
     desks.map(async (desk) => {
       const client = new DeskClient(base);
@@ -131,6 +166,8 @@ async function runLevel(base: string, desks: Desk[], options: CirculationBenchOp
   const issue: number[] = [];
   const giveBack: number[] = [];
   let errors = 0;
+  const statementsBefore = counter.count;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const until = started + options.seconds * 1000;
   await Promise.all(
@@ -147,6 +184,8 @@ async function runLevel(base: string, desks: Desk[], options: CirculationBenchOp
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const statements = counter.count - statementsBefore;
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     desks: desks.length,
     pairs: issue.length,
@@ -155,11 +194,13 @@ async function runLevel(base: string, desks: Desk[], options: CirculationBenchOp
     issueMs: summarise(issue),
     returnMs: summarise(giveBack),
     errors,
+    statementsPerRequest: issue.length ? Math.round((statements / (2 * issue.length)) * 10) / 10 : 0,
+    cpuMsPerRequest: issue.length ? Math.round(((cpu.user + cpu.system) / 1000 / (2 * issue.length)) * 100) / 100 : 0,
   };
 }
 
 /** A fresh database on the PostgreSQL server, dropped again by close(). */
-async function freshPostgres(url: string): Promise<DatabaseHandle> {
+async function freshPostgres(url: string, log?: (event: LogEvent) => void): Promise<DatabaseHandle> {
   const name = `kt_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -167,7 +208,7 @@ async function freshPostgres(url: string): Promise<DatabaseHandle> {
   await admin.end();
   const target = new URL(url);
   target.pathname = `/${name}`;
-  const handle = await connectPostgres(target.toString(), 20);
+  const handle = await connectPostgres(target.toString(), 20, log);
   return {
     ...handle,
     close: async () => {
@@ -180,18 +221,37 @@ async function freshPostgres(url: string): Promise<DatabaseHandle> {
   };
 }
 
+/** One issue and one return at the first desk, with the statements each sent to the database. */
+async function recordStatements(base: string, desk: Desk, counter: StatementCounter) {
+  const client = new DeskClient(base);
+  await client.login(desk.login);
+  const barcode = desk.barcodes[0]!;
+  const issue: string[] = [];
+  counter.recording = issue;
+  const issued = await client.post('/api/circulation/issue', { readerId: desk.readerId, barcode });
+  const giveBack: string[] = [];
+  counter.recording = giveBack;
+  const returned = await client.post('/api/circulation/return', { barcode });
+  counter.recording = null;
+  if (issued !== 201 || returned !== 200) throw new Error(`the desk answered ${issued} and ${returned}`);
+  return { issue, return: giveBack };
+}
+
 async function benchBackend(backend: 'pglite' | 'postgres', options: CirculationBenchOptions, log: (line: string) => void): Promise<BackendResult> {
-  const handle = backend === 'pglite' ? await connectPGlite() : await freshPostgres(options.postgresUrl);
+  const counter = new StatementCounter();
+  const handle = backend === 'pglite' ? await connectPGlite(undefined, undefined, counter.log) : await freshPostgres(options.postgresUrl, counter.log);
   try {
     await migrateToLatest(handle.db);
     const desks = await prepareDesks(handle, Math.max(...options.desks));
     const app = await buildApp({ database: handle, logger: false });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
+      const statements = await recordStatements(address, desks[0]!, counter);
+      log(`  ${backend}: one issue sends ${statements.issue.length} statements, one return ${statements.return.length}`);
       const sequentialSelect1 = await select1Rate(handle, 1, options.baselineSeconds);
       const levels: DeskLevel[] = [];
       for (const count of options.desks) {
-        const level = await runLevel(address, desks.slice(0, count), options);
+        const level = await runLevel(address, desks.slice(0, count), options, counter);
         const baseline = await select1Rate(handle, count, options.baselineSeconds);
         const requestsPerSecond = level.pairsPerSecond * 2;
         levels.push({
@@ -200,9 +260,12 @@ async function benchBackend(backend: 'pglite' | 'postgres', options: Circulation
           roundTripsPerRequest: requestsPerSecond ? Math.round((baseline.perSecond / requestsPerSecond) * 10) / 10 : 0,
           meetsTarget: count === 16 ? Math.max(level.issueMs.p99, level.returnMs.p99) <= 20 : null,
         });
-        log(`  ${backend}, ${count} desk(s): ${level.pairsPerSecond} pairs/s, issue p99 ${level.issueMs.p99} ms, return p99 ${level.returnMs.p99} ms`);
+        log(
+          `  ${backend}, ${count} desk(s): ${level.pairsPerSecond} pairs/s, issue p50/p99 ${level.issueMs.p50}/${level.issueMs.p99} ms, ` +
+            `return p50/p99 ${level.returnMs.p50}/${level.returnMs.p99} ms, ${level.statementsPerRequest} statements and ${level.cpuMsPerRequest} ms CPU per request`,
+        );
       }
-      return { backend, sequentialSelect1, levels };
+      return { backend, sequentialSelect1, statements, levels };
     } finally {
       await app.close();
     }
@@ -215,4 +278,90 @@ export async function runCirculationBench(options: CirculationBenchOptions, log:
   const results: BackendResult[] = [];
   for (const backend of options.backends) results.push(await benchBackend(backend, options, log));
   return results;
+}
+
+export interface CirculationReport {
+  kind: 'circulation';
+  machine: Machine;
+  options: Omit<CirculationBenchOptions, 'postgresUrl'>;
+  results: BackendResult[];
+  loadAverageAtEnd: number[];
+}
+
+function markdown(report: CirculationReport): string {
+  const m = report.machine;
+  const lines = [
+    `# Circulation desk over HTTP — ${m.date}`,
+    '',
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB RAM, ${m.os}, Node ${m.node}, PGlite ${m.pgliteVersion}` +
+      `${m.postgresVersion ? `, PostgreSQL ${m.postgresVersion}` : ''}. Load average ${m.loadAverage.join(' / ')} at the start, ` +
+      `${report.loadAverageAtEnd.join(' / ')} at the end.`,
+    '',
+    `Each desk: \`POST /api/circulation/issue\` then \`POST /api/circulation/return\`, ` +
+      `${report.options.pairsPerDesk ? `${report.options.pairsPerDesk} pairs` : `${report.options.seconds} s`} per level.`,
+    '',
+    '| database | desks | pairs/s | issue p50 / p99 ms | return p50 / p99 ms | errors | statements per request | CPU ms per request (this process) | `select 1`/s at same concurrency | round trips per request | p99 ≤ 20 ms at 16 desks |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const b of report.results) {
+    for (const l of b.levels) {
+      const met = l.meetsTarget === null ? '–' : l.meetsTarget ? 'yes' : '**no**';
+      lines.push(
+        `| ${b.backend} | ${l.desks} | ${l.pairsPerSecond} | ${l.issueMs.p50} / ${l.issueMs.p99} | ${l.returnMs.p50} / ${l.returnMs.p99} | ${l.errors} | ${l.statementsPerRequest} | ${l.cpuMsPerRequest} | ${l.baselineSelect1PerSecond} | ${l.roundTripsPerRequest} | ${met} |`,
+      );
+    }
+  }
+  for (const b of report.results) {
+    lines.push('', `Sequential \`select 1\` on ${b.backend}: ${b.sequentialSelect1.perSecond}/s (p50 ${b.sequentialSelect1.latencyMs.p50} ms).`);
+    lines.push('', `Statements of one issue on ${b.backend} (${b.statements.issue.length}):`, '');
+    for (const q of b.statements.issue) lines.push(`- \`${q}\``);
+    lines.push('', `Statements of one return on ${b.backend} (${b.statements.return.length}):`, '');
+    for (const q of b.statements.return) lines.push(`- \`${q}\``);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Runs the desk benchmark alone and writes <yyyy-mm-dd>-circulation.json and .md (a -2, -3 … suffix keeps earlier runs of the day). */
+export async function runCirculationOnly(argv: string[], log: (line: string) => void = console.log): Promise<string[]> {
+  const value = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const postgresUrl = value('postgres-url') ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const options: CirculationBenchOptions = {
+    backends: argv.includes('--no-postgres') ? ['pglite'] : ['pglite', 'postgres'],
+    desks: (value('desks') ?? '1,4,16').split(',').map(Number),
+    seconds: Number(value('seconds') ?? 10),
+    pairsPerDesk: value('pairs') ? Number(value('pairs')) : undefined,
+    baselineSeconds: Number(value('baseline-seconds') ?? 2),
+    postgresUrl,
+  };
+  const machine = await describeMachine(options.backends.includes('postgres') ? postgresUrl : null);
+  log(`Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
+  log(`Circulation over HTTP: ${options.desks.join(', ')} desk(s)`);
+  const results = await runCirculationBench(options, log);
+  const { postgresUrl: _url, ...shown } = options;
+  const report: CirculationReport = {
+    kind: 'circulation',
+    machine,
+    options: shown,
+    results,
+    loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+  const outDir = path.resolve(value('out') ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'));
+  fs.mkdirSync(outDir, { recursive: true });
+  let base = path.join(outDir, `${machine.date.slice(0, 10)}-circulation`);
+  for (let n = 2; fs.existsSync(`${base}.json`); n++) base = path.join(outDir, `${machine.date.slice(0, 10)}-circulation-${n}`);
+  fs.writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+  fs.writeFileSync(`${base}.md`, markdown(report));
+  log(`Written: ${path.relative(process.cwd(), base)}.json and .md`);
+  return [`${base}.json`, `${base}.md`];
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--help')) {
+    console.log('npx tsx bench/circulation.ts [--desks 1,4,16] [--seconds 10] [--pairs N] [--no-postgres] [--postgres-url URL] [--baseline-seconds 2] [--out DIR]');
+  } else {
+    await runCirculationOnly(process.argv.slice(2));
+  }
 }

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type LogConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -36,14 +36,16 @@ export interface ConnectOptions {
   /** A dumped data folder to start from (tests use a migrated template). */
   loadDataDir?: Blob;
   poolSize?: number;
+  /** Kysely's query log: sees every statement, BEGIN and COMMIT included (the benchmark counts them). */
+  log?: LogConfig;
 }
 
 export async function connect(options: ConnectOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return connectPGlite(options.dataDir, options.loadDataDir);
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.poolSize ?? 10, options.log);
+  return connectPGlite(options.dataDir, options.loadDataDir, options.log);
 }
 
-export async function connectPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
+export async function connectPostgres(url: string, poolSize = 10, log?: LogConfig): Promise<DatabaseHandle> {
   const types = {
     getTypeParser: (oid: number, format?: string) =>
       (parsers as Record<number, (v: string) => unknown>)[oid] ??
@@ -53,11 +55,11 @@ export async function connectPostgres(url: string, poolSize = 10): Promise<Datab
   // An idle connection the server drops (restart, terminated backend) is discarded by the pool and
   // replaced on the next query; without a listener its 'error' event would end the whole process.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
-export async function connectPGlite(dataDir?: string, loadDataDir?: Blob): Promise<DatabaseHandle> {
+export async function connectPGlite(dataDir?: string, loadDataDir?: Blob, log?: LogConfig): Promise<DatabaseHandle> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   try {
     // pgcrypto is never loaded: with it, trigram queries on PGlite intermittently hang.
@@ -67,7 +69,7 @@ export async function connectPGlite(dataDir?: string, loadDataDir?: Blob): Promi
       extensions: { pg_trgm },
       parsers,
     });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
     return {
       db,
       kind: 'pglite',
