@@ -282,6 +282,37 @@ describe.each(BACKENDS)('the circulation desk on %s', (backend) => {
     expect(await circulationStats(db, tenants.librarianB, { from: '2026-01-01', to: '2030-12-31' })).toMatchObject({ loans: 0 });
   });
 
+  it('writes every issue and return to the audit log with what was done, and nothing for a refused issue', async () => {
+    const reader = await makeReader(db, tenants.schoolA.id, { lastName: 'Төлеуова', firstName: 'Гүлнар' });
+    const other = await makeReader(db, tenants.schoolA.id, { lastName: 'Қайратов', firstName: 'Данияр' });
+    const copy = await makeCopy(db, tenants.schoolA.id, kozha);
+    const loan = await issueCopy(db, tenants.librarianA, { readerId: reader.id, barcode: copy.barcode, today: '2026-05-04' });
+    expect(await copyStatus(db, copy.id)).toBe('on_loan');
+    // The index refuses a second loan even when the copy's status was wrongly reset: nothing is written.
+    await db.updateTable('fund.copies').set({ status: 'available' }).where('id', '=', copy.id).execute();
+    await refusal(issueCopy(db, tenants.librarianA, { readerId: other.id, barcode: copy.barcode, today: '2026-05-05' }));
+    expect(await copyStatus(db, copy.id)).toBe('available');
+    await db.updateTable('fund.copies').set({ status: 'on_loan' }).where('id', '=', copy.id).execute();
+    // Brought back three days late (10 days for a student in school A).
+    const back = await returnCopy(db, tenants.librarianA, { barcode: copy.barcode, today: '2026-05-17' });
+    expect(back).toMatchObject({ loanId: loan.loanId, returnedAt: '2026-05-17T12:00:00.000Z', overdueDays: 0, canRenew: false });
+    expect(await copyStatus(db, copy.id)).toBe('available');
+    const logged = await db
+      .selectFrom('org.audit_log')
+      .select(['action', 'user_id', 'organisation_id', 'details'])
+      .where('entity', '=', 'loan')
+      .where('entity_id', '=', String(loan.loanId))
+      .orderBy('id')
+      .execute();
+    const who = { user_id: tenants.librarianA.userId, organisation_id: tenants.schoolA.id };
+    expect(logged).toEqual([
+      { action: 'issue', ...who, details: { copyId: copy.id, barcode: copy.barcode, readerId: reader.id } },
+      { action: 'return', ...who, details: { copyId: copy.id, barcode: copy.barcode, readerId: reader.id, overdueDays: 3 } },
+    ]);
+    const refused = await db.selectFrom('org.audit_log').select('id').where('action', '=', 'issue').where(sql<boolean>`details->>'readerId' = ${String(other.id)}`).execute();
+    expect(refused).toEqual([]);
+  });
+
   it('keeps visits at one per reader per day in the database', async () => {
     const reader = await makeReader(db, tenants.schoolA.id, { lastName: 'Мұратов', firstName: 'Алихан' });
     await Promise.all([

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { FundKind } from '../fund/schema.js';
 import type { Executor } from '../org/audit.js';
 import type { ReaderKind } from '../readers/schema.js';
@@ -69,7 +70,16 @@ export function loanQuery(db: Executor, organisationId: number) {
     ]);
 }
 
-type LoanRow = Awaited<ReturnType<ReturnType<typeof loanQuery>['execute']>>[number];
+export type LoanRow = Awaited<ReturnType<ReturnType<typeof loanQuery>['execute']>>[number];
+
+/**
+ * The author names of a work as a JSON array in the order of the title page, for reading a loan
+ * together with its authors in one statement; `workId` is the SQL reference to the work's id.
+ */
+export function authorsJson(workId: RawBuilder<unknown>): RawBuilder<string[]> {
+  return sql<string[]>`(select coalesce(json_agg(a.name order by wa.position), '[]'::json)
+    from catalog.work_authors wa join catalog.authors a on a.id = wa.author_id where wa.work_id = ${workId})`;
+}
 
 /** Author names of each work, in the order of the title page. */
 export async function authorsOfWorks(db: Executor, workIds: number[]): Promise<Map<number, string[]>> {
@@ -97,25 +107,30 @@ export function canRenew(
 /** Turns joined rows into views, with the overdue days and the renewal right as of `today`. */
 export async function toLoanViews(db: Executor, rows: LoanRow[], rules: LoanRule[], today: string): Promise<LoanView[]> {
   const authors = await authorsOfWorks(db, rows.map((r) => r.work_id));
-  return rows.map((r) => {
-    const returnedAt = r.returned_at ? new Date(r.returned_at).toISOString() : null;
-    const view = {
-      loanId: r.loanId,
-      copyId: r.copy_id,
-      barcode: r.barcode,
-      inventoryNumber: r.inventory_number,
-      title: r.title,
-      authors: authors.get(r.work_id) ?? [],
-      readerId: r.readerId,
-      readerName: fullName(r),
-      className: className(r),
-      issuedAt: new Date(r.issued_at).toISOString(),
-      dueOn: r.due_on,
-      returnedAt,
-      renewals: r.renewals,
-      overdueDays: returnedAt ? 0 : overdueDays(r.due_on, today),
-    };
-    const rule = resolveLoanRule(rules, r.kind as ReaderKind, r.fund as FundKind);
-    return { ...view, canRenew: canRenew(view, rule) };
-  });
+  return rows.map((r) => toLoanView(r, authors.get(r.work_id) ?? [], rules, today));
+}
+
+/** One joined row as a view, given its work's authors and the loan rules of its library. */
+export function toLoanView(r: LoanRow, authors: string[], rules: readonly LoanRule[], today: string): LoanView {
+  const returnedAt = r.returned_at ? new Date(r.returned_at).toISOString() : null;
+  const view = {
+    loanId: r.loanId,
+    copyId: r.copy_id,
+    barcode: r.barcode,
+    inventoryNumber: r.inventory_number,
+    title: r.title,
+    authors,
+    readerId: r.readerId,
+    readerName: fullName(r),
+    className: className(r),
+    issuedAt: new Date(r.issued_at).toISOString(),
+    dueOn: r.due_on,
+    returnedAt,
+    renewals: r.renewals,
+    overdueDays: returnedAt ? 0 : overdueDays(r.due_on, today),
+  };
+  // A returned loan is never renewed, whatever the rule (and its rules need not be read).
+  if (returnedAt !== null) return { ...view, canRenew: false };
+  const rule = resolveLoanRule(rules, r.kind as ReaderKind, r.fund as FundKind);
+  return { ...view, canRenew: canRenew(view, rule) };
 }

@@ -3,10 +3,10 @@ import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
 import { audit, type Executor } from '../org/audit.js';
 import type { ReaderKind } from '../readers/schema.js';
-import { AppError, conflict, isUniqueViolation, notFound } from '../shared/errors.js';
+import { AppError, conflict, notFound } from '../shared/errors.js';
 import { addDays, deskMoment, overdueDays, todayIso } from './dates.js';
-import { fullName, loanQuery, RENEWAL_GRACE_DAYS, toLoanViews, type LoanView } from './loan-views.js';
-import { loanRulesFor, resolveLoanRule } from './rules.js';
+import { authorsJson, fullName, loanQuery, RENEWAL_GRACE_DAYS, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
+import { loanRulesFor, loanRulesJson, resolveLoanRule, toLoanRules, type LoanRuleRow } from './rules.js';
 
 export interface IssueInput {
   readerId: number;
@@ -72,115 +72,229 @@ async function copyOnLoan(db: Executor, copy: { id: number; barcode: string }): 
 }
 
 export async function loanView(db: Executor, organisationId: number, loanId: number, today: string): Promise<LoanView> {
-  const rows = await loanQuery(db, organisationId).where('l.id', '=', loanId).execute();
-  const [view] = await toLoanViews(db, rows, await loanRulesFor(db, organisationId), today);
-  if (!view) throw notFound('loan', loanId);
-  return view;
+  const row = await loanQuery(db, organisationId)
+    .select([authorsJson(sql.ref('c.work_id')).as('authors'), loanRulesJson(organisationId).as('rules')])
+    .where('l.id', '=', loanId)
+    .executeTakeFirst();
+  if (!row) throw notFound('loan', loanId);
+  return toLoanView(row, row.authors, toLoanRules(row.rules), today);
+}
+
+/** What an issue needs to know, read in one statement: the copy, the reader, who has the copy, the rules. */
+interface IssueFacts {
+  copy_id: number | null;
+  barcode: string | null;
+  fund: FundKind | null;
+  copy_status: string | null;
+  inventory_number: string | null;
+  work_id: number | null;
+  title: string | null;
+  authors: string[];
+  reader_id: number | null;
+  kind: ReaderKind | null;
+  reader_status: string | null;
+  last_name: string | null;
+  first_name: string | null;
+  middle_name: string | null;
+  grade: number | null;
+  class_letter: string | null;
+  open_loan_id: number | null;
+  borrower_last_name: string | null;
+  borrower_first_name: string | null;
+  borrower_middle_name: string | null;
+  open_loans: number;
+  rules: LoanRuleRow[];
+}
+
+function readIssueFacts(db: Executor, library: number, barcode: string, readerId: number) {
+  return sql<IssueFacts>`
+    select c.id as copy_id, c.barcode, c.fund, c.status as copy_status, c.inventory_number, c.work_id, w.title,
+      ${authorsJson(sql.ref('c.work_id'))} as authors,
+      r.id as reader_id, r.kind, r.status as reader_status, r.last_name, r.first_name, r.middle_name, r.grade, r.class_letter,
+      ol.id as open_loan_id, b.last_name as borrower_last_name, b.first_name as borrower_first_name,
+      b.middle_name as borrower_middle_name,
+      (select count(*) from circulation.loans n
+        where n.organisation_id = ${library} and n.reader_id = r.id and n.returned_at is null) as open_loans,
+      ${loanRulesJson(library)} as rules
+    from (select 1) as one
+    left join fund.copies c on c.organisation_id = ${library} and c.barcode = ${barcode}
+    left join catalog.works w on w.id = c.work_id
+    left join readers.readers r on r.organisation_id = ${library} and r.id = ${readerId}
+    left join circulation.loans ol on ol.copy_id = c.id and ol.returned_at is null
+    left join readers.readers b on b.id = ol.reader_id`
+    .execute(db)
+    .then((result) => result.rows[0]!);
 }
 
 /**
  * Issues a copy of the actor's library to one of its readers. The due date comes from the most
  * specific loan rule. The partial unique index on open loans is the final guard against two desks
- * issuing the same copy at the same moment: its violation becomes 'circulation.copy_on_loan'.
+ * issuing the same copy at the same moment: the loan is inserted with `on conflict do nothing`
+ * against that index, and a refused insert becomes 'circulation.copy_on_loan'.
+ *
+ * Two statements: one reads the copy, the reader, the copy's open loan, the reader's number of
+ * books at home and the rules; one inserts the loan, marks the copy as out and writes the audit
+ * record (a refused insert changes nothing). The answer is made from what these two returned.
  */
 export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): Promise<LoanView> {
   const library = deskLibrary(actor);
   const today = input.today ?? todayIso();
   return inTransaction(db, async (trx) => {
-    const copy = await findCopy(trx, library, input.barcode);
-    if (!copy) throw unknownCode(input.barcode);
-    const reader = await findReader(trx, library, input.readerId);
-    if (!reader) throw notFound('reader', input.readerId);
-    if (reader.status !== 'active') throw conflict('circulation.reader_inactive', { reader: fullName(reader) });
+    const facts = await readIssueFacts(trx, library, input.barcode, input.readerId);
+    if (facts.copy_id === null) throw unknownCode(input.barcode);
+    const copy = { id: facts.copy_id, barcode: facts.barcode!, fund: facts.fund!, status: facts.copy_status! };
+    if (facts.reader_id === null) throw notFound('reader', input.readerId);
+    const reader = {
+      id: facts.reader_id,
+      kind: facts.kind!,
+      last_name: facts.last_name!,
+      first_name: facts.first_name!,
+      middle_name: facts.middle_name,
+    };
+    if (facts.reader_status !== 'active') throw conflict('circulation.reader_inactive', { reader: fullName(reader) });
     // The open loan, not the copy's status, says whether the copy is out: a status left
     // behind by an interrupted change must not lock a book on the shelf forever.
-    if (copy.status === 'on_loan' && (await openLoanOfCopy(trx, copy.id))) throw await copyOnLoan(trx, copy);
+    if (copy.status === 'on_loan' && facts.open_loan_id !== null) {
+      const borrower = { last_name: facts.borrower_last_name!, first_name: facts.borrower_first_name!, middle_name: facts.borrower_middle_name };
+      throw conflict('circulation.copy_on_loan', { barcode: copy.barcode, borrower: fullName(borrower) });
+    }
     if (copy.status !== 'available' && copy.status !== 'on_loan') {
       throw conflict('circulation.copy_unavailable', { barcode: copy.barcode, status: copy.status });
     }
 
-    const rule = resolveLoanRule(await loanRulesFor(trx, library), reader.kind as ReaderKind, copy.fund as FundKind);
-    if (rule.maxLoans !== null) {
-      const open = await countOpenLoans(trx, library, reader.id);
-      if (open >= rule.maxLoans) throw conflict('circulation.too_many_loans', { reader: fullName(reader), max: rule.maxLoans });
+    const rules = toLoanRules(facts.rules);
+    const rule = resolveLoanRule(rules, reader.kind, copy.fund);
+    if (rule.maxLoans !== null && Number(facts.open_loans) >= rule.maxLoans) {
+      throw conflict('circulation.too_many_loans', { reader: fullName(reader), max: rule.maxLoans });
     }
 
-    const loanId = await insertLoan(trx, {
-      organisation_id: library,
+    const dueOn = addDays(today, rule.loanDays);
+    const details = JSON.stringify({ copyId: copy.id, barcode: copy.barcode, readerId: reader.id });
+    const inserted = await sql<{ id: number; issued_at: Date }>`
+      with ins as (
+        insert into circulation.loans (organisation_id, copy_id, reader_id, issued_at, due_on, issued_by)
+        values (${library}, ${copy.id}, ${reader.id}, ${deskMoment(input.today)}, ${dueOn}, ${actor.userId})
+        on conflict (copy_id) where returned_at is null do nothing
+        returning id, issued_at
+      ), shelf as (
+        update fund.copies fc set status = 'on_loan', updated_at = ${new Date()} from ins where fc.id = ${copy.id}
+      ), logged as (
+        insert into org.audit_log (organisation_id, user_id, action, entity, entity_id, details)
+        select ${actor.organisationId}, ${actor.userId}, 'issue', 'loan', ins.id::text, ${details}::jsonb from ins
+      )
+      select id, issued_at from ins`
+      .execute(trx)
+      .then((result) => result.rows[0]);
+    // Refused by the index: another desk issued the copy first (or its status was wrong).
+    if (!inserted) throw await copyOnLoan(trx, copy);
+
+    const row: LoanRow = {
+      loanId: inserted.id,
       copy_id: copy.id,
-      reader_id: reader.id,
-      issued_at: deskMoment(input.today),
-      due_on: addDays(today, rule.loanDays),
-      issued_by: actor.userId,
-    });
-    if (loanId === null) throw await copyOnLoan(trx, copy);
-    await trx.updateTable('fund.copies').set({ status: 'on_loan', updated_at: new Date() }).where('id', '=', copy.id).execute();
-    await audit(trx, actor, 'issue', 'loan', loanId, { copyId: copy.id, barcode: copy.barcode, readerId: reader.id });
-    return loanView(trx, library, loanId, today);
+      issued_at: inserted.issued_at,
+      due_on: dueOn,
+      returned_at: null,
+      renewals: 0,
+      barcode: copy.barcode,
+      inventory_number: facts.inventory_number!,
+      fund: copy.fund,
+      work_id: facts.work_id!,
+      title: facts.title!,
+      readerId: reader.id,
+      kind: reader.kind,
+      last_name: reader.last_name,
+      first_name: reader.first_name,
+      middle_name: reader.middle_name,
+      grade: facts.grade,
+      class_letter: facts.class_letter,
+    };
+    return toLoanView(row, facts.authors, rules, today);
   });
 }
 
-async function countOpenLoans(db: Executor, organisationId: number, readerId: number): Promise<number> {
-  const row = await db
-    .selectFrom('circulation.loans')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('organisation_id', '=', organisationId)
-    .where('reader_id', '=', readerId)
-    .where('returned_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/** What a return closed, with the copy, its work and the reader, as one statement returns it. */
+interface ReturnRow {
+  copy_id: number;
+  barcode: string;
+  inventory_number: string;
+  fund: FundKind;
+  work_id: number;
+  title: string;
+  authors: string[];
+  loan_id: number | null;
+  issued_at: Date | null;
+  due_on: string | null;
+  returned_at: Date | null;
+  renewals: number | null;
+  reader_id: number | null;
+  kind: ReaderKind | null;
+  last_name: string | null;
+  first_name: string | null;
+  middle_name: string | null;
+  grade: number | null;
+  class_letter: string | null;
 }
 
 /**
- * Inserts the loan inside a savepoint, so that when the unique index refuses it (another desk
- * was faster) the transaction stays usable to look up who has the copy. Null means refused.
+ * Takes a copy back: the loan is closed and the copy is available again. One statement finds the
+ * copy, closes its open loan, puts the copy back on the shelf, writes the audit record and returns
+ * the loan as shown, so it is atomic by itself and needs no transaction around it.
  */
-async function insertLoan(
-  trx: Executor,
-  values: { organisation_id: number; copy_id: number; reader_id: number; issued_at: Date; due_on: string; issued_by: number },
-): Promise<number | null> {
-  await sql`savepoint issue_loan`.execute(trx);
-  try {
-    const row = await trx.insertInto('circulation.loans').values(values).returning('id').executeTakeFirstOrThrow();
-    await sql`release savepoint issue_loan`.execute(trx);
-    return row.id;
-  } catch (err) {
-    await sql`rollback to savepoint issue_loan`.execute(trx);
-    if (isUniqueViolation(err, 'loans_one_open_per_copy')) return null;
-    throw err;
-  }
-}
-
-/** Takes a copy back: the loan is closed and the copy is available again. */
 export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput): Promise<LoanView> {
   const library = deskLibrary(actor);
   const today = input.today ?? todayIso();
-  return inTransaction(db, async (trx) => {
-    const copy = await findCopy(trx, library, input.barcode);
-    if (!copy) throw unknownCode(input.barcode);
-    const closed = await trx
-      .updateTable('circulation.loans')
-      .set({ returned_at: deskMoment(input.today), returned_by: actor.userId })
-      .where('copy_id', '=', copy.id)
-      .where('organisation_id', '=', library)
-      .where('returned_at', 'is', null)
-      .returning(['id', 'reader_id', 'due_on'])
-      .executeTakeFirst();
-    if (!closed) throw conflict('circulation.not_on_loan', { barcode: copy.barcode });
-    await trx
-      .updateTable('fund.copies')
-      .set({ status: 'available', updated_at: new Date() })
-      .where('id', '=', copy.id)
-      .where('status', '=', 'on_loan')
-      .execute();
-    await audit(trx, actor, 'return', 'loan', closed.id, {
-      copyId: copy.id,
-      barcode: copy.barcode,
-      readerId: closed.reader_id,
-      overdueDays: overdueDays(closed.due_on, today),
-    });
-    return loanView(trx, library, closed.id, today);
-  });
+  const row = await sql<ReturnRow>`
+    with c as (
+      select id, barcode, inventory_number, fund, work_id from fund.copies
+      where organisation_id = ${library} and barcode = ${input.barcode}
+    ), closed as (
+      update circulation.loans l set returned_at = ${deskMoment(input.today)}, returned_by = ${actor.userId}
+      from c where l.copy_id = c.id and l.organisation_id = ${library} and l.returned_at is null
+      returning l.id, l.copy_id, l.reader_id, l.issued_at, l.due_on, l.returned_at, l.renewals
+    ), shelf as (
+      update fund.copies fc set status = 'available', updated_at = ${new Date()}
+      from closed where fc.id = closed.copy_id and fc.status = 'on_loan'
+    ), logged as (
+      insert into org.audit_log (organisation_id, user_id, action, entity, entity_id, details)
+      select ${actor.organisationId}, ${actor.userId}, 'return', 'loan', closed.id::text,
+        jsonb_build_object('copyId', c.id, 'barcode', c.barcode, 'readerId', closed.reader_id,
+          'overdueDays', greatest(0, ${today}::date - closed.due_on))
+      from closed cross join c
+    )
+    select c.id as copy_id, c.barcode, c.inventory_number, c.fund, c.work_id, w.title,
+      ${authorsJson(sql.ref('c.work_id'))} as authors,
+      closed.id as loan_id, closed.issued_at, closed.due_on, closed.returned_at, closed.renewals,
+      r.id as reader_id, r.kind, r.last_name, r.first_name, r.middle_name, r.grade, r.class_letter
+    from c
+    join catalog.works w on w.id = c.work_id
+    left join closed on true
+    left join readers.readers r on r.id = closed.reader_id`
+    .execute(db)
+    .then((result) => result.rows[0]);
+  if (!row) throw unknownCode(input.barcode);
+  if (row.loan_id === null) throw conflict('circulation.not_on_loan', { barcode: row.barcode });
+  const loan: LoanRow = {
+    loanId: row.loan_id,
+    copy_id: row.copy_id,
+    issued_at: row.issued_at!,
+    due_on: row.due_on!,
+    returned_at: row.returned_at,
+    renewals: row.renewals!,
+    barcode: row.barcode,
+    inventory_number: row.inventory_number,
+    fund: row.fund,
+    work_id: row.work_id,
+    title: row.title,
+    readerId: row.reader_id!,
+    kind: row.kind!,
+    last_name: row.last_name!,
+    first_name: row.first_name!,
+    middle_name: row.middle_name,
+    grade: row.grade,
+    class_letter: row.class_letter,
+  };
+  // A returned loan cannot be renewed, so its view needs no rules.
+  return toLoanView(loan, row.authors, [], today);
 }
 
 /** Renews a loan at the desk. */

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
@@ -47,6 +48,16 @@ export function resolveLoanRule(rules: readonly LoanRule[], readerKind: ReaderKi
   return best;
 }
 
+/** A row of circulation.loan_rules, as a query or `loanRulesJson` returns it. */
+export interface LoanRuleRow {
+  organisation_id: number | null;
+  reader_kind: string | null;
+  fund: string | null;
+  loan_days: number;
+  max_renewals: number;
+  max_loans: number | null;
+}
+
 /** The library's own rules followed by the global ones, most specific first. */
 export async function loanRulesFor(db: Executor, organisationId: number): Promise<LoanRule[]> {
   const rows = await db
@@ -54,6 +65,20 @@ export async function loanRulesFor(db: Executor, organisationId: number): Promis
     .selectAll()
     .where((eb) => eb.or([eb('organisation_id', '=', organisationId), eb('organisation_id', 'is', null)]))
     .execute();
+  return toLoanRules(rows);
+}
+
+/**
+ * The rows `loanRulesFor` reads, as a JSON array inside another statement: a desk action reads its
+ * rules together with the copy and the reader instead of in a round trip of its own.
+ */
+export function loanRulesJson(organisationId: number): RawBuilder<LoanRuleRow[]> {
+  return sql<LoanRuleRow[]>`(select coalesce(json_agg(lr), '[]'::json) from circulation.loan_rules lr
+    where lr.organisation_id = ${organisationId} or lr.organisation_id is null)`;
+}
+
+/** Rule rows as rules, the most specific first. */
+export function toLoanRules(rows: readonly LoanRuleRow[]): LoanRule[] {
   return rows
     .map((r) => ({
       organisationId: r.organisation_id,
