@@ -15,6 +15,11 @@ interface DemoWorkEntry {
   annotation?: string;
   bbk?: string;
   knowledgeGroup?: string;
+  /**
+   * Whether the neighbouring schools keep the title too ('also') or only they do and the
+   * gymnasium does not ('only'), so the district's list coverage differs from school to school.
+   */
+  neighbours?: 'also' | 'only';
 }
 
 interface DemoAuthor {
@@ -69,6 +74,7 @@ export interface DemoWork {
   ageRating: string;
   /** How many copies a school of this size keeps on the shelves. */
   popularity: number;
+  neighbours?: 'also' | 'only';
 }
 
 export interface TextbookWork {
@@ -116,7 +122,13 @@ export async function catalogueWorks(trx: Executor, actor: Actor, rng: Random, l
     const id = await createWork(trx, actor, input);
     const kazakhClassic = input.language === 'kaz' && input.bbk === '84(5Каз)';
     const children = input.ageRating === '0+' || input.ageRating === '6+';
-    works.push({ id, language: input.language!, ageRating: input.ageRating!, popularity: kazakhClassic || children ? 2 : 1 });
+    works.push({
+      id,
+      language: input.language!,
+      ageRating: input.ageRating!,
+      popularity: kazakhClassic || children ? 2 : 1,
+      ...(entry.neighbours ? { neighbours: entry.neighbours } : {}),
+    });
   }
   return works;
 }

@@ -6,6 +6,8 @@ import type { Executor } from '../org/audit.js';
 import { createOrganisation } from '../org/organisations.js';
 import type { Role } from '../org/schema.js';
 import { createUser } from '../org/users.js';
+import { runMatching } from '../reclist/matching.js';
+import { importSampleList } from '../reclist/versions.js';
 import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from './catalogue.js';
 import { simulateYear, type HistorySummary } from './history.js';
 import { stockTextbookFund } from './textbook-fund.js';
@@ -62,6 +64,8 @@ export interface DemoSummary {
   overdueLoans: number;
   visits: number;
   sampleListLoaded: boolean;
+  /** The recommended list's sample and what the matching found for it in the demo catalogue. */
+  recommendedList: { year: number; titles: number; matchedTitles: number; confirmed: number; pending: number };
   milliseconds: number;
 }
 
@@ -95,8 +99,7 @@ export async function loadDemoLibrary(db: Db, options: DemoOptions = {}): Promis
   const profile = SIZES[options.size ?? 'full'];
   const today = options.today ?? todayIso();
   const summary = await db.transaction().execute((trx) => seedDemo(trx, profile, today));
-  const sampleListLoaded = await loadRecommendedListSample(db);
-  return { ...summary, sampleListLoaded, milliseconds: Math.round(performance.now() - started) };
+  return { ...summary, milliseconds: Math.round(performance.now() - started) };
 }
 
 async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
@@ -111,7 +114,9 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
   await createFamily(trx, orgs.school, studentReader!.id);
 
   const works = await catalogueWorks(trx, users.librarian, rng, profile.works);
-  const copyIds = await shelveCopies(trx, users.librarian, rng, works, profile.copiesPerWork, today);
+  // a few list titles are kept only by the neighbouring schools (works.json, "neighbours": "only")
+  const shelved = works.filter((w) => w.neighbours !== 'only');
+  const copyIds = await shelveCopies(trx, users.librarian, rng, shelved, profile.copiesPerWork, today);
   const textbooks = await textbooksFor(trx, users.librarian, rng, plan);
   const textbookFund = await stockTextbookFund(trx, users.librarian, rng, plan, textbooks, today);
   const history = await simulateYear(trx, rng, {
@@ -131,6 +136,7 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     const result = await stockNeighbour(trx, rng, school.id, users.neighbourLibrarians[index]!, works, profile, today);
     neighbours = sumUp(neighbours, result);
   }
+  const { loaded: sampleListLoaded, ...recommendedList } = await matchSampleList(trx, users.admin);
   return {
     schoolId: orgs.school.id,
     works: works.length + textbooks.length,
@@ -142,6 +148,8 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     openLoans: history.open + neighbours.open,
     overdueLoans: history.overdue + neighbours.overdue,
     visits: history.visits + neighbours.visits,
+    sampleListLoaded,
+    recommendedList,
   };
 }
 
@@ -243,8 +251,9 @@ async function setAsideSomeCopies(trx: Executor, organisationId: number, rng: Ra
 
 /** A smaller school of the district: some of the same titles, a few classes, a thinner year. */
 async function stockNeighbour(trx: Executor, rng: Random, schoolId: number, librarian: Actor, works: DemoWork[], profile: SizeProfile, today: string) {
-  const chosen: DemoWork[] = [];
-  let copies = 0;
+  // the titles works.json gives the neighbours, then a random choice of the catalogue
+  const chosen: DemoWork[] = works.filter((w) => w.neighbours);
+  let copies = chosen.length * 2;
   while (copies < profile.neighbourCopies) {
     const work = rng.pick(works);
     if (chosen.includes(work)) continue;
@@ -262,15 +271,12 @@ function sumUp<T extends Record<string, number>>(a: T, b: T): T {
 }
 
 /**
- * The recommended-list area ships a sample list; the demo loads it when that area
- * provides the loader, so coverage screens have something to show.
+ * The recommended list's sample (40 titles of 2025) and its matching to the demo catalogue, in
+ * the demo's transaction: coverage, the purchase plan and the district monitoring show real
+ * figures at the first start, and the review queue holds a few uncertain matches to decide.
  */
-async function loadRecommendedListSample(db: Db): Promise<boolean> {
-  try {
-    const reclist = (await import('../reclist/versions.js')) as { loadSampleList?: (db: Db) => Promise<unknown> };
-    if (typeof reclist.loadSampleList !== 'function') return false;
-    return (await reclist.loadSampleList(db)) !== null;
-  } catch {
-    return false;
-  }
+async function matchSampleList(trx: Executor, admin: Actor) {
+  const loaded = (await importSampleList(trx, admin)) !== null;
+  const { year, titles, matchedTitles, confirmed, pending } = await runMatching(trx, admin);
+  return { loaded, year, titles, matchedTitles, confirmed, pending };
 }
