@@ -191,7 +191,7 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
   it('records a book lost by a reader and paid for in tenge', async () => {
     const { page, db } = s;
     const lent = shelf[2]!;
-    await page.getByRole('link', { name: 'Жоғалған кітаптар' }).click();
+    await page.getByRole('link', { name: 'Жоғалған, бүлінген кітаптар' }).click();
     await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe('loss-reader');
     await scanCode(page, s.library.reader.barcode);
     const form = page.getByTestId('loss-form');
@@ -227,5 +227,27 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
     expect(await page.getByTestId('renumber-changes').getByRole('row').nth(1).textContent()).toBe(`${copy.inventoryNumber}${now.inventory_number}`);
     const history = await db.selectFrom('fund.inventory_number_history').select(['old_number', 'new_number']).where('copy_id', '=', copy.id).execute();
     expect(history).toEqual([{ old_number: copy.inventoryNumber, new_number: now.inventory_number }]);
+  });
+
+  it('lets the administrator add a BBK rule to the knowledge-domain mapping', async () => {
+    const { page, db } = s;
+    await page.context().clearCookies();
+    await page.goto(`${s.baseUrl}/login?next=${encodeURIComponent('/fund/group-rules')}`);
+    await page.locator('#login-name').fill('admin');
+    await page.locator('#login-password').fill(s.library.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${s.baseUrl}/fund/group-rules`);
+    const table = page.getByTestId('group-rules');
+    await page.locator('#rules-filter').fill('84');
+    await eventually(async () => (await table.getByRole('row').count()) > 1).toBe(true);
+    const before = await table.getByRole('row').count();
+    await page.getByRole('button', { name: 'Ереже қосу' }).click();
+    const added = table.getByRole('row').nth(before);
+    await added.getByLabel('Индекс басы').fill('84(5Каз)-8');
+    await added.getByLabel('Білім саласы').selectOption('linguistics_literature');
+    await added.getByLabel('Басымдығы').fill('5');
+    await page.getByRole('button', { name: 'Сақтау' }).click();
+    await eventually(async () => db.selectFrom('fund.knowledge_group_rules').select(['scheme', 'knowledge_group', 'priority']).where('prefix', '=', '84(5Каз)-8').execute())
+      .toEqual([{ scheme: 'bbk', knowledge_group: 'linguistics_literature', priority: 5 }]);
   });
 });

@@ -59,6 +59,9 @@ export interface ReceiptView {
   note: string | null;
   copiesCount: number;
   sumTiyn: number;
+  /** Textbooks received by count with this document (the textbook fund's batches), outside the copy lines. */
+  textbooksCount: number;
+  textbooksSumTiyn: number;
 }
 
 type ReceiptRow = {
@@ -305,7 +308,7 @@ async function receiptLines(db: Executor, receiptId: number): Promise<ReceiptLin
   }));
 }
 
-function toReceiptView(r: ReceiptRow, lines: { copiesCount: number; sumTiyn: number }[]): ReceiptView {
+function toReceiptView(r: ReceiptRow, lines: { copiesCount: number; sumTiyn: number }[], textbooks = { copies: 0, sum: 0 }): ReceiptView {
   return {
     id: r.id,
     number: r.number,
@@ -316,14 +319,30 @@ function toReceiptView(r: ReceiptRow, lines: { copiesCount: number; sumTiyn: num
     note: r.note,
     copiesCount: lines.reduce((s, l) => s + l.copiesCount, 0),
     sumTiyn: lines.reduce((s, l) => s + l.sumTiyn, 0),
+    textbooksCount: textbooks.copies,
+    textbooksSumTiyn: textbooks.sum,
   };
+}
+
+/** Copies and value of the textbook batches that came with each receipt. */
+async function textbookTotals(db: Executor, receiptIds: number[]): Promise<Map<number, { copies: number; sum: number }>> {
+  if (!receiptIds.length) return new Map();
+  const rows = await db
+    .selectFrom('textbooks.batches')
+    .select(['receipt_id'])
+    .select((eb) => [eb.fn.sum<number>('copies_count').as('copies'), eb.fn.sum<number>(eb('copies_count', '*', eb.ref('price_tiyn'))).as('sum')])
+    .where('receipt_id', 'in', receiptIds)
+    .groupBy('receipt_id')
+    .execute();
+  return new Map(rows.map((r) => [r.receipt_id, { copies: Number(r.copies), sum: Number(r.sum) }]));
 }
 
 export async function getReceipt(db: Executor, actor: Actor, id: number): Promise<{ receipt: ReceiptView; lines: ReceiptLineView[] }> {
   const organisationId = libraryStaff(actor);
   const row = await ownReceipt(db, organisationId, id);
   const lines = await receiptLines(db, id);
-  return { receipt: toReceiptView(row, lines), lines };
+  const textbooks = await textbookTotals(db, [id]);
+  return { receipt: toReceiptView(row, lines, textbooks.get(id)), lines };
 }
 
 export async function listReceipts(
@@ -349,8 +368,9 @@ export async function listReceipts(
     .limit(query.limit)
     .offset(query.offset)
     .execute();
+  const textbooks = await textbookTotals(db, rows.map((r) => r.id));
   return {
-    items: rows.map((r) => toReceiptView(r, [{ copiesCount: Number(r.copies), sumTiyn: Number(r.sum) }])),
+    items: rows.map((r) => toReceiptView(r, [{ copiesCount: Number(r.copies), sumTiyn: Number(r.sum) }], textbooks.get(r.id))),
     total: Number(total.n),
   };
 }

@@ -49,6 +49,8 @@ const receipt = z.object({
   note: z.string().nullable(),
   copiesCount: z.number(),
   sumTiyn: z.number(),
+  textbooksCount: z.number(),
+  textbooksSumTiyn: z.number(),
 });
 const lineFields = {
   count: z.number().int(),

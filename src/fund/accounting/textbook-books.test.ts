@@ -75,6 +75,10 @@ describe.each(BACKENDS)('the textbook fund in the summary book on %s', (backend)
     expect(first.columns.groups.textbooks).toEqual({ copies: 5, sumTiyn: 3 * 180_001 + 2 * 200_000 });
     expect(first.columns.groups.fiction).toEqual({ copies: 2, sumTiyn: 600_000 });
     expect(first.columns.languages).toMatchObject({ kk: { copies: 5, sumTiyn: 540_003 + 600_000 }, ru: { copies: 2, sumTiyn: 400_000 } });
+    const document = (await lib.get(`/api/fund/receipts/${receiptId}`)).body.receipt;
+    expect(document).toMatchObject({ copiesCount: 2, sumTiyn: 600_000, textbooksCount: 5, textbooksSumTiyn: 940_003 });
+    const listed = (await lib.get('/api/fund/receipts')).body.items.find((r: { id: number }) => r.id === receiptId);
+    expect(listed).toMatchObject({ copiesCount: 2, textbooksCount: 5, textbooksSumTiyn: 940_003 });
     expect(cellOf(year.balance.cells.closing, 'textbooks', 'kk')).toEqual({ copies: 4, sumTiyn: 540_003 + 180_002 });
     expect(cellOf(year.balance.cells.closing, 'textbooks', 'ru')).toEqual({ copies: 2, sumTiyn: 400_000 });
   });

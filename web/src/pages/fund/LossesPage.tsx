@@ -92,6 +92,7 @@ export default function LossesPage() {
   return (
     <section>
       <h1>{t('nav.fund.losses')}</h1>
+      <p className="muted">{t('fund.loss.intro')}</p>
       {badSum ? (
         <p className="banner banner-error" role="alert">{t('fund.loss.badSum')}</p>
       ) : (

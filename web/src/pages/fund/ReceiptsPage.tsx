@@ -153,6 +153,11 @@ export default function ReceiptsPage() {
             </tbody>
           </table>
           <p data-testid="receipt-total">{t('fund.receipt.total', { copies: current.receipt.copiesCount, sum: formatMoney(current.receipt.sumTiyn) })}</p>
+          {current.receipt.textbooksCount > 0 && (
+            <p className="muted" data-testid="receipt-textbooks">
+              {t('fund.receipt.textbooks', { copies: current.receipt.textbooksCount, sum: formatMoney(current.receipt.textbooksSumTiyn) })}
+            </p>
+          )}
         </div>
       )}
 
@@ -171,7 +176,12 @@ export default function ReceiptsPage() {
                 <td>{t(`fund.source.${r.source}`)}</td>
                 <td>{r.documentNumber}</td>
                 <td>{r.copiesCount}</td>
-                <td>{formatMoney(r.sumTiyn)}</td>
+                <td>
+                  {formatMoney(r.sumTiyn)}
+                  {r.textbooksCount > 0 && (
+                    <div className="muted">{t('fund.receipt.textbooks', { copies: r.textbooksCount, sum: formatMoney(r.textbooksSumTiyn) })}</div>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -14,6 +14,9 @@ export interface Receipt {
   supplier: string | null;
   copiesCount: number;
   sumTiyn: number;
+  /** Textbooks received by count with this document (textbook fund), outside the copy lines. */
+  textbooksCount: number;
+  textbooksSumTiyn: number;
 }
 
 export interface ReceiptLine {
