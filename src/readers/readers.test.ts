@@ -77,6 +77,7 @@ describe.each(BACKENDS)('reader records on %s', (backend) => {
       parentPhone: '+7 701 555 1212',
       status: 'active',
       leftOn: null,
+      anonymised: false,
     });
     aruzhanId = res.body.id;
     const second = await librarian.post('/api/readers', { kind: 'teacher', lastName: 'Омарова', firstName: 'Сәуле' });

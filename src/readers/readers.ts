@@ -53,6 +53,8 @@ export interface ReaderJson {
   parentPhone: string | null;
   status: ReaderStatus;
   leftOn: string | null;
+  /** The personal data was erased after the reader left; only numbers, class and history remain. */
+  anonymised: boolean;
 }
 
 export interface ReaderFilters {
@@ -100,6 +102,7 @@ export function toReaderJson(r: ReaderRow): ReaderJson {
     parentPhone: r.parent_phone,
     status: r.status,
     leftOn: r.left_on,
+    anonymised: r.anonymised_at !== null,
   };
 }
 
@@ -340,6 +343,7 @@ export async function updateReader(db: Executor, actor: Actor | null, id: number
     .forUpdate()
     .executeTakeFirst();
   if (!current) throw notFound('reader', id);
+  if (current.anonymised_at) throw conflict('readers.anonymised', { number: current.registration_number });
 
   const before = toReaderJson(current);
   const merged = { ...before, ...definedOnly(patch) };

@@ -7,6 +7,7 @@ import type { Locale } from '../org/schema.js';
 import { AppError, invalid } from '../shared/errors.js';
 import { readerCardsPdf } from './cards.js';
 import { importRoster, previewImport, type ImportPreview, type RosterFile } from './import.js';
+import { anonymiseLeftReaders, previewAnonymisation } from './anonymise.js';
 import { listPromotions, performPromotion, previewPromotion, undoPromotion } from './promotion.js';
 import { createReader, getOwnReader, getReader, listClasses, listReaders, updateReader } from './readers.js';
 import type { RosterRow, RowError } from './roster.js';
@@ -36,6 +37,7 @@ const readerSchema = z.object({
   parentPhone: z.string().nullable(),
   status: statusSchema,
   leftOn: z.string().nullable(),
+  anonymised: z.boolean(),
 });
 
 // Grade, letter and barcode are checked by the domain functions, which explain the problem in the librarian's words.
@@ -302,6 +304,48 @@ export const readersRoutes: Routes = async (app) => {
       const promotion = await app.db.transaction().execute((trx) => performPromotion(trx, req.actor, req.body?.date));
       return reply.status(201).send(promotion);
     },
+  );
+
+  const anonymiseBody = z.object({ leftBefore: isoDate });
+  app.post(
+    '/api/readers/anonymisation/preview',
+    {
+      schema: {
+        tags,
+        summary: 'How many readers who left before the date would lose their personal data, and who must return books first',
+        body: anonymiseBody,
+        response: {
+          200: z.object({
+            leftBefore: z.string(),
+            ready: z.number(),
+            blocked: z.array(
+              z.object({
+                id: z.number(),
+                registrationNumber: z.string(),
+                fullName: z.string(),
+                leftOn: z.string(),
+                openLoans: z.number(),
+                textbooksOnHand: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => previewAnonymisation(app.db, req.actor, req.body.leftBefore),
+  );
+
+  app.post(
+    '/api/readers/anonymisation',
+    {
+      schema: {
+        tags,
+        summary: 'Erase for good the names, birth dates and contacts of readers who left before the date and hold nothing',
+        body: anonymiseBody,
+        response: { 200: z.object({ anonymised: z.number(), blocked: z.number() }) },
+      },
+    },
+    async (req) => app.db.transaction().execute((trx) => anonymiseLeftReaders(trx, req.actor, req.body.leftBefore)),
   );
 
   app.post(

@@ -21,6 +21,7 @@ export interface ReaderTable {
   parent_phone: string | null;
   status: Generated<'active' | 'left'>;
   left_on: DateString | null;
+  anonymised_at: Date | null;
   search_key: Generated<string>;
   sort_key: Generated<string>;
   created_at: Generated<Date>;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { Anonymisation } from './Anonymisation.js';
 import { formatDate, formatDateTime, formatNumber, today } from '../../format.js';
 
 interface ClassMove {
@@ -175,6 +176,7 @@ export default function PromotionPage() {
           </table>
         </div>
       )}
+      <Anonymisation />
     </section>
   );
 }
