@@ -339,6 +339,10 @@ export async function writeOffTextbooks(db: Executor, actor: Actor, input: Write
     }
   }
   const booked = await bookedTitles(db, organisationId, lines.map((l) => l.workId));
+  for (const [workId, count] of countsByTitle(lines)) {
+    const available = await lowestBalanceFrom(db, organisationId, workId, actDate);
+    if (available < count) throw conflict('textbooks.act_before_receipt', { title: titles.get(workId)!, date: actDate, available, count });
+  }
   const number = String(await takeNumber(db, organisationId, 'write_off_number'));
   const act = await db
     .insertInto('textbooks.write_off_acts')
@@ -397,6 +401,36 @@ export function bookValueOf(title: BookedTitle, count: number): number {
   if (title.copies <= 0) return 0;
   if (count >= title.copies) return Math.max(0, title.valueTiyn);
   return Math.round((title.valueTiyn * count) / title.copies);
+}
+
+function countsByTitle(lines: WriteOffInput['lines']): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const l of lines) counts.set(l.workId, (counts.get(l.workId) ?? 0) + l.count);
+  return counts;
+}
+
+/**
+ * The fewest copies of a title the books hold on any day from `date` on (received by then minus written off by
+ * then). A new act dated `date` lowers every one of those balances, so it may write off at most this many:
+ * a back-dated act can never make a past period of the summary book hold fewer than zero textbooks.
+ */
+async function lowestBalanceFrom(db: Executor, organisationId: number, workId: number, date: string): Promise<number> {
+  const { rows } = await sql<{ lowest: string | number | null }>`
+    WITH moves AS (
+      SELECT r.received_on AS day, b.copies_count AS n
+        FROM textbooks.batches b JOIN fund.receipts r ON r.id = b.receipt_id
+       WHERE b.organisation_id = ${organisationId} AND b.work_id = ${workId}
+      UNION ALL
+      SELECT a.act_date, -l.copies_count
+        FROM textbooks.write_off_lines l JOIN textbooks.write_off_acts a ON a.id = l.act_id
+       WHERE a.organisation_id = ${organisationId} AND l.work_id = ${workId}
+    ),
+    balances AS (SELECT day, sum(n) OVER (ORDER BY day) AS balance FROM moves)
+    SELECT least(
+             coalesce((SELECT sum(n) FROM moves WHERE day <= ${date}), 0),
+             (SELECT min(balance) FROM balances WHERE day > ${date})
+           ) AS lowest`.execute(db);
+  return Number(rows[0]?.lowest ?? 0);
 }
 
 /** Two lines of the same title and condition are one line of the act. */

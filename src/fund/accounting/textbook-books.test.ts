@@ -121,6 +121,11 @@ describe.each(BACKENDS)('the textbook fund in the summary book on %s', (backend)
     const shelf = await database.db.updateTable('textbooks.stock').set({ good: 0, worn: 2, lost: 3 })
       .where('organisation_id', '=', tenants.schoolA.id).where('work_id', '=', kazakh).executeTakeFirst();
     expect(Number(shelf.numUpdatedRows)).toBe(1);
+    // An act dated before the title's first batch arrived would leave the books of that day short: refused, nothing written.
+    const early = await lib.post('/api/textbooks/write-offs', { actDate: '2026-08-05', reason: 'loss', lines: [{ workId: kazakh, condition: 'lost', count: 3 }] });
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'textbooks.act_before_receipt', params: { date: '2026-08-05', available: 0, count: 3 } });
+    expect(early.body.error.message).toBe('«Алгебра. 7-сынып»: 2026-08-05 күнгі есеп бойынша 0 дана ғана болған (түскені шығарылғанын алып тастағанда), ал 3 дана шығарылмақ. Акт күнін тексеріңіз');
     const wear = await lib.post('/api/textbooks/write-offs', { actDate: '2026-11-02', reason: 'wear', lines: [{ workId: kazakh, condition: 'worn', count: 2 }] });
     expect(wear.status).toBe(201);
     expect(wear.body.sumTiyn).toBe(Math.round((900_005 * 2) / 5));
