@@ -69,6 +69,8 @@ export interface BackendResult {
   sequentialSelect1: { perSecond: number; latencyMs: LatencySummary };
   /** The statements of one issue and one return, in order, as the server sent them. */
   statements: { issue: string[]; return: string[] };
+  /** `GET /api/health` from one client, no database: the floor of any request over HTTP in this process. */
+  httpFloor: { perSecond: number; latencyMs: LatencySummary; cpuMsPerRequest: number };
   levels: DeskLevel[];
 }
 
@@ -137,6 +139,21 @@ class DeskClient {
     await res.arrayBuffer();
     return res.status;
   }
+}
+
+async function httpFloor(base: string, seconds: number) {
+  const until = performance.now() + seconds * 1000;
+  const samples: number[] = [];
+  const cpuBefore = process.cpuUsage();
+  while (performance.now() < until) {
+    samples.push((await timed(async () => (await fetch(`${base}/api/health`)).arrayBuffer()))[0]);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    perSecond: Math.round(samples.length / seconds),
+    latencyMs: summarise(samples),
+    cpuMsPerRequest: Math.round(((cpu.user + cpu.system) / 1000 / samples.length) * 100) / 100,
+  };
 }
 
 async function select1Rate(handle: DatabaseHandle, concurrency: number, seconds: number) {
@@ -249,6 +266,8 @@ async function benchBackend(backend: 'pglite' | 'postgres', options: Circulation
       const statements = await recordStatements(address, desks[0]!, counter);
       log(`  ${backend}: one issue sends ${statements.issue.length} statements, one return ${statements.return.length}`);
       const sequentialSelect1 = await select1Rate(handle, 1, options.baselineSeconds);
+      const floor = await httpFloor(address, options.baselineSeconds);
+      log(`  ${backend}: GET /api/health ${floor.perSecond}/s, p50 ${floor.latencyMs.p50} ms, ${floor.cpuMsPerRequest} ms CPU per request`);
       const levels: DeskLevel[] = [];
       for (const count of options.desks) {
         const level = await runLevel(address, desks.slice(0, count), options, counter);
@@ -265,7 +284,7 @@ async function benchBackend(backend: 'pglite' | 'postgres', options: Circulation
             `return p50/p99 ${level.returnMs.p50}/${level.returnMs.p99} ms, ${level.statementsPerRequest} statements and ${level.cpuMsPerRequest} ms CPU per request`,
         );
       }
-      return { backend, sequentialSelect1, statements, levels };
+      return { backend, sequentialSelect1, statements, httpFloor: floor, levels };
     } finally {
       await app.close();
     }
@@ -313,6 +332,8 @@ function markdown(report: CirculationReport): string {
   }
   for (const b of report.results) {
     lines.push('', `Sequential \`select 1\` on ${b.backend}: ${b.sequentialSelect1.perSecond}/s (p50 ${b.sequentialSelect1.latencyMs.p50} ms).`);
+    const f = b.httpFloor;
+    lines.push('', `\`GET /api/health\` (no database) from one client: ${f.perSecond}/s, p50 ${f.latencyMs.p50} ms, ${f.cpuMsPerRequest} ms CPU per request.`);
     lines.push('', `Statements of one issue on ${b.backend} (${b.statements.issue.length}):`, '');
     for (const q of b.statements.issue) lines.push(`- \`${q}\``);
     lines.push('', `Statements of one return on ${b.backend} (${b.statements.return.length}):`, '');
