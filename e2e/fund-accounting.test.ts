@@ -249,5 +249,6 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
     await page.getByRole('button', { name: 'Сақтау' }).click();
     await eventually(async () => db.selectFrom('fund.knowledge_group_rules').select(['scheme', 'knowledge_group', 'priority']).where('prefix', '=', '84(5Каз)-8').execute())
       .toEqual([{ scheme: 'bbk', knowledge_group: 'linguistics_literature', priority: 5 }]);
+    await page.screenshot({ path: path.join(s.shotsDir, 'group-rules.png'), fullPage: true });
   });
 });
