@@ -32,14 +32,13 @@ export async function addImportedCopies<K>(
   const given = (pick: (h: MappedHolding) => string | null) => [...new Set(all.map(pick).filter((v): v is string => !!v))];
   const inventories = given((h) => h.inventoryNumber);
   const barcodes = given((h) => h.barcode);
-  for (let i = 0; i < Math.max(inventories.length, barcodes.length); i += 1000) {
-    const inv = inventories.slice(i, i + 1000);
-    const codes = barcodes.slice(i, i + 1000);
+  if (inventories.length || barcodes.length) {
+    // two array parameters, not one parameter per number
     const rows = await trx
       .selectFrom('fund.copies')
       .select(['inventory_number', 'barcode'])
       .where('organisation_id', '=', organisationId)
-      .where((eb) => eb.or([...(inv.length ? [eb('inventory_number', 'in', inv)] : []), ...(codes.length ? [eb('barcode', 'in', codes)] : [])]))
+      .where(sql<boolean>`(inventory_number = any(${inventories}::text[]) or barcode = any(${barcodes}::text[]))`)
       .execute();
     for (const r of rows) {
       usedInventory.add(r.inventory_number);

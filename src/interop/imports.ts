@@ -2,10 +2,12 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { updateWork } from '../catalog/works.js';
-import { foldForSearch, kazakhSortKey, searchKey } from '../catalog/folding.js';
+import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
 import type { Db } from '../db/connect.js';
 import { audit, type Executor } from '../org/audit.js';
-import { notFound } from '../shared/errors.js';
+import { conflict, notFound } from '../shared/errors.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { INTERRUPTED, markInterruptedImports, takeLease, type DatabaseKind, type Lease } from './workers.js';
 import { AuthorResolver, type LinkedAuthor } from './authority.js';
 import { addImportedCopies } from './holdings.js';
 import { insertRows } from './bulk.js';
@@ -26,6 +28,25 @@ export interface ImportOptions {
   format?: MarcFormat;
   /** Records per transaction; the batch row shows progress after each. */
   chunkSize?: number;
+  /** The kind of database: on a PostgreSQL server the worker holds an advisory lock that shows it is alive. */
+  database?: DatabaseKind;
+  /** Called after each chunk has committed, with the number of records done (tests stop an import there). */
+  onChunkDone?: (processed: number) => Promise<void> | void;
+  /** Milliseconds spent in each step of the import, added up over the chunks (the benchmark reports them). */
+  timings?: ImportTimings;
+}
+
+export type ImportTimings = Record<string, number>;
+
+/** Runs one step of the import, adding its wall time to `timings` when the caller asked for them. */
+export async function timed<T>(timings: ImportTimings | undefined, step: string, work: () => Promise<T> | T): Promise<T> {
+  if (!timings) return work();
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[step] = (timings[step] ?? 0) + performance.now() - started;
+  }
 }
 
 export interface PreviewProblem {
@@ -110,16 +131,17 @@ async function findMatches(db: Executor, works: MappedWork[]): Promise<Matches> 
   const controls = [...new Set(works.map((w) => w.controlNumber).filter((v): v is string => !!v))];
   const byIsbn = new Map<string, number>();
   const byControl = new Map<string, number>();
-  for (let i = 0; i < isbns.length; i += 1000) {
-    const rows = await db.selectFrom('catalog.works').select(['id', 'isbn']).where('isbn', 'in', isbns.slice(i, i + 1000)).orderBy('id').execute();
+  // one array parameter per query, however many records: thousands of bound parameters cost more than the lookup
+  if (isbns.length) {
+    const rows = await db.selectFrom('catalog.works').select(['id', 'isbn']).where(sql<boolean>`isbn = any(${isbns}::text[])`).orderBy('id').execute();
     for (const r of rows) if (!byIsbn.has(r.isbn!)) byIsbn.set(r.isbn!, r.id);
   }
-  for (let i = 0; i < controls.length; i += 1000) {
+  if (controls.length) {
     const rows = await db
       .selectFrom('interop.source_records as s')
       .innerJoin('interop.import_batches as b', 'b.id', 's.batch_id')
       .select(['s.control_number', 's.work_id'])
-      .where('s.control_number', 'in', controls.slice(i, i + 1000))
+      .where(sql<boolean>`s.control_number = any(${controls}::text[])`)
       .where('s.work_id', 'is not', null)
       .where('b.undone_at', 'is', null)
       .orderBy('s.id')
@@ -134,34 +156,131 @@ const matchOf = (m: Matches, w: MappedWork) => (w.controlNumber ? m.byControl.ge
 export interface BatchStart {
   batchId: number;
   file: ReadFileResult;
+  /** Index of the first record still to import: 0, or where an interrupted import stopped. */
+  from: number;
+  /** This process works on the batch until the lease is released (see workers.ts). */
+  lease: Lease;
+  /** Names this run of the batch (`options.run`): a worker taken for gone writes nothing once another run resumed it. */
+  run: string;
 }
+
+/** Thrown inside a chunk when the batch is no longer running (it was marked interrupted meanwhile). */
+class ImportStopped extends Error {}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Reads the file and opens its batch; `processImportBatch` then imports it chunk by chunk. */
 export async function startImport(db: Db, actor: Actor, bytes: Uint8Array, options: ImportOptions): Promise<BatchStart> {
   const organisationId = libraryOf(actor);
-  const file = readMarcFile(bytes, options);
+  const file = await timed(options.timings, 'read', () => readMarcFile(bytes, options));
   const good = file.records.filter(isGood);
-  const batch = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('interop.import_batches')
-      .values({
-        organisation_id: organisationId,
-        created_by: actor.userId,
-        file_name: options.fileName.slice(0, 255),
-        syntax: file.syntax,
-        format: summarise(good.map((r) => r.format)),
-        encoding: summarise(good.map((r) => r.encoding)),
-        options: JSON.stringify({ matching: options.matching, holdings: options.holdings, encoding: options.encoding ?? null, format: options.format ?? null }),
-        total: file.records.length,
-        error: file.fileError ? file.fileError.code : null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (file.fileError) await insertProblems(trx, row.id, [{ position: 0, offset: null, severity: 'error', code: file.fileError.code, params: file.fileError.params ?? {} }]);
-    await audit(trx, actor, 'import_start', 'import_batch', row.id, { fileName: options.fileName, records: file.records.length });
-    return row;
-  });
-  return { batchId: batch.id, file };
+  // the id first, so the worker holds its lease before anyone can see the batch running
+  const { rows } = await sql<{ id: number }>`select nextval('interop.import_batches_id_seq')::int8 as id`.execute(db);
+  const batchId = Number(rows[0]!.id);
+  const lease = await takeLease(db, batchId, options.database);
+  const run = randomUUID();
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('interop.import_batches')
+        .values({
+          id: batchId,
+          organisation_id: organisationId,
+          created_by: actor.userId,
+          file_name: options.fileName.slice(0, 255),
+          syntax: file.syntax,
+          format: summarise(good.map((r) => r.format)),
+          encoding: summarise(good.map((r) => r.encoding)),
+          options: JSON.stringify({
+            matching: options.matching,
+            holdings: options.holdings,
+            encoding: options.encoding ?? null,
+            format: options.format ?? null,
+            chunkSize: options.chunkSize ?? null,
+            // an interrupted import is resumed only with the same file
+            fileSha256: sha256(bytes),
+            run,
+          }),
+          total: file.records.length,
+          error: file.fileError ? file.fileError.code : null,
+        })
+        .execute();
+      if (file.fileError) await insertProblems(trx, batchId, [{ position: 0, offset: null, severity: 'error', code: file.fileError.code, params: file.fileError.params ?? {} }]);
+      await audit(trx, actor, 'import_start', 'import_batch', batchId, { fileName: options.fileName, records: file.records.length });
+    });
+  } catch (err) {
+    await lease.release();
+    throw err;
+  }
+  return { batchId, file, from: 0, lease, run };
+}
+
+interface StoredOptions {
+  matching: Matching;
+  holdings: boolean;
+  encoding?: Encoding | null;
+  format?: MarcFormat | null;
+  chunkSize?: number | null;
+  fileSha256?: string;
+}
+
+const storedOptions = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as StoredOptions;
+
+/**
+ * Resumes an import that a server stop interrupted, from the first record its committed chunks
+ * did not cover, with the same options. The file must be the one imported (same SHA-256), since
+ * positions and the records already done refer to it.
+ */
+export async function resumeImport(
+  db: Db,
+  actor: Actor,
+  batchId: number,
+  bytes: Uint8Array,
+  extra: Pick<ImportOptions, 'database' | 'timings'> = {},
+): Promise<{ start: BatchStart; options: ImportOptions }> {
+  const organisationId = libraryOf(actor);
+  await markInterruptedImports(db, organisationId);
+  const batch = await db
+    .selectFrom('interop.import_batches')
+    .select(['id', 'status', 'error', 'options', 'file_name', 'processed', 'total'])
+    .where('id', '=', batchId)
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  if (!batch) throw notFound('import_batch', batchId);
+  if (batch.status !== 'failed' || batch.error !== INTERRUPTED) throw conflict('interop.resume_not_interrupted');
+  const stored = storedOptions(batch.options);
+  if (!stored.fileSha256 || stored.fileSha256 !== sha256(bytes)) throw conflict('interop.resume_other_file');
+  const options: ImportOptions = {
+    fileName: batch.file_name,
+    matching: stored.matching,
+    holdings: stored.holdings,
+    encoding: stored.encoding ?? undefined,
+    format: stored.format ?? undefined,
+    chunkSize: stored.chunkSize ?? undefined,
+    ...extra,
+  };
+  const file = await timed(options.timings, 'read', () => readMarcFile(bytes, options));
+  const lease = await takeLease(db, batchId, options.database);
+  const run = randomUUID();
+  try {
+    const resumed = await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('interop.import_batches')
+        .set({ status: 'running', error: null, finished_at: null, options: sql`options || ${JSON.stringify({ run })}::jsonb` })
+        .where('id', '=', batchId)
+        .where('status', '=', 'failed')
+        .where('error', '=', INTERRUPTED)
+        .returning('processed')
+        .executeTakeFirst();
+      if (row) await audit(trx, actor, 'import_resume', 'import_batch', batchId, { from: row.processed + 1 });
+      return row;
+    });
+    if (!resumed) throw conflict('interop.resume_not_interrupted');
+    return { start: { batchId, file, from: resumed.processed, lease, run }, options };
+  } catch (err) {
+    await lease.release();
+    throw err;
+  }
 }
 
 /** Imports the records of a started batch in chunks, one transaction each, updating the batch's progress. */
@@ -171,12 +290,13 @@ export async function processImportBatch(db: Db, actor: Actor, start: BatchStart
   const seen: Matches = { byIsbn: new Map(), byControl: new Map() };
   const records = start.file.records;
   try {
-    for (let i = 0; i < records.length; i += chunkSize) {
+    for (let i = start.from; i < records.length; i += chunkSize) {
       const createdBefore = authors.created.length;
       try {
-        await db.transaction().execute((trx) =>
-          withBulkSearchIndex(trx, () => importChunk(trx, actor, start.batchId, records.slice(i, i + chunkSize), options, authors, seen)),
+        await timed(options.timings, 'chunk', () =>
+          db.transaction().execute((trx) => importChunk(trx, actor, start, records.slice(i, i + chunkSize), options, authors, seen)),
         );
+        await options.onChunkDone?.(Math.min(i + chunkSize, records.length));
       } catch (err) {
         authors.forget(createdBefore);
         throw err;
@@ -186,31 +306,26 @@ export async function processImportBatch(db: Db, actor: Actor, start: BatchStart
       .updateTable('interop.import_batches')
       .set({ status: start.file.fileError ? 'failed' : 'done', finished_at: new Date() })
       .where('id', '=', start.batchId)
+      .where('status', '=', 'running')
+      .where(sql<boolean>`options->>'run' = ${start.run}`)
       .execute();
   } catch (err) {
-    await db
-      .updateTable('interop.import_batches')
-      .set({ status: 'failed', error: (err as Error).message.slice(0, 1000), finished_at: new Date() })
-      .where('id', '=', start.batchId)
-      .execute();
+    if (!(err instanceof ImportStopped)) {
+      await db
+        .updateTable('interop.import_batches')
+        .set({ status: 'failed', error: (err as Error).message.slice(0, 1000), finished_at: new Date() })
+        .where('id', '=', start.batchId)
+        .where('status', '=', 'running')
+        .where(sql<boolean>`options->>'run' = ${start.run}`)
+        .execute();
+    }
+  } finally {
+    await start.lease.release();
   }
-}
-
-/**
- * The catalogue's trigram index takes new keys one by one (fastupdate off, see catalog migration
- * 0102), which costs a posting-tree descent per trigram per work. For a chunk of a thousand works,
- * the import lets the keys collect in the index's pending list and merges them sorted in one pass
- * before commit; the setting is restored in the same transaction, so no other session ever sees
- * it changed or a pending list left behind.
- */
-async function withBulkSearchIndex<T>(trx: Executor, work: () => Promise<T>): Promise<T> {
-  await sql`alter index catalog.works_search_trgm set (fastupdate = on)`.execute(trx);
-  // room for the whole chunk's keys, so they are merged once, sorted, instead of in several flushes
-  await sql`set local gin_pending_list_limit = 65536`.execute(trx);
-  const result = await work();
-  await sql`select gin_clean_pending_list('catalog.works_search_trgm'::regclass)`.execute(trx);
-  await sql`alter index catalog.works_search_trgm set (fastupdate = off)`.execute(trx);
-  return result;
+  // The works' keys went into the trigram index's pending list (at most 64 kB, catalog migration
+  // 0102), merged by the inserts as it fills; what the last chunk left there is merged now, so
+  // searches find an empty list. This takes no lock that a search or an insert waits for.
+  await timed(options.timings, 'gin_merge', () => sql`select gin_clean_pending_list('catalog.works_search_trgm'::regclass)`.execute(db)).catch(() => {});
 }
 
 /** Reads, opens and imports a file in one call; returns the batch id. */
@@ -230,15 +345,16 @@ interface Outcome {
 async function importChunk(
   trx: Executor,
   actor: Actor,
-  batchId: number,
+  start: BatchStart,
   chunk: FileRecord[],
   options: ImportOptions,
   authors: AuthorResolver,
   seen: Matches,
 ): Promise<void> {
   const organisationId = libraryOf(actor);
+  const batchId = start.batchId;
   const good = chunk.filter(isGood);
-  const found = await findMatches(trx, good.map((r) => r.work!));
+  const found = await timed(options.timings, 'match', () => findMatches(trx, good.map((r) => r.work!)));
   const outcomes = new Map<FileRecord, Outcome>();
   const decide = async (r: FileRecord, match: number) =>
     outcomes.set(
@@ -271,8 +387,8 @@ async function importChunk(
       for (const k of keysOf(r.work!)) pending.add(k);
     }
   }
-  const linked = await authors.resolve(trx, toCreate.flatMap((r) => r.work!.authors.map((a) => a.name)));
-  const ids = await createWorks(trx, toCreate, linked);
+  const linked = await timed(options.timings, 'authors', () => authors.resolve(trx, toCreate.flatMap((r) => r.work!.authors.map((a) => a.name))));
+  const ids = await timed(options.timings, 'works', () => createWorks(trx, toCreate, linked, options.timings));
   toCreate.forEach((r, i) => outcomes.set(r, { action: 'created', workId: ids[i]!, previous: null, copyIds: [] }));
   good.forEach(remember);
   for (const r of later) {
@@ -283,7 +399,7 @@ async function importChunk(
   let copies = 0;
   if (options.holdings) {
     const wanted = good.filter((r) => r.work!.holdings.length && ['created', 'merged'].includes(outcomes.get(r)!.action));
-    const added = await addImportedCopies(trx, organisationId, wanted.map((r) => ({ key: r, workId: outcomes.get(r)!.workId!, holdings: r.work!.holdings })));
+    const added = await timed(options.timings, 'copies', () => addImportedCopies(trx, organisationId, wanted.map((r) => ({ key: r, workId: outcomes.get(r)!.workId!, holdings: r.work!.holdings }))));
     for (const [r, result] of added) {
       outcomes.get(r)!.copyIds = result.copyIds;
       copies += result.copyIds.length;
@@ -292,11 +408,11 @@ async function importChunk(
     if (copies) await audit(trx, actor, 'import', 'copy', batchId, { count: copies });
   }
 
-  await insertSourceRecords(trx, batchId, chunk, outcomes);
+  await timed(options.timings, 'source_records', () => insertSourceRecords(trx, batchId, chunk, outcomes));
   const problems = problemsOf(chunk, null);
   await insertProblems(trx, batchId, problems);
   const count = (a: RecordAction) => chunk.filter((r) => outcomes.get(r)!.action === a).length;
-  await trx
+  const progress = await trx
     .updateTable('interop.import_batches')
     .set((eb) => ({
       processed: eb('processed', '+', chunk.length),
@@ -311,7 +427,11 @@ async function importChunk(
         : {}),
     }))
     .where('id', '=', batchId)
-    .execute();
+    .where('status', '=', 'running')
+    .where(sql<boolean>`options->>'run' = ${start.run}`)
+    .executeTakeFirst();
+  // marked interrupted meanwhile (its worker was taken for gone), perhaps resumed by another run: this chunk must not land
+  if (!Number(progress.numUpdatedRows)) throw new ImportStopped(`import ${batchId} is no longer running`);
   // the resolver's list grows over the whole import; each chunk records only its own additions
   authors.created.length = 0;
   if (count('created')) await audit(trx, actor, 'import', 'work', batchId, { created: count('created'), merged: count('merged') });
@@ -339,14 +459,30 @@ const PROBLEM_COLUMNS = [
 
 const WORK_COLUMNS = ['title', 'subtitle', 'isbn', 'publisher', 'publishPlace', 'publishYear', 'language', 'pages', 'udc', 'bbk', 'annotation'] as const;
 
+/**
+ * The same key as the catalogue's `searchKey(title, subtitle, ...authors' names, isbn)`, built from
+ * parts folded once: the title's fold is also the title key, each author's names are folded once
+ * per import, and an ISBN (digits only) folds to itself.
+ */
+function workSearchKey(titleKey: string, w: MappedWork, linked: Map<string, LinkedAuthor>): string {
+  const parts = [titleKey, foldForSearch(w.subtitle)];
+  for (const a of w.authors) {
+    const author = linked.get(a.name);
+    if (author) parts.push(...author.folded);
+    else parts.push(foldForSearch(a.name));
+  }
+  if (w.isbn) parts.push(/^[0-9]+$/.test(w.isbn) ? w.isbn : foldForSearch(w.isbn));
+  return parts.filter(Boolean).join(' ');
+}
+
 /** Works with ids taken from the sequence first, so each record knows its work without relying on RETURNING order. */
-async function createWorks(trx: Executor, records: FileRecord[], linked: Map<string, LinkedAuthor>): Promise<number[]> {
+async function createWorks(trx: Executor, records: FileRecord[], linked: Map<string, LinkedAuthor>, timings?: ImportTimings): Promise<number[]> {
   if (!records.length) return [];
   const { rows } = await sql<{ id: number }>`select nextval('catalog.works_id_seq')::int8 as id from generate_series(1, ${records.length})`.execute(trx);
   const ids = rows.map((r) => Number(r.id));
-  await insertRows(trx, 'catalog.works', WORK_TABLE_COLUMNS, records.map((r, i) => {
+  const workRows = await timed(timings, 'keys', () => records.map((r, i) => {
     const w = r.work!;
-    const names = w.authors.flatMap((a) => linked.get(a.name)?.names ?? [a.name]);
+    const titleKey = foldForSearch(w.title);
     return {
       id: ids[i]!,
       title: w.title,
@@ -360,11 +496,12 @@ async function createWorks(trx: Executor, records: FileRecord[], linked: Map<str
       udc: w.udc,
       bbk: w.bbk,
       annotation: w.annotation,
-      search_key: searchKey(w.title, w.subtitle, ...names, w.isbn),
-      title_key: foldForSearch(w.title),
+      search_key: workSearchKey(titleKey, w, linked),
+      title_key: titleKey,
       sort_key: kazakhSortKey(w.title),
     };
   }));
+  await timed(timings, 'works_insert', () => insertRows(trx, 'catalog.works', WORK_TABLE_COLUMNS, workRows));
   const links = records.flatMap((r, i) => {
     const seen = new Set<string>();
     return r.work!.authors
@@ -372,7 +509,7 @@ async function createWorks(trx: Executor, records: FileRecord[], linked: Map<str
       .filter((l) => !seen.has(`${l.author_id}:${l.role}`) && !!seen.add(`${l.author_id}:${l.role}`))
       .map((l, position) => ({ ...l, position }));
   });
-  await insertRows(trx, 'catalog.work_authors', LINK_COLUMNS, links);
+  await timed(timings, 'links_insert', () => insertRows(trx, 'catalog.work_authors', LINK_COLUMNS, links));
   return ids;
 }
 
@@ -398,15 +535,22 @@ async function mergeInto(trx: Executor, actor: Actor, workId: number, w: MappedW
 }
 
 async function insertSourceRecords(trx: Executor, batchId: number, chunk: FileRecord[], outcomes: Map<FileRecord, Outcome>): Promise<void> {
+  // an ISO 2709 chunk's records lie side by side in the file: its bytes travel once, each row names its piece
+  const raws = chunk.map((r) => r.raw).filter((raw): raw is Uint8Array => raw !== null);
+  const shared = raws.length > 0 && raws.every((raw) => raw.buffer === raws[0]!.buffer);
+  const from = shared ? Math.min(...raws.map((raw) => raw.byteOffset)) : 0;
+  const to = shared ? Math.max(...raws.map((raw) => raw.byteOffset + raw.byteLength)) : 0;
+  const blob = shared ? Buffer.from(raws[0]!.buffer, from, to - from) : undefined;
   const rows = chunk.map((r) => {
     const o = outcomes.get(r)!;
+    const raw = !r.raw ? null : shared ? [r.raw.byteOffset - from + 1, r.raw.byteLength] : Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength).toString('base64');
     return {
       batch_id: batchId,
       position: r.position,
       byte_offset: r.offset,
       format: r.format,
       encoding: r.encoding,
-      raw: r.raw ? Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength).toString('base64') : null,
+      raw,
       xml: r.xml,
       control_number: r.work?.controlNumber ?? null,
       isbn: r.work?.isbn ?? null,
@@ -418,7 +562,8 @@ async function insertSourceRecords(trx: Executor, batchId: number, chunk: FileRe
       notes: r.work?.notes ?? [],
     };
   });
-  await insertRows(trx, 'interop.source_records', SOURCE_COLUMNS, rows);
+  const columns = shared ? SOURCE_COLUMNS.map((c) => (c.name === 'raw' ? { name: 'raw', type: 'bytea-slice' } : c)) : SOURCE_COLUMNS;
+  await insertRows(trx, 'interop.source_records', columns, rows, blob);
 }
 
 async function insertProblems(trx: Executor, batchId: number, problems: PreviewProblem[]): Promise<void> {
@@ -453,6 +598,8 @@ export interface BatchView {
   finishedAt: string | null;
   undoneAt: string | null;
   createdBy: string | null;
+  /** Why a failed import failed: a translation code (`interop.import_interrupted`, …) with its params. */
+  error: { code: string; params: Record<string, string | number> } | null;
 }
 
 type BatchRow = {
@@ -475,7 +622,14 @@ type BatchRow = {
   finished_at: Date | null;
   undone_at: Date | null;
   created_by_name: string | null;
+  error: string | null;
 };
+
+/** Errors are stored as translation codes; an unexpected failure keeps its technical reason as a parameter. */
+function errorOf(error: string | null): BatchView['error'] {
+  if (!error) return null;
+  return /^interop\.[a-z_]+$/.test(error) ? { code: error, params: {} } : { code: 'interop.import_failed', params: { reason: error } };
+}
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -501,6 +655,7 @@ function toBatchView(r: BatchRow): BatchView {
     finishedAt: iso(r.finished_at),
     undoneAt: iso(r.undone_at),
     createdBy: r.created_by_name,
+    error: errorOf(r.error),
   };
 }
 
@@ -511,7 +666,7 @@ function batches(db: Executor, organisationId: number) {
     .select([
       'b.id', 'b.file_name', 'b.syntax', 'b.format', 'b.encoding', 'b.options', 'b.status', 'b.total', 'b.processed',
       'b.created', 'b.merged', 'b.skipped', 'b.failed', 'b.warnings', 'b.copies', 'b.created_at', 'b.finished_at', 'b.undone_at',
-      'u.full_name as created_by_name',
+      'b.error', 'u.full_name as created_by_name',
     ])
     .where('b.organisation_id', '=', organisationId);
 }
@@ -519,6 +674,8 @@ function batches(db: Executor, organisationId: number) {
 /** The imports of the actor's library, newest first. */
 export async function listImports(db: Executor, actor: Actor, page: { limit: number; offset: number }) {
   const organisationId = libraryOf(actor);
+  // an import whose server stopped is shown as interrupted, not as running for ever
+  await markInterruptedImports(db, organisationId);
   const rows = await batches(db, organisationId).orderBy('b.id', 'desc').limit(page.limit).offset(page.offset).execute();
   const total = await db
     .selectFrom('interop.import_batches')
@@ -535,6 +692,7 @@ export interface ImportReport extends BatchView {
 
 /** One import with its progress, problems (with positions) and what happened to each record. */
 export async function getImport(db: Executor, actor: Actor, id: number, page: { limit: number; offset: number } = { limit: 200, offset: 0 }): Promise<ImportReport> {
+  await markInterruptedImports(db, libraryOf(actor));
   const row = await batches(db, libraryOf(actor)).where('b.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('import_batch', id);
   const problems = await db

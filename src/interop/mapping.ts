@@ -54,6 +54,8 @@ export function detectFormat(record: MarcRecord): MarcFormat {
   return record.leader.slice(20, 24) === '4500' ? 'marc21' : 'unimarc';
 }
 
+const NEEDS_CLEANING = /[\u0098\u009c]|\s\s|[^\S ]|^ | $|[/:;,=+.]$/;
+
 /**
  * Strips the ISBD punctuation that MARC 21 cataloguers put at the end of a subfield (« /», « :»,
  * «.»). UNIMARC data carries no such punctuation, so there a final period is kept (it ends an
@@ -61,6 +63,9 @@ export function detectFormat(record: MarcRecord): MarcFormat {
  */
 export function clean(value: string | undefined | null, keepPeriod = false): string | null {
   if (value == null) return null;
+  // most values have nothing to strip: no control characters, no space but single ones inside, no
+  // punctuation at the end; they are returned as they are without the regular expressions below
+  if (value && !NEEDS_CLEANING.test(value)) return value;
   let text = value.replace(/[\u0098\u009c]/g, '').replace(/\s+/g, ' ').trim();
   for (let before = ''; before !== text; ) {
     before = text;

@@ -24,6 +24,10 @@ export const messages: Messages = {
     'interop.undo_blocked': 'Импорт жасаған даналар немесе жазбалар басқа құжаттарда қолданылады: импортты болдырмау мүмкін емес',
     'interop.export_selection_required': 'Экспорт үшін жазбаларды таңдаңыз немесе іздеу сұрауын жазыңыз',
     'interop.file_required': 'MARC файлын таңдаңыз',
+    'interop.import_interrupted': 'Импорт сервер тоқтағанда үзілді: сақталған бөлігін болдырмауға немесе сол файлмен жалғастыруға болады',
+    'interop.import_failed': 'Импорт сәтсіз аяқталды: {{reason}}',
+    'interop.resume_not_interrupted': 'Тек үзілген импортты жалғастыруға болады',
+    'interop.resume_other_file': 'Бұл басқа файл: үзілген импортты дәл сол файлмен жалғастырыңыз',
     'interop.bad_option': '«{{name}}» параметрінің мәні дұрыс емес: {{value}}',
   },
   ru: {
@@ -49,6 +53,10 @@ export const messages: Messages = {
     'interop.undo_blocked': 'Экземпляры или записи этого импорта используются в других документах: отменить импорт нельзя',
     'interop.export_selection_required': 'Выберите записи для экспорта или задайте поисковый запрос',
     'interop.file_required': 'Выберите файл MARC',
+    'interop.import_interrupted': 'Импорт прерван остановкой сервера: загруженную часть можно отменить или продолжить импорт с тем же файлом',
+    'interop.import_failed': 'Импорт завершился с ошибкой: {{reason}}',
+    'interop.resume_not_interrupted': 'Продолжить можно только прерванный импорт',
+    'interop.resume_other_file': 'Это другой файл: прерванный импорт продолжается только с тем же файлом',
     'interop.bad_option': 'Неверное значение параметра «{{name}}»: {{value}}',
   },
   en: {
@@ -74,6 +82,10 @@ export const messages: Messages = {
     'interop.undo_blocked': 'Copies or records of this import are used in other documents: the import cannot be undone',
     'interop.export_selection_required': 'Choose records to export or give a search query',
     'interop.file_required': 'Choose a MARC file',
+    'interop.import_interrupted': 'The import was interrupted by a server stop: undo the part that was imported, or resume it with the same file',
+    'interop.import_failed': 'The import failed: {{reason}}',
+    'interop.resume_not_interrupted': 'Only an interrupted import can be resumed',
+    'interop.resume_other_file': 'This is another file: an interrupted import is resumed with the same file only',
     'interop.bad_option': 'The value of “{{name}}” is not valid: {{value}}',
   },
 };

@@ -6,12 +6,13 @@ import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
 import { invalid } from '../shared/errors.js';
 import { exportWorks } from './export.js';
-import { getImport, listImports, previewImport, processImportBatch, startImport, type ImportOptions } from './imports.js';
+import { getImport, listImports, previewImport, processImportBatch, resumeImport, startImport, type BatchStart, type BatchView, type ImportOptions } from './imports.js';
 import { ENCODINGS } from './marc/encoding.js';
 import { FORMATS } from './mapping.js';
 import { handleOai } from './oai.js';
 import { handleSru } from './sru.js';
 import { undoImport } from './undo.js';
+import { markInterruptedImports } from './workers.js';
 
 const problemSchema = z.object({
   position: z.number().describe('1-based record number in the file (0: the file as a whole)'),
@@ -68,6 +69,10 @@ const batchSchema = z.object({
   finishedAt: z.string().nullable(),
   undoneAt: z.string().nullable(),
   createdBy: z.string().nullable(),
+  error: z
+    .object({ code: z.string(), message: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) })
+    .nullable()
+    .describe('why a failed import failed, translated; `interop.import_interrupted`: the server stopped during the import (undo or resume it)'),
 });
 
 const reportSchema = batchSchema.extend({
@@ -112,6 +117,24 @@ export const interopRoutes: Routes = async (app) => {
   // the server waits for an import in progress before it closes the database
   app.addHook('onClose', async () => {
     await Promise.allSettled([...running]);
+  });
+  // imports left running by a server that stopped are marked interrupted as soon as this one is up
+  app.addHook('onReady', async () => {
+    const ids = await markInterruptedImports(app.db);
+    if (ids.length) app.log.warn({ batches: ids }, 'MARC imports interrupted by a server stop were marked failed');
+  });
+
+  /** The import goes on in the background; the server waits for it before closing. */
+  const runInBackground = (req: FastifyRequest, actor: Actor, start: BatchStart, options: ImportOptions) => {
+    const job: Promise<void> = processImportBatch(app.db, actor, start, options)
+      .catch((err: unknown) => req.log.error(err, 'MARC import could not record its failure'))
+      .finally(() => running.delete(job));
+    running.add(job);
+  };
+
+  const translateBatch = <T extends BatchView>(locale: Locale, batch: T) => ({
+    ...batch,
+    error: batch.error && { ...batch.error, message: t(locale, batch.error.code, batch.error.params) },
   });
 
   /** Problems are stored as codes; each reader sees them in her own language. */
@@ -158,22 +181,44 @@ export const interopRoutes: Routes = async (app) => {
         encoding: req.query.encoding,
         format: req.query.format,
         chunkSize: req.query.chunkSize,
+        database: app.dbKind,
       };
       const start = await startImport(app.db, actor, file.bytes, options);
-      const job: Promise<void> = processImportBatch(app.db, actor, start, options)
-        .catch((err: unknown) => req.log.error(err, 'MARC import could not record its failure'))
-        .finally(() => running.delete(job));
-      running.add(job);
+      runInBackground(req, actor, start, options);
       const report = await getImport(app.db, actor, start.batchId, { limit: 0, offset: 0 });
       const { problems: _p, records: _r, ...batch } = report;
-      return reply.status(202).send(batch);
+      return reply.status(202).send(translateBatch(req.locale, batch));
+    },
+  );
+
+  app.post(
+    '/api/interop/imports/:id/resume',
+    {
+      schema: {
+        tags,
+        summary: 'Resume an import interrupted by a server stop, with the same file, from the first record not yet imported',
+        consumes: ['multipart/form-data'],
+        params: idParams,
+        response: { 202: batchSchema },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const file = await uploadedFile(req);
+      const { start, options } = await resumeImport(app.db, actor, req.params.id, file.bytes, { database: app.dbKind });
+      runInBackground(req, actor, start, options);
+      const { problems: _p, records: _r, ...batch } = await getImport(app.db, actor, start.batchId, { limit: 0, offset: 0 });
+      return reply.status(202).send(translateBatch(req.locale, batch));
     },
   );
 
   app.get(
     '/api/interop/imports',
     { schema: { tags, summary: 'Imports of the own library, newest first', querystring: page, response: { 200: z.object({ items: z.array(batchSchema), total: z.number() }) } } },
-    async (req) => listImports(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query),
+    async (req) => {
+      const list = await listImports(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query);
+      return { ...list, items: list.items.map((b) => translateBatch(req.locale, b)) };
+    },
   );
 
   app.get(
@@ -189,7 +234,7 @@ export const interopRoutes: Routes = async (app) => {
     },
     async (req) => {
       const report = await getImport(app.db, requireRole(req.actor, 'admin', 'librarian'), req.params.id, req.query);
-      return { ...report, problems: translate(req.locale, report.problems) };
+      return { ...translateBatch(req.locale, report), problems: translate(req.locale, report.problems) };
     },
   );
 
@@ -200,7 +245,7 @@ export const interopRoutes: Routes = async (app) => {
       const actor: Actor = requireRole(req.actor, 'admin', 'librarian');
       await app.db.transaction().execute((trx) => undoImport(trx, actor, req.params.id));
       const { problems: _p, records: _r, ...batch } = await getImport(app.db, actor, req.params.id, { limit: 0, offset: 0 });
-      return batch;
+      return translateBatch(req.locale, batch);
     },
   );
 

@@ -1,4 +1,4 @@
-import { decodeBytes, detectEncoding, type Encoding } from './encoding.js';
+import { decodeRange, detectEncoding, type Encoding } from './encoding.js';
 import { isControlField, isControlTag, type Field, type MarcRecord } from './record.js';
 
 export const RECORD_TERMINATOR = 0x1d;
@@ -88,13 +88,12 @@ export function readIso2709(raw: RawRecord, encodingHint?: Encoding): ReadResult
   if (entries.repaired) warnings.push({ code: 'interop.directory_repaired' });
 
   const leader = ascii(bytes, 0, 24);
-  const data = bytes.subarray(base);
-  const encoding = encodingHint ?? (leader[9] === 'a' ? 'utf8' : detectEncoding(data));
+  const encoding = encodingHint ?? (leader[9] === 'a' ? 'utf8' : detectEncoding(bytes.subarray(base)));
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let lost = 0;
   const fields: Field[] = [];
   for (const entry of entries.list) {
-    const fieldBytes = bytes.subarray(entry.start, entry.end);
-    const decoded = decodeBytes(fieldBytes, encoding);
+    const decoded = decodeRange(buffer, entry.start, entry.end, encoding);
     lost += decoded.lost;
     fields.push(parseField(entry.tag, decoded.text));
   }
@@ -103,6 +102,7 @@ export function readIso2709(raw: RawRecord, encodingHint?: Encoding): ReadResult
 }
 
 function readDirectory(bytes: Uint8Array, base: number): { list: DirectoryEntry[]; repaired: boolean } | null {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const directoryLength = base - 1 - 24;
   if (directoryLength % 12 !== 0) return null;
   const list: DirectoryEntry[] = [];
@@ -114,7 +114,7 @@ function readDirectory(bytes: Uint8Array, base: number): { list: DirectoryEntry[
     const start = base + offset;
     const end = start + length - 1;
     if (length < 1 || end >= bytes.length || bytes[end] !== FIELD_TERMINATOR) consistent = false;
-    list.push({ tag: ascii(bytes, at, at + 3), start, end });
+    list.push({ tag: buffer.toString('latin1', at, at + 3), start, end });
   }
   if (consistent) return { list, repaired: false };
   // Lengths counted in characters instead of bytes (a common bug of exporters writing UTF-8):

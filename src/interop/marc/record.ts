@@ -29,7 +29,9 @@ export const isControlTag = (tag: string) => tag.startsWith('00');
 export const isControlField = (field: Field): field is ControlField => 'value' in field;
 
 export function dataFields(record: MarcRecord, ...tags: string[]): DataField[] {
-  return record.fields.filter((f): f is DataField => !isControlField(f) && tags.includes(f.tag));
+  const list: DataField[] = [];
+  for (const f of record.fields) if (tags.includes(f.tag) && !isControlField(f)) list.push(f);
+  return list;
 }
 
 export function controlValue(record: MarcRecord, tag: string): string | undefined {
@@ -38,7 +40,9 @@ export function controlValue(record: MarcRecord, tag: string): string | undefine
 }
 
 export function subfield(field: DataField | undefined, code: string): string | undefined {
-  return field?.subfields.find((s) => s.code === code)?.value;
+  if (!field) return undefined;
+  for (const s of field.subfields) if (s.code === code) return s.value;
+  return undefined;
 }
 
 export function subfields(field: DataField, ...codes: string[]): string[] {
