@@ -5,9 +5,9 @@ import type { ReaderKind } from '../readers/schema.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { todayIso } from './dates.js';
 import { fromCyrillicLayout } from './keyboard.js';
-import { className, fullName, loanQuery, toLoanViews, type LoanView } from './loan-views.js';
-import { deskLibrary, findCopy, inTransaction, issueCopy, returnCopy, unknownCode } from './loans.js';
-import { loanRulesFor } from './rules.js';
+import { authorsJson, className, fullName, loanQuery, toLoanView, type LoanView } from './loan-views.js';
+import { deskLibrary, inTransaction, issueCopy, returnCopy, unknownCode } from './loans.js';
+import { loanRulesJson, toLoanRules } from './rules.js';
 
 /** What the desk shows while a reader is open: the reader, the books at home, the history. */
 export interface ReaderPanel {
@@ -56,12 +56,7 @@ export async function scan(db: Executor, actor: Actor, input: ScanInput): Promis
       await countVisit(trx, library, found.id, today);
       return { action: 'reader_opened' as const, panel: await readerPanel(trx, actor, found.id, today) };
     }
-    const openLoan = await trx
-      .selectFrom('circulation.loans')
-      .select('reader_id')
-      .where('copy_id', '=', found.id)
-      .where('returned_at', 'is', null)
-      .executeTakeFirst();
+    const openLoan = found.openLoanReaderId === null ? undefined : { reader_id: found.openLoanReaderId };
     const readerId = input.readerId ?? null;
     // With a reader open, a copy out to someone else is an attempt to issue it: the desk says to whom it is out.
     if (openLoan && (readerId === null || openLoan.reader_id === readerId)) {
@@ -75,19 +70,19 @@ export async function scan(db: Executor, actor: Actor, input: ScanInput): Promis
   });
 }
 
-type Identified = { kind: 'reader' | 'copy'; id: number; barcode: string };
+type Identified = { kind: 'reader' | 'copy'; id: number; barcode: string; openLoanReaderId: number | null };
 
+/** A reader card or a copy of the library (the card first), with the reader the copy is out to: one statement. */
 async function identify(db: Executor, library: number, code: string): Promise<Identified | undefined> {
   if (code === '') return undefined;
-  const reader = await db
-    .selectFrom('readers.readers')
-    .select(['id', 'barcode'])
-    .where('organisation_id', '=', library)
-    .where('barcode', '=', code)
-    .executeTakeFirst();
-  if (reader) return { kind: 'reader', ...reader };
-  const copy = await findCopy(db, library, code);
-  return copy ? { kind: 'copy', id: copy.id, barcode: copy.barcode } : undefined;
+  const { rows } = await sql<Identified>`
+    select 'reader' as kind, r.id, r.barcode, null::bigint as "openLoanReaderId"
+    from readers.readers r where r.organisation_id = ${library} and r.barcode = ${code}
+    union all
+    select 'copy', c.id, c.barcode, l.reader_id
+    from fund.copies c left join circulation.loans l on l.copy_id = c.id and l.returned_at is null
+    where c.organisation_id = ${library} and c.barcode = ${code}`.execute(db);
+  return rows.find((r) => r.kind === 'reader') ?? rows[0];
 }
 
 async function identifyAsLatin(db: Executor, library: number, code: string): Promise<Identified | undefined> {
@@ -104,34 +99,42 @@ export async function countVisit(db: Executor, organisationId: number, readerId:
     .execute();
 }
 
-/** The reader's panel at the desk; a reader of another library is simply not found. */
+/**
+ * The reader's panel at the desk; a reader of another library is simply not found. Three
+ * statements: the reader with the rules and this year's counts, the books at home and the last
+ * returns, each loan with its authors.
+ */
 export async function readerPanel(db: Executor, actor: Actor, readerId: number, today = todayIso()): Promise<ReaderPanel> {
   const library = deskLibrary(actor);
+  const year = today.slice(0, 4);
+  const from = `${year}-01-01`;
+  const to = `${Number(year) + 1}-01-01`;
   const reader = await db
-    .selectFrom('readers.readers')
-    .select(['id', 'kind', 'barcode', 'registration_number', 'last_name', 'first_name', 'middle_name', 'grade', 'class_letter'])
-    .where('organisation_id', '=', library)
-    .where('id', '=', readerId)
+    .selectFrom('readers.readers as r')
+    .select(['r.id', 'r.kind', 'r.barcode', 'r.registration_number', 'r.last_name', 'r.first_name', 'r.middle_name', 'r.grade', 'r.class_letter'])
+    .select([
+      loanRulesJson(library).as('rules'),
+      sql<number>`(select count(*) from circulation.visits v
+        where v.organisation_id = ${library} and v.reader_id = r.id and v.visited_on >= ${from} and v.visited_on < ${to})`.as('visits'),
+      sql<number>`(select count(*) from circulation.loans l
+        where l.organisation_id = ${library} and l.reader_id = r.id and l.issued_at::date >= ${from} and l.issued_at::date < ${to})`.as('loans'),
+    ])
+    .where('r.organisation_id', '=', library)
+    .where('r.id', '=', readerId)
     .executeTakeFirst();
   if (!reader) throw notFound('reader', readerId);
 
-  const rules = await loanRulesFor(db, library);
-  const openRows = await loanQuery(db, library)
-    .where('l.reader_id', '=', readerId)
-    .where('l.returned_at', 'is', null)
-    .orderBy('l.due_on')
-    .orderBy('l.id')
-    .execute();
-  const historyRows = await loanQuery(db, library)
-    .where('l.reader_id', '=', readerId)
+  const rules = toLoanRules(reader.rules);
+  const withAuthors = () => loanQuery(db, library).select(authorsJson(sql.ref('c.work_id')).as('authors')).where('l.reader_id', '=', readerId);
+  const openRows = await withAuthors().where('l.returned_at', 'is', null).orderBy('l.due_on').orderBy('l.id').execute();
+  const historyRows = await withAuthors()
     .where('l.returned_at', 'is not', null)
     .orderBy('l.returned_at', 'desc')
     .orderBy('l.id', 'desc')
     .limit(HISTORY_SIZE)
     .execute();
-  const open = await toLoanViews(db, openRows, rules, today);
-  const history = await toLoanViews(db, historyRows, rules, today);
-  const year = await yearCounts(db, library, readerId, today.slice(0, 4));
+  const open = openRows.map((r) => toLoanView(r, r.authors, rules, today));
+  const history = historyRows.map((r) => toLoanView(r, r.authors, rules, today));
 
   return {
     reader: {
@@ -152,28 +155,7 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
       issuedAt: l.issuedAt,
       returnedAt: l.returnedAt!,
     })),
-    ...year,
+    visitsThisYear: Number(reader.visits),
+    loansThisYear: Number(reader.loans),
   };
-}
-
-async function yearCounts(db: Executor, library: number, readerId: number, year: string) {
-  const from = `${year}-01-01`;
-  const to = `${Number(year) + 1}-01-01`;
-  const visits = await db
-    .selectFrom('circulation.visits')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('organisation_id', '=', library)
-    .where('reader_id', '=', readerId)
-    .where('visited_on', '>=', from)
-    .where('visited_on', '<', to)
-    .executeTakeFirstOrThrow();
-  const loans = await db
-    .selectFrom('circulation.loans')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('organisation_id', '=', library)
-    .where('reader_id', '=', readerId)
-    .where(sql<string>`issued_at::date`, '>=', from)
-    .where(sql<string>`issued_at::date`, '<', to)
-    .executeTakeFirstOrThrow();
-  return { visitsThisYear: Number(visits.n), loansThisYear: Number(loans.n) };
 }
