@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
@@ -62,6 +62,7 @@ export function EntryLinks({ refreshKey, onChanged }: { refreshKey: number; onCh
   const [candidates, setCandidates] = useState<Candidate[] | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const editionsRef = useRef<HTMLElement>(null);
 
   const loadTitles = useCallback(() => {
     get<{ items: ListTitle[]; total: number }>(
@@ -75,6 +76,10 @@ export function EntryLinks({ refreshKey, onChanged }: { refreshKey: number; onCh
     get<EntryMatches>(`/api/reclist/entries/${openId}/matches`).then(setDetail, setError);
   }, [openId, refreshKey]);
   useEffect(loadDetail, [loadDetail]);
+  // the opened title's editions show below the list: bring them into view
+  useEffect(() => {
+    if (detail && editionsRef.current && typeof editionsRef.current.scrollIntoView === 'function') editionsRef.current.scrollIntoView({ block: 'nearest' });
+  }, [detail?.entry.id]);
 
   function open(id: number) {
     setOpenId(id);
@@ -189,7 +194,7 @@ export function EntryLinks({ refreshKey, onChanged }: { refreshKey: number; onCh
       {titles && <Pager offset={offset} limit={PAGE} total={titles.total} onChange={setOffset} />}
 
       {detail && (
-        <section className="panel" aria-label={t('reclist.link.editionsOf', { title: detail.entry.title })} data-testid="entry-editions">
+        <section ref={editionsRef} className="panel" aria-label={t('reclist.link.editionsOf', { title: detail.entry.title })} data-testid="entry-editions">
           <div className="reader-head">
             <h3>{t('reclist.link.editionsOf', { title: detail.entry.title })}</h3>
             <button type="button" className="secondary" onClick={() => setOpenId(null)}>
