@@ -408,7 +408,7 @@ async function importChunk(
     if (copies) await audit(trx, actor, 'import', 'copy', batchId, { count: copies });
   }
 
-  await timed(options.timings, 'source_records', () => insertSourceRecords(trx, batchId, chunk, outcomes));
+  await timed(options.timings, 'source_records', () => insertSourceRecords(trx, batchId, chunk, outcomes, options.database));
   const problems = problemsOf(chunk, null);
   await insertProblems(trx, batchId, problems);
   const count = (a: RecordAction) => chunk.filter((r) => outcomes.get(r)!.action === a).length;
@@ -534,10 +534,19 @@ async function mergeInto(trx: Executor, actor: Actor, workId: number, w: MappedW
   return previous;
 }
 
-async function insertSourceRecords(trx: Executor, batchId: number, chunk: FileRecord[], outcomes: Map<FileRecord, Outcome>): Promise<void> {
-  // an ISO 2709 chunk's records lie side by side in the file: its bytes travel once, each row names its piece
+async function insertSourceRecords(
+  trx: Executor,
+  batchId: number,
+  chunk: FileRecord[],
+  outcomes: Map<FileRecord, Outcome>,
+  database: DatabaseKind | undefined,
+): Promise<void> {
+  // An ISO 2709 chunk's records lie side by side in the file: on a PostgreSQL server its bytes travel
+  // once, as a binary parameter, and each row names its piece (10,000 records: 0.25 s instead of
+  // 0.43 s as base64 in the JSON). The embedded database takes a large binary parameter slowly
+  // (2.0 s of CPU against 0.54 s), so there they stay base64.
   const raws = chunk.map((r) => r.raw).filter((raw): raw is Uint8Array => raw !== null);
-  const shared = raws.length > 0 && raws.every((raw) => raw.buffer === raws[0]!.buffer);
+  const shared = database === 'postgres' && raws.length > 0 && raws.every((raw) => raw.buffer === raws[0]!.buffer);
   const from = shared ? Math.min(...raws.map((raw) => raw.byteOffset)) : 0;
   const to = shared ? Math.max(...raws.map((raw) => raw.byteOffset + raw.byteLength)) : 0;
   const blob = shared ? Buffer.from(raws[0]!.buffer, from, to - from) : undefined;

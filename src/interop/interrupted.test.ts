@@ -7,7 +7,7 @@ import { seedTenants, type Tenants } from '../../test/support/tenants.js';
 import { actorForSession, openSession } from '../org/users.js';
 import type { Actor } from '../auth/actor.js';
 import { processImportBatch, startImport, type ImportOptions } from './imports.js';
-import { writeIso2709 } from './marc/iso2709.js';
+import { splitIso2709, writeIso2709 } from './marc/iso2709.js';
 import type { MarcRecord } from './marc/record.js';
 import { upload } from './test-helpers.js';
 import { AuthorResolver, findAuthors } from './authority.js';
@@ -156,6 +156,9 @@ describe.each(BACKENDS)('an import interrupted by a server stop, on %s', (backen
     const rows = await worksOf(stopped.id);
     expect(rows.map((r) => r.position)).toEqual(Array.from({ length: 30 }, (_, k) => k + 1));
     expect(new Set(rows.map((r) => r.work_id)).size).toBe(30);
+    // every original record is kept byte for byte, from both runs
+    const kept = await database.db.selectFrom('interop.source_records').select('raw').where('batch_id', '=', stopped.id).orderBy('position').execute();
+    expect(kept.map((r) => Buffer.from(r.raw!).toString('hex'))).toEqual([...splitIso2709(bytes)].map((p) => Buffer.from(p.bytes).toString('hex')));
     // the three authors were created once, by the first run, and found again by the second
     const authors = await database.db.selectFrom('catalog.authors').select('id').where('name', 'like', 'Тоқтаев, Автор%').execute();
     expect(authors).toHaveLength(3);
