@@ -13,7 +13,7 @@ import { addImportedCopies } from './holdings.js';
 import { insertRows } from './bulk.js';
 import type { Encoding } from './marc/encoding.js';
 import type { MappedWork, MarcFormat } from './mapping.js';
-import { readMarcFile, summarise, type FileRecord, type Problem, type ReadFileResult } from './reader.js';
+import { readMarcFileInSlices, summarise, type FileRecord, type Problem, type ReadFileResult } from './reader.js';
 import type { ImportStatus, RecordAction } from './schema.js';
 
 export type Matching = 'merge' | 'keep' | 'skip';
@@ -91,7 +91,7 @@ const isGood = (r: FileRecord) => r.work !== null && !r.problems.some((p) => p.s
 /** Reads a file without writing anything: counts, problems with positions, and how many records match the catalogue. */
 export async function previewImport(db: Executor, actor: Actor, bytes: Uint8Array, options: Pick<ImportOptions, 'encoding' | 'format'>): Promise<ImportPreview> {
   libraryOf(actor);
-  const file = readMarcFile(bytes, options);
+  const file = await readMarcFileInSlices(bytes, options);
   const good = file.records.filter(isGood);
   const matches = await findMatches(db, good.map((r) => r.work!));
   const problems = problemsOf(file.records, file.fileError);
@@ -172,7 +172,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 /** Reads the file and opens its batch; `processImportBatch` then imports it chunk by chunk. */
 export async function startImport(db: Db, actor: Actor, bytes: Uint8Array, options: ImportOptions): Promise<BatchStart> {
   const organisationId = libraryOf(actor);
-  const file = await timed(options.timings, 'read', () => readMarcFile(bytes, options));
+  const file = await timed(options.timings, 'read', () => readMarcFileInSlices(bytes, options));
   const good = file.records.filter(isGood);
   // the id first, so the worker holds its lease before anyone can see the batch running
   const { rows } = await sql<{ id: number }>`select nextval('interop.import_batches_id_seq')::int8 as id`.execute(db);
@@ -259,7 +259,7 @@ export async function resumeImport(
     chunkSize: stored.chunkSize ?? undefined,
     ...extra,
   };
-  const file = await timed(options.timings, 'read', () => readMarcFile(bytes, options));
+  const file = await timed(options.timings, 'read', () => readMarcFileInSlices(bytes, options));
   const lease = await takeLease(db, batchId, options.database);
   const run = randomUUID();
   try {

@@ -8,7 +8,7 @@ import { decodeMarc8 } from './marc/marc8.js';
 import { readMarcXml, writeMarcXmlCollection } from './marc/marcxml.js';
 import { dataFields, type MarcRecord } from './marc/record.js';
 import { clean, detectFormat, mapRecord } from './mapping.js';
-import { readMarcFile } from './reader.js';
+import { readMarcFile, readMarcFileInSlices } from './reader.js';
 import { workToMarc21, type ExportWork } from './export.js';
 import { marcFile } from './test-helpers.js';
 
@@ -210,5 +210,31 @@ describe('MARC 21 export', () => {
       });
     }
     expect(viaIso.record!.fields).toEqual(marc.fields);
+  });
+});
+
+describe('reading a large file without holding up the server', () => {
+  it('reads in slices the same records as in one go, and lets timers run meanwhile', async () => {
+    const real = fs.readFileSync(marcFile('pymarc-1251-marc21-cp1251.mrc'));
+    const file = Buffer.concat(Array.from({ length: 20 }, () => real));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const sliced = await readMarcFileInSlices(file, {}, 50);
+    clearInterval(timer);
+    const whole = readMarcFile(file);
+    expect(sliced.records.length).toBe(whole.records.length);
+    expect(sliced.records.map((r) => [r.position, r.offset, r.encoding, r.work?.title, r.problems.length])).toEqual(
+      whole.records.map((r) => [r.position, r.offset, r.encoding, r.work?.title, r.problems.length]),
+    );
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('leaves values with nothing to strip as they are, and cleans the others as before', () => {
+    const cases: [string, boolean, string | null][] = [
+      ['Абай жолы', false, 'Абай жолы'], ['Абай жолы /', false, 'Абай жолы'], ['М.', false, 'М.'], ['Т. Н.', false, 'Т. Н.'],
+      ['a  b', false, 'a b'], [' a', false, 'a'], ['a\u00a0b', false, 'a b'], ['Сб.', true, 'Сб.'], ['2019.', false, '2019'],
+      ['\u0098Der \u009cTitel', false, 'Der Titel'], ['84(5Каз)', false, '84(5Каз)'], ['', false, null],
+    ];
+    for (const [value, keepPeriod, expected] of cases) expect(clean(value, keepPeriod)).toBe(expected);
   });
 });
