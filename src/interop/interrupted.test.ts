@@ -221,6 +221,12 @@ describe.each(BACKENDS)('an import interrupted by a server stop, on %s', (backen
     expect(await markInterruptedImports(database.db)).toEqual([row.id]);
   });
 
+  it('leaves the search index with the settings the catalogue gave it', async () => {
+    // after every import above, on either database (the embedded one widens the pending list inside a chunk)
+    const { rows } = await sql<{ reloptions: string[] | null }>`select reloptions from pg_class where oid = 'catalog.works_search_trgm'::regclass`.execute(database.db);
+    expect(rows[0]!.reloptions).toEqual(['gin_pending_list_limit=64']);
+  });
+
   it('finds many authors in one query as findAuthor finds each, in any script or word order', async () => {
     const names = ['Құнанбайұлы, Абай', 'Ахмет Байтұрсынұлы', 'Жұмабаев, Мағжан'];
     const ids = [];
