@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Actor } from '../src/auth/actor.js';
@@ -28,6 +28,9 @@ import { summarise, timed, type LatencySummary } from './stats.js';
  * Only this benchmark, with its own result files (<yyyy-mm-dd>-circulation.json and .md):
  *   npx tsx bench/circulation.ts [--desks 1,4,16] [--seconds 10] [--pairs N] [--no-postgres]
  *                                [--postgres-url URL] [--baseline-seconds 2] [--out DIR]
+ * An A/B against another checkout of the project (e.g. `git worktree add ../before <commit>`), both
+ * servers in this process, driven in turn in short slices (<yyyy-mm-dd>-circulation-ab.json and .md):
+ *   npx tsx bench/circulation.ts --compare ../before [--slices 6] [--seconds 3] [--label TEXT]
  */
 
 const PASSWORD = 'bench-password-1';
@@ -75,7 +78,7 @@ export interface BackendResult {
 }
 
 /** Counts the statements sent to the database, and keeps their text while `recording`. */
-class StatementCounter {
+export class StatementCounter {
   count = 0;
   recording: string[] | null = null;
   readonly log = (event: LogEvent) => {
@@ -84,14 +87,14 @@ class StatementCounter {
   };
 }
 
-interface Desk {
+export interface Desk {
   login: string;
   readerId: number;
   barcodes: string[];
 }
 
 /** One school per desk, with its librarian, one reader and a few copies of one work. */
-async function prepareDesks(handle: DatabaseHandle, count: number): Promise<Desk[]> {
+export async function prepareDesks(handle: DatabaseHandle, count: number): Promise<Desk[]> {
   return handle.db.transaction().execute(async (trx) => {
     const republic = await createOrganisation(trx, null, { parentId: null, kind: 'republic', name: 'Қазақстан Республикасы' });
     const region = await createOrganisation(trx, null, { parentId: republic.id, kind: 'region', name: 'Абай облысы' });
@@ -167,7 +170,7 @@ async function select1Rate(handle: DatabaseHandle, concurrency: number, seconds:
   return { perSecond: Math.round(samples.length / seconds), latencyMs: summarise(samples) };
 }
 
-async function runLevel(
+export async function runLevel(
   base: string,
   desks: Desk[],
   options: CirculationBenchOptions,
@@ -359,6 +362,23 @@ export async function runCirculationOnly(argv: string[], log: (line: string) => 
   };
   const machine = await describeMachine(options.backends.includes('postgres') ? postgresUrl : null);
   log(`Machine: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`);
+  const outDir = path.resolve(value('out') ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'));
+  fs.mkdirSync(outDir, { recursive: true });
+  const other = value('compare');
+  if (other) {
+    const slices = Number(value('slices') ?? 6);
+    const seconds = Number(value('seconds') ?? 3);
+    log(`A/B against ${other}: ${options.desks.join(', ')} desk(s), ${slices} slices of ${seconds} s each`);
+    const levels = await compareCheckouts(path.resolve(other), { ...options, seconds, slices }, log);
+    const label = value('label') ?? 'before: the other checkout; after: this one.';
+    const loadAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+    let base = path.join(outDir, `${machine.date.slice(0, 10)}-circulation-ab`);
+    for (let n = 2; fs.existsSync(`${base}.json`); n++) base = path.join(outDir, `${machine.date.slice(0, 10)}-circulation-ab-${n}`);
+    fs.writeFileSync(`${base}.json`, JSON.stringify({ kind: 'circulation-ab', note: label, machine, levels, loadAverageAtEnd: loadAtEnd }, null, 2) + '\n');
+    fs.writeFileSync(`${base}.md`, compareMarkdown(machine, levels, loadAtEnd, label));
+    log(`Written: ${path.relative(process.cwd(), base)}.json and .md`);
+    return [`${base}.json`, `${base}.md`];
+  }
   log(`Circulation over HTTP: ${options.desks.join(', ')} desk(s)`);
   const results = await runCirculationBench(options, log);
   const { postgresUrl: _url, ...shown } = options;
@@ -369,8 +389,6 @@ export async function runCirculationOnly(argv: string[], log: (line: string) => 
     results,
     loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
-  const outDir = path.resolve(value('out') ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results'));
-  fs.mkdirSync(outDir, { recursive: true });
   let base = path.join(outDir, `${machine.date.slice(0, 10)}-circulation`);
   for (let n = 2; fs.existsSync(`${base}.json`); n++) base = path.join(outDir, `${machine.date.slice(0, 10)}-circulation-${n}`);
   fs.writeFileSync(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
@@ -379,9 +397,116 @@ export async function runCirculationOnly(argv: string[], log: (line: string) => 
   return [`${base}.json`, `${base}.md`];
 }
 
+
+/** One code base's figures in an A/B comparison, over all its slices at one level. */
+export interface CompareSide {
+  pairsPerSecond: number;
+  /** Medians over the slices of each slice's p50 and p99. */
+  issueMs: { p50: number; p99: number };
+  returnMs: { p50: number; p99: number };
+  statementsPerRequest: number;
+  cpuMsPerRequest: number;
+  errors: number;
+}
+
+export interface CompareLevel {
+  backend: 'pglite' | 'postgres';
+  desks: number;
+  slices: number;
+  secondsPerSlice: number;
+  other: CompareSide;
+  here: CompareSide;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+/**
+ * A/B in one process: this checkout's server and another checkout's (`otherRoot`, e.g. a
+ * `git worktree` of an older commit), each on a database and desks of its own, driven in turn in
+ * short slices, so that a change in the machine's load falls on both alike.
+ */
+export async function compareCheckouts(
+  otherRoot: string,
+  options: CirculationBenchOptions & { slices: number },
+  log: (line: string) => void,
+): Promise<CompareLevel[]> {
+  const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const levels: CompareLevel[] = [];
+  for (const backend of options.backends) {
+    for (const desks of options.desks) {
+      const sides = [];
+      for (const root of [otherRoot, here]) {
+        const counter = new StatementCounter();
+        const handle = backend === 'pglite' ? await connectPGlite(undefined, undefined, counter.log) : await freshPostgres(options.postgresUrl, counter.log);
+        await migrateToLatest(handle.db);
+        const deskList = await prepareDesks(handle, desks);
+        const { buildApp: build } = (await import(pathToFileURL(path.join(root, 'src/http/app.ts')).href)) as { buildApp: typeof buildApp };
+        const app = await build({ database: handle, logger: false });
+        const address = await app.listen({ port: 0, host: '127.0.0.1' });
+        sides.push({ handle, app, address, deskList, counter, levels: [] as Awaited<ReturnType<typeof runLevel>>[] });
+      }
+      try {
+        for (const s of sides) await runLevel(s.address, s.deskList, { ...options, seconds: 1, pairsPerDesk: undefined }, s.counter);
+        for (let slice = 0; slice < options.slices; slice++) {
+          for (const s of slice % 2 ? [...sides].reverse() : sides) {
+            s.levels.push(await runLevel(s.address, s.deskList, { ...options, pairsPerDesk: undefined }, s.counter));
+          }
+        }
+      } finally {
+        for (const s of sides) {
+          await s.app.close();
+          await s.handle.close();
+        }
+      }
+      const summary = (ls: Awaited<ReturnType<typeof runLevel>>[]): CompareSide => {
+        const pairs = ls.reduce((n, l) => n + l.pairs, 0);
+        const seconds = ls.reduce((n, l) => n + l.seconds, 0);
+        const weighted = (f: (l: (typeof ls)[number]) => number) => Math.round((ls.reduce((n, l) => n + f(l) * l.pairs, 0) / pairs) * 100) / 100;
+        return {
+          pairsPerSecond: Math.round((pairs / seconds) * 10) / 10,
+          issueMs: { p50: median(ls.map((l) => l.issueMs.p50)), p99: median(ls.map((l) => l.issueMs.p99)) },
+          returnMs: { p50: median(ls.map((l) => l.returnMs.p50)), p99: median(ls.map((l) => l.returnMs.p99)) },
+          statementsPerRequest: weighted((l) => l.statementsPerRequest),
+          cpuMsPerRequest: weighted((l) => l.cpuMsPerRequest),
+          errors: ls.reduce((n, l) => n + l.errors, 0),
+        };
+      };
+      const level: CompareLevel = { backend, desks, slices: options.slices, secondsPerSlice: options.seconds, other: summary(sides[0]!.levels), here: summary(sides[1]!.levels) };
+      levels.push(level);
+      for (const [name, s] of [['other', level.other], ['here', level.here]] as const) {
+        log(`  ${backend}, ${desks} desk(s), ${name}: ${s.pairsPerSecond} pairs/s, issue p50/p99 ${s.issueMs.p50}/${s.issueMs.p99} ms, return p50/p99 ${s.returnMs.p50}/${s.returnMs.p99} ms, ${s.statementsPerRequest} statements and ${s.cpuMsPerRequest} ms CPU per request, ${s.errors} errors`);
+      }
+    }
+  }
+  return levels;
+}
+
+function compareMarkdown(machine: Machine, levels: CompareLevel[], loadAtEnd: number[], label: string): string {
+  const lines = [
+    `# Circulation desk over HTTP, A/B — ${machine.date}`,
+    '',
+    `${label}`,
+    '',
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, Node ${machine.node}, PGlite ${machine.pgliteVersion}` +
+      `${machine.postgresVersion ? `, PostgreSQL ${machine.postgresVersion}` : ''}. Load average ${machine.loadAverage.join(' / ')} at the start, ${loadAtEnd.join(' / ')} at the end.`,
+    '',
+    'Both servers run in one process, each on its own database with its own desks, driven in turn in slices; p50 and p99 are the medians over the slices.',
+    '',
+    '| database | desks | code | pairs/s | issue p50 / p99 ms | return p50 / p99 ms | statements per request | CPU ms per request | errors |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const l of levels) {
+    for (const [name, s] of [['before', l.other], ['after', l.here]] as const) {
+      lines.push(`| ${l.backend} | ${l.desks} | ${name} | ${s.pairsPerSecond} | ${s.issueMs.p50} / ${s.issueMs.p99} | ${s.returnMs.p50} / ${s.returnMs.p99} | ${s.statementsPerRequest} | ${s.cpuMsPerRequest} | ${s.errors} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--help')) {
     console.log('npx tsx bench/circulation.ts [--desks 1,4,16] [--seconds 10] [--pairs N] [--no-postgres] [--postgres-url URL] [--baseline-seconds 2] [--out DIR]');
+    console.log('npx tsx bench/circulation.ts --compare OTHER_CHECKOUT [--slices 6] [--seconds 3] [--label TEXT] [--desks …] [--no-postgres]   A/B in one process');
   } else {
     await runCirculationOnly(process.argv.slice(2));
   }
