@@ -42,6 +42,8 @@ interface Batch {
   copies: number;
   createdAt: string;
   createdBy: string | null;
+  /** Why a failed import failed, already in the user's language. */
+  error: { code: string; message: string } | null;
 }
 
 interface Report extends Batch {
@@ -119,6 +121,15 @@ export default function MarcPage() {
 
   function open(id: number) {
     void step(() => get<Report>(`/api/interop/imports/${id}`), setReport);
+  }
+
+  /** An import cut short by a server stop goes on from where it stopped, given the same file again. */
+  function resume(id: number, again: File | undefined) {
+    if (!again) return;
+    void step(() => upload<Report>(`/api/interop/imports/${id}/resume`, again), (batch) => {
+      setReport({ ...batch, problems: [] });
+      loadHistory();
+    });
   }
 
   function undo(id: number) {
@@ -255,15 +266,24 @@ export default function MarcPage() {
                       {b.fileName}
                     </button>
                   </td>
-                  <td>{t(`interop.status.${b.status}`)}</td>
+                  <td>
+                    {t(`interop.status.${b.status}`)}
+                    {b.error && <div className="muted">{b.error.message}</div>}
+                  </td>
                   <td>
                     {formatNumber(b.created + b.merged)} / {formatNumber(b.total)}
                   </td>
                   <td>
-                    {b.status === 'done' && (
+                    {(b.status === 'done' || (b.status === 'failed' && b.created + b.merged > 0)) && (
                       <button type="button" disabled={busy} onClick={() => undo(b.id)}>
                         {t('interop.undo')}
                       </button>
+                    )}
+                    {b.error?.code === 'interop.import_interrupted' && (
+                      <label>
+                        {t('interop.resume')}{' '}
+                        <input type="file" disabled={busy} onChange={(e) => resume(b.id, e.target.files?.[0])} />
+                      </label>
                     )}
                   </td>
                 </tr>
