@@ -51,7 +51,14 @@ export async function connectPostgres(url: string, poolSize = 10, log?: LogConfi
       (parsers as Record<number, (v: string) => unknown>)[oid] ??
       pg.types.getTypeParser(oid, format as 'text'),
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: types as pg.CustomTypesConfig });
+  // gin_pending_list_limit: the trigram indexes' 64 kB pending list (catalog migrations 0102, 0104),
+  // given per connection so that a bulk import may widen it for its own transaction.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: types as pg.CustomTypesConfig,
+    options: '-c gin_pending_list_limit=64',
+  });
   // An idle connection the server drops (restart, terminated backend) is discarded by the pool and
   // replaced on the next query; without a listener its 'error' event would end the whole process.
   pool.on('error', () => {});

@@ -340,7 +340,14 @@ export async function processImportBatch(db: Db, actor: Actor, start: BatchStart
  * list is merged and the index's own setting restored, so no one ever sees either changed.
  */
 async function withChunkPendingList<T>(trx: Executor, options: ImportOptions, work: () => Promise<T>): Promise<T> {
-  if (options.database !== 'pglite') return work();
+  if (options.database !== 'pglite') {
+    // A server: the limit is the connection's (catalog migration 0104), widened for this transaction
+    // only, and the chunk's keys merged before commit, so other users' searches soon see a short list.
+    await sql`set local gin_pending_list_limit = 65536`.execute(trx);
+    const result = await work();
+    await timed(options.timings, 'gin_merge', () => sql`select gin_clean_pending_list('catalog.works_search_trgm'::regclass)`.execute(trx));
+    return result;
+  }
   const { rows } = await sql<{ setting: string | null }>`
     select (select o from unnest(reloptions) o where o like 'gin_pending_list_limit=%') as setting
     from pg_class where oid = 'catalog.works_search_trgm'::regclass`.execute(trx);
