@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatNumber, today } from '../../format.js';
+import { useAction } from '../../useAction.js';
 import type { AnonymisationPreview } from '../../../../src/readers/anonymise.js';
 
 /** Two school years after leaving is the default: late returns and certificates are settled by then. */
@@ -19,22 +20,7 @@ export function Anonymisation() {
   const { t } = useTranslation();
   const [leftBefore, setLeftBefore] = useState(twoYearsAgo());
   const [preview, setPreview] = useState<AnonymisationPreview | null>(null);
-  const [notice, setNotice] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function act(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setNotice('');
-    try {
-      await work();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, setError, notice, setNotice, act } = useAction();
 
   const check = () => act(async () => setPreview(await post<AnonymisationPreview>('/api/readers/anonymisation/preview', { leftBefore })));
   const erase = () =>

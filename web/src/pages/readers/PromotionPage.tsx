@@ -4,6 +4,7 @@ import { get, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { Anonymisation } from './Anonymisation.js';
 import { formatDate, formatDateTime, formatNumber, today } from '../../format.js';
+import { useAction } from '../../useAction.js';
 
 interface ClassMove {
   grade: number;
@@ -47,27 +48,12 @@ export default function PromotionPage() {
   const [date, setDate] = useState(today());
   const [preview, setPreview] = useState<Preview | null>(null);
   const [history, setHistory] = useState<Promotion[]>([]);
-  const [notice, setNotice] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, notice, setNotice, act } = useAction();
 
   const loadHistory = useCallback(() => {
     get<{ items: Promotion[] }>('/api/readers/promotions').then((r) => setHistory(r.items), setError);
   }, []);
   useEffect(loadHistory, [loadHistory]);
-
-  async function act(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setNotice('');
-    try {
-      await work();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const showPreview = () => act(async () => setPreview(await post<Preview>('/api/readers/promotion/preview', { date })));
 
