@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIso } from '../src/circulation/dates.js';
 import { DEMO_PASSWORD } from '../src/demo/seed.js';
 import { eventually, openBrowserSession, signIn, type BrowserSession } from './support.js';
+import { makeReader } from '../test/support/factories.js';
 
 const nbsp = (text: string | null) => (text ?? '').replace(/\u00a0|\u202f/g, ' ');
 
@@ -146,6 +147,22 @@ describe('the catalogue, the class teacher and a student in the browser', () => 
     await page.getByRole('button', { name: 'Көшіруді болдырмау' }).click();
     await page.getByText('Көшіру болдырылмады: сыныптар бұрынғы қалпына келді.').waitFor();
     expect(await gradeOf()).toBe(before);
+  });
+
+  it('the librarian erases the personal data of a reader who left two years ago', async () => {
+    const page = s.page; // the promotion test's dialog handler accepts the confirmation
+    const school = await s.db.selectFrom('readers.readers').select('organisation_id').where('id', '=', s.library.reader.id).executeTakeFirstOrThrow();
+    const gone = await makeReader(s.db, school.organisation_id, { lastName: 'Ертеректегі', firstName: 'Түлек', grade: 11, classLetter: 'А' });
+    await s.db.updateTable('readers.readers').set({ status: 'left', left_on: '2022-05-25', parent_phone: '+7 701 000 11 22' }).where('id', '=', gone.id).execute();
+
+    await page.getByRole('link', { name: 'Жыл соңында сыныпқа көшіру' }).click();
+    await page.getByRole('button', { name: 'Тексеру' }).click();
+    await page.getByText(/дейін кеткен, қолында ештеңе жоқ оқырмандар: \d+/).waitFor();
+    await page.getByRole('button', { name: /оқырманның деректерін жою$/ }).click();
+    await page.getByText(/^Жойылды: \d+ оқырманның жеке деректері\.$/).waitFor();
+    const erased = await s.db.selectFrom('readers.readers').select(['last_name', 'parent_phone', 'anonymised_at']).where('id', '=', gone.id).executeTakeFirstOrThrow();
+    expect(erased).toMatchObject({ last_name: '***', parent_phone: null });
+    expect(erased.anonymised_at).not.toBeNull();
   });
 
   it('the class teacher sees the own class on the debtor list and prints it', async () => {
