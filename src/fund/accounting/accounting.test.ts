@@ -176,7 +176,10 @@ describe.each(BACKENDS)('fund accounting through the API on %s', (backend) => {
     expect(unknown.body.error.code).toBe('accounting.unknown_barcode');
 
     const added = await lib.post(`/api/fund/write-off-acts/${act.body.id}/copies`, { barcodes: [barcodes[0], barcodes[1]] });
-    expect(added.body).toMatchObject({ status: 'draft', copiesCount: 2 });
+    expect(added.body).toMatchObject({ status: 'draft', copiesCount: 2, sumTiyn: 500_100 });
+    // the list shows a draft's sum at the prices it will take, not 0 ₸
+    const drafts = (await lib.get('/api/fund/write-off-acts?status=draft')).body.items;
+    expect(drafts.find((a: { id: number }) => a.id === act.body.id)).toMatchObject({ copiesCount: 2, sumTiyn: 500_100 });
     expect((await lib.patch(`/api/fund/write-off-acts/${act.body.id}`, { note: 'Мұқабасы жыртылған' })).body.note).toBe('Мұқабасы жыртылған');
     await lib.patch(`/api/fund/write-off-acts/${act.body.id}`, { actDate: '2026-08-31' });
     const early = await lib.post(`/api/fund/write-off-acts/${act.body.id}/approve`);

@@ -326,7 +326,14 @@ export async function listActs(
     .select(['a.id', 'a.number', 'a.kind', 'a.reverses_id', 'a.act_date', 'a.reason', 'a.commission', 'a.note', 'a.status'])
     .select((eb) => [
       eb.selectFrom('fund.write_off_lines as w').select((e) => e.fn.countAll<number>().as('n')).whereRef('w.act_id', '=', 'a.id').as('copies'),
-      eb.selectFrom('fund.write_off_lines as w').select((e) => e.fn.sum<number>('w.price_tiyn').as('s')).whereRef('w.act_id', '=', 'a.id').as('sum'),
+      // a draft shows the booked prices it will take on approval, as a single act does (getAct)
+      eb
+        .selectFrom('fund.write_off_lines as w')
+        .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
+        .leftJoin('fund.receipt_lines as l', 'l.id', 'c.receipt_line_id')
+        .select(sql<number>`sum(case when a.status = 'draft' then coalesce(l.price_tiyn, 0) else w.price_tiyn end)`.as('s'))
+        .whereRef('w.act_id', '=', 'a.id')
+        .as('sum'),
       eb.selectFrom('fund.write_off_acts as r').select('r.id').whereRef('r.reverses_id', '=', 'a.id').as('reversed_by'),
     ])
     .orderBy('a.act_date', 'desc')
