@@ -29,10 +29,11 @@ export async function saveCover(db: Executor, actor: Actor | null, workId: numbe
   const work = await db.selectFrom('catalog.works').select('id').where('id', '=', workId).forUpdate().executeTakeFirst();
   if (!work) throw notFound('work', workId);
   const now = new Date();
+  const image = Buffer.from(bytes);
   await db
     .insertInto('catalog.covers')
-    .values({ work_id: workId, mime, bytes: Buffer.from(bytes), updated_at: now })
-    .onConflict((oc) => oc.column('work_id').doUpdateSet({ mime, bytes: Buffer.from(bytes), updated_at: now }))
+    .values({ work_id: workId, mime, bytes: image, updated_at: now })
+    .onConflict((oc) => oc.column('work_id').doUpdateSet({ mime, bytes: image, updated_at: now }))
     .execute();
   const address = coverAddress(workId, now);
   await db.updateTable('catalog.works').set({ cover_url: address, updated_at: now }).where('id', '=', workId).execute();

@@ -99,17 +99,16 @@ export async function anonymiseLeftReaders(db: Executor, actor: Actor | null, le
   const { ready, blocked } = await split(db, organisationId, leftBefore);
   if (ready.length === 0) return { anonymised: 0, blocked: blocked.length };
   const ids = ready.map((r) => r.id);
+  // the registration number alone still finds the record, for the loan history
+  const keys = ready.map((r) => ({ id: r.id, key: searchKey(r.registrationNumber) }));
   const now = new Date();
   await sql`
-    UPDATE readers.readers
+    UPDATE readers.readers r
        SET last_name = ${ERASED}, first_name = ${ERASED}, middle_name = NULL, birth_date = NULL,
            phone = NULL, email = NULL, parent_name = NULL, parent_phone = NULL,
-           search_key = ${''}, sort_key = ${kazakhSortKey(ERASED)}, anonymised_at = ${now}, updated_at = ${now}
-     WHERE organisation_id = ${organisationId} AND id = ANY(${ids}::bigint[])`.execute(db);
-  // the registration number and barcode still find the record, for the loan history
-  for (const r of ready) {
-    await db.updateTable('readers.readers').set({ search_key: searchKey(r.registrationNumber) }).where('id', '=', r.id).execute();
-  }
+           search_key = k.key, sort_key = ${kazakhSortKey(ERASED)}, anonymised_at = ${now}, updated_at = ${now}
+      FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(id bigint, key text)
+     WHERE r.organisation_id = ${organisationId} AND r.id = k.id`.execute(db);
   const closed = await db
     .updateTable('org.users')
     .set({ active: false, full_name: ERASED })

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import { audit, type Executor } from '../../org/audit.js';
 import { takeNumber } from '../../shared/counters.js';
@@ -271,6 +271,14 @@ export async function reverseAct(db: Executor, actor: Actor, id: number, input: 
   return (await getAct(db, actor, reversal.id)).act;
 }
 
+/**
+ * What one line of an act is worth, over write_off_lines w joined to its copy's receipt line l:
+ * a draft shows the booked price it will take on approval, an approved act the price it fixed.
+ */
+function linePrice(status: RawBuilder<unknown>) {
+  return sql<number>`case when ${status} = 'draft' then coalesce(l.price_tiyn, 0) else w.price_tiyn end`;
+}
+
 export async function getAct(db: Executor, actor: Actor, id: number): Promise<{ act: ActView; copies: ActCopyView[] }> {
   const organisationId = libraryStaff(actor);
   const act = await ownAct(db, organisationId, id);
@@ -279,15 +287,13 @@ export async function getAct(db: Executor, actor: Actor, id: number): Promise<{ 
     .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
     .innerJoin('catalog.works as k', 'k.id', 'c.work_id')
     .leftJoin('fund.receipt_lines as l', 'l.id', 'c.receipt_line_id')
-    .select(['c.id', 'c.inventory_number', 'c.barcode', 'k.title', 'w.price_tiyn', 'l.price_tiyn as booked'])
+    .select(['c.id', 'c.inventory_number', 'c.barcode', 'k.title', linePrice(sql.lit(act.status)).as('price')])
     .where('w.act_id', '=', id)
     .orderBy(sql`length(c.inventory_number)`)
     .orderBy('c.inventory_number')
     .execute();
   const reversal = await db.selectFrom('fund.write_off_acts').select('id').where('reverses_id', '=', id).executeTakeFirst();
-  // A draft shows the booked price it will take on approval.
-  const price = (c: { price_tiyn: number; booked: number | null }) => (act.status === 'draft' ? (c.booked ?? 0) : c.price_tiyn);
-  const items = copies.map((c) => ({ copyId: c.id, inventoryNumber: c.inventory_number, barcode: c.barcode, title: c.title, priceTiyn: price(c) }));
+  const items = copies.map((c) => ({ copyId: c.id, inventoryNumber: c.inventory_number, barcode: c.barcode, title: c.title, priceTiyn: Number(c.price) }));
   return {
     act: toActView(act, items.length, items.reduce((s, c) => s + c.priceTiyn, 0), reversal?.id ?? null),
     copies: items,
@@ -326,12 +332,11 @@ export async function listActs(
     .select(['a.id', 'a.number', 'a.kind', 'a.reverses_id', 'a.act_date', 'a.reason', 'a.commission', 'a.note', 'a.status'])
     .select((eb) => [
       eb.selectFrom('fund.write_off_lines as w').select((e) => e.fn.countAll<number>().as('n')).whereRef('w.act_id', '=', 'a.id').as('copies'),
-      // a draft shows the booked prices it will take on approval, as a single act does (getAct)
       eb
         .selectFrom('fund.write_off_lines as w')
         .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
         .leftJoin('fund.receipt_lines as l', 'l.id', 'c.receipt_line_id')
-        .select(sql<number>`sum(case when a.status = 'draft' then coalesce(l.price_tiyn, 0) else w.price_tiyn end)`.as('s'))
+        .select(sql<number>`sum(${linePrice(sql.ref('a.status'))})`.as('s'))
         .whereRef('w.act_id', '=', 'a.id')
         .as('sum'),
       eb.selectFrom('fund.write_off_acts as r').select('r.id').whereRef('r.reverses_id', '=', 'a.id').as('reversed_by'),
