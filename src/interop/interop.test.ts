@@ -261,12 +261,28 @@ describe.each(BACKENDS)('MARC import, export and harvesting on %s', (backend) =>
     expect(report.body.records.map((r: { action: string }) => r.action)).toEqual(['failed', 'merged', 'merged', 'failed', 'failed']);
   });
 
+  it('imports the records of a MARCXML file before the place where it breaks, and fails the file with that place named', async () => {
+    const api = await signedIn('librarian-a');
+    const record = (id: string, title: string) =>
+      `<record><leader>00000nam a2200000 i 4500</leader><controlfield tag="001">${id}</controlfield><controlfield tag="003">XML-BREAK</controlfield>` +
+      `<datafield tag="245" ind1="1" ind2="0"><subfield code="a">${title}</subfield></datafield></record>`;
+    const file = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="http://www.loc.gov/MARC21/slim">\n${record('x1', 'Сынған файлдың бірінші кітабы')}\n${record('x2', 'Сынған файлдың екінші кітабы')}\n<record><leader>00000nam a2200000 i 4500</leader><datafield tag="245"></record>\n</collection>`);
+    const preview = await upload(api, '/api/interop/imports/preview', 'broken.xml', file);
+    expect(preview.body).toMatchObject({ syntax: 'marcxml', total: 2, readable: 2, errors: 1 });
+    expect(preview.body.problems[0]).toMatchObject({ position: 0, code: 'interop.bad_xml' });
+    expect(preview.body.problems[0].message).toMatch(/^MARCXML файлы оқылмады: .*5:\d+/);
+    const report = await importAndWait(api, 'broken.xml', file, 'matching=keep');
+    expect(report.body).toMatchObject({ status: 'failed', total: 2, processed: 2, created: 2, error: { code: 'interop.bad_xml', params: { reason: preview.body.problems[0].params.reason } } });
+    expect(report.body.error.message).toBe(preview.body.problems[0].message);
+    expect(report.body.records.map((r: { title: string }) => r.title)).toEqual(['Сынған файлдың бірінші кітабы', 'Сынған файлдың екінші кітабы']);
+  });
+
   it('lets only the own library see and undo its imports', async () => {
     const a = await signedIn('librarian-a');
     const b = await signedIn('librarian-b');
     const ownList = await a.get('/api/interop/imports');
     expect(ownList.body.total).toBeGreaterThan(3);
-    const id = ownList.body.items[0].id;
+    const id = ownList.body.items.find((i: { status: string }) => i.status === 'done').id;
     const otherList = await b.get('/api/interop/imports');
     expect(otherList.body).toEqual({ items: [], total: 0 });
     expect((await b.get(`/api/interop/imports/${id}`)).status).toBe(404);

@@ -9,7 +9,8 @@ import type { Actor } from '../auth/actor.js';
 import { processImportBatch, startImport, type ImportOptions } from './imports.js';
 import { splitIso2709, writeIso2709 } from './marc/iso2709.js';
 import type { MarcRecord } from './marc/record.js';
-import { upload } from './test-helpers.js';
+import { marcFile, upload } from './test-helpers.js';
+import fs from 'node:fs';
 import { AuthorResolver, findAuthors } from './authority.js';
 import { createAuthor, findAuthor } from '../catalog/authors.js';
 import { markInterruptedImports } from './workers.js';
@@ -252,5 +253,31 @@ describe.each(BACKENDS)('an import interrupted by a server stop, on %s', (backen
     expect(linked.get('Белгісіз, Автор')?.id).toBe(resolver.created[0]);
     const audit = await database.db.selectFrom('org.audit_log').select(['action', 'entity']).where('entity', '=', 'author').where('entity_id', '=', String(resolver.created[0])).execute();
     expect(audit).toEqual([{ action: 'create', entity: 'author' }]);
+  });
+
+  it('reads the file chunk by chunk: the batch is open before a record is read, and its format and encoding add up the chunks\'', async () => {
+    const cp1251 = fs.readFileSync(marcFile('pymarc-1251-marc21-cp1251.mrc'));
+    const seen: { processed: number; format: string; encoding: string }[] = [];
+    const options: ImportOptions = {
+      fileName: 'two-code-pages.mrc',
+      matching: 'keep',
+      holdings: false,
+      chunkSize: 10,
+      database: database.kind,
+      onChunkDone: async (processed) => {
+        const batch = await database.db.selectFrom('interop.import_batches').select(['format', 'encoding']).where('id', '=', start.batchId).executeTakeFirstOrThrow();
+        seen.push({ processed, ...batch });
+      },
+    };
+    const start = await startImport(database.db, actor, Buffer.concat([file('U', 10), cp1251]), options);
+    const opened = await database.db.selectFrom('interop.import_batches').select(['total', 'processed', 'format', 'encoding']).where('id', '=', start.batchId).executeTakeFirstOrThrow();
+    expect(opened).toEqual({ total: 16, processed: 0, format: 'unknown', encoding: 'unknown' });
+    await processImportBatch(database.db, actor, start, options);
+    expect(seen).toEqual([
+      { processed: 10, format: 'marc21', encoding: 'utf8' },
+      { processed: 16, format: 'marc21', encoding: 'mixed' },
+    ]);
+    const done = await database.db.selectFrom('interop.import_batches').select(['status', 'created']).where('id', '=', start.batchId).executeTakeFirstOrThrow();
+    expect(done).toEqual({ status: 'done', created: 16 });
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBytes, detectEncoding } from './marc/encoding.js';
 import { readIso2709, splitIso2709, writeIso2709 } from './marc/iso2709.js';
 import { decodeMarc8 } from './marc/marc8.js';
-import { readMarcXml, writeMarcXmlCollection } from './marc/marcxml.js';
+import { MARCXML_NS, readMarcXml, writeMarcXmlCollection } from './marc/marcxml.js';
 import { dataFields, type MarcRecord } from './marc/record.js';
 import { clean, detectFormat, mapRecord } from './mapping.js';
 import { readMarcFile, readMarcFileInSlices } from './reader.js';
@@ -61,7 +61,58 @@ describe('reading the real MARC files', () => {
     expect(file.syntax).toBe('marcxml');
     expect(file.records).toHaveLength(1);
     expect(file.records[0]!.work).toMatchObject({ title: 'Zen Classics', publisher: 'Virgin Classics', publishYear: 2008, notes: ['Préludes'] });
-    expect(file.records[0]!.xml).toContain('<subfield code="t">Préludes</subfield>');
+    // its own text from the file, with the prefix its collection declared now declared on it
+    const xml = file.records[0]!.xml!;
+    expect(xml.startsWith('<marc:record xmlns:marc="http://www.loc.gov/MARC21/slim">')).toBe(true);
+    expect(xml).toContain('<marc:subfield code="t">Préludes</marc:subfield>');
+    expect(xml.endsWith('</marc:record>')).toBe(true);
+    expect(readMarcXml(xml)[0]!.record).toEqual(file.records[0]!.record);
+  });
+});
+
+describe('reading MARCXML as a stream', () => {
+  const leader = '00000nam a2200000 i 4500';
+  const record = (title: string, prefix = '') =>
+    `<${prefix}record><${prefix}leader>${leader}</${prefix}leader><${prefix}controlfield tag="001">${title}</${prefix}controlfield>` +
+    `<${prefix}datafield tag="245" ind1="1" ind2="0"><${prefix}subfield code="a">${title} &amp; <![CDATA[<бөлім>]]></${prefix}subfield></${prefix}datafield></${prefix}record>`;
+
+  it('finds MARC records inside another document, such as an OAI-PMH answer, and not its own record elements', () => {
+    const oai =
+      `<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>` +
+      `<record><header><identifier>oai:x:1</identifier></header><metadata><marc:collection xmlns:marc="${MARCXML_NS}">${record('Абай', 'marc:')}</marc:collection></metadata></record>` +
+      `<record><header><identifier>oai:x:2</identifier></header><metadata>${record('Қозы Көрпеш').replace('<record>', `<record xmlns="${MARCXML_NS}">`)}</metadata></record>` +
+      `</ListRecords></OAI-PMH>`;
+    const read = readMarcXml(oai);
+    expect(read.map((r) => r.record!.fields[1])).toEqual([
+      { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Абай & <бөлім>' }] },
+      { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Қозы Көрпеш & <бөлім>' }] },
+    ]);
+    expect(read[0]!.xml.startsWith(`<marc:record xmlns:marc="${MARCXML_NS}">`)).toBe(true);
+    // it declares its namespace itself: nothing is added
+    expect(read[1]!.xml.startsWith(`<record xmlns="${MARCXML_NS}"><leader>`)).toBe(true);
+    // a record outside any namespace is declared MARCXML
+    expect(readMarcXml(`<collection>${record('Ер Төстік')}</collection>`)[0]!.xml.startsWith(`<record xmlns="${MARCXML_NS}">`)).toBe(true);
+  });
+
+  it('keeps the records before the place where the XML breaks and names that place', () => {
+    const broken = `<collection xmlns="${MARCXML_NS}">${record('Бірінші')}${record('Екінші')}<record><leader>${leader}</leader><datafield tag="245"></record></collection>`;
+    const file = readMarcFile(Buffer.from(broken));
+    expect(file.records.map((r) => r.work?.title)).toEqual(['Бірінші & <бөлім>', 'Екінші & <бөлім>']);
+    expect(file.fileError).toMatchObject({ code: 'interop.bad_xml' });
+    expect(file.fileError!.params!.reason).toMatch(/1:\d+/);
+  });
+
+  it('reads a large file in slices, the same records as in one piece, and lets timers run meanwhile', async () => {
+    const text = `<?xml version="1.0" encoding="UTF-8"?><collection xmlns="${MARCXML_NS}">${Array.from({ length: 3000 }, (_, i) => record(`Кітап ${i + 1}`)).join('\n')}</collection>`;
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const sliced = await readMarcFileInSlices(Buffer.from(text));
+    clearInterval(timer);
+    const whole = readMarcFile(Buffer.from(text));
+    expect(sliced.records).toHaveLength(3000);
+    expect(sliced.records.map((r) => [r.position, r.work?.title, r.xml])).toEqual(whole.records.map((r) => [r.position, r.work?.title, r.xml]));
+    expect(sliced.records[2999]!.work!.title).toBe('Кітап 3000 & <бөлім>');
+    expect(ticks).toBeGreaterThan(0);
   });
 });
 
