@@ -133,7 +133,57 @@ export function mapRecord(record: MarcRecord, format: MarcFormat): MappingResult
     warnings.push({ code: 'interop.bad_year', params: { value: work.publishYear } });
     work.publishYear = null;
   }
+  keepWithinLimits(work, warnings);
   return { work, warnings };
+}
+
+/**
+ * The longest values the catalogue takes from a person (catalog/routes.ts, fund/routes.ts). A file
+ * can hold anything, and a value past them would be stored and then refused when the work is
+ * edited — or, in an index, stop the whole chunk. Text is cut with a warning; an identifier
+ * that long is no identifier (a new number is issued for the copy, the record matches by ISBN).
+ */
+export const LIMITS = {
+  title: 1000, subtitle: 1000, publisher: 300, publishPlace: 200, udc: 100, bbk: 100, annotation: 10000,
+  author: 300, subject: 1000, note: 2000, controlNumber: 200, inventoryNumber: 50, barcode: 50, location: 200,
+} as const;
+
+/** Prices above this (ten million tenge a copy) are taken for a damaged field. */
+const MAX_PRICE_TIYN = 1_000_000_000;
+
+function keepWithinLimits(work: MappedWork, warnings: ReadProblem[]): void {
+  const cut = (field: keyof typeof LIMITS, value: string): string => {
+    const max = LIMITS[field];
+    if (value.length <= max) return value;
+    warnings.push({ code: 'interop.value_cut', params: { field, length: value.length, max } });
+    return value.slice(0, max).trimEnd();
+  };
+  work.title = cut('title', work.title);
+  for (const field of ['subtitle', 'publisher', 'publishPlace', 'udc', 'bbk', 'annotation'] as const) {
+    const value = work[field];
+    if (value !== null) work[field] = cut(field, value);
+  }
+  for (const author of work.authors) author.name = cut('author', author.name);
+  work.subjects = work.subjects.map((v) => cut('subject', v));
+  work.notes = work.notes.map((v) => cut('note', v));
+  if (work.controlNumber && work.controlNumber.length > LIMITS.controlNumber) {
+    warnings.push({ code: 'interop.identifier_dropped', params: { field: 'controlNumber', length: work.controlNumber.length, max: LIMITS.controlNumber } });
+    work.controlNumber = null;
+  }
+  for (const h of work.holdings) {
+    for (const field of ['inventoryNumber', 'barcode'] as const) {
+      const value = h[field];
+      if (value && value.length > LIMITS[field]) {
+        warnings.push({ code: 'interop.identifier_dropped', params: { field, length: value.length, max: LIMITS[field] } });
+        h[field] = null;
+      }
+    }
+    if (h.location) h.location = cut('location', h.location);
+    if (!Number.isSafeInteger(h.priceTiyn) || h.priceTiyn > MAX_PRICE_TIYN) {
+      warnings.push({ code: 'interop.bad_price', params: { value: String(h.priceTiyn / 100) } });
+      h.priceTiyn = 0;
+    }
+  }
 }
 
 function controlNumber(record: MarcRecord): string | null {
