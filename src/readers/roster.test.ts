@@ -135,6 +135,19 @@ describe('rows of a roster', () => {
     expect(rows[0]!.values).toMatchObject({ lastName: 'Әлиева', grade: 5, classLetter: 'Ә', birthDate: '2014-04-12' });
   });
 
+  it('refuses a row whose value is longer than the reader form takes, naming the file\'s own column', async () => {
+    const long = 'Ә'.repeat(101);
+    const csv = ['Тегі;Аты;Сынып;Ата-анасының телефоны', `${long};Ұлжан;5Ә;`, `Бекова;Айым;5Ә;${'7'.repeat(41)}`, 'Бекова;Дана;5Ә;+7 701 000 00 00'].join('\n');
+    const { rows } = parseRoster(await readRosterFile(Buffer.from(csv), 'roster.csv'));
+    expect(rows.map((r) => r.errors.map((e) => [e.code, e.params]))).toEqual([
+      [['readers.import.too_long', { column: 'Тегі', length: 101, max: 100 }]],
+      [['readers.import.too_long', { column: 'Ата-анасының телефоны', length: 41, max: 40 }]],
+      [],
+    ]);
+    const fullName = await readRosterFile(Buffer.from(`ФИО;Класс\nОмаров Ерлан ${'С'.repeat(120)};3Б\n`), 'roster.csv');
+    expect(parseRoster(fullName).rows[0]!.errors).toEqual([{ code: 'readers.import.too_long', params: { column: 'ФИО', length: 120, max: 100 } }]);
+  });
+
   it('applies the class chosen by the librarian to a roster without a class column', async () => {
     const table = await readRosterFile(Buffer.from('ФИО\tДата рождения\nОмаров Ерлан Серікұлы\t2015-09-01\n'), 'roster.txt');
     expect(table.delimiter).toBe('\t');

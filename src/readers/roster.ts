@@ -238,6 +238,11 @@ export interface RosterDefaults {
   classLetter?: string | null;
 }
 
+/** The longest values the reader form takes (readers/routes.ts): a longer one is the row's error, not a reader saved that cannot be edited. */
+const LIMITS: [keyof RosterValues & ('lastName' | 'firstName' | 'middleName' | 'parentName' | 'parentPhone' | 'phone' | 'email'), number][] = [
+  ['lastName', 100], ['firstName', 100], ['middleName', 100], ['parentName', 200], ['parentPhone', 40], ['phone', 40], ['email', 200],
+];
+
 /** Turns the rows of a roster into reader values with their own errors (name, class, date, repeats in the file). */
 export function parseRoster(table: RosterTable, defaults: RosterDefaults = {}): { columns: RecognisedColumn[]; rows: RosterRow[] } {
   const columns = table.headers.map((header) => ({ header, field: recogniseHeader(header) ?? null }));
@@ -282,6 +287,12 @@ export function parseRoster(table: RosterTable, defaults: RosterDefaults = {}): 
       phone: cell('phone'),
       email: cell('email'),
     };
+    for (const [field, max] of LIMITS) {
+      const value = values[field];
+      // a full name split in three is checked against the full-name column
+      const column = fieldIndex.get(field) ?? fieldIndex.get('fullName');
+      if (value && value.length > max) errors.push({ code: 'readers.import.too_long', params: { column: column === undefined ? field : table.headers[column]!, length: value.length, max } });
+    }
     if (name.lastName && name.firstName) {
       const key = duplicateKey(values);
       const first = seen.get(key);
