@@ -99,6 +99,6 @@ describe.each(BACKENDS)('sign-in, sessions and the audit log on %s', (backend) =
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('org.login_taken');
     const log = await api.get('/api/audit');
-    expect(log.body.some((e: any) => e.entity === 'user' && e.entityId === String(created.body.id) && e.userId === tenants.librarianA.userId)).toBe(true);
+    expect(log.body.items.some((e: any) => e.entity === 'user' && e.entityId === String(created.body.id) && e.userId === tenants.librarianA.userId)).toBe(true);
   });
 });

@@ -4,9 +4,9 @@ import { requireRole, type Actor } from '../auth/actor.js';
 import { SESSION_COOKIE } from '../http/auth-hooks.js';
 import type { Routes } from '../http/types.js';
 import { AppError, forbidden } from '../shared/errors.js';
-import { assertCanSeeOrganisation, createOrganisation } from './organisations.js';
+import { createOrganisation } from './organisations.js';
 import { checkCredentials, closeSession, createUser, openSession, setLocale, actorForSession } from './users.js';
-import { audit } from './audit.js';
+import { audit, auditFacets, listAudit } from './audit.js';
 
 const roleSchema = z.enum(['admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent']);
 const localeSchema = z.enum(['kk', 'ru', 'en']);
@@ -193,51 +193,63 @@ export const orgRoutes: Routes = async (app) => {
     },
   );
 
+  const auditOrg = z.coerce.number().int().positive().optional().describe('whose log: the own organisation when absent (only an admin may name another)');
+  const auditLine = z.object({
+    id: z.number(),
+    at: z.string().describe('when, ISO 8601'),
+    userId: z.number().nullable().describe('who; null for the system'),
+    userFullName: z.string().nullable(),
+    userLogin: z.string().nullable(),
+    action: z.string().describe("what was done: 'create', 'update', 'issue', …"),
+    entity: z.string().describe("to what: 'reader', 'copy', 'loan', …"),
+    entityId: z.string().nullable().describe('the id of the thing changed'),
+    details: z.record(z.string(), z.unknown()).describe('what changed, by field'),
+  });
+
   app.get(
     '/api/audit',
     {
       schema: {
         tags: ['organisations'],
-        summary: 'The audit log of the own organisation (admins: any)',
+        summary: 'The audit log of the own organisation (admins: any), newest first, paged by id',
         querystring: z.object({
-          organisationId: z.coerce.number().int().optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
+          organisationId: auditOrg,
+          before: z.coerce.number().int().positive().optional().describe('only lines with a smaller id: the nextBefore of the previous page'),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+          entity: z.string().min(1).max(60).optional().describe('only lines about this entity'),
+          action: z.string().min(1).max(60).optional().describe('only lines of this action'),
+          userId: z.coerce.number().int().positive().optional().describe('only lines written by this user'),
+          from: z.iso.date().optional().describe('first day, inclusive (YYYY-MM-DD, the library’s calendar)'),
+          to: z.iso.date().optional().describe('last day, inclusive (YYYY-MM-DD)'),
         }),
         response: {
-          200: z.array(
-            z.object({
-              id: z.number(),
-              at: z.date(),
-              userId: z.number().nullable(),
-              action: z.string(),
-              entity: z.string(),
-              entityId: z.string().nullable(),
-              details: z.record(z.string(), z.unknown()),
-            }),
-          ),
+          200: z.object({
+            items: z.array(auditLine),
+            nextBefore: z.number().nullable().describe('pass as before for the next page; null on the last page'),
+          }),
         },
       },
     },
-    async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
-      const orgId = req.query.organisationId ?? actor.organisationId;
-      await assertCanSeeOrganisation(app.db, actor, orgId);
-      const rows = await app.db
-        .selectFrom('org.audit_log')
-        .selectAll()
-        .where('organisation_id', '=', orgId)
-        .orderBy('id', 'desc')
-        .limit(req.query.limit)
-        .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        at: new Date(r.at),
-        userId: r.user_id,
-        action: r.action,
-        entity: r.entity,
-        entityId: r.entity_id,
-        details: r.details,
-      }));
+    async (req) => listAudit(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query),
+  );
+
+  app.get(
+    '/api/audit/facets',
+    {
+      schema: {
+        tags: ['organisations'],
+        summary: 'The entities, actions and people present in the audit log, for its filters',
+        querystring: z.object({ organisationId: auditOrg }),
+        response: {
+          200: z.object({
+            entities: z.array(z.string()),
+            actions: z.array(z.string()),
+            pairs: z.array(z.object({ entity: z.string(), action: z.string() })).describe('the actions each entity has'),
+            users: z.array(z.object({ id: z.number(), fullName: z.string(), login: z.string() })).describe('people with a line in the log'),
+          }),
+        },
+      },
     },
+    async (req) => auditFacets(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query.organisationId),
   );
 };
