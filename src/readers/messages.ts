@@ -49,7 +49,7 @@ export const messages: Messages = {
     'readers.import.unreadable': 'Не удалось прочитать файл. Загрузите файл CSV или XLSX',
     'readers.import.no_name_column': 'Не найден столбец с фамилией (или ФИО). Столбцы файла: {{headers}}',
     'readers.import.missing_name': 'Не указаны фамилия или имя',
-    'readers.import.too_long': 'Значение в столбце «{{column}}» слишком длинное ({{length}} символов, не более {{max}})',
+    'readers.import.too_long': 'Значение в столбце «{{column}}» слишком длинное (длина {{length}}, допустимо не более {{max}})',
     'readers.import.bad_class': '«{{value}}» не распознано как класс (например: 5Ә, 5 А, 11-Б)',
     'readers.import.missing_class': 'Не указан класс',
     'readers.import.bad_date': '«{{value}}» не распознано как дата рождения (дд.мм.гггг или гггг-мм-дд)',

@@ -2,6 +2,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeText, entryKey, parseListFile, readCategory } from './list-file.js';
 import { judge } from './matching.js';
+import { t } from '../i18n/index.js';
 
 describe('reading a list file', () => {
   it('knows the five categories by code and by name in Kazakh, Russian and English', () => {
@@ -40,6 +41,17 @@ describe('reading a list file', () => {
     expect(parsed.year).toBe(2027);
     expect(parsed.rows.map((r) => r.title)).toEqual(['Ақ кеме']);
     expect(parsed.errors).toEqual([{ line: 3, code: 'reclist.row.other_year', params: { value: 2026, year: 2027 } }]);
+  });
+
+  it('refuses a line whose title or author is longer than the catalogue takes, and names which', async () => {
+    const file = Buffer.from(`Title,Author,Category\n${'Ақ кеме '.repeat(130)},Шыңғыс Айтматов,foreign\nҚара сөздер,${'Абай '.repeat(61)},classical\nАқ кеме,Шыңғыс Айтматов,foreign\n`, 'utf8');
+    const parsed = await parseListFile(file, 2026);
+    expect(parsed.rows.map((r) => r.title)).toEqual(['Ақ кеме']);
+    expect(parsed.errors).toEqual([
+      { line: 2, code: 'reclist.row.too_long', params: { column: 'title', length: 1039, max: 1000 } },
+      { line: 3, code: 'reclist.row.too_long', params: { column: 'author', length: 304, max: 300 } },
+    ]);
+    expect(t('ru', 'reclist.row.too_long', parsed.errors[1]!.params)).toBe('Имя автора слишком длинное (длина 304, допустимо не более 300)');
   });
 });
 

@@ -101,6 +101,11 @@ export async function parseListFile(data: Buffer, fallbackYear: number | null = 
 function readRow(line: number, cell: (f: Field) => string): ListRow | RowError {
   const title = cell('title');
   if (!title) return { line, code: 'reclist.row.title_missing', params: {} };
+  // as long as the catalogue takes a title or an author's name; a longer key would not fit its index either
+  for (const [field, max] of [['title', 1000], ['author', 300]] as const) {
+    const length = cell(field).length;
+    if (length > max) return { line, code: 'reclist.row.too_long', params: { column: field, length, max } };
+  }
   const category = readCategory(cell('category'));
   if (!category) return { line, code: 'reclist.row.bad_category', params: { value: cell('category') } };
   const ageGroup = readAgeGroup(cell('age_group'));
