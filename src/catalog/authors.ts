@@ -81,7 +81,25 @@ export async function createAuthor(db: Executor, actor: Actor | null, input: Aut
   return row.id;
 }
 
+/** First key of the authority's lock (ASCII 'AUTH'). */
+const AUTHORITY_LOCK = 0x41555448;
+
+/**
+ * Makes "look the name up, else add it" one step across connections, until the caller's
+ * transaction ends: the authority is shared by every library, and two of them adding the same
+ * new author at the same moment on a server would otherwise each see none and add one. Only the
+ * adding waits; a name found without the lock needs none. (On the embedded database one
+ * connection serves all, so it never waits.)
+ */
+export async function lockAuthority(db: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${AUTHORITY_LOCK}::int4, 0)`.execute(db);
+}
+
+/** Call inside a transaction, so that the lock holds until the new author is visible to others. */
 export async function findOrCreateAuthor(db: Executor, actor: Actor | null, input: AuthorInput): Promise<number> {
+  const found = await findAuthor(db, input);
+  if (found !== undefined) return found;
+  await lockAuthority(db);
   return (await findAuthor(db, input)) ?? createAuthor(db, actor, input);
 }
 

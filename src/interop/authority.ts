@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { nameMatchKey } from '../catalog/authors.js';
+import { lockAuthority, nameMatchKey } from '../catalog/authors.js';
 import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
 import type { Executor } from '../org/audit.js';
 import { insertRows } from './bulk.js';
@@ -85,6 +85,8 @@ export class AuthorResolver {
       else if (!missing.has(key)) missing.set(key, name);
     }
     if (!missing.size) return this.complete(result, names);
+    // the names are looked up under the lock, so an author another import adds meanwhile is found, not added twice
+    await lockAuthority(db);
     const found = await findAuthors(db, [...missing.values()]);
     const toCreate: { key: string; name: string }[] = [];
     for (const [key, name] of missing) {

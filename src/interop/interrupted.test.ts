@@ -12,8 +12,9 @@ import type { MarcRecord } from './marc/record.js';
 import { marcFile, upload } from './test-helpers.js';
 import fs from 'node:fs';
 import { AuthorResolver, findAuthors } from './authority.js';
-import { createAuthor, findAuthor } from '../catalog/authors.js';
+import { createAuthor, findAuthor, findOrCreateAuthor } from '../catalog/authors.js';
 import { markInterruptedImports } from './workers.js';
+import type { Executor } from '../org/audit.js';
 import { sql } from 'kysely';
 
 /** 30 records in chunks of 10: a title, an author from three, an ISBN-less record, a copy each. */
@@ -279,5 +280,33 @@ describe.each(BACKENDS)('an import interrupted by a server stop, on %s', (backen
     ]);
     const done = await database.db.selectFrom('interop.import_batches').select(['status', 'created']).where('id', '=', start.batchId).executeTakeFirstOrThrow();
     expect(done).toEqual({ status: 'done', created: 16 });
+  });
+
+  it('adds a new author once when two transactions bring the same name at the same moment, by hand or by import', async () => {
+    for (const [k, second] of [['hand', 'hand'], ['import', 'hand'], ['import', 'import']] as const) {
+      const name = `Бірмезгілдеу, Автор${k}${second}`;
+      let created!: (id: number) => void;
+      const first = new Promise<number>((resolve) => (created = resolve));
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const viaHand = (trx: Executor) => findOrCreateAuthor(trx, actor, { name });
+      const viaImport = async (trx: Executor) => (await new AuthorResolver(actor).resolve(trx, [name])).get(name)!.id;
+      const run = (how: 'hand' | 'import') => (how === 'hand' ? viaHand : viaImport);
+      // the first adds the author and keeps its transaction open; the second starts meanwhile
+      const a = database.db.transaction().execute(async (trx) => {
+        const id = await run(k)(trx);
+        created(id);
+        await held;
+        return id;
+      });
+      await first;
+      const b = database.db.transaction().execute((trx) => run(second)(trx));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      release();
+      const [idA, idB] = await Promise.all([a, b]);
+      expect(idB).toBe(idA);
+      const rows = await database.db.selectFrom('catalog.authors').select('id').where('name', '=', name).execute();
+      expect(rows).toHaveLength(1);
+    }
   });
 });
