@@ -4,8 +4,8 @@ import { eventually, openBrowserSession, scanCode, type BrowserSession } from '.
 
 /**
  * The foundation in a real browser: a librarian signs in, finds a reader, issues a book at the
- * desk with the scanner and takes it back, switches the interface language, and a search in
- * Latin letters finds the Kazakh record.
+ * desk with the scanner and takes it back, switches the interface language, a search in Latin
+ * letters finds the Kazakh record, and the audit log shows the loan, on a desk and on a phone.
  */
 describe('a librarian works the desk in the browser', () => {
   let s: BrowserSession;
@@ -143,5 +143,37 @@ describe('a librarian works the desk in the browser', () => {
     const titles = await results.locator('.result-title').allTextContents();
     expect(titles).toContain('Абай жолы');
     expect(titles).toContain(s.library.copy.title);
+  });
+
+  it('shows the loan in the audit log, narrows it to loans, and fits a phone screen', async () => {
+    const { page } = s;
+    const librarian = await s.db.selectFrom('org.users').select(['full_name', 'organisation_id']).where('login', '=', s.library.librarianLogin).executeTakeFirstOrThrow();
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.waitForURL(`${s.baseUrl}/admin/audit`);
+    const rows = page.locator('[data-testid=audit-lines] tbody tr');
+    const issued = rows.filter({ hasText: 'Book issued' }).filter({ hasText: String(issuedLoanId) });
+    await issued.waitFor();
+    expect(await issued.textContent()).toContain(librarian.full_name);
+    expect(await issued.textContent()).toContain(`barcode: ${s.library.copy.barcode}`);
+    expect(await rows.filter({ hasText: 'Book returned' }).filter({ hasText: String(issuedLoanId) }).count()).toBe(1);
+    expect(await rows.filter({ hasText: 'Signed in' }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(s.shotsDir, 'audit.png'), fullPage: true });
+
+    await page.locator('#audit-entity').selectOption({ label: 'Loan' });
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.waitForURL(`${s.baseUrl}/admin/audit?entity=loan`);
+    await eventually(() => rows.filter({ hasText: 'Signed in' }).count()).toBe(0);
+    const loanLines = await s.db.selectFrom('org.audit_log').select('id').where('organisation_id', '=', librarian.organisation_id).where('entity', '=', 'loan').execute();
+    await eventually(() => rows.count()).toBe(Math.min(loanLines.length, 50));
+    const events = new Set((await rows.locator('td:nth-child(3)').allTextContents()).map((text) => text.trim()));
+    expect([...events].every((text) => ['Book issued', 'Book returned', 'Loan renewed'].includes(text))).toBe(true);
+
+    // on a phone each line is a card, and nothing sticks out sideways
+    await page.setViewportSize({ width: 390, height: 844 });
+    await issued.waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.locator('[data-testid=audit-lines] thead').isVisible()).toBe(false);
+    await page.screenshot({ path: path.join(s.shotsDir, 'audit-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 });
