@@ -4,6 +4,7 @@ import { audit, type Executor } from '../org/audit.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { foldForSearch, foldQuery, kazakhSortKey, searchKey } from './folding.js';
 import { refreshWorkSearchKey } from './works.js';
+import { lockAuthority } from './locks.js';
 
 export interface AuthorInput {
   /** As catalogued, e.g. «Абай Құнанбайұлы» or «Құнанбайұлы, Абай». */
@@ -79,20 +80,6 @@ export async function createAuthor(db: Executor, actor: Actor | null, input: Aut
     .executeTakeFirstOrThrow();
   await audit(db, actor, 'create', 'author', row.id, { name }, null);
   return row.id;
-}
-
-/** First key of the authority's lock (ASCII 'AUTH'). */
-const AUTHORITY_LOCK = 0x41555448;
-
-/**
- * Makes "look the name up, else add it" one step across connections, until the caller's
- * transaction ends: the authority is shared by every library, and two of them adding the same
- * new author at the same moment on a server would otherwise each see none and add one. Only the
- * adding waits; a name found without the lock needs none. (On the embedded database one
- * connection serves all, so it never waits.)
- */
-export async function lockAuthority(db: Executor): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${AUTHORITY_LOCK}::int4, 0)`.execute(db);
 }
 
 /** Call inside a transaction, so that the lock holds until the new author is visible to others. */

@@ -2,6 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import { audit, type Executor } from '../org/audit.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { findOrCreateAuthor, type AuthorInput, type AuthorView, toAuthorView } from './authors.js';
+import { lockWorksByIsbn } from './locks.js';
 import { foldForSearch, kazakhSortKey, searchKey } from './folding.js';
 import { normaliseIsbn } from './isbn.js';
 
@@ -125,6 +126,8 @@ export async function createWork(db: Executor, actor: Actor | null, input: WorkI
 export async function addWork(db: Executor, actor: Actor | null, input: WorkInput & { force?: boolean }): Promise<number> {
   const isbn = normaliseIsbn(input.isbn);
   if (isbn && !input.force) {
+    // held until the work is committed: another library adding the same ISBN meanwhile finds it
+    await lockWorksByIsbn(db);
     const existing = await db.selectFrom('catalog.works').select('id').where('isbn', '=', isbn).orderBy('id').execute();
     if (existing.length) {
       throw conflict('catalog.isbn_exists', { isbn, id: existing[0]!.id }, { existingIds: existing.map((w) => w.id) });

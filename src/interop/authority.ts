@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { lockAuthority, nameMatchKey } from '../catalog/authors.js';
+import { nameMatchKey } from '../catalog/authors.js';
+import { lockAuthority } from '../catalog/locks.js';
 import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
 import type { Executor } from '../org/audit.js';
 import { insertRows } from './bulk.js';

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { updateWork } from '../catalog/works.js';
+import { lockWorksByIsbn } from '../catalog/locks.js';
 import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
 import type { Db } from '../db/connect.js';
 import { audit, type Executor } from '../org/audit.js';
@@ -398,6 +399,8 @@ async function importChunk(
   const organisationId = libraryOf(actor);
   const batchId = start.batchId;
   const good = chunk.filter(isGood);
+  // another import on the server adding the same ISBNs meanwhile is found, not added a second time
+  if (options.matching !== 'keep') await lockWorksByIsbn(trx);
   const found = await timed(options.timings, 'match', () => findMatches(trx, good.map((r) => r.work!)));
   const outcomes = new Map<FileRecord, Outcome>();
   const decide = async (r: FileRecord, match: number) =>

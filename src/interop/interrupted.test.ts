@@ -13,6 +13,7 @@ import { marcFile, upload } from './test-helpers.js';
 import fs from 'node:fs';
 import { AuthorResolver, findAuthors } from './authority.js';
 import { createAuthor, findAuthor, findOrCreateAuthor } from '../catalog/authors.js';
+import { addWork } from '../catalog/works.js';
 import { markInterruptedImports } from './workers.js';
 import type { Executor } from '../org/audit.js';
 import { sql } from 'kysely';
@@ -308,5 +309,45 @@ describe.each(BACKENDS)('an import interrupted by a server stop, on %s', (backen
       const rows = await database.db.selectFrom('catalog.authors').select('id').where('name', '=', name).execute();
       expect(rows).toHaveLength(1);
     }
+  });
+
+  it('adds a work with an ISBN once when a librarian and an import bring it at the same moment', async () => {
+    const isbn = '9786010000018';
+    const record: MarcRecord = {
+      leader: '00000nam a2200000 i 4500',
+      fields: [
+        { tag: '001', value: 'same-moment' },
+        { tag: '020', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: isbn }] },
+        { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Бір сәтте екі рет' }] },
+      ],
+    };
+    let added!: (id: number) => void;
+    const first = new Promise<number>((resolve) => (added = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const byHand = database.db.transaction().execute(async (trx) => {
+      const id = await addWork(trx, actor, { title: 'Бір сәтте екі рет', isbn });
+      added(id);
+      await held;
+      return id;
+    });
+    const workId = await first;
+    // a second librarian, and an import of the same ISBN, both start while the first work is not yet committed
+    const secondHand = database.db.transaction().execute((trx) => addWork(trx, actor, { title: 'Бір сәтте екі рет', isbn })).catch((err: { code?: string }) => err.code);
+    const options: ImportOptions = { fileName: 'same-moment.mrc', matching: 'merge', holdings: false, database: database.kind };
+    // (on the embedded database both wait for the first transaction's connection instead)
+    const imported = (async () => {
+      const start = await startImport(database.db, actor, writeIso2709(record), options);
+      await processImportBatch(database.db, actor, start, options);
+      return start;
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    release();
+    const [, start] = await Promise.all([byHand, imported]);
+    expect(await secondHand).toBe('catalog.isbn_exists');
+    const works = await database.db.selectFrom('catalog.works').select('id').where('isbn', '=', isbn).execute();
+    expect(works).toEqual([{ id: workId }]);
+    const batch = await database.db.selectFrom('interop.import_batches').select(['created', 'merged']).where('id', '=', start.batchId).executeTakeFirstOrThrow();
+    expect(batch).toEqual({ created: 0, merged: 1 });
   });
 });
