@@ -66,7 +66,7 @@ export default function MarcPage() {
   const [holdings, setHoldings] = useState(true);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [report, setReport] = useState<Report | null>(null);
-  const [history, setHistory] = useState<Batch[]>([]);
+  const [history, setHistory] = useState<Batch[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -246,51 +246,54 @@ export default function MarcPage() {
 
       <div className="panel">
         <h2>{t('interop.history.title')}</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('interop.history.when')}</th>
-                <th>{t('interop.import.file')}</th>
-                <th>{t('interop.history.status')}</th>
-                <th>{t('interop.history.records')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((b) => (
-                <tr key={b.id}>
-                  <td>{formatDateTime(b.createdAt)}</td>
-                  <td>
-                    <button type="button" onClick={() => open(b.id)}>
-                      {b.fileName}
-                    </button>
-                  </td>
-                  <td>
-                    {t(`interop.status.${b.status}`)}
-                    {b.error && <div className="muted">{b.error.message}</div>}
-                  </td>
-                  <td>
-                    {formatNumber(b.created + b.merged)} / {formatNumber(b.total)}
-                  </td>
-                  <td>
-                    {(b.status === 'done' || (b.status === 'failed' && b.created + b.merged > 0)) && (
-                      <button type="button" disabled={busy} onClick={() => undo(b.id)}>
-                        {t('interop.undo')}
-                      </button>
-                    )}
-                    {b.error?.code === 'interop.import_interrupted' && (
-                      <label>
-                        {t('interop.resume')}{' '}
-                        <input type="file" disabled={busy} onChange={(e) => resume(b.id, e.target.files?.[0])} />
-                      </label>
-                    )}
-                  </td>
+        {history?.length === 0 && <p className="muted">{t('interop.history.none')}</p>}
+        {!!history?.length && (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('interop.history.when')}</th>
+                  <th>{t('interop.import.file')}</th>
+                  <th>{t('interop.history.status')}</th>
+                  <th>{t('interop.history.records')}</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {history.map((b) => (
+                  <tr key={b.id}>
+                    <td>{formatDateTime(b.createdAt)}</td>
+                    <td>
+                      <button type="button" onClick={() => open(b.id)}>
+                        {b.fileName}
+                      </button>
+                    </td>
+                    <td>
+                      {t(`interop.status.${b.status}`)}
+                      {b.error && <div className="muted">{b.error.message}</div>}
+                    </td>
+                    <td>
+                      {formatNumber(b.created + b.merged)} / {formatNumber(b.total)}
+                    </td>
+                    <td>
+                      {(b.status === 'done' || (b.status === 'failed' && b.created + b.merged > 0)) && (
+                        <button type="button" disabled={busy} onClick={() => undo(b.id)}>
+                          {t('interop.undo')}
+                        </button>
+                      )}
+                      {b.error?.code === 'interop.import_interrupted' && (
+                        <label>
+                          {t('interop.resume')}{' '}
+                          <input type="file" disabled={busy} onChange={(e) => resume(b.id, e.target.files?.[0])} />
+                        </label>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </div>
 
       <ExportPanel onError={setError} />
