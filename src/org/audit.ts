@@ -101,11 +101,11 @@ function dayStart(value: string, plusDays = 0): Date {
 
 /** Lines of the log, newest first, paged by id so that lines written meanwhile neither repeat nor push others off a page. */
 export async function listAudit(db: Executor, actor: Actor, query: AuditQuery = {}): Promise<AuditPage> {
+  const orgId = await auditOrganisation(db, actor, query.organisationId);
   for (const [field, value] of [['from', query.from], ['to', query.to]] as const) {
     if (value !== undefined && !isoDay(value)) throw invalid('org.audit_bad_date', { field, value });
   }
   if (query.from && query.to && query.from > query.to) throw invalid('org.audit_bad_period', { from: query.from, to: query.to });
-  const orgId = await auditOrganisation(db, actor, query.organisationId);
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
 
   let q = db
