@@ -44,6 +44,8 @@ export interface BrowserSession {
    * removed on close unless KITAPHANA_E2E_KEEP=1 (to look at the screenshots).
    */
   shotsDir: string;
+  /** Where the server writes backups in this run. */
+  backupDir: string;
   close(): Promise<void>;
 }
 
@@ -63,7 +65,9 @@ export async function openBrowserSession(): Promise<BrowserSession> {
     const database = await openTestDatabase('pglite');
     closers.push(() => database.close());
     const library = await loadLibrary(database.db);
-    const app = await startServer(database);
+    const backupDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kitaphana-e2e-backups-'));
+    closers.push(async () => fs.rmSync(backupDir, { recursive: true, force: true }));
+    const app = await startServer(database, backupDir);
     closers.push(() => app.close());
     const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     closers.push(() => browser.close());
@@ -74,15 +78,15 @@ export async function openBrowserSession(): Promise<BrowserSession> {
     const port = typeof address === 'object' && address ? address.port : 0;
     const shotsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kitaphana-e2e-'));
     if (process.env.KITAPHANA_E2E_KEEP !== '1') closers.push(async () => fs.rmSync(shotsDir, { recursive: true, force: true }));
-    return { baseUrl: `http://127.0.0.1:${port}`, page, db: database.db, library, shotsDir, close };
+    return { baseUrl: `http://127.0.0.1:${port}`, page, db: database.db, library, shotsDir, backupDir, close };
   } catch (err) {
     await close();
     throw err;
   }
 }
 
-async function startServer(database: DatabaseHandle): Promise<App> {
-  const app = await buildApp({ database, webDist: WEB_DIST });
+async function startServer(database: DatabaseHandle, backupDir: string): Promise<App> {
+  const app = await buildApp({ database, webDist: WEB_DIST, backups: { dir: backupDir, keep: 3, everyHours: 0 } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app;
 }

@@ -3,6 +3,7 @@ import { readConfig } from './config.js';
 import { connect } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './http/app.js';
+import { readBackupConfig, scheduleBackups } from './backup/backup.js';
 import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
 
 const started = performance.now();
@@ -15,7 +16,8 @@ if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
   await loadDemoLibrary(database.db);
 }
 
-const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies });
+const backups = readBackupConfig(process.env, config.dataDir);
+const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies, backups });
 const address = await app.listen({ port: config.port, host: config.host });
 const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
 console.log(`Kitaphana is running at ${address} on the ${where} (ready in ${Math.round(performance.now() - started)} ms)`);
@@ -24,11 +26,17 @@ if (config.loadDemo) {
   for (const l of DEMO_LOGINS) console.log(`  ${l.login.padEnd(14)} ${l.role}`);
 }
 
+const stopBackups = scheduleBackups(database, backups, (message) => console.log(message));
+if (database.kind === 'pglite') {
+  console.log(backups.everyHours > 0 ? `Backups: every ${backups.everyHours} h into ${backups.dir} (the newest ${backups.keep} kept)` : 'Backups: off (KITAPHANA_BACKUP_HOURS=0)');
+}
+
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
     if (closing) return;
     closing = true;
+    await stopBackups();
     await app.close();
     await database.close();
     process.exit(0);

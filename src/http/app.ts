@@ -15,6 +15,8 @@ import {
 import { z } from 'zod';
 import { LoginThrottle } from '../auth/rate-limit.js';
 import type { DatabaseHandle } from '../db/connect.js';
+import { readBackupConfig, type BackupConfig } from '../backup/backup.js';
+import { readConfig } from '../config.js';
 import { t } from '../i18n/index.js';
 import { installAuthHooks } from './auth-hooks.js';
 import { errorHandler } from './errors.js';
@@ -31,6 +33,8 @@ export interface AppOptions {
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies?: boolean;
   loginThrottle?: LoginThrottle;
+  /** Where backups of the embedded database go (by default a `backups` folder beside the data folder). */
+  backups?: BackupConfig;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -45,6 +49,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setErrorHandler(errorHandler);
   app.decorate('db', options.database.db);
   app.decorate('dbKind', options.database.kind);
+  app.decorate('database', options.database);
+  app.decorate('backupConfig', options.backups ?? readBackupConfig({}, readConfig({}).dataDir));
   app.decorate('loginThrottle', options.loginThrottle ?? new LoginThrottle());
   app.decorate('secureCookies', options.secureCookies ?? false);
 
@@ -95,6 +101,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
 declare module 'fastify' {
   interface FastifyInstance {
     secureCookies: boolean;
+    /** The database with what only its kind can do (the embedded one's dump, for backups). */
+    database: DatabaseHandle;
+    backupConfig: BackupConfig;
     /** Every route registered, for the tests that check the API as a whole. */
     routeList: { method: string; url: string }[];
   }

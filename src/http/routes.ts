@@ -1,3 +1,4 @@
+import { backupRoutes } from '../backup/routes.js';
 import { catalogRoutes } from '../catalog/routes.js';
 import { circulationRoutes } from '../circulation/routes.js';
 import { fundRoutes } from '../fund/routes.js';
@@ -22,4 +23,5 @@ export const domainRoutes: Routes[] = [
   reclistRoutes,
   interopRoutes,
   reportsRoutes,
+  backupRoutes,
 ];

@@ -9,6 +9,7 @@ import { messages as reclist } from '../reclist/messages.js';
 import { messages as interop } from '../interop/messages.js';
 import { messages as reports } from '../reports/messages.js';
 import { messages as org } from '../org/messages.js';
+import { messages as backup } from '../backup/messages.js';
 
 /** Each domain keeps the translations of its own errors beside its code. */
-export const domainMessages: Messages[] = [org, catalog, fund, accounting, readers, circulation, textbooks, reclist, interop, reports];
+export const domainMessages: Messages[] = [org, catalog, fund, accounting, readers, circulation, textbooks, reclist, interop, reports, backup];

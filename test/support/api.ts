@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import type { App } from '../../src/http/types.js';
@@ -64,7 +66,8 @@ export class ApiClient {
 }
 
 export async function testApp(database: DatabaseHandle): Promise<App> {
-  const app = await buildApp({ database, webDist: '/nonexistent' });
+  // backups made by tests go to the system's temporary folder, never into the working tree
+  const app = await buildApp({ database, webDist: '/nonexistent', backups: { dir: path.join(os.tmpdir(), `kitaphana-test-backups-${process.pid}`), keep: 2, everyHours: 0 } });
   await app.ready();
   return app;
 }

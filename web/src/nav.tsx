@@ -58,6 +58,7 @@ export const pages: PageDef[] = [
   { path: '/reclist/monitoring', labelKey: 'nav.reclist.monitoring', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/reclist/MonitoringPage.js')) },
   { path: '/reclist/schools/:id', labelKey: 'nav.reclist.monitoring', roles: ['admin', 'methodologist', 'librarian'], section: 'reports', menu: false, element: load(() => import('./pages/reclist/SchoolPage.js')) },
   { path: '/admin/audit', labelKey: 'nav.admin.audit', roles: STAFF, section: 'admin', element: load(() => import('./pages/admin/AuditPage.js')) },
+  { path: '/admin/backups', labelKey: 'nav.admin.backups', roles: ['admin'], section: 'admin', element: load(() => import('./pages/admin/BackupsPage.js')) },
   { path: '/login', labelKey: 'nav.login', roles: 'public', section: 'admin', menu: false, element: load(() => import('./pages/auth/LoginPage.js')) },
 ];
 

@@ -27,6 +27,7 @@ export default {
     'audit.shown_other': '{{count}} жазба көрсетілді',
 
     'audit.entity.author': 'Автор',
+    'audit.entity.backup': 'Резервтік көшірме',
     'audit.entity.class': 'Сынып',
     'audit.entity.copy': 'Дана',
     'audit.entity.curriculum': 'Оқулықтар тізімі',
@@ -68,6 +69,7 @@ export default {
     'audit.action.delete': 'Жою',
     'audit.action.delete_line': 'Жолды жою',
     'audit.action.export': 'Экспорт',
+    'audit.action.download': 'Жүктеп алу',
     'audit.action.import': 'Жүктеу',
     'audit.action.import_resume': 'Импортты жалғастыру',
     'audit.action.import_start': 'Импортты бастау',
@@ -100,6 +102,8 @@ export default {
 
     'audit.event.author.create': 'Автор қосылды',
     'audit.event.author.update': 'Автор өзгертілді',
+    'audit.event.backup.create': 'Резервтік көшірме жасалды',
+    'audit.event.backup.download': 'Резервтік көшірме жүктеп алынды',
     'audit.event.class.issue_set': 'Сыныпқа оқулықтар жинағы берілді',
     'audit.event.class.return_class': 'Сынып оқулықтарды тапсырды',
     'audit.event.class.set_language': 'Сыныптың оқыту тілі белгіленді',
@@ -191,6 +195,7 @@ export default {
     'audit.shown_other': 'Показано {{count}} записи',
 
     'audit.entity.author': 'Автор',
+    'audit.entity.backup': 'Резервная копия',
     'audit.entity.class': 'Класс',
     'audit.entity.copy': 'Экземпляр',
     'audit.entity.curriculum': 'Перечень учебников',
@@ -232,6 +237,7 @@ export default {
     'audit.action.delete': 'Удаление',
     'audit.action.delete_line': 'Удаление строки',
     'audit.action.export': 'Выгрузка',
+    'audit.action.download': 'Скачивание',
     'audit.action.import': 'Загрузка',
     'audit.action.import_resume': 'Продолжение импорта',
     'audit.action.import_start': 'Начало импорта',
@@ -264,6 +270,8 @@ export default {
 
     'audit.event.author.create': 'Добавлен автор',
     'audit.event.author.update': 'Изменён автор',
+    'audit.event.backup.create': 'Создана резервная копия',
+    'audit.event.backup.download': 'Скачана резервная копия',
     'audit.event.class.issue_set': 'Классу выдан комплект учебников',
     'audit.event.class.return_class': 'Класс сдал учебники',
     'audit.event.class.set_language': 'Указан язык обучения класса',
@@ -353,6 +361,7 @@ export default {
     'audit.shown_other': '{{count}} lines shown',
 
     'audit.entity.author': 'Author',
+    'audit.entity.backup': 'Backup',
     'audit.entity.class': 'Class',
     'audit.entity.copy': 'Copy',
     'audit.entity.curriculum': 'Textbook list',
@@ -394,6 +403,7 @@ export default {
     'audit.action.delete': 'Deletion',
     'audit.action.delete_line': 'Line removed',
     'audit.action.export': 'Export',
+    'audit.action.download': 'Download',
     'audit.action.import': 'Import',
     'audit.action.import_resume': 'Import resumed',
     'audit.action.import_start': 'Import started',
@@ -426,6 +436,8 @@ export default {
 
     'audit.event.author.create': 'Author added',
     'audit.event.author.update': 'Author changed',
+    'audit.event.backup.create': 'Backup made',
+    'audit.event.backup.download': 'Backup downloaded',
     'audit.event.class.issue_set': 'Textbook set issued to a class',
     'audit.event.class.return_class': 'Class returned its textbooks',
     'audit.event.class.set_language': 'Class language of instruction set',

@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectPGlite, type DatabaseHandle } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { buildApp } from '../http/app.js';
+import type { App } from '../http/types.js';
+import { ApiClient } from '../../test/support/api.js';
+import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
+import { makeReader, makeWork } from '../../test/support/factories.js';
+import { seedTenants } from '../../test/support/tenants.js';
+import { listBackups, makeBackup, readBackupConfig, scheduleBackups } from './backup.js';
+import { restoreBackup } from './restore.js';
+
+const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+const titles = async (database: DatabaseHandle) => (await database.db.selectFrom('catalog.works').select('title').orderBy('id').execute()).map((w) => w.title);
+
+describe('backups of the embedded database', () => {
+  let root: string;
+  let dataDir: string;
+  let backupDir: string;
+
+  beforeAll(() => {
+    root = tempDir('kitaphana-backup-');
+    dataDir = path.join(root, 'kitaphana');
+    backupDir = path.join(root, 'backups');
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('puts a backup back, and keeps the folder it replaces', async () => {
+    let database = await connectPGlite(dataDir);
+    await migrateToLatest(database.db);
+    const tenants = await seedTenants(database.db);
+    await makeWork(database.db, { title: 'Абай жолы' });
+    await makeReader(database.db, tenants.schoolA.id, { lastName: 'Сәрсенова', grade: 5 });
+    const backup = await makeBackup(database, { dir: backupDir, keep: 14 });
+    expect(backup.name).toMatch(/^kitaphana-\d{8}-\d{6}\.tar\.gz$/);
+    expect(fs.readdirSync(backupDir)).toEqual([backup.name]);
+    // written after the backup: the restored library does not have it, the kept folder does
+    await makeWork(database.db, { title: 'Қан мен тер' });
+    await database.close();
+
+    const result = await restoreBackup({ dataDir, file: path.join(backupDir, backup.name), now: new Date('2026-11-23T10:00:00Z') });
+    expect(result).toMatchObject({ keptAt: `${dataDir}.before-restore-20261123T100000`, works: 1, readers: 1 });
+    expect(result.organisations).toBeGreaterThan(1);
+
+    database = await connectPGlite(dataDir);
+    expect(await titles(database)).toEqual(['Абай жолы']);
+    const reader = await database.db.selectFrom('readers.readers').select('last_name').executeTakeFirstOrThrow();
+    expect(reader.last_name).toBe('Сәрсенова');
+    await database.close();
+    const kept = await connectPGlite(result.keptAt!);
+    expect(await titles(kept)).toEqual(['Абай жолы', 'Қан мен тер']);
+    await kept.close();
+  });
+
+  it('refuses to restore while the server runs, or a file that is no backup, and changes nothing', async () => {
+    const before = fs.readdirSync(dataDir).sort();
+    const backup = listBackups(backupDir)[0]!;
+    // a live process (this one's parent) holds the folder
+    fs.writeFileSync(path.join(dataDir, 'kitaphana.lock'), String(process.ppid));
+    await expect(restoreBackup({ dataDir, file: path.join(backupDir, backup.name) })).rejects.toThrow(/in use by process/);
+    fs.rmSync(path.join(dataDir, 'kitaphana.lock'));
+
+    const junk = path.join(root, 'holiday-photos.tar.gz');
+    fs.writeFileSync(junk, 'not a database at all');
+    await expect(restoreBackup({ dataDir, file: junk })).rejects.toThrow(/not a Kitaphana backup/);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(before);
+    const database = await connectPGlite(dataDir);
+    expect(await titles(database)).toEqual(['Абай жолы']);
+    await database.close();
+  });
+
+  it('keeps the newest backups only, and makes one by itself when the newest is too old', async () => {
+    const dir = path.join(root, 'scheduled');
+    const database = await connectPGlite(dataDir);
+    try {
+      for (const at of ['2026-11-20T08:00:00Z', '2026-11-21T08:00:00Z', '2026-11-22T08:00:00Z']) {
+        await makeBackup(database, { dir, keep: 2 }, new Date(at));
+      }
+      expect(listBackups(dir).map((b) => b.name)).toEqual(['kitaphana-20261122-080000.tar.gz', 'kitaphana-20261121-080000.tar.gz']);
+
+      // the newest is a day old: a new one is made, and the oldest beyond `keep` removed
+      const logged: string[] = [];
+      const stop = scheduleBackups(database, { dir, keep: 2, everyHours: 24 }, (m) => logged.push(m), { firstAfterMs: 5, checkEveryMs: 60_000 });
+      await expect.poll(() => logged.length).toBe(1);
+      await stop();
+      expect(logged[0]).toMatch(/^Backup written: /);
+      const newest = listBackups(dir)[0]!;
+      expect(Date.now() - Date.parse(newest.createdAt)).toBeLessThan(60_000);
+      expect(listBackups(dir).map((b) => b.name)).toEqual([newest.name, 'kitaphana-20261122-080000.tar.gz']);
+
+      // the newest is fresh: nothing is made
+      const again = scheduleBackups(database, { dir, keep: 2, everyHours: 24 }, (m) => logged.push(m), { firstAfterMs: 5, checkEveryMs: 60_000 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await again();
+      expect(listBackups(dir)[0]).toEqual(newest);
+      expect(logged).toHaveLength(1);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('reads its folder, how many to keep and how often from the environment', () => {
+    expect(readBackupConfig({}, '/srv/kitaphana/data')).toEqual({ dir: path.resolve('/srv/kitaphana/backups'), keep: 14, everyHours: 24 });
+    expect(readBackupConfig({ KITAPHANA_BACKUP_DIR: '/media/usb/kitaphana', KITAPHANA_BACKUP_KEEP: '30', KITAPHANA_BACKUP_HOURS: '0' }, '/srv/data')).toEqual({
+      dir: '/media/usb/kitaphana',
+      keep: 30,
+      everyHours: 0,
+    });
+  });
+});
+
+describe.each(BACKENDS)('backups through the API on %s', (backend) => {
+  let database: DatabaseHandle;
+  let app: App;
+  let dir: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+    await seedTenants(database.db);
+    dir = tempDir('kitaphana-backup-api-');
+    app = await buildApp({ database, webDist: '/nonexistent', backups: { dir, keep: 3, everyHours: 24 } });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets an admin make, list and download a backup, and nobody else', async () => {
+    const admin = new ApiClient(app);
+    await admin.login('admin');
+    const librarian = new ApiClient(app);
+    await librarian.login('librarian-a');
+    expect((await librarian.get('/api/backups')).status).toBe(403);
+    expect((await librarian.post('/api/backups')).status).toBe(403);
+
+    if (backend === 'postgres') {
+      expect((await admin.get('/api/backups')).body).toEqual({ database: 'postgres', dir: null, keep: 3, everyHours: 0, items: [] });
+      const refused = await admin.request({ method: 'POST', url: '/api/backups', headers: { 'x-locale': 'ru' } });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toBe('Резервные копии сервера PostgreSQL делаются его собственными средствами (pg_dump)');
+      return;
+    }
+    const made = await admin.post('/api/backups');
+    expect(made.status).toBe(201);
+    const list = await admin.get('/api/backups');
+    expect(list.body).toMatchObject({ database: 'pglite', dir, keep: 3, everyHours: 24, items: [made.body] });
+    expect((await librarian.get(`/api/backups/${made.body.name}`)).status).toBe(403);
+    const download = await admin.get(`/api/backups/${made.body.name}`);
+    expect(download.status).toBe(200);
+    expect(download.headers['content-type']).toBe('application/gzip');
+    expect(download.raw.equals(fs.readFileSync(path.join(dir, made.body.name)))).toBe(true);
+    // only the server's own backup names are served
+    expect((await admin.get(`/api/backups/${encodeURIComponent('../../etc/passwd')}`)).status).toBe(404);
+    const logged = await database.db.selectFrom('org.audit_log').select(['action', 'entity_id']).where('entity', '=', 'backup').orderBy('id').execute();
+    expect(logged).toEqual([
+      { action: 'create', entity_id: made.body.name },
+      { action: 'download', entity_id: made.body.name },
+    ]);
+  });
+});

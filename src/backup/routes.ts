@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { requireRole } from '../auth/actor.js';
+import type { Routes } from '../http/types.js';
+import { audit } from '../org/audit.js';
+import { AppError, conflict, notFound } from '../shared/errors.js';
+import { backupPath, listBackups, makeBackup } from './backup.js';
+
+const fileSchema = z.object({
+  name: z.string().describe('file name in the backup folder'),
+  bytes: z.number(),
+  createdAt: z.string().describe('when the backup was made (ISO 8601, UTC)'),
+});
+
+/** Backups hold every reader's personal data and the password hashes: admins only. */
+export const backupRoutes: Routes = async (app) => {
+  const tags = ['backups'];
+
+  app.get(
+    '/api/backups',
+    {
+      schema: {
+        tags,
+        summary: "The embedded database's backups, newest first, and where and how often the server writes them",
+        response: {
+          200: z.object({
+            database: z.enum(['pglite', 'postgres']),
+            dir: z.string().nullable(),
+            keep: z.number(),
+            everyHours: z.number(),
+            items: z.array(fileSchema),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      requireRole(req.actor, 'admin');
+      const config = app.backupConfig;
+      const embedded = app.dbKind === 'pglite';
+      return { database: app.dbKind, dir: embedded ? config.dir : null, keep: config.keep, everyHours: embedded ? config.everyHours : 0, items: embedded ? listBackups(config.dir) : [] };
+    },
+  );
+
+  app.post(
+    '/api/backups',
+    { schema: { tags, summary: 'Make a backup of the embedded database now', response: { 201: fileSchema } } },
+    async (req, reply) => {
+      const actor = requireRole(req.actor, 'admin');
+      if (app.dbKind !== 'pglite') throw conflict('backup.server');
+      let file;
+      try {
+        file = await makeBackup(app.database, app.backupConfig);
+      } catch (err) {
+        throw new AppError('backup.failed', 500, { reason: (err as Error).message.slice(0, 300) });
+      }
+      await audit(app.db, actor, 'create', 'backup', file.name, { bytes: file.bytes });
+      return reply.status(201).send(file);
+    },
+  );
+
+  app.get(
+    '/api/backups/:name',
+    {
+      schema: {
+        tags,
+        summary: 'Download one backup (a gzip tarball of the data folder; put back with `npm run restore`)',
+        params: z.object({ name: z.string().max(100) }),
+      },
+    },
+    async (req, reply) => {
+      const actor = requireRole(req.actor, 'admin');
+      const file = app.dbKind === 'pglite' ? backupPath(app.backupConfig.dir, req.params.name) : null;
+      if (!file) throw notFound('backup', req.params.name);
+      await audit(app.db, actor, 'download', 'backup', req.params.name);
+      return reply
+        .header('content-type', 'application/gzip')
+        .header('content-disposition', `attachment; filename="${req.params.name}"`)
+        .send(fs.createReadStream(file));
+    },
+  );
+};
