@@ -85,7 +85,8 @@ describe('backups of the embedded database', () => {
       // the newest is a day old: a new one is made, and the oldest beyond `keep` removed
       const logged: string[] = [];
       const stop = scheduleBackups(database, { dir, keep: 2, everyHours: 24 }, (m) => logged.push(m), { firstAfterMs: 5, checkEveryMs: 60_000 });
-      await expect.poll(() => logged.length).toBe(1);
+      // a dump takes seconds on a busy machine
+      await expect.poll(() => logged.length, { timeout: 60_000, interval: 100 }).toBe(1);
       await stop();
       expect(logged[0]).toMatch(/^Backup written: /);
       const newest = listBackups(dir)[0]!;
