@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // CI shares two cores: a page or a background job may take seconds to show what is polled for
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });
