@@ -171,7 +171,7 @@ class ImportStopped extends Error {}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** Reads the file and opens its batch; `processImportBatch` then imports it chunk by chunk. */
+/** Splits the file into records and opens its batch; `processImportBatch` then reads and imports it chunk by chunk. */
 export async function startImport(db: Db, actor: Actor, bytes: Uint8Array, options: ImportOptions): Promise<BatchStart> {
   const organisationId = libraryOf(actor);
   const file = await openMarcFile(bytes, options, undefined, options.timings);
