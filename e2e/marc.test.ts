@@ -48,6 +48,7 @@ describe('a librarian imports a MARC file in the browser', () => {
     await page.getByRole('button', { name: 'Файлды тексеру' }).click();
     const preview = page.locator('.panel', { hasText: 'Тексеру нәтижесі' });
     await eventually(() => preview.textContent()).toContain('Жазбалар: 3, оқылды: 2, қате: 1');
+    expect(await preview.textContent()).toContain('Формат: MARC 21, кодтау: UTF-8.');
     await preview.getByRole('cell', { name: TITLES[0]!, exact: true }).waitFor();
     // the broken record is named with its place in the file and the reason, in the librarian's language
     const broken = schoolFile().indexOf(0x1d) + 1;

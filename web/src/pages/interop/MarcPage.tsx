@@ -52,6 +52,7 @@ interface Report extends Batch {
 
 const ENCODINGS = ['', 'utf8', 'marc8', 'cp1251', 'cp866'];
 const MATCHING = ['merge', 'keep', 'skip'] as const;
+const FORMATS = ['', 'marc21', 'unimarc'];
 
 /**
  * Exchange with other library systems: a MARC file is checked first (counts and problems with
@@ -62,6 +63,7 @@ export default function MarcPage() {
   const { t } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [encoding, setEncoding] = useState('');
+  const [format, setFormat] = useState('');
   const [matching, setMatching] = useState<(typeof MATCHING)[number]>('merge');
   const [holdings, setHoldings] = useState(true);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -107,12 +109,12 @@ export default function MarcPage() {
     e.preventDefault();
     if (!file) return;
     setReport(null);
-    void step(() => upload<Preview>(`/api/interop/imports/preview${query({ encoding })}`, file), setPreview);
+    void step(() => upload<Preview>(`/api/interop/imports/preview${query({ encoding, format })}`, file), setPreview);
   }
 
   function runImport() {
     if (!file) return;
-    void step(() => upload<Report>(`/api/interop/imports${query({ encoding, matching, holdings })}`, file), (batch) => {
+    void step(() => upload<Report>(`/api/interop/imports${query({ encoding, format, matching, holdings })}`, file), (batch) => {
       setReport({ ...batch, problems: [] });
       setPreview(null);
       loadHistory();
@@ -163,6 +165,16 @@ export default function MarcPage() {
             </select>
           </div>
           <div className="field">
+            <label htmlFor="marc-format">{t('interop.import.format')}</label>
+            <select id="marc-format" value={format} onChange={(e) => setFormat(e.target.value)}>
+              {FORMATS.map((f) => (
+                <option key={f} value={f}>
+                  {t(`interop.format.${f || 'detect'}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
             <label htmlFor="marc-matching">{t('interop.import.matching')}</label>
             <select id="marc-matching" value={matching} onChange={(e) => setMatching(e.target.value as (typeof MATCHING)[number])}>
               {MATCHING.map((m) => (
@@ -191,8 +203,8 @@ export default function MarcPage() {
               errors: formatNumber(preview.errors),
               matches: formatNumber(preview.matches),
               copies: formatNumber(preview.copies),
-              format: preview.format,
-              encoding: preview.encoding,
+              format: t(`interop.format.${preview.format}`),
+              encoding: t(`interop.encoding.${preview.encoding}`),
             })}
           </p>
           <table>
