@@ -81,14 +81,20 @@ export async function makeBackup(database: DatabaseHandle, config: Pick<BackupCo
   for (let n = 2; fs.existsSync(path.join(config.dir, name)); n++) name = `kitaphana-${stamp(now)}-${n}.tar.gz`;
   const target = path.join(config.dir, name);
   const partial = `${target}.partial`;
-  const handle = fs.openSync(partial, 'w');
   try {
-    fs.writeSync(handle, new Uint8Array(await blob.arrayBuffer()));
-    fs.fsyncSync(handle);
-  } finally {
-    fs.closeSync(handle);
+    const handle = fs.openSync(partial, 'w');
+    try {
+      fs.writeSync(handle, new Uint8Array(await blob.arrayBuffer()));
+      fs.fsyncSync(handle);
+    } finally {
+      fs.closeSync(handle);
+    }
+    fs.renameSync(partial, target);
+  } catch (err) {
+    // a full disk leaves no half-written file behind
+    fs.rmSync(partial, { force: true });
+    throw err;
   }
-  fs.renameSync(partial, target);
   for (const old of listBackups(config.dir).slice(config.keep)) fs.rmSync(path.join(config.dir, old.name), { force: true });
   return describe(config.dir, name)!;
 }
