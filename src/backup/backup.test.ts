@@ -38,6 +38,9 @@ describe('backups of the embedded database', () => {
     const backup = await makeBackup(database, { dir: backupDir, keep: 14 });
     expect(backup.name).toMatch(/^kitaphana-\d{8}-\d{6}\.tar\.gz$/);
     expect(fs.readdirSync(backupDir)).toEqual([backup.name]);
+    // it holds readers' personal data: only the server's own user may read it
+    expect(fs.statSync(path.join(backupDir, backup.name)).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(backupDir).mode & 0o777).toBe(0o700);
     // written after the backup: the restored library does not have it, the kept folder does
     await makeWork(database.db, { title: 'Қан мен тер' });
     await database.close();

@@ -76,13 +76,14 @@ export async function makeBackup(database: DatabaseHandle, config: Pick<BackupCo
     await sql`checkpoint`.execute(conn);
     return dump();
   });
-  fs.mkdirSync(config.dir, { recursive: true });
+  // readers' personal data: readable by the server's own user only
+  fs.mkdirSync(config.dir, { recursive: true, mode: 0o700 });
   let name = `kitaphana-${stamp(now)}.tar.gz`;
   for (let n = 2; fs.existsSync(path.join(config.dir, name)); n++) name = `kitaphana-${stamp(now)}-${n}.tar.gz`;
   const target = path.join(config.dir, name);
   const partial = `${target}.partial`;
   try {
-    const handle = fs.openSync(partial, 'w');
+    const handle = fs.openSync(partial, 'w', 0o600);
     try {
       fs.writeSync(handle, new Uint8Array(await blob.arrayBuffer()));
       fs.fsyncSync(handle);
