@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import { AuthorResolver, findAuthors } from './authority.js';
 import { createAuthor, findAuthor, findOrCreateAuthor } from '../catalog/authors.js';
 import { addWork } from '../catalog/works.js';
+import { createReceipt, receiveByIsbn } from '../fund/accounting/receipts.js';
 import { markInterruptedImports } from './workers.js';
 import type { Executor } from '../org/audit.js';
 import { sql } from 'kysely';
@@ -311,7 +312,7 @@ describe.each(BACKENDS)('an import interrupted by a server stop, on %s', (backen
     }
   });
 
-  it('adds a work with an ISBN once when a librarian and an import bring it at the same moment', async () => {
+  it('adds a work with an ISBN once when two librarians, a receipt by ISBN and an import bring it at the same moment', async () => {
     const isbn = '9786010000018';
     const record: MarcRecord = {
       leader: '00000nam a2200000 i 4500',
@@ -334,6 +335,11 @@ describe.each(BACKENDS)('an import interrupted by a server stop, on %s', (backen
     const workId = await first;
     // a second librarian, and an import of the same ISBN, both start while the first work is not yet committed
     const secondHand = database.db.transaction().execute((trx) => addWork(trx, actor, { title: 'Бір сәтте екі рет', isbn })).catch((err: { code?: string }) => err.code);
+    // and a receipt scanned by ISBN at the desk of the fund
+    const received = database.db.transaction().execute(async (trx) => {
+      const receipt = await createReceipt(trx, actor, { receivedOn: '2026-11-02', source: 'budget_purchase' });
+      return receiveByIsbn(trx, actor, receipt.id, { isbn, count: 2, priceTiyn: 150_000, work: { title: 'Бір сәтте екі рет' } });
+    });
     const options: ImportOptions = { fileName: 'same-moment.mrc', matching: 'merge', holdings: false, database: database.kind };
     // (on the embedded database both wait for the first transaction's connection instead)
     const imported = (async () => {
@@ -343,8 +349,9 @@ describe.each(BACKENDS)('an import interrupted by a server stop, on %s', (backen
     })();
     await new Promise((resolve) => setTimeout(resolve, 150));
     release();
-    const [, start] = await Promise.all([byHand, imported]);
+    const [, start, line] = await Promise.all([byHand, imported, received]);
     expect(await secondHand).toBe('catalog.isbn_exists');
+    expect(line.workId).toBe(workId);
     const works = await database.db.selectFrom('catalog.works').select('id').where('isbn', '=', isbn).execute();
     expect(works).toEqual([{ id: workId }]);
     const batch = await database.db.selectFrom('interop.import_batches').select(['created', 'merged']).where('id', '=', start.batchId).executeTakeFirstOrThrow();

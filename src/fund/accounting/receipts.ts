@@ -1,5 +1,6 @@
 import type { Actor } from '../../auth/actor.js';
 import { findWorksByIsbn, createWork, type WorkInput } from '../../catalog/works.js';
+import { lockWorksByIsbn } from '../../catalog/locks.js';
 import { normaliseIsbn } from '../../catalog/isbn.js';
 import { audit, type Executor } from '../../org/audit.js';
 import { takeNumber } from '../../shared/counters.js';
@@ -235,11 +236,12 @@ export async function receiveByIsbn(db: Executor, actor: Actor, receiptId: numbe
   libraryStaff(actor);
   const isbn = normaliseIsbn(input.isbn);
   if (!isbn) throw invalid('catalog.invalid_isbn', { isbn: input.isbn });
-  const [known] = await findWorksByIsbn(db, isbn);
-  let workId = known?.id;
+  let workId = (await findWorksByIsbn(db, isbn))[0]?.id;
   if (!workId) {
     if (!input.work?.title) throw new AppError('accounting.isbn_unknown', 404, { isbn });
-    workId = await createWork(db, actor, { ...input.work, isbn });
+    // another library may be receiving the same new book this moment: one record for both
+    await lockWorksByIsbn(db);
+    workId = (await findWorksByIsbn(db, isbn))[0]?.id ?? (await createWork(db, actor, { ...input.work, isbn }));
   }
   const { isbn: _isbn, work: _work, ...line } = input;
   return addReceiptLine(db, actor, receiptId, { ...line, workId });
