@@ -5,6 +5,7 @@ import { ApiClient, testApp } from '../../test/support/api.js';
 import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
 import { seedTenants, type Tenants } from '../../test/support/tenants.js';
 import type { App } from '../http/types.js';
+import { createUser, STAFF_IDLE_HOURS } from './users.js';
 
 describe.each(BACKENDS)('sign-in, sessions and the audit log on %s', (backend) => {
   let database: DatabaseHandle;
@@ -43,6 +44,40 @@ describe.each(BACKENDS)('sign-in, sessions and the audit log on %s', (backend) =
     expect((await api.get('/api/auth/me')).body.login).toBe('librarian-a');
     expect((await api.post('/api/auth/logout')).status).toBe(204);
     expect((await api.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it("signs staff out after hours without use, not students; and writes the last use only every few minutes", async () => {
+    const student = await createUser(database.db, null, {
+      organisationId: tenants.schoolA.id, login: 'student-idle', fullName: 'Оқушы Бос', role: 'student', password: 'Student-pass-2026',
+    });
+    const lastSeen = async (userId: number) =>
+      new Date((await database.db.selectFrom('org.sessions').select('last_seen_at').where('user_id', '=', userId).executeTakeFirstOrThrow()).last_seen_at).getTime();
+    const setLastSeen = (userId: number, msAgo: number) =>
+      database.db.updateTable('org.sessions').set({ last_seen_at: new Date(Date.now() - msAgo) }).where('user_id', '=', userId).execute();
+
+    // her sessions from other tests would blur which one is looked at
+    await database.db.deleteFrom('org.sessions').where('user_id', '=', tenants.librarianA.userId).execute();
+    const librarian = new ApiClient(app);
+    await librarian.login('librarian-a');
+    const pupil = new ApiClient(app);
+    await pupil.login('student-idle', 'Student-pass-2026');
+
+    // used a minute ago: nothing is written; ten minutes ago: the use is recorded
+    await setLastSeen(tenants.librarianA.userId, 60_000);
+    const minuteAgo = await lastSeen(tenants.librarianA.userId);
+    expect((await librarian.get('/api/auth/me')).status).toBe(200);
+    expect(await lastSeen(tenants.librarianA.userId)).toBe(minuteAgo);
+    await setLastSeen(tenants.librarianA.userId, 10 * 60_000);
+    expect((await librarian.get('/api/auth/me')).status).toBe(200);
+    expect(Date.now() - (await lastSeen(tenants.librarianA.userId))).toBeLessThan(60_000);
+
+    // a night without use: the librarian must sign in again, and her session is gone
+    const night = (STAFF_IDLE_HOURS + 1) * 3_600_000;
+    await setLastSeen(tenants.librarianA.userId, night);
+    await setLastSeen(student, night);
+    expect((await librarian.get('/api/auth/me')).status).toBe(401);
+    expect(await database.db.selectFrom('org.sessions').select('token_hash').where('user_id', '=', tenants.librarianA.userId).execute()).toEqual([]);
+    expect((await pupil.get('/api/auth/me')).body.login).toBe('student-idle');
   });
 
   it('refuses a wrong password with a translated message', async () => {

@@ -42,6 +42,7 @@ export interface SessionTable {
   csrf_token: string;
   created_at: Generated<Date>;
   expires_at: Date | string;
+  last_seen_at: Generated<Date>;
 }
 
 export interface AuditLogTable {

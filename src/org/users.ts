@@ -50,6 +50,17 @@ export async function createUser(db: Executor, actor: Actor | null, input: NewUs
 
 const SESSION_DAYS = 7;
 
+/**
+ * Those who read other people's personal data — children's above all — are signed out after
+ * this long without using their session: a school's desk PC left signed in at the end of the
+ * day is not open to the next person at the keyboard. It covers a school day with its breaks.
+ * Students and parents, on their own phones, keep theirs for the whole week.
+ */
+export const STAFF_IDLE_HOURS = 8;
+const STAFF_ROLES: ReadonlySet<Role> = new Set<Role>(['admin', 'librarian', 'methodologist', 'teacher']);
+/** The last use is written at most this often, not on every request. */
+const TOUCH_EVERY_MS = 5 * 60_000;
+
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
 export interface Session {
@@ -96,6 +107,7 @@ export async function actorForSession(db: Db, token: string): Promise<{ actor: A
     .select([
       's.csrf_token',
       's.expires_at',
+      's.last_seen_at',
       'u.id',
       'u.login',
       'u.full_name',
@@ -111,6 +123,12 @@ export async function actorForSession(db: Db, token: string): Promise<{ actor: A
     .where('s.token_hash', '=', sha256(token))
     .executeTakeFirst();
   if (!row || !row.active || new Date(row.expires_at) < new Date()) return null;
+  const unused = Date.now() - new Date(row.last_seen_at).getTime();
+  if (STAFF_ROLES.has(row.role) && unused > STAFF_IDLE_HOURS * 3_600_000) {
+    await db.deleteFrom('org.sessions').where('token_hash', '=', sha256(token)).execute();
+    return null;
+  }
+  if (unused > TOUCH_EVERY_MS) await db.updateTable('org.sessions').set({ last_seen_at: new Date() }).where('token_hash', '=', sha256(token)).execute();
   return {
     csrfToken: row.csrf_token,
     actor: {
