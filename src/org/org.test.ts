@@ -78,6 +78,12 @@ describe.each(BACKENDS)('sign-in, sessions and the audit log on %s', (backend) =
     expect((await librarian.get('/api/auth/me')).status).toBe(401);
     expect(await database.db.selectFrom('org.sessions').select('token_hash').where('user_id', '=', tenants.librarianA.userId).execute()).toEqual([]);
     expect((await pupil.get('/api/auth/me')).body.login).toBe('student-idle');
+
+    // a week later the student's session has ended too, and her next sign-in clears it away
+    await database.db.updateTable('org.sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', student).execute();
+    expect((await pupil.get('/api/auth/me')).status).toBe(401);
+    await new ApiClient(app).login('student-idle', 'Student-pass-2026');
+    expect(await database.db.selectFrom('org.sessions').select('token_hash').where('user_id', '=', student).execute()).toHaveLength(1);
   });
 
   it('refuses a wrong password with a translated message', async () => {

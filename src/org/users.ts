@@ -88,6 +88,8 @@ export async function openSession(db: Db, userId: number): Promise<Session> {
   const token = crypto.randomBytes(32).toString('base64url');
   const csrfToken = crypto.randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
+  // the user's sessions that ended without a sign-out are cleared as a new one opens
+  await db.deleteFrom('org.sessions').where('user_id', '=', userId).where('expires_at', '<', new Date()).execute();
   await db
     .insertInto('org.sessions')
     .values({ token_hash: sha256(token), user_id: userId, csrf_token: csrfToken, expires_at: expiresAt })
