@@ -154,7 +154,7 @@ describe('a librarian works the desk in the browser', () => {
     const issued = rows.filter({ hasText: 'Book issued' }).filter({ hasText: String(issuedLoanId) });
     await issued.waitFor();
     expect(await issued.textContent()).toContain(librarian.full_name);
-    expect(await issued.textContent()).toContain(`barcode: ${s.library.copy.barcode}`);
+    expect(await issued.textContent()).toContain(`Barcode: ${s.library.copy.barcode}`);
     expect(await rows.filter({ hasText: 'Book returned' }).filter({ hasText: String(issuedLoanId) }).count()).toBe(1);
     expect(await rows.filter({ hasText: 'Signed in' }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(s.shotsDir, 'audit.png'), fullPage: true });

@@ -171,7 +171,7 @@ export default function AuditPage() {
 
 function AuditRow({ line }: { line: AuditLine }) {
   const { t } = useTranslation();
-  const details = detailParts(line.details);
+  const details = detailParts(t, line.details);
   return (
     <tr>
       <td data-label={t('audit.col.at')}>{formatDateTime(line.at)}</td>
