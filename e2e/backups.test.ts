@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../src/demo/seed.js';
 import { eventually, openBrowserSession, signIn, type BrowserSession } from './support.js';
 
-/** The admin of a school on the embedded database makes a backup and downloads it. */
+/** The admin of a school on the embedded database makes a backup and downloads it, on a desk's screen and a phone. */
 describe('an admin keeps backups in the browser', () => {
   let s: BrowserSession;
 
@@ -36,5 +36,25 @@ describe('an admin keeps backups in the browser', () => {
     // on a phone the list reads as cards, with nothing sticking out sideways
     await page.setViewportSize({ width: 390, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
+  it('folds the long menu behind a button on a phone, and folds it again once a page is chosen', async () => {
+    const { page } = s;
+    await page.setViewportSize({ width: 390, height: 800 });
+    const menu = page.getByRole('navigation', { name: 'Мәзір' });
+    const toggle = page.getByRole('button', { name: 'Мәзір' });
+    expect(await menu.isVisible()).toBe(false);
+    // the page itself starts near the top, not under twenty links
+    expect(await page.locator('h1').evaluate((h) => h.getBoundingClientRect().top)).toBeLessThan(250);
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await menu.getByRole('link', { name: 'Өзгерістер журналы' }).click();
+    await page.waitForURL(`${s.baseUrl}/admin/audit`);
+    await eventually(() => menu.isVisible()).toBe(false);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    // on a desk's screen the menu is always there, with no button
+    await page.setViewportSize({ width: 1280, height: 860 });
+    expect(await menu.isVisible()).toBe(true);
+    expect(await toggle.isVisible()).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
-import { Suspense } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from './components/LanguageSwitch.js';
 import { menuFor } from './nav.js';
 import { useSession } from './session.js';
@@ -10,6 +10,12 @@ export function Layout() {
   const { me, logout } = useSession();
   const navigate = useNavigate();
   const menu = menuFor(me?.role ?? null);
+  const { pathname } = useLocation();
+  // On a phone a librarian's menu of twenty pages would fill the screen before the page: it folds
+  // behind a button there, and folds again once a page is chosen. A student's two links stay.
+  const collapsible = menu.reduce((n, group) => n + group.pages.length, 0) > 4;
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [pathname]);
 
   async function signOut() {
     await logout();
@@ -44,7 +50,12 @@ export function Layout() {
           )}
         </div>
       </header>
-      <nav className="app-menu" aria-label={t('common.menu')}>
+      {collapsible && (
+        <button type="button" className="menu-toggle secondary" aria-expanded={menuOpen} aria-controls="app-menu" onClick={() => setMenuOpen((open) => !open)}>
+          {t('common.menu')}
+        </button>
+      )}
+      <nav id="app-menu" className={`app-menu${collapsible ? ' collapsible' : ''}${menuOpen ? ' open' : ''}`} aria-label={t('common.menu')}>
         {menu.map((group) => (
           <div className="menu-group" key={group.section}>
             <span className="menu-section">{t(`nav.section.${group.section}`)}</span>
