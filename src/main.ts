@@ -16,6 +16,7 @@ if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
   await loadDemoLibrary(database.db);
 }
 
+const nobody = !(await database.db.selectFrom('org.users').select('id').limit(1).executeTakeFirst());
 const backups = readBackupConfig(process.env, config.dataDir);
 const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies, backups });
 const address = await app.listen({ port: config.port, host: config.host });
@@ -26,6 +27,11 @@ if (config.loadDemo) {
   for (const l of DEMO_LOGINS) console.log(`  ${l.login.padEnd(14)} ${l.role}`);
 }
 
+if (nobody) {
+  console.log('No one can sign in yet. Stop the server (Ctrl+C) and set up the library first:');
+  console.log('  npm run setup -- --region <region> --district <district> --library <name> --admin-name <full name> --librarian <login> --librarian-name <full name>');
+  console.log('  (see docs/deploy.md), or start with KITAPHANA_DEMO=true on an empty database to try the demo school.');
+}
 const stopBackups = scheduleBackups(database, backups, (message) => console.log(message));
 if (database.kind === 'pglite') {
   console.log(backups.everyHours > 0 ? `Backups: every ${backups.everyHours} h into ${backups.dir} (the newest ${backups.keep} kept)` : 'Backups: off (KITAPHANA_BACKUP_HOURS=0)');

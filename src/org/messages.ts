@@ -2,6 +2,7 @@ import type { Messages } from '../i18n/index.js';
 
 export const messages: Messages = {
   kk: {
+    'org.setup_done': 'Кітапхана бұрын бапталған: жаңа адамдарды жүйеге кіре алатындар қосады',
     'org.bad_parent': '«{{kind}}» түріндегі ұйым «{{parentKind}}» ұйымының құрамында бола алмайды',
     'org.password_too_short': 'Құпиясөз кемінде {{min}} таңбадан тұруы керек',
     'org.teacher_needs_class': 'Мұғалімге сынып көрсетілуі керек',
@@ -10,6 +11,7 @@ export const messages: Messages = {
     'org.audit_bad_period': 'Кезең қате: басы ({{from}}) соңынан ({{to}}) кейін тұр',
   },
   ru: {
+    'org.setup_done': 'Библиотека уже настроена: новых людей добавляют те, кто может войти в систему',
     'org.bad_parent': 'Организация вида «{{kind}}» не может входить в «{{parentKind}}»',
     'org.password_too_short': 'Пароль должен содержать не менее {{min}} символов',
     'org.teacher_needs_class': 'Для учителя нужно указать класс',
@@ -18,6 +20,7 @@ export const messages: Messages = {
     'org.audit_bad_period': 'Неверный период: начало ({{from}}) позже конца ({{to}})',
   },
   en: {
+    'org.setup_done': 'The library is already set up: new people are added by those who can sign in',
     'org.bad_parent': 'An organisation of kind “{{kind}}” cannot belong to a “{{parentKind}}”',
     'org.password_too_short': 'The password must have at least {{min}} characters',
     'org.teacher_needs_class': 'A teacher needs a class',
