@@ -7,6 +7,7 @@ import { AppError, forbidden } from '../shared/errors.js';
 import { createOrganisation } from './organisations.js';
 import { checkCredentials, closeSession, createUser, openSession, setLocale, actorForSession } from './users.js';
 import { audit, auditFacets, listAudit } from './audit.js';
+import { listPeople, updatePerson } from './people.js';
 
 const roleSchema = z.enum(['admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent']);
 const localeSchema = z.enum(['kk', 'ru', 'en']);
@@ -190,6 +191,57 @@ export const orgRoutes: Routes = async (app) => {
       }
       const id = await app.db.transaction().execute((trx) => createUser(trx, actor, req.body));
       return reply.status(201).send({ id });
+    },
+  );
+
+  const personSchema = z.object({
+    id: z.number(),
+    login: z.string(),
+    fullName: z.string(),
+    role: roleSchema,
+    classGrade: z.number().nullable(),
+    classLetter: z.string().nullable(),
+    readerId: z.number().nullable(),
+    readerName: z.string().nullable().describe('the reader a student or parent account is linked to'),
+    active: z.boolean(),
+    createdAt: z.string(),
+    lastSeenAt: z.string().nullable().describe('latest use of any open session'),
+  });
+
+  app.get(
+    '/api/users',
+    {
+      schema: {
+        tags: ['organisations'],
+        summary: "Accounts of the own library (an admin: of any organisation), by role and name",
+        querystring: z.object({ organisationId: z.coerce.number().int().positive().optional().describe('only an admin may name another organisation') }),
+        response: { 200: z.array(personSchema) },
+      },
+    },
+    async (req) => listPeople(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query.organisationId),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['organisations'],
+        summary: "Change an account: name, class, a new password, or close it (signs the person out). A librarian changes the own library's teachers, students and parents",
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        body: z.object({
+          fullName: z.string().trim().min(1).max(300).optional(),
+          password: z.string().min(1).max(200).optional(),
+          active: z.boolean().optional(),
+          classGrade: z.number().int().min(0).max(12).nullish(),
+          classLetter: z.string().max(5).nullish(),
+        }),
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireRole(req.actor, 'admin', 'librarian');
+      await app.db.transaction().execute((trx) => updatePerson(trx, actor, req.params.id, req.body));
+      return reply.status(204).send(null);
     },
   );
 

@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import { hashPassword } from '../auth/passwords.js';
+import { forbidden, invalid, notFound } from '../shared/errors.js';
+import { audit, type Executor } from './audit.js';
+import { assertCanSeeOrganisation } from './organisations.js';
+import type { Role } from './schema.js';
+
+/** An account of a library, as the people page lists it. */
+export interface PersonView {
+  id: number;
+  login: string;
+  fullName: string;
+  role: Role;
+  classGrade: number | null;
+  classLetter: string | null;
+  readerId: number | null;
+  /** The reader a student's or parent's account is linked to, by name. */
+  readerName: string | null;
+  active: boolean;
+  createdAt: string;
+  /** The latest use of any of the person's sessions; null when never signed in or signed out. */
+  lastSeenAt: string | null;
+}
+
+/** The accounts a librarian looks after in the own library; an admin looks after all of them. */
+const LIBRARIAN_MANAGES: ReadonlySet<Role> = new Set<Role>(['teacher', 'student', 'parent']);
+
+/** The accounts of a library: a librarian's own, any organisation's for an admin. */
+export async function listPeople(db: Executor, actor: Actor, organisationId?: number): Promise<PersonView[]> {
+  if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
+  const orgId = organisationId ?? actor.organisationId;
+  await assertCanSeeOrganisation(db, actor, orgId);
+  const rows = await db
+    .selectFrom('org.users as u')
+    .leftJoin('readers.readers as r', 'r.id', 'u.reader_id')
+    .select([
+      'u.id', 'u.login', 'u.full_name', 'u.role', 'u.class_grade', 'u.class_letter', 'u.reader_id', 'u.active', 'u.created_at',
+      sql<string | null>`nullif(concat_ws(' ', r.last_name, r.first_name), '')`.as('reader_name'),
+      sql<Date | null>`(select max(s.last_seen_at) from org.sessions s where s.user_id = u.id)`.as('last_seen_at'),
+    ])
+    .where('u.organisation_id', '=', orgId)
+    .orderBy('u.role')
+    .orderBy('u.full_name')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    login: r.login,
+    fullName: r.full_name,
+    role: r.role,
+    classGrade: r.class_grade,
+    classLetter: r.class_letter,
+    readerId: r.reader_id,
+    readerName: r.reader_name,
+    active: r.active,
+    createdAt: new Date(r.created_at).toISOString(),
+    lastSeenAt: r.last_seen_at ? new Date(r.last_seen_at).toISOString() : null,
+  }));
+}
+
+export interface PersonPatch {
+  fullName?: string;
+  /** A new password, set by the librarian for a pupil who forgot it. */
+  password?: string;
+  active?: boolean;
+  classGrade?: number | null;
+  classLetter?: string | null;
+}
+
+/**
+ * Changes an account. A librarian changes the teachers', students' and parents' accounts of the
+ * own library, an admin any account it may see; nobody closes the own account. A closed account
+ * or a new password signs the person out everywhere at once.
+ */
+export async function updatePerson(db: Executor, actor: Actor, id: number, patch: PersonPatch): Promise<void> {
+  if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
+  const person = await db.selectFrom('org.users').select(['id', 'role', 'organisation_id']).where('id', '=', id).executeTakeFirst();
+  if (!person) throw notFound('user', id);
+  if (actor.role === 'librarian' && (person.organisation_id !== actor.organisationId || !LIBRARIAN_MANAGES.has(person.role))) {
+    // another library's people are not even said to exist
+    if (person.organisation_id !== actor.organisationId) throw notFound('user', id);
+    throw forbidden();
+  }
+  if (actor.role === 'admin') await assertCanSeeOrganisation(db, actor, person.organisation_id);
+  if (patch.active === false && id === actor.userId) throw invalid('org.cannot_close_own_account');
+  if (patch.password !== undefined && patch.password.length < 8) throw invalid('org.password_too_short', { min: 8 });
+  if (person.role === 'teacher' && (patch.classGrade === null || patch.classLetter === null || patch.classLetter === '')) throw invalid('org.teacher_needs_class');
+  const set: Record<string, unknown> = {};
+  if (patch.fullName !== undefined) set.full_name = patch.fullName.trim();
+  if (patch.active !== undefined) set.active = patch.active;
+  if (patch.classGrade !== undefined) set.class_grade = patch.classGrade;
+  if (patch.classLetter !== undefined) set.class_letter = patch.classLetter;
+  if (patch.password !== undefined) set.password_hash = await hashPassword(patch.password);
+  if (!Object.keys(set).length) return;
+  await db.updateTable('org.users').set(set).where('id', '=', id).execute();
+  if (patch.active === false || patch.password !== undefined) await db.deleteFrom('org.sessions').where('user_id', '=', id).execute();
+  // which fields, never the password itself
+  await audit(db, actor, 'update', 'user', id, { fields: Object.keys(patch) }, person.organisation_id);
+}
