@@ -57,6 +57,7 @@ export const pages: PageDef[] = [
   { path: '/textbooks/overview', labelKey: 'nav.textbooks.overview', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/textbooks/OverviewPage.js')) },
   { path: '/reclist/monitoring', labelKey: 'nav.reclist.monitoring', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/reclist/MonitoringPage.js')) },
   { path: '/reclist/schools/:id', labelKey: 'nav.reclist.monitoring', roles: ['admin', 'methodologist', 'librarian'], section: 'reports', menu: false, element: load(() => import('./pages/reclist/SchoolPage.js')) },
+  { path: '/admin/people', labelKey: 'nav.admin.people', roles: STAFF, section: 'admin', element: load(() => import('./pages/admin/PeoplePage.js')) },
   { path: '/admin/audit', labelKey: 'nav.admin.audit', roles: STAFF, section: 'admin', element: load(() => import('./pages/admin/AuditPage.js')) },
   { path: '/admin/backups', labelKey: 'nav.admin.backups', roles: ['admin'], section: 'admin', element: load(() => import('./pages/admin/BackupsPage.js')) },
   { path: '/login', labelKey: 'nav.login', roles: 'public', section: 'admin', menu: false, element: load(() => import('./pages/auth/LoginPage.js')) },
