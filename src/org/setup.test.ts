@@ -84,5 +84,6 @@ describe('npm run setup', () => {
       { login: 'admin', role: 'admin', kind: 'children_library' },
       { login: 'aigul', role: 'librarian', kind: 'children_library' },
     ]);
-  });
+    // two processes that each start TypeScript: on a busy machine that alone takes tens of seconds
+  }, 180_000);
 });
