@@ -5,6 +5,7 @@ import { forbidden, invalid, notFound } from '../shared/errors.js';
 import { audit, type Executor } from './audit.js';
 import { assertCanSeeOrganisation } from './organisations.js';
 import type { Role } from './schema.js';
+import { createUser, type NewUser } from './users.js';
 
 /** An account of a library, as the people page lists it. */
 export interface PersonView {
@@ -25,6 +26,21 @@ export interface PersonView {
 
 /** The accounts a librarian looks after in the own library; an admin looks after all of them. */
 const LIBRARIAN_MANAGES: ReadonlySet<Role> = new Set<Role>(['teacher', 'student', 'parent']);
+
+/**
+ * Opens an account. An admin opens any; a librarian the teachers', pupils' and parents' of the own
+ * library, linked to a reader of that library only.
+ */
+export async function openAccount(db: Executor, actor: Actor, input: NewUser): Promise<number> {
+  if (actor.role === 'librarian') {
+    if (input.organisationId !== actor.organisationId || !LIBRARIAN_MANAGES.has(input.role)) throw forbidden();
+    if (input.readerId) {
+      const reader = await db.selectFrom('readers.readers').select('organisation_id').where('id', '=', input.readerId).executeTakeFirst();
+      if (reader?.organisation_id !== actor.organisationId) throw forbidden();
+    }
+  } else if (actor.role !== 'admin') throw forbidden();
+  return createUser(db, actor, input);
+}
 
 /** The accounts of a library: a librarian's own, any organisation's for an admin. */
 export async function listPeople(db: Executor, actor: Actor, organisationId?: number): Promise<PersonView[]> {

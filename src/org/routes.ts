@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { requireRole, type Actor } from '../auth/actor.js';
 import { SESSION_COOKIE } from '../http/auth-hooks.js';
 import type { Routes } from '../http/types.js';
-import { AppError, forbidden } from '../shared/errors.js';
+import { AppError } from '../shared/errors.js';
 import { createOrganisation } from './organisations.js';
-import { checkCredentials, closeSession, createUser, openSession, setLocale, actorForSession } from './users.js';
+import { checkCredentials, closeSession, openSession, setLocale, actorForSession } from './users.js';
 import { audit, auditFacets, listAudit } from './audit.js';
-import { listPeople, updatePerson } from './people.js';
+import { listPeople, openAccount, updatePerson } from './people.js';
 
 const roleSchema = z.enum(['admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent']);
 const localeSchema = z.enum(['kk', 'ru', 'en']);
@@ -177,19 +177,7 @@ export const orgRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, 'admin', 'librarian');
-      if (actor.role === 'librarian') {
-        if (req.body.organisationId !== actor.organisationId) throw forbidden();
-        if (!['teacher', 'student', 'parent'].includes(req.body.role)) throw forbidden();
-        if (req.body.readerId) {
-          const reader = await app.db
-            .selectFrom('readers.readers')
-            .select('organisation_id')
-            .where('id', '=', req.body.readerId)
-            .executeTakeFirst();
-          if (reader?.organisation_id !== actor.organisationId) throw forbidden();
-        }
-      }
-      const id = await app.db.transaction().execute((trx) => createUser(trx, actor, req.body));
+      const id = await app.db.transaction().execute((trx) => openAccount(trx, actor, req.body));
       return reply.status(201).send({ id });
     },
   );

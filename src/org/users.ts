@@ -102,6 +102,7 @@ export async function closeSession(db: Db, token: string): Promise<void> {
 }
 
 export async function actorForSession(db: Db, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
+  const tokenHash = sha256(token);
   const row = await db
     .selectFrom('org.sessions as s')
     .innerJoin('org.users as u', 'u.id', 's.user_id')
@@ -122,15 +123,15 @@ export async function actorForSession(db: Db, token: string): Promise<{ actor: A
       'u.active',
       'o.path',
     ])
-    .where('s.token_hash', '=', sha256(token))
+    .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || !row.active || new Date(row.expires_at) < new Date()) return null;
   const unused = Date.now() - new Date(row.last_seen_at).getTime();
   if (STAFF_ROLES.has(row.role) && unused > STAFF_IDLE_HOURS * 3_600_000) {
-    await db.deleteFrom('org.sessions').where('token_hash', '=', sha256(token)).execute();
+    await db.deleteFrom('org.sessions').where('token_hash', '=', tokenHash).execute();
     return null;
   }
-  if (unused > TOUCH_EVERY_MS) await db.updateTable('org.sessions').set({ last_seen_at: new Date() }).where('token_hash', '=', sha256(token)).execute();
+  if (unused > TOUCH_EVERY_MS) await db.updateTable('org.sessions').set({ last_seen_at: new Date() }).where('token_hash', '=', tokenHash).execute();
   return {
     csrfToken: row.csrf_token,
     actor: {

@@ -1,24 +1,14 @@
-/** Shapes of the catalogue API replies used by the pages. */
+/** Shapes of the catalogue API replies used by the pages; where a reply is the server's own type, that type. */
+import type { FundKind } from '../../../../src/fund/schema.js';
+import type { CopyView } from '../../../../src/fund/copies.js';
+
+export type { Availability, SearchHit } from '../../../../src/catalog/search.js';
+export type { FundKind, CopyStatus } from '../../../../src/fund/schema.js';
+export type { CopyView as Copy } from '../../../../src/fund/copies.js';
+
 export interface AuthorRef {
   id: number;
   name: string;
-}
-
-export interface Availability {
-  total: number;
-  available: number;
-  onLoan: number;
-}
-
-export interface SearchHit {
-  workId: number;
-  title: string;
-  subtitle: string | null;
-  authors: AuthorRef[];
-  publishYear: number | null;
-  isbn: string | null;
-  language: string | null;
-  availability: Availability;
 }
 
 export interface Page<T> {
@@ -26,22 +16,7 @@ export interface Page<T> {
   total: number;
 }
 
-export type FundKind = 'main' | 'textbook' | 'periodical' | 'electronic' | 'off_balance';
-export type CopyStatus = 'available' | 'on_loan' | 'in_repair' | 'lost' | 'written_off';
 export const FUNDS: FundKind[] = ['main', 'textbook', 'periodical', 'electronic', 'off_balance'];
-
-export interface Copy {
-  id: number;
-  workId: number;
-  inventoryNumber: string;
-  barcode: string;
-  fund: FundKind;
-  priceTiyn: number;
-  status: CopyStatus;
-  location: string | null;
-  acquiredOn: string;
-  note: string | null;
-}
 
 export interface Work {
   id: number;
@@ -65,7 +40,7 @@ export interface Work {
 
 /** GET /api/catalog/works/:id: the record and, for the library's staff, its copies. */
 export interface WorkWithCopies extends Work {
-  copies?: Copy[];
+  copies?: CopyView[];
 }
 
 /** Languages of the catalogue with a name in the interface; other codes are shown as they are. */

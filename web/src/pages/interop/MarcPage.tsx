@@ -3,52 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { download, get, post, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDateTime, formatNumber } from '../../format.js';
+import type { BatchView, ImportPreview, PreviewProblem } from '../../../../src/interop/imports.js';
 
-interface Problem {
-  position: number;
-  offset: number | null;
-  severity: 'error' | 'warning';
-  code: string;
-  message: string;
-}
-
-interface Preview {
-  syntax: string;
-  format: string;
-  encoding: string;
-  total: number;
-  readable: number;
-  errors: number;
-  warnings: number;
-  matches: number;
-  copies: number;
-  problems: Problem[];
-  samples: { position: number; title: string; authors: string[]; isbn: string | null; publishYear: number | null; udc: string | null; bbk: string | null }[];
-}
-
-interface Batch {
-  id: number;
-  fileName: string;
-  format: string;
-  encoding: string;
-  status: 'running' | 'done' | 'failed' | 'undone';
-  total: number;
-  processed: number;
-  created: number;
-  merged: number;
-  skipped: number;
-  failed: number;
-  warnings: number;
-  copies: number;
-  createdAt: string;
-  createdBy: string | null;
-  /** Why a failed import failed, already in the user's language. */
-  error: { code: string; message: string } | null;
-}
-
-interface Report extends Batch {
-  problems: Problem[];
-}
+/** Problems and errors arrive translated: the server adds each one's message in the user's language. */
+type Problem = PreviewProblem & { message: string };
+type Preview = Omit<ImportPreview, 'problems'> & { problems: Problem[] };
+type Batch = Omit<BatchView, 'error'> & { error: (NonNullable<BatchView['error']> & { message: string }) | null };
+type Report = Batch & { problems: Problem[] };
 
 const ENCODINGS = ['', 'utf8', 'marc8', 'cp1251', 'cp866'];
 const MATCHING = ['merge', 'keep', 'skip'] as const;
