@@ -4,7 +4,7 @@ import type { ApiClient, Response as ApiResponse } from '../../test/support/api.
 
 /** The real MARC files kept beside the repository (read-only test data). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const marcDir = path.resolve(repoRoot, '../shared/testdata/marc');
+export const marcDir = path.resolve(repoRoot, 'test/fixtures/marc');
 export const marcFile = (name: string) => path.join(marcDir, name);
 
 /** Posts a file as multipart/form-data, as the browser's upload form does. */

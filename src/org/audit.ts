@@ -5,7 +5,8 @@ import type { Database } from '../db/schema.js';
 import { forbidden, invalid } from '../shared/errors.js';
 import { assertCanSeeOrganisation } from './organisations.js';
 
-export type Executor = Db | Transaction<Database>;
+export type { Executor } from '../db/executor.js';
+import type { Executor } from '../db/executor.js';
 
 /** Records who changed what; call it inside the transaction that makes the change. */
 export async function audit(

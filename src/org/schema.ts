@@ -17,6 +17,8 @@ export interface OrganisationTable {
   name_ru: string | null;
   name_en: string | null;
   code: string | null;
+  /** IANA zone of the library's clock; 'Asia/Almaty' by default. */
+  time_zone: Generated<string>;
   path: Generated<string>;
   created_at: Generated<Date>;
 }

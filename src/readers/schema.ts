@@ -55,7 +55,25 @@ export interface PromotionTable {
   undone_at: Date | null;
 }
 
+export type ConsentScope = 'service' | 'public_name' | 'contact';
+
+export interface ConsentTable {
+  id: Generated<number>;
+  organisation_id: number;
+  reader_id: number;
+  scope: ConsentScope;
+  basis: Generated<'consent' | 'legal_basis'>;
+  given_by: string | null;
+  form: 'paper' | 'electronic' | null;
+  given_on: DateString;
+  withdrawn_on: DateString | null;
+  note: string | null;
+  recorded_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface ReadersTables {
+  'readers.consents': ConsentTable;
   'readers.readers': ReaderTable;
   'readers.promotions': PromotionTable;
 }
