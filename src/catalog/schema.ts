@@ -14,6 +14,9 @@ export interface AuthorTable {
   updated_at: Generated<Date>;
 }
 
+export const PUBLICATION_TYPES = ['book', 'brochure', 'periodical', 'audiovisual', 'electronic', 'sheet_music', 'map'] as const;
+export type PublicationType = (typeof PUBLICATION_TYPES)[number];
+
 export interface WorkTable {
   id: Generated<number>;
   title: string;
@@ -29,6 +32,8 @@ export interface WorkTable {
   knowledge_group: string | null;
   genre: string | null;
   age_rating: string | null;
+  /** book, brochure, periodical, audiovisual, electronic, sheet_music, map */
+  publication_type: Generated<PublicationType>;
   annotation: string | null;
   cover_url: string | null;
   search_key: Generated<string>;
