@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { updateWork } from '../catalog/works.js';
 import { lockWorksByIsbn } from '../catalog/locks.js';
-import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
+import { foldForSearch, kazakhSortKey, searchKey, transliterationKey } from '../catalog/folding.js';
 import type { Db } from '../db/connect.js';
 import { audit, type Executor } from '../org/audit.js';
 import { conflict, notFound } from '../shared/errors.js';
@@ -520,11 +520,11 @@ const WORK_COLUMNS = ['title', 'subtitle', 'isbn', 'publisher', 'publishPlace', 
  * per import, and an ISBN (digits only) folds to itself.
  */
 function workSearchKey(titleKey: string, w: MappedWork, linked: Map<string, LinkedAuthor>): string {
-  const parts = [titleKey, foldForSearch(w.subtitle)];
+  const parts = [titleKey, transliterationKey(w.title), searchKey(w.subtitle)];
   for (const a of w.authors) {
     const author = linked.get(a.name);
     if (author) parts.push(...author.folded);
-    else parts.push(foldForSearch(a.name));
+    else parts.push(searchKey(a.name));
   }
   if (w.isbn) parts.push(/^[0-9]+$/.test(w.isbn) ? w.isbn : foldForSearch(w.isbn));
   return parts.filter(Boolean).join(' ');
