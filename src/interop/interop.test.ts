@@ -5,6 +5,7 @@ import type { App } from '../http/types.js';
 import { ApiClient, testApp } from '../../test/support/api.js';
 import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
 import { seedTenants, type Tenants } from '../../test/support/tenants.js';
+import { makeWork } from '../../test/support/factories.js';
 import { getWork } from '../catalog/works.js';
 import { importAndWait, marcFile, upload } from './test-helpers.js';
 import marcjs from 'marcjs';
@@ -313,6 +314,21 @@ describe.each(BACKENDS)('MARC import, export and harvesting on %s', (backend) =>
     const noSelection = await api.post('/api/interop/export', { format: 'iso2709' });
     expect(noSelection.status).toBe(400);
     expect(await count()).toBe(before);
+  });
+
+  it('exports the rest of a selection when one record is too long for ISO 2709, and names the one left out', async () => {
+    const api = await signedIn('librarian-a');
+    const longOne = await makeWork(database.db, { title: 'Өте ұзын аннотация' });
+    await database.db.updateTable('catalog.works').set({ annotation: 'ж'.repeat(60_000) }).where('id', '=', longOne).execute();
+    const shortOne = await makeWork(database.db, { title: 'Қысқа кітап' });
+    const res = await api.post('/api/interop/export', { workIds: [longOne, shortOne], format: 'iso2709', holdings: false });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-record-count']).toBe('1');
+    expect(res.headers['x-records-skipped']).toBe(String(longOne));
+    expect(res.raw.toString('utf8')).toContain('Қысқа кітап');
+    // MARCXML has no such limit: both records are there
+    const xml = await api.post('/api/interop/export', { workIds: [longOne, shortOne], format: 'marcxml', holdings: false });
+    expect(xml.headers['x-record-count']).toBe('2');
   });
 
   it('undoes an import with its works, copies and new authors, and refuses to undo twice', async () => {

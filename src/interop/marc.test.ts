@@ -3,10 +3,10 @@ import iconv from 'iconv-lite';
 import marcjs from 'marcjs';
 import { describe, expect, it } from 'vitest';
 import { decodeBytes, detectEncoding } from './marc/encoding.js';
-import { readIso2709, splitIso2709, writeIso2709 } from './marc/iso2709.js';
+import { readIso2709, RecordTooLongError, splitIso2709, splitLongField, writeIso2709 } from './marc/iso2709.js';
 import { decodeMarc8 } from './marc/marc8.js';
 import { MARCXML_NS, readMarcXml, writeMarcXmlCollection } from './marc/marcxml.js';
-import { dataFields, type MarcRecord } from './marc/record.js';
+import { dataFields, type MarcRecord, type Subfield } from './marc/record.js';
 import { clean, detectFormat, mapRecord } from './mapping.js';
 import { readMarcFile, readMarcFileInSlices } from './reader.js';
 import { workToMarc21, type ExportWork } from './export.js';
@@ -287,5 +287,63 @@ describe('reading a large file without holding up the server', () => {
       ['\u0098Der \u009cTitel', false, 'Der Titel'], ['84(5Каз)', false, '84(5Каз)'], ['', false, null],
     ];
     for (const [value, keepPeriod, expected] of cases) expect(clean(value, keepPeriod)).toBe(expected);
+  });
+});
+
+describe('UNIMARC names and ISBNs as exporters write them', () => {
+  const unimarc = (fields: { tag: string; subfields: [string, string][] }[]): MarcRecord => ({
+    leader: '00000nam0 2200000   450 ',
+    fields: [
+      { tag: '200', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: 'Foundation' }] },
+      ...fields.map((f) => ({ tag: f.tag, ind1: ' ', ind2: '1', subfields: f.subfields.map(([code, value]) => ({ code, value })) })),
+    ],
+  });
+
+  it('joins 700/701 $a, $b and $g into one name without empty parts', () => {
+    const work = mapRecord(
+      unimarc([
+        { tag: '700', subfields: [['a', 'Asimov'], ['b', 'I.'], ['g', 'Isaac']] },
+        { tag: '701', subfields: [['a', 'Иванов,'], ['b', ','], ['g', 'Иван Петрович']] },
+        { tag: '701', subfields: [['a', 'Сейфуллин'], ['b', 'С.']] },
+      ]),
+      'unimarc',
+    ).work!;
+    expect(work.authors.map((a) => a.name)).toEqual(['Asimov, Isaac', 'Иванов, Иван Петрович', 'Сейфуллин, С.']);
+  });
+
+  it.each([
+    ['978-5-699-12014-7 :', '9785699120147'],
+    ['978-5-699-12014-7:', '9785699120147'],
+    ['0-306-40615-2(pbk.)', '9780306406157'],
+    ['ISBN 0-306-40615-2 (сб.)', '9780306406157'],
+    ['978 0 306 40615 7', '9780306406157'],
+  ])('reads the ISBN in «%s»', (value, isbn) => {
+    const result = mapRecord(unimarc([{ tag: '010', subfields: [['a', value]] }]), 'unimarc');
+    expect(result.work!.isbn).toBe(isbn);
+    expect(result.warnings).toEqual([]);
+  });
+});
+
+describe('ISO 2709 export of long fields and records', () => {
+  const record = (subfields: Subfield[]): MarcRecord => ({
+    leader: '00000nam a2200000 i 4500',
+    fields: [{ tag: '001', value: 'kt1' }, { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Title' }] }, { tag: '520', ind1: ' ', ind2: ' ', subfields }],
+  });
+
+  it('splits a field over 9,999 bytes into repeated fields that read back to the same text', () => {
+    const long = 'Қазақ әдебиеті '.repeat(1200); // about 33,000 bytes in UTF-8
+    const bytes = writeIso2709(record([{ code: 'a', value: long }, { code: 'b', value: 'end' }]));
+    const read = readIso2709([...splitIso2709(bytes)][0]!);
+    if (!read.ok) throw new Error('not read back');
+    const back = read.record;
+    const notes = dataFields(back, '520');
+    expect(notes.length).toBeGreaterThan(3);
+    expect(notes.flatMap((f) => f.subfields.filter((s) => s.code === 'a').map((s) => s.value)).join('')).toBe(long);
+    expect(notes.at(-1)!.subfields.at(-1)).toEqual({ code: 'b', value: 'end' });
+    for (const f of notes) expect(splitLongField(f)).toHaveLength(1);
+  });
+
+  it('refuses a record over 99,999 bytes with an error the export reports, not a crash', () => {
+    expect(() => writeIso2709(record([{ code: 'a', value: 'ж'.repeat(60_000) }]))).toThrow(RecordTooLongError);
   });
 });

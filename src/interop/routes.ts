@@ -269,12 +269,14 @@ export const interopRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, 'admin', 'librarian');
-      const { content, count } = await app.db.transaction().execute((trx) => exportWorks(trx, actor, req.body));
+      const { content, count, skipped } = await app.db.transaction().execute((trx) => exportWorks(trx, actor, req.body));
       const iso = req.body.format === 'iso2709';
       return reply
         .type(iso ? 'application/marc' : 'application/marcxml+xml; charset=utf-8')
         .header('content-disposition', `attachment; filename="kitaphana-${new Date().toISOString().slice(0, 10)}.${iso ? 'mrc' : 'xml'}"`)
         .header('x-record-count', String(count))
+        // works whose record ISO 2709 cannot hold (over 99,999 bytes), left out of the file
+        .header('x-records-skipped', skipped.map((s) => s.workId).join(','))
         .send(content);
     },
   );
