@@ -4,6 +4,7 @@ import { libraryOf } from '../auth/actor.js';
 import { updateWork } from '../catalog/works.js';
 import { lockWorksByIsbn } from '../catalog/locks.js';
 import { foldForSearch, kazakhSortKey, searchKey, transliterationKey } from '../catalog/folding.js';
+import { now } from '../shared/library-time.js';
 import type { Db } from '../db/connect.js';
 import { audit, type Executor } from '../org/audit.js';
 import { conflict, notFound } from '../shared/errors.js';
@@ -586,6 +587,9 @@ async function mergeInto(trx: Executor, actor: Actor, workId: number, w: MappedW
     authors: links,
   };
   if (Object.keys(patch).length) await updateWork(trx, actor, workId, patch);
+  // the merged record (its source record, its copies) changed even when no catalogue field did:
+  // a new datestamp lets an incremental OAI-PMH harvest see it
+  else await trx.updateTable('catalog.works').set({ updated_at: now() }).where('id', '=', workId).execute();
   return previous;
 }
 
