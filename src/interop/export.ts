@@ -196,7 +196,7 @@ export async function exportWorks(
     }
   }
   const count = request.format === 'marcxml' ? records.length : encoded.length;
-  await audit(db, actor, 'export', 'work', null, { count, format: request.format, holdings: request.holdings, ...(skipped.length ? { skipped: skipped.map((s) => s.workId) } : {}) });
+  await audit(db, actor, 'export', 'work', null, { count, format: request.format, holdings: request.holdings, skipped: skipped.map((s) => s.workId) });
   const content = request.format === 'iso2709' ? Buffer.concat(encoded) : Buffer.from(writeMarcXmlCollection(records), 'utf8');
   return { content, count, skipped };
 }

@@ -1,4 +1,4 @@
-import { decodeRange, detectEncoding, type Encoding } from './encoding.js';
+import { decodeRange, guessEncoding, type Encoding } from './encoding.js';
 import { isControlField, isControlTag, type DataField, type Field, type MarcRecord } from './record.js';
 
 export const RECORD_TERMINATOR = 0x1d;
@@ -70,6 +70,9 @@ interface DirectoryEntry {
  * Reads one record (without its record terminator): leader, directory, fields, each field's
  * bytes decoded in the record's encoding — given, or from leader/09 'a' (UTF-8), or detected.
  */
+/** Below this confidence the preview says the encoding is a guess, so the librarian can name it. */
+const UNCERTAIN = 0.8;
+
 export function readIso2709(raw: RawRecord, encodingHint?: Encoding): ReadResult {
   const bytes = raw.bytes;
   if (!raw.terminated) return { ok: false, error: { code: 'interop.truncated_record' } };
@@ -88,7 +91,15 @@ export function readIso2709(raw: RawRecord, encodingHint?: Encoding): ReadResult
   if (entries.repaired) warnings.push({ code: 'interop.directory_repaired' });
 
   const leader = ascii(bytes, 0, 24);
-  const encoding = encodingHint ?? (leader[9] === 'a' ? 'utf8' : detectEncoding(bytes.subarray(base)));
+  let encoding: Encoding;
+  if (encodingHint) encoding = encodingHint;
+  else {
+    // the whole record is weighed, not only leader/09: exporters flag MARC-8 or cp1251 records as Unicode
+    const guess = guessEncoding(bytes.subarray(base), { leader09: leader[9], has066: entries.list.some((e) => e.tag === '066') });
+    encoding = guess.encoding;
+    if (guess.notUnicodeAsFlagged) warnings.push({ code: 'interop.flagged_unicode', params: { encoding } });
+    else if (guess.confidence < UNCERTAIN) warnings.push({ code: 'interop.encoding_uncertain', params: { encoding, confidence: Math.round(guess.confidence * 100) } });
+  }
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let lost = 0;
   const fields: Field[] = [];
