@@ -200,6 +200,8 @@ export async function recordFromLoan(db: Executor, actor: Actor | null, input: {
     .executeTakeFirst();
   if (!loan) throw new AppError('reading.loan_not_found', 404, { id: input.loanId });
   if (!loan.returned_at) throw conflict('reading.loan_not_returned', { id: input.loanId });
+  const recorded = await db.selectFrom('reading.records').select('id').where('loan_id', '=', loan.id).executeTakeFirst();
+  if (recorded) throw conflict('reading.loan_already_recorded', { loanId: loan.id });
   const work = await workOf(db, loan.work_id);
   const readOn = localDate(await organisationTimeZone(db, library), new Date(loan.returned_at));
   const id = await insertRecord(db, actor!, {
