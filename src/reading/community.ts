@@ -53,7 +53,10 @@ export async function saveFamily(db: Executor, actor: Actor, library: number, in
     const id = await auditedChange(
       db,
       actor,
-      (id: number) => ({ action: input.id ? 'update' : 'create', entity: 'reading_family', entityId: id, details: { name: input.name, readerIds: ids }, organisationId: library }),
+      (id: number) =>
+        input.id
+          ? { action: 'update', entity: 'reading_family', entityId: id, details: { name: input.name, readerIds: ids }, organisationId: library }
+          : { action: 'create', entity: 'reading_family', entityId: id, details: { name: input.name, readerIds: ids }, organisationId: library },
       async (trx) => {
         let familyId = input.id;
         if (familyId === undefined) {
@@ -89,7 +92,9 @@ export async function recordBookcrossing(
   await auditedChange(
     db,
     actor,
-    { action: input.direction === 'given' ? 'give' : 'take', entity: 'bookcrossing', details: { books: input.books, happenedOn: input.happenedOn }, organisationId: library },
+    input.direction === 'given'
+      ? { action: 'give', entity: 'bookcrossing', details: { books: input.books, happenedOn: input.happenedOn }, organisationId: library }
+      : { action: 'take', entity: 'bookcrossing', details: { books: input.books, happenedOn: input.happenedOn }, organisationId: library },
     async (trx) => {
       await trx
         .insertInto('reading.bookcrossing')
@@ -188,7 +193,11 @@ export async function workRecommendations(db: Executor, workId: number, library:
 export async function decideRecommendation(db: Executor, actor: Actor, library: number, id: number, status: 'approved' | 'rejected'): Promise<void> {
   const row = await db.selectFrom('reading.recommendations').select('id').where('id', '=', id).where('organisation_id', '=', library).executeTakeFirst();
   if (!row) throw new AppError('reading.recommendation_not_found', 404, { id });
-  await auditedChange(db, actor, { action: status === 'approved' ? 'approve' : 'reject', entity: 'reading_recommendation', entityId: id, organisationId: library }, async (trx) => {
+  const entry =
+    status === 'approved'
+      ? { action: 'approve', entity: 'reading_recommendation', entityId: id, organisationId: library }
+      : { action: 'reject', entity: 'reading_recommendation', entityId: id, organisationId: library };
+  await auditedChange(db, actor, entry, async (trx) => {
     await trx.updateTable('reading.recommendations').set({ status, decided_by: actor.userId }).where('id', '=', id).execute();
   });
 }
@@ -363,7 +372,10 @@ export async function setNationalBook(db: Executor, actor: Actor, input: { year:
     if (!(actor.role === 'admin' || actor.role === 'methodologist') || org?.kind !== 'republic') throw forbidden();
   }
   const key = bookKey(null, input.title, input.author);
-  await auditedChange(db, actor, { action: imported ? 'import' : 'set', entity: 'national_book', entityId: input.year, details: { title: input.title, author: input.author } }, async (trx) => {
+  const entry = imported
+    ? { action: 'import', entity: 'national_book', entityId: input.year, details: { title: input.title, author: input.author } }
+    : { action: 'set', entity: 'national_book', entityId: input.year, details: { title: input.title, author: input.author } };
+  await auditedChange(db, actor, entry, async (trx) => {
     await trx
       .insertInto('reading.national_books')
       .values({ year: input.year, title: input.title.trim(), author: input.author.trim(), book_key: key, set_by: actor.userId, imported })

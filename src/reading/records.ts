@@ -280,7 +280,9 @@ export async function decideRecord(db: Executor, actor: Actor | null, id: number
   await auditedChange(
     db,
     actor,
-    { action: decision === 'confirmed' ? 'confirm' : 'reject', entity: 'reading_record', entityId: id, details: { readerId: record.readerId, title: record.title }, organisationId: library },
+    decision === 'confirmed'
+      ? { action: 'confirm', entity: 'reading_record', entityId: id, details: { readerId: record.readerId, title: record.title }, organisationId: library }
+      : { action: 'reject', entity: 'reading_record', entityId: id, details: { readerId: record.readerId, title: record.title }, organisationId: library },
     async (trx) => {
       await trx
         .updateTable('reading.records')
