@@ -8,7 +8,7 @@ import { makeCopy, makeReader, makeWork } from '../../test/support/factories.js'
 import { seedTenants, type Tenants } from '../../test/support/tenants.js';
 import { createUser } from '../org/users.js';
 import { TEST_PASSWORD } from '../../test/support/tenants.js';
-import { activeShare } from './standings.js';
+import { activeShare, recountReaderYearBooks } from './standings.js';
 import { pairsFromSeed } from './draw.js';
 
 describe.each(BACKENDS)('the reading movement on %s', (backend) => {
@@ -411,5 +411,17 @@ describe.each(BACKENDS)('the reading movement on %s', (backend) => {
     const codes = noms.body.items.map((n: { code: string }) => n.code);
     expect(codes).toEqual(expect.arrayContaining(['first_reader', 'most_regular', 'record_holder']));
     expect(noms.body.items.find((n: { code: string }) => n.code === 'first_reader')).toMatchObject({ readerId: r.aru, value: '2025-03-10' });
+  });
+  it('keeps the school-year count right when a record is removed, and matches a full recount', async () => {
+    const classes = async () => (await librarianA.get('/api/reading/contests/classes?schoolYear=2024-2025')).body.items as { className: string; books: number }[];
+    const before = (await classes()).find((c) => c.className === '6А')!.books;
+    const records = await librarianA.get(`/api/reading/readers/${r.six3}/records?schoolYear=2024-2025`);
+    expect((await librarianB.delete(`/api/reading/records/${records.body.items[0].id}`)).status).toBe(404);
+    expect((await librarianA.delete(`/api/reading/records/${records.body.items[0].id}`)).status).toBe(204);
+    expect((await classes()).find((c) => c.className === '6А')!.books).toBe(before - 1);
+    const kept = await database.db.selectFrom('reading.reader_year_books').select(['reader_id', 'school_year', 'books']).where('books', '>', 0).orderBy('reader_id').orderBy('school_year').execute();
+    await recountReaderYearBooks(database.db);
+    const recounted = await database.db.selectFrom('reading.reader_year_books').select(['reader_id', 'school_year', 'books']).where('books', '>', 0).orderBy('reader_id').orderBy('school_year').execute();
+    expect(kept).toEqual(recounted);
   });
 });

@@ -185,7 +185,15 @@ export interface NationalBookTable {
   created_at: Generated<Date>;
 }
 
+export interface ReaderYearBooksTable {
+  reader_id: number;
+  school_year: string;
+  organisation_id: number;
+  books: number;
+}
+
 export interface ReadingTables {
+  'reading.reader_year_books': ReaderYearBooksTable;
   'reading.records': RecordTable;
   'reading.families': FamilyTable;
   'reading.family_members': FamilyMemberTable;
