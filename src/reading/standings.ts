@@ -260,8 +260,13 @@ export async function activeShare(db: Executor, organisationIds: readonly number
   const orgs = inList(organisationIds);
   const { rows } = await sql<{ organisation_id: number; kind: string; grade: number | null; class_letter: string | null; total: number; active: number }>`
     with act as (
-      select reader_id from reading.records
-        where organisation_id in (${orgs}) and status = 'confirmed' and read_on between ${from} and ${to}
+      ${
+        wholeSchoolYear({ from, to })
+          ? sql`select reader_id from reading.reader_year_books
+              where school_year = ${wholeSchoolYear({ from, to })} and organisation_id in (${orgs}) and books > 0`
+          : sql`select reader_id from reading.records
+              where organisation_id in (${orgs}) and status = 'confirmed' and read_on between ${from} and ${to}`
+      }
       union
       select reader_id from reading.challenge_days
         where organisation_id in (${orgs}) and day between ${from} and ${to}
