@@ -12,6 +12,7 @@ import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from 
 import { simulateYear, type HistorySummary } from './history.js';
 import { stockTextbookFund } from './textbook-fund.js';
 import { Random } from './random.js';
+import { seedReading, type ReadingDemoSummary } from './reading.js';
 import {
   fullSchoolPlan,
   neighbourSchoolPlan,
@@ -66,6 +67,8 @@ export interface DemoSummary {
   sampleListLoaded: boolean;
   /** The recommended list's sample and what the matching found for it in the demo catalogue. */
   recommendedList: { year: number; titles: number; matchedTitles: number; confirmed: number; pending: number };
+  /** The reading movement: records derived from the loans, the challenge, families, the draw. */
+  reading: ReadingDemoSummary;
   milliseconds: number;
 }
 
@@ -137,19 +140,29 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     neighbours = sumUp(neighbours, result);
   }
   const { loaded: sampleListLoaded, ...recommendedList } = await matchSampleList(trx, users.admin);
+  const reading = await seedReading(trx, rng, {
+    schoolId: orgs.school.id,
+    librarian: users.librarian,
+    admin: users.admin,
+    studentReaderId: studentReader!.id,
+    classGrade: DEMO_CLASS.grade,
+    classLetter: DEMO_CLASS.letter,
+    today,
+  });
   return {
     schoolId: orgs.school.id,
     works: works.length + textbooks.length,
     copies: copyIds.length + neighbours.copies,
     textbooksReceived: textbookFund.received,
     textbooksIssued: textbookFund.issued,
-    readers: readers.length + neighbours.readers,
+    readers: readers.length + neighbours.readers + reading.readersAdded,
     loans: history.loans + neighbours.loans,
     openLoans: history.open + neighbours.open,
     overdueLoans: history.overdue + neighbours.overdue,
     visits: history.visits + neighbours.visits,
     sampleListLoaded,
     recommendedList,
+    reading,
   };
 }
 

@@ -6,6 +6,7 @@ import { accountingRoutes } from '../fund/accounting/routes.js';
 import { interopRoutes } from '../interop/routes.js';
 import { orgRoutes } from '../org/routes.js';
 import { readersRoutes } from '../readers/routes.js';
+import { readingRoutes } from '../reading/routes.js';
 import { reclistRoutes } from '../reclist/routes.js';
 import { reportsRoutes } from '../reports/routes.js';
 import { textbooksRoutes } from '../textbooks/routes.js';
@@ -21,6 +22,7 @@ export const domainRoutes: Routes[] = [
   circulationRoutes,
   textbooksRoutes,
   reclistRoutes,
+  readingRoutes,
   interopRoutes,
   reportsRoutes,
   backupRoutes,
