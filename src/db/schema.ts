@@ -7,6 +7,9 @@ import type { OrgTables } from '../org/schema.js';
 import type { ReadersTables } from '../readers/schema.js';
 import type { ReclistTables } from '../reclist/schema.js';
 import type { TextbooksTables } from '../textbooks/schema.js';
+import type { CalendarTables } from '../calendar/schema.js';
+import type { EventsTables } from '../events/schema.js';
+import type { ReferenceTables } from '../reference/schema.js';
 
 /** Every table, named schema.table; each domain declares its own. */
 export interface Database
@@ -18,4 +21,7 @@ export interface Database
     CirculationTables,
     TextbooksTables,
     ReclistTables,
-    InteropTables {}
+    InteropTables,
+    CalendarTables,
+    EventsTables,
+    ReferenceTables {}

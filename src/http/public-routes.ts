@@ -15,6 +15,9 @@ export const PUBLIC_ROUTES = new Set([
   // harvesting by the national union base
   'GET /api/oai',
   'GET /api/sru',
+  // the public page of a library (events, exhibitions, new acquisitions), embeddable in a school's website
+  'GET /api/public/:library',
+  'GET /api/public/:library/photos/:id',
 ]);
 
 export function isPublicRoute(method: string, routeUrl: string | undefined): boolean {

@@ -1,0 +1,3 @@
+import type { Routes } from '../http/types.js';
+
+export const referenceRoutes: Routes = async () => {};
