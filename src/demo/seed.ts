@@ -11,6 +11,7 @@ import { importSampleList } from '../reclist/versions.js';
 import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from './catalogue.js';
 import { simulateYear, type HistorySummary } from './history.js';
 import { stockTextbookFund } from './textbook-fund.js';
+import { seedEvents } from './events.js';
 import { Random } from './random.js';
 import {
   fullSchoolPlan,
@@ -137,6 +138,13 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     neighbours = sumUp(neighbours, result);
   }
   const { loaded: sampleListLoaded, ...recommendedList } = await matchSampleList(trx, users.admin);
+  await seedEvents(trx, rng, {
+    organisationId: orgs.school.id,
+    librarian: users.librarian,
+    admin: users.admin,
+    readerIds: readers.filter((r) => r.kind === 'student' && r.grade !== null && r.grade >= 6 && r.grade <= 9).map((r) => r.id),
+    today,
+  });
   return {
     schoolId: orgs.school.id,
     works: works.length + textbooks.length,
