@@ -141,7 +141,14 @@ export interface DocumentUseTable {
   reader_group: string;
 }
 
+export interface DocumentChunkTable {
+  document_id: number;
+  n: number;
+  bytes: Buffer;
+}
+
 export interface ReferenceTables {
+  'reference.document_chunks': DocumentChunkTable;
   'reference.requests': RequestTable;
   'reference.questions': QuestionTable;
   'reference.unmet': UnmetTable;

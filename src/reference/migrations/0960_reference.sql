@@ -148,3 +148,12 @@ CREATE TABLE reference.document_uses (
   reader_group     text NOT NULL
 );
 CREATE INDEX document_uses_idx ON reference.document_uses(organisation_id, used_on);
+
+-- The file of a digitised document, kept in the database in pieces of up to 1 MB so that it is in
+-- every backup and is streamed in and out without holding the whole file in memory.
+CREATE TABLE reference.document_chunks (
+  document_id      bigint NOT NULL REFERENCES reference.documents(id) ON DELETE CASCADE,
+  n                integer NOT NULL,
+  bytes            bytea NOT NULL,
+  PRIMARY KEY (document_id, n)
+);
