@@ -47,6 +47,7 @@ export async function storeDocument(
   actor: Actor,
   input: DocumentInput,
   file: { stream: AsyncIterable<Buffer>; filename: string; truncated: () => boolean },
+  limit = DOCUMENT_LIMIT,
 ): Promise<{ id: number; pages: number; bytes: number }> {
   const { who, org } = referenceStaff(actor);
   const title = input.title.trim();
@@ -94,7 +95,7 @@ export async function storeDocument(
       };
       for await (const part of file.stream) {
         total += part.length;
-        if (total > DOCUMENT_LIMIT) throw invalid('reference.file_too_large', { max: 200 });
+        if (total > limit) throw invalid('reference.file_too_large', { max: Math.round(limit / 1024 / 1024) });
         pending.push(part);
         pendingBytes += part.length;
         if (!checked && pendingBytes >= 5) {
