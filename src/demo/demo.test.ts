@@ -262,4 +262,16 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     expect(await loadDemoLibrary(database.db, { size: 'small' })).toBeNull();
     expect(await count('readers.readers')).toBe(before);
   });
+  it('holds a work plan, a year of events, two exhibitions, a club and a reference log', async () => {
+    const n = async (table: 'events.plan_entries' | 'events.events' | 'events.exhibitions' | 'events.club_sessions' | 'reference.requests' | 'events.plans') =>
+      Number((await database.db.selectFrom(table as 'events.events').select((eb) => eb.fn.countAll<number>().as('n')).where('organisation_id', '=', schoolId).executeTakeFirstOrThrow()).n);
+    expect(await n('events.plans')).toBe(2);
+    expect(await n('events.plan_entries')).toBeGreaterThanOrEqual(40);
+    expect(await n('events.events')).toBeGreaterThanOrEqual(15);
+    expect(await n('events.exhibitions')).toBe(2);
+    expect(await n('events.club_sessions')).toBeGreaterThanOrEqual(0);
+    expect(await n('reference.requests')).toBeGreaterThanOrEqual(20);
+    const clubs = await database.db.selectFrom('events.club_members').select((eb) => eb.fn.countAll<number>().as('n')).where('organisation_id', '=', schoolId).executeTakeFirstOrThrow();
+    expect(Number(clubs.n)).toBeGreaterThan(0);
+  });
 });

@@ -12,6 +12,7 @@ import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from 
 import { simulateYear, type HistorySummary } from './history.js';
 import { stockTextbookFund } from './textbook-fund.js';
 import { seedEvents } from './events.js';
+import { seedReference } from './reference.js';
 import { Random } from './random.js';
 import {
   fullSchoolPlan,
@@ -145,6 +146,7 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     readerIds: readers.filter((r) => r.kind === 'student' && r.grade !== null && r.grade >= 6 && r.grade <= 9).map((r) => r.id),
     today,
   });
+  await seedReference(trx, rng, users.librarian, today);
   return {
     schoolId: orgs.school.id,
     works: works.length + textbooks.length,
