@@ -126,6 +126,20 @@ describe.each(BACKENDS)('the calendar of significant dates on %s', (backend) => 
     expect([...dated].sort()).toEqual(dated);
   });
 
+  it('lists the anniversaries of seed 004’s calendar for 2023', async () => {
+    const res = await librarianA.get('/api/calendar/significant-dates?year=2023');
+    const years = (text: string) => find(res.body.items, text).map((i) => i.years);
+    expect(years('Құрманғазы')).toEqual([205]);
+    expect(years('Мағжан Жұмабаев')).toEqual([130]);
+    expect(years('Мұзафар Әлімбаев')).toEqual([100]);
+    expect(years('Ықылас Дүкенұлы')).toEqual([180]);
+    expect(years('Жанайдар Садуақасов')).toEqual([125]);
+    expect(years('Тәкен Әлімқұлов')).toEqual([105]);
+    expect(years('Әмен Қайдаров')).toEqual([100]);
+    expect(years('Анатолий Билык')).toEqual([95]);
+    expect(years('Шыңғыс Айтматов')).toEqual([95]);
+  });
+
   it('lets catalogue authors with a known birth date join, lists one person from two sources once, and links the works held', async () => {
     const workId = await makeWork(database.db, { title: 'Қашқар қызы', authors: ['Лейла Тестова'] });
     await database.db.updateTable('catalog.authors').set({ birth_date: '1964-03-03' }).where('name', '=', 'Лейла Тестова').execute();
