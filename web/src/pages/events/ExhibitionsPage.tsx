@@ -180,6 +180,16 @@ export default function ExhibitionsPage() {
           </ul>
         </form>
       )}
+      {staff && me && (
+        <div className="panel">
+          <h2>{t('nav.events.public')}</h2>
+          <p>
+            <a href={`/public/${me.organisationId}`} target="_blank" rel="noreferrer">{`${window.location.origin}/public/${me.organisationId}`}</a>
+          </p>
+          <label htmlFor="public-embed">{t('events.public.address')}</label>
+          <input id="public-embed" readOnly value={`<iframe src="${window.location.origin}/public/${me.organisationId}" width="100%" height="800"></iframe>`} onFocus={(e) => e.target.select()} />
+        </div>
+      )}
       <h2>{t('events.schedule.title')} {schoolYear}</h2>
       <div className="table-wrap">
         <table>
