@@ -9,6 +9,7 @@ import type { Locale } from '../org/schema.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { checkDate, checkSchoolYear, eventsStaff, eventsViewer, ownRow, trimOrNull } from './access.js';
+import { printDate } from './table-pdf.js';
 
 export interface ExhibitionInput {
   title: string;
@@ -223,7 +224,7 @@ export async function exhibitionFromCalendar(db: Executor, actor: Actor, input: 
   }
   return createExhibition(db, who, {
     title,
-    theme: t(locale, item.years !== null ? 'events.exhibition_theme_anniversary' : 'events.exhibition_theme_day', { name, date: item.date ?? String(item.year) }),
+    theme: t(locale, item.years !== null ? 'events.exhibition_theme_anniversary' : 'events.exhibition_theme_day', { name, date: item.date ? printDate(item.date) : String(item.year) }),
     startsOn,
     endsOn,
     workIds,

@@ -65,7 +65,7 @@ export const messages: Messages = {
     "events.photo_not_image": "Бұл файл JPEG немесе PNG сурет емес",
     "events.photo_too_large": "Фото тым үлкен: ең көбі {{max}} МБ",
     "events.exhibition_title_anniversary": "{{name}} – {{years}} жыл",
-    "events.exhibition_theme_anniversary": "{{name}} туғанына (болған оқиғаға) мерейтой, {{date}}",
+    "events.exhibition_theme_anniversary": "Мерейтой: {{name}}, {{date}}",
     "events.exhibition_theme_day": "{{name}}, {{date}}",
     "events.pdf.plan_title": "{{year}} оқу жылына арналған кітапхананың жұмыс жоспары",
     "events.pdf.approved": "«БЕКІТЕМІН»: {{who}}, {{date}}",
