@@ -30,13 +30,13 @@ export default function PublicPage() {
   const name = data ? (i18n.language === 'ru' ? (data.library.nameRu ?? data.library.name) : i18n.language === 'en' ? (data.library.nameEn ?? data.library.name) : data.library.name) : '';
   return (
     <main className="public-page">
-      <header className="row">
+      <header className="app-header">
         <h1>{name}</h1>
         <LanguageSwitch />
       </header>
       <ErrorBanner error={error} />
       {data && (
-        <>
+        <div className="public-body">
           <h2>{t('events.public.exhibitions')}</h2>
           {data.exhibitions.length === 0 && <p className="muted">{t('events.public.none')}</p>}
           {data.exhibitions.map((x) => (
@@ -77,7 +77,7 @@ export default function PublicPage() {
               </li>
             ))}
           </ul>
-        </>
+        </div>
       )}
     </main>
   );
