@@ -1,6 +1,12 @@
 /** Texts of the reference service, periodicals and digitised documents. */
 export default {
   kk: {
+    "reference.tab.lists": "Ұсыныс тізімдері",
+    "reference.listKind.recommendation": "Ұсыныс тізімі",
+    "reference.listKind.index": "Библиографиялық көрсеткіш",
+    "reference.audience": "Кімге арналған",
+    "reference.entries": "Жазбалар",
+    "reference.addWork": "Каталогтан кітап қосу: атауы немесе авторы, Enter",
     "nav.reference.log": "Анықтама қызметі",
     "nav.reference.ask": "Кітапханашыдан сұрау",
     "reference.tab.log": "Анықтамалар журналы",
@@ -62,6 +68,12 @@ export default {
     "reference.ask.waiting": "Жауап күтілуде",
   },
   ru: {
+    "reference.tab.lists": "Рекомендательные списки",
+    "reference.listKind.recommendation": "Рекомендательный список",
+    "reference.listKind.index": "Библиографический указатель",
+    "reference.audience": "Для кого",
+    "reference.entries": "Записей",
+    "reference.addWork": "Добавить книгу из каталога: название или автор, Enter",
     "nav.reference.log": "Справочная служба",
     "nav.reference.ask": "Спросить библиотекаря",
     "reference.tab.log": "Журнал справок",
@@ -123,6 +135,12 @@ export default {
     "reference.ask.waiting": "Ожидает ответа",
   },
   en: {
+    "reference.tab.lists": "Lists and indexes",
+    "reference.listKind.recommendation": "Recommendation list",
+    "reference.listKind.index": "Bibliographic index",
+    "reference.audience": "For whom",
+    "reference.entries": "Entries",
+    "reference.addWork": "Add a work from the catalogue: title or author, Enter",
     "nav.reference.log": "Reference service",
     "nav.reference.ask": "Ask the librarian",
     "reference.tab.log": "Reference log",

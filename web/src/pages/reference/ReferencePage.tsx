@@ -7,12 +7,14 @@ import { formatDate, formatMoney, today } from '../../format.js';
 const KINDS = ['thematic', 'address', 'clarifying', 'factographic'] as const;
 const GROUPS = ['1-4', '5-9', '10-11', 'teachers', 'parents', 'others'] as const;
 const LANGS = ['kk', 'ru', 'en', 'other'] as const;
-const TABS = ['log', 'questions', 'unmet', 'periodicals', 'documents'] as const;
+const TABS = ['log', 'questions', 'unmet', 'lists', 'periodicals', 'documents'] as const;
 
 interface Request { id: number; askedOn: string; kind: string; question: string; answer: string | null; readerGroup: string; language: string; virtual: boolean }
 interface Question { id: number; askedAt: string; question: string; answer: string | null; readerGroup: string; className: string | null }
 interface Unmet { id: number; notedOn: string; title: string; author: string | null; times: number; status: string; source: string }
 interface Periodical { id: number; title: string; language: string; forChildren: boolean; halves: number[]; issuesExpected: number; issuesReceived: number; priceTiyn: number }
+interface List { id: number; kind: string; title: string; audience: string | null; items: number }
+interface Hit { workId: number; title: string; authors: { name: string }[] }
 interface Doc { id: number; title: string; authors: string | null; pages: number; access: string; fileSize: number; views: number; downloads: number }
 
 /** The reference service: the log of references, pupils' questions, unmet requests, periodicals and digitised documents. */
@@ -32,6 +34,11 @@ export default function ReferencePage() {
   const [per, setPer] = useState({ title: '', language: 'kk', forChildren: false });
   const [doc, setDoc] = useState({ title: '', access: 'readers', licenceNote: '' });
   const [file, setFile] = useState<File | null>(null);
+  const [lists, setLists] = useState<List[]>([]);
+  const [listDraft, setListDraft] = useState({ kind: 'recommendation', title: '', audience: '' });
+  const [picked, setPicked] = useState<Hit[]>([]);
+  const [search, setSearch] = useState('');
+  const [hits, setHits] = useState<Hit[]>([]);
   const year = Number(today().slice(0, 4));
 
   const reload = async () => {
@@ -39,6 +46,7 @@ export default function ReferencePage() {
     if (tab === 'questions') setQuestions((await get<{ items: Question[] }>('/api/reference/questions')).items);
     if (tab === 'unmet') setUnmet((await get<{ items: Unmet[] }>('/api/reference/unmet')).items);
     if (tab === 'periodicals') setPeriodicals((await get<{ items: Periodical[] }>(`/api/reference/periodicals${query({ year })}`)).items);
+    if (tab === 'lists') setLists((await get<{ items: List[] }>('/api/reference/lists')).items);
     if (tab === 'documents') setDocs((await get<{ items: Doc[] }>('/api/reference/documents')).items);
   };
   useEffect(() => void reload().catch(setError), [tab]);
@@ -216,6 +224,82 @@ export default function ReferencePage() {
                       {['open', 'to_purchase', 'met', 'declined'].map((s) => <option key={s} value={s}>{t(`reference.status.${s}`)}</option>)}
                     </select>
                   </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+
+      {tab === 'lists' && (
+        <>
+          <form
+            className="panel row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(async () => {
+                await post('/api/reference/lists', { kind: listDraft.kind, title: listDraft.title, audience: listDraft.audience || null, items: picked.map((h) => ({ workId: h.workId })) });
+                setPicked([]);
+                setListDraft({ ...listDraft, title: '' });
+              });
+            }}
+          >
+            <div className="field">
+              <label htmlFor="ls-kind">{t('reference.kind')}</label>
+              <select id="ls-kind" value={listDraft.kind} onChange={(e) => setListDraft({ ...listDraft, kind: e.target.value })}>
+                {['recommendation', 'index'].map((k) => <option key={k} value={k}>{t(`reference.listKind.${k}`)}</option>)}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="ls-title">{t('reference.title')}</label>
+              <input id="ls-title" value={listDraft.title} onChange={(e) => setListDraft({ ...listDraft, title: e.target.value })} required />
+            </div>
+            <div className="field">
+              <label htmlFor="ls-aud">{t('reference.audience')}</label>
+              <input id="ls-aud" value={listDraft.audience} onChange={(e) => setListDraft({ ...listDraft, audience: e.target.value })} />
+            </div>
+            <ul className="plain">
+              {picked.map((h) => <li key={h.workId}>{h.authors.map((a) => a.name).join(', ')}. {h.title}</li>)}
+            </ul>
+            <div className="field">
+              <button type="submit">{t('reference.add')}</button>
+            </div>
+          </form>
+          <form
+            className="panel row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void get<{ items: Hit[] }>(`/api/catalog/search${query({ q: search, limit: 10 })}`).then((r) => setHits(r.items), setError);
+            }}
+          >
+            <div className="field">
+              <label htmlFor="ls-search">{t('reference.addWork')}</label>
+              <input id="ls-search" value={search} onChange={(e) => setSearch(e.target.value)} />
+            </div>
+            <ul className="plain">
+              {hits.map((h) => (
+                <li key={h.workId}>
+                  <button type="button" className="secondary" onClick={() => !picked.some((p) => p.workId === h.workId) && setPicked([...picked, h])}>+</button> {h.authors.map((a) => a.name).join(', ')}. {h.title}
+                </li>
+              ))}
+            </ul>
+          </form>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('reference.title')}</th>
+                <th>{t('reference.kind')}</th>
+                <th className="num">{t('reference.entries')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {lists.map((l) => (
+                <tr key={l.id}>
+                  <td>{l.title}{l.audience && <div className="muted">{l.audience}</div>}</td>
+                  <td>{t(`reference.listKind.${l.kind}`)}</td>
+                  <td className="num">{l.items}</td>
+                  <td><a className="button secondary" href={`/api/reference/lists/${l.id}/pdf`} target="_blank" rel="noreferrer">PDF</a></td>
                 </tr>
               ))}
             </tbody>
