@@ -206,7 +206,7 @@ export async function importPackage(db: Executor, actor: Actor, pkg: unknown): P
   return auditedChange(
     db,
     who,
-    (r: { added: number; updated: number }) => ({ action: 'import', entity: 'calendar_package', entityId: null, details: { issuer: p.issuer ?? '', ...r }, organisationId: top }),
+    (r: { added: number; updated: number }) => ({ action: 'import', entity: 'calendar_package', entityId: null, details: { issuer: p.issuer ?? '', added: r.added, updated: r.updated }, organisationId: top }),
     async (trx) => {
       let added = 0;
       let updated = 0;
