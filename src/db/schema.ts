@@ -8,6 +8,9 @@ import type { ReadersTables } from '../readers/schema.js';
 import type { ReadingTables } from '../reading/schema.js';
 import type { ReclistTables } from '../reclist/schema.js';
 import type { TextbooksTables } from '../textbooks/schema.js';
+import type { CalendarTables } from '../calendar/schema.js';
+import type { EventsTables } from '../events/schema.js';
+import type { ReferenceTables } from '../reference/schema.js';
 
 /** Every table, named schema.table; each domain declares its own. */
 export interface Database
@@ -20,4 +23,7 @@ export interface Database
     TextbooksTables,
     ReclistTables,
     InteropTables,
-    ReadingTables {}
+    ReadingTables,
+    CalendarTables,
+    EventsTables,
+    ReferenceTables {}

@@ -262,6 +262,7 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     expect(await loadDemoLibrary(database.db, { size: 'small' })).toBeNull();
     expect(await count('readers.readers')).toBe(before);
   });
+
   it('fills the reading pages: records from the loans, a running challenge, a bingo, two families, a finished draw', async () => {
     expect(summary.reading.records).toBeGreaterThan(size === 'full' ? 3000 : 50);
     expect(summary.reading.pending).toBeGreaterThan(0);
@@ -284,5 +285,18 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     const mine = await student.get('/api/reading/my');
     expect(mine.body.challenges).toHaveLength(1);
     expect(mine.body.classStanding.className).toBe(`${DEMO_CLASS.grade}${DEMO_CLASS.letter}`);
+  });
+
+  it('holds a work plan, a year of events, two exhibitions, a club and a reference log', async () => {
+    const n = async (table: 'events.plan_entries' | 'events.events' | 'events.exhibitions' | 'events.club_sessions' | 'reference.requests' | 'events.plans') =>
+      Number((await database.db.selectFrom(table as 'events.events').select((eb) => eb.fn.countAll<number>().as('n')).where('organisation_id', '=', schoolId).executeTakeFirstOrThrow()).n);
+    expect(await n('events.plans')).toBe(2);
+    expect(await n('events.plan_entries')).toBeGreaterThanOrEqual(40);
+    expect(await n('events.events')).toBeGreaterThanOrEqual(15);
+    expect(await n('events.exhibitions')).toBe(2);
+    expect(await n('events.club_sessions')).toBeGreaterThanOrEqual(0);
+    expect(await n('reference.requests')).toBeGreaterThanOrEqual(20);
+    const clubs = await database.db.selectFrom('events.club_members').select((eb) => eb.fn.countAll<number>().as('n')).where('organisation_id', '=', schoolId).executeTakeFirstOrThrow();
+    expect(Number(clubs.n)).toBeGreaterThan(0);
   });
 });

@@ -11,6 +11,8 @@ import { importSampleList } from '../reclist/versions.js';
 import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from './catalogue.js';
 import { simulateYear, type HistorySummary } from './history.js';
 import { stockTextbookFund } from './textbook-fund.js';
+import { seedEvents } from './events.js';
+import { seedReference } from './reference.js';
 import { Random } from './random.js';
 import { seedReading, type ReadingDemoSummary } from './reading.js';
 import {
@@ -149,6 +151,14 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     classLetter: DEMO_CLASS.letter,
     today,
   });
+  await seedEvents(trx, rng, {
+    organisationId: orgs.school.id,
+    librarian: users.librarian,
+    admin: users.admin,
+    readerIds: readers.filter((r) => r.kind === 'student' && r.grade !== null && r.grade >= 6 && r.grade <= 9).map((r) => r.id),
+    today,
+  });
+  await seedReference(trx, rng, users.librarian, today);
   return {
     schoolId: orgs.school.id,
     works: works.length + textbooks.length,

@@ -10,6 +10,9 @@ import { readingRoutes } from '../reading/routes.js';
 import { reclistRoutes } from '../reclist/routes.js';
 import { reportsRoutes } from '../reports/routes.js';
 import { textbooksRoutes } from '../textbooks/routes.js';
+import { calendarRoutes } from '../calendar/routes.js';
+import { eventsRoutes } from '../events/routes.js';
+import { referenceRoutes } from '../reference/routes.js';
 import type { Routes } from './types.js';
 
 /** Every domain's HTTP routes, all under /api. */
@@ -26,4 +29,7 @@ export const domainRoutes: Routes[] = [
   interopRoutes,
   reportsRoutes,
   backupRoutes,
+  calendarRoutes,
+  eventsRoutes,
+  referenceRoutes,
 ];
