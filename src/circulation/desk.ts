@@ -65,21 +65,22 @@ export async function scan(db: Executor, actor: Actor, input: ScanInput): Promis
       return { action: 'reader_opened' as const, panel: await readerPanel(trx, actor, found.id, today) };
     }
     const readerId = input.readerId ?? null;
+    const openLoan = found.openLoanReaderId === null ? undefined : { reader_id: found.openLoanReaderId };
+    // With a reader open, a copy out to someone else is an attempt to issue it: the desk says to whom it is out.
+    const returning = openLoan !== undefined && (readerId === null || openLoan.reader_id === readerId);
+    if (!returning && readerId === null) throw conflict('circulation.no_reader_open', { code: found.barcode });
     // Live at the desk (no day given), a copy whose loan changed a moment ago is a bounced scan.
     if (input.today === undefined && found.lastMovedAt !== null && now().getTime() - new Date(found.lastMovedAt).getTime() < REPEAT_SCAN_WINDOW_MS) {
       const panel = readerId === null ? null : await readerPanel(trx, actor, readerId, today);
       return { action: 'repeat_ignored' as const, barcode: found.barcode, title: found.title ?? '', panel };
     }
-    const openLoan = found.openLoanReaderId === null ? undefined : { reader_id: found.openLoanReaderId };
-    // With a reader open, a copy out to someone else is an attempt to issue it: the desk says to whom it is out.
-    if (openLoan && (readerId === null || openLoan.reader_id === readerId)) {
+    if (returning) {
       const loan = await returnCopy(trx, actor, { barcode: found.barcode, today: input.today });
       const panel = readerId === null ? null : await readerPanel(trx, actor, readerId, today);
       return { action: 'returned' as const, loan, panel };
     }
-    if (readerId === null) throw conflict('circulation.no_reader_open', { code: found.barcode });
-    const loan = await issueCopy(trx, actor, { readerId, barcode: found.barcode, today: input.today });
-    return { action: 'issued' as const, loan, panel: await readerPanel(trx, actor, readerId, today) };
+    const loan = await issueCopy(trx, actor, { readerId: readerId!, barcode: found.barcode, today: input.today });
+    return { action: 'issued' as const, loan, panel: await readerPanel(trx, actor, readerId!, today) };
   });
 }
 
