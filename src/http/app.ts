@@ -33,6 +33,8 @@ export interface AppOptions {
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies?: boolean;
   loginThrottle?: LoginThrottle;
+  /** Reverse proxies whose X-Forwarded-For is believed (KITAPHANA_TRUSTED_PROXIES); none by default. */
+  trustedProxies?: string[];
   /** Where backups of the embedded database go (by default a `backups` folder beside the data folder). */
   backups?: BackupConfig;
 }
@@ -41,7 +43,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: 50 * 1024 * 1024,
-    trustProxy: true,
+    // The client's address is the socket's, unless the request comes through a proxy named in the configuration.
+    trustProxy: options.trustedProxies?.length ? options.trustedProxies : false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -80,6 +80,19 @@ export async function checkCredentials(db: Db, login: string, password: string):
   return ok && user?.active ? user.id : null;
 }
 
+/**
+ * A failed sign-in in the audit log of the library the login belongs to (none for an unknown login):
+ * the login as typed and the address, never the password.
+ */
+export async function recordFailedSignIn(db: Db, login: string, address: string): Promise<void> {
+  const user = await db
+    .selectFrom('org.users')
+    .select(['id', 'organisation_id'])
+    .where((eb) => eb(eb.fn('lower', ['login']), '=', login.toLowerCase()))
+    .executeTakeFirst();
+  await audit(db, null, 'login_failed', 'user', user?.id ?? null, { login: login.slice(0, 100), address }, user?.organisation_id ?? null);
+}
+
 // A valid argon2id hash of a random string, so unknown logins cost as much as known ones.
 const DUMMY_HASH =
   '$argon2id$v=19$m=19456,t=2,p=1$xjtNIIYJJ9jL4iTiPGpOGQ$2MANlqFmC3jBsFj/V9L0XavTOtw8gHbT6RNxur4X0Sc';
