@@ -19,6 +19,7 @@ import { readBackupConfig, type BackupConfig } from '../backup/backup.js';
 import { readConfig } from '../config.js';
 import { t } from '../i18n/index.js';
 import { installAuthHooks } from './auth-hooks.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { errorHandler } from './errors.js';
 import { domainRoutes } from './routes.js';
 import type { App } from './types.js';
@@ -72,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     transform: jsonSchemaTransform,
   });
   installAuthHooks(app);
+  installSecurityHeaders(app);
   const routeList: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
