@@ -8,7 +8,7 @@ import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
 
 const started = performance.now();
 const config = readConfig();
-const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, durable: process.env.KITAPHANA_DURABLE_COMMITS !== 'false' });
 await migrateToLatest(database.db);
 
 if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
