@@ -89,7 +89,7 @@ describe.each(BACKENDS)('the circulation API on %s', (backend) => {
     });
     expect(duplicate.status).toBe(400);
     expect(duplicate.body.error.code).toBe('circulation.duplicate_rule');
-    expect(duplicate.body.error.message).toBe('Для одного вида читателя (student) и фонда (main) задано два правила');
+    expect(duplicate.body.error.message).toBe('Для одного вида читателя (ученик) и фонда (основной фонд) задано два правила');
     const bad = await desk.put('/api/circulation/loan-rules', { rules: [{ readerKind: 'student', fund: null, loanDays: 0, maxRenewals: 1, maxLoans: null }] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('common.validation');
