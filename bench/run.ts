@@ -21,6 +21,7 @@ import { buildQueryMix } from './queries.js';
 import { writeReport, type FoundationResults } from './report.js';
 import { readMarker, runSearchBench, searchDataDir } from './search.js';
 import { runMarcImportBench } from './marc-import.js';
+import { runDurableCommitsBench } from './durable-commits.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -124,6 +125,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     resultsDir: options.outDir,
     ...(options.quick ? { copies: 5_000, repeats: 1 } : {}),
   });
+  // Commits per second on the embedded database with and without the sync of each commit to the disk.
+  await runDurableCommitsBench({ seconds: options.quick ? 1 : 5, outDir: options.outDir });
   // MARC import rate (records per second), 50,000 synthetic records on each database.
   await runMarcImportBench({
     records: options.quick ? 2_000 : 50_000,

@@ -7,6 +7,12 @@ export interface Config {
   host: string;
   secureCookies: boolean;
   loadDemo: boolean;
+  /**
+   * Addresses (or CIDR ranges) of the reverse proxies in front of the server. Only a request that
+   * comes from one of them may name the client's address in X-Forwarded-For; from anyone else the
+   * header is ignored, so that a client cannot pose as another address to slip past the sign-in throttle.
+   */
+  trustedProxies: string[];
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -17,5 +23,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     secureCookies: env.COOKIE_SECURE === 'true',
     loadDemo: env.KITAPHANA_DEMO !== 'false',
+    trustedProxies: (env.KITAPHANA_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

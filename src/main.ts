@@ -9,7 +9,7 @@ import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
 
 const started = performance.now();
 const config = readConfig();
-const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, durable: process.env.KITAPHANA_DURABLE_COMMITS !== 'false' });
 await migrateToLatest(database.db);
 await refreshSearchKeys(database.db, (message) => console.log(message));
 
@@ -20,7 +20,7 @@ if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
 
 const nobody = !(await database.db.selectFrom('org.users').select('id').limit(1).executeTakeFirst());
 const backups = readBackupConfig(process.env, config.dataDir);
-const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies, backups });
+const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies, backups, trustedProxies: config.trustedProxies });
 const address = await app.listen({ port: config.port, host: config.host });
 const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
 console.log(`Kitaphana is running at ${address} on the ${where} (ready in ${Math.round(performance.now() - started)} ms)`);

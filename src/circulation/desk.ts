@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../org/audit.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { conflict, notFound } from '../shared/errors.js';
+import { now } from '../shared/library-time.js';
 import { todayIso } from './dates.js';
 import { fromCyrillicLayout } from './keyboard.js';
 import { authorsJson, className, fullName, loanQuery, toLoanView, type LoanView } from './loan-views.js';
@@ -29,7 +30,14 @@ export interface ReaderPanel {
 export type ScanResult =
   | { action: 'reader_opened'; panel: ReaderPanel }
   | { action: 'issued'; loan: LoanView; panel: ReaderPanel }
-  | { action: 'returned'; loan: LoanView; panel: ReaderPanel | null };
+  | { action: 'returned'; loan: LoanView; panel: ReaderPanel | null }
+  | { action: 'repeat_ignored'; barcode: string; title: string; panel: ReaderPanel | null };
+
+/**
+ * A scanner that reads one label twice (a bounce, a hand that lingers) sends the code again within
+ * this time: that second scan changes nothing, or the book just issued would be silently returned.
+ */
+export const REPEAT_SCAN_WINDOW_MS = 3000;
 
 export interface ScanInput {
   code: string;
@@ -56,30 +64,46 @@ export async function scan(db: Executor, actor: Actor, input: ScanInput): Promis
       await countVisit(trx, library, found.id, today);
       return { action: 'reader_opened' as const, panel: await readerPanel(trx, actor, found.id, today) };
     }
-    const openLoan = found.openLoanReaderId === null ? undefined : { reader_id: found.openLoanReaderId };
     const readerId = input.readerId ?? null;
+    const openLoan = found.openLoanReaderId === null ? undefined : { reader_id: found.openLoanReaderId };
     // With a reader open, a copy out to someone else is an attempt to issue it: the desk says to whom it is out.
-    if (openLoan && (readerId === null || openLoan.reader_id === readerId)) {
+    const returning = openLoan !== undefined && (readerId === null || openLoan.reader_id === readerId);
+    if (!returning && readerId === null) throw conflict('circulation.no_reader_open', { code: found.barcode });
+    // Live at the desk (no day given), a copy whose loan changed a moment ago is a bounced scan.
+    if (input.today === undefined && found.lastMovedAt !== null && now().getTime() - new Date(found.lastMovedAt).getTime() < REPEAT_SCAN_WINDOW_MS) {
+      const panel = readerId === null ? null : await readerPanel(trx, actor, readerId, today);
+      return { action: 'repeat_ignored' as const, barcode: found.barcode, title: found.title ?? '', panel };
+    }
+    if (returning) {
       const loan = await returnCopy(trx, actor, { barcode: found.barcode, today: input.today });
       const panel = readerId === null ? null : await readerPanel(trx, actor, readerId, today);
       return { action: 'returned' as const, loan, panel };
     }
-    if (readerId === null) throw conflict('circulation.no_reader_open', { code: found.barcode });
-    const loan = await issueCopy(trx, actor, { readerId, barcode: found.barcode, today: input.today });
-    return { action: 'issued' as const, loan, panel: await readerPanel(trx, actor, readerId, today) };
+    const loan = await issueCopy(trx, actor, { readerId: readerId!, barcode: found.barcode, today: input.today });
+    return { action: 'issued' as const, loan, panel: await readerPanel(trx, actor, readerId!, today) };
   });
 }
 
-type Identified = { kind: 'reader' | 'copy'; id: number; barcode: string; openLoanReaderId: number | null };
+type Identified = {
+  kind: 'reader' | 'copy';
+  id: number;
+  barcode: string;
+  openLoanReaderId: number | null;
+  /** When the copy was last issued or returned. */
+  lastMovedAt: Date | string | null;
+  title: string | null;
+};
 
 /** A reader card or a copy of the library (the card first), with the reader the copy is out to: one statement. */
 async function identify(db: Executor, library: number, code: string): Promise<Identified | undefined> {
   if (code === '') return undefined;
   const { rows } = await sql<Identified>`
-    select 'reader' as kind, r.id, r.barcode, null::bigint as "openLoanReaderId"
+    select 'reader' as kind, r.id, r.barcode, null::bigint as "openLoanReaderId", null::timestamptz as "lastMovedAt", null::text as title
     from readers.readers r where r.organisation_id = ${library} and r.barcode = ${code}
     union all
-    select 'copy', c.id, c.barcode, l.reader_id
+    select 'copy', c.id, c.barcode, l.reader_id,
+      (select max(greatest(m.issued_at, coalesce(m.returned_at, m.issued_at))) from circulation.loans m where m.copy_id = c.id),
+      (select w.title from catalog.works w where w.id = c.work_id)
     from fund.copies c left join circulation.loans l on l.copy_id = c.id and l.returned_at is null
     where c.organisation_id = ${library} and c.barcode = ${code}`.execute(db);
   return rows.find((r) => r.kind === 'reader') ?? rows[0];

@@ -106,6 +106,20 @@ interface IssueFacts {
   rules: LoanRuleRow[];
 }
 
+/**
+ * Takes the reader's row lock for the rest of the transaction (PostgreSQL; PGlite is one serial lane
+ * already). Every change that checks a per-reader limit takes it before reading the reader's counts.
+ */
+export async function lockReader(trx: Executor, library: number, readerId: number): Promise<void> {
+  await trx
+    .selectFrom('readers.readers')
+    .select('id')
+    .where('organisation_id', '=', library)
+    .where('id', '=', readerId)
+    .forUpdate()
+    .execute();
+}
+
 function readIssueFacts(db: Executor, library: number, barcode: string, readerId: number) {
   return sql<IssueFacts>`
     select c.id as copy_id, c.barcode, c.fund, c.status as copy_status, c.inventory_number, c.work_id, w.title,
@@ -140,6 +154,9 @@ export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): 
   const library = deskLibrary(actor);
   const today = input.today ?? todayIso();
   return inTransaction(db, async (trx) => {
+    // The reader's row is locked first, so that two desks issuing to one reader at once count the
+    // books at home one after the other: every per-reader limit reads what the other desk wrote.
+    await lockReader(trx, library, input.readerId);
     const facts = await readIssueFacts(trx, library, input.barcode, input.readerId);
     if (facts.copy_id === null) throw unknownCode(input.barcode);
     const copy = { id: facts.copy_id, barcode: facts.barcode!, fund: facts.fund!, status: facts.copy_status! };

@@ -83,6 +83,7 @@ const scanResult = z.union([
   z.object({ action: z.literal('reader_opened'), panel }),
   z.object({ action: z.literal('issued'), loan, panel }),
   z.object({ action: z.literal('returned'), loan, panel: panel.nullable() }),
+  z.object({ action: z.literal('repeat_ignored'), barcode: z.string(), title: z.string(), panel: panel.nullable() }).describe('the same copy was scanned again within a few seconds: nothing was changed'),
 ]);
 
 const classDebtors = z.object({

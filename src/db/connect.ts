@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, type LogConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { DurableWrites } from './durable.js';
 import { lockDataDir } from './lock.js';
 
 export type Db = Kysely<Database>;
@@ -12,6 +13,8 @@ export interface DatabaseHandle {
   db: Db;
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
+  /** What the embedded database synced to the disk (PGlite with a data folder only). */
+  durableWrites?: DurableWrites | null;
   /** The embedded database's whole data folder as a tarball (PGlite only). */
   dump?: () => Promise<Blob>;
 }
@@ -38,11 +41,16 @@ export interface ConnectOptions {
   poolSize?: number;
   /** Kysely's query log: sees every statement, BEGIN and COMMIT included (the benchmark counts them). */
   log?: LogConfig;
+  /**
+   * Sync what the embedded database wrote to the disk before a change is acknowledged (on by default;
+   * KITAPHANA_DURABLE_COMMITS=false turns it off, for a benchmark or a throw-away database).
+   */
+  durable?: boolean;
 }
 
 export async function connect(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.poolSize ?? 10, options.log);
-  return connectPGlite(options.dataDir, options.loadDataDir, options.log);
+  return connectPGlite(options.dataDir, options.loadDataDir, options.log, options.durable);
 }
 
 export async function connectPostgres(url: string, poolSize = 10, log?: LogConfig): Promise<DatabaseHandle> {
@@ -66,7 +74,7 @@ export async function connectPostgres(url: string, poolSize = 10, log?: LogConfi
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
-export async function connectPGlite(dataDir?: string, loadDataDir?: Blob, log?: LogConfig): Promise<DatabaseHandle> {
+export async function connectPGlite(dataDir?: string, loadDataDir?: Blob, log?: LogConfig, durable = true): Promise<DatabaseHandle> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   try {
     // pgcrypto is never loaded: with it, trigram queries on PGlite intermittently hang.
@@ -76,10 +84,13 @@ export async function connectPGlite(dataDir?: string, loadDataDir?: Blob, log?: 
       extensions: { pg_trgm },
       parsers,
     });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log });
+    // only a data folder on the disk has anything to make durable; memory has not
+    const writes = dataDir ? DurableWrites.attach(pglite, durable) : null;
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, writes), log });
     return {
       db,
       kind: 'pglite',
+      durableWrites: writes,
       dump: () => pglite.dumpDataDir('gzip'),
       close: async () => {
         await db.destroy();

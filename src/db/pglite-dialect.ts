@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { DurableWrites } from './durable.js';
 
 /**
  * PGlite is one connection. Every query and every transaction goes through one
@@ -59,7 +60,10 @@ class PGliteDriver implements Driver {
   private readonly releases = new WeakMap<DatabaseConnection, () => void>();
   private readonly connection: PGliteConnection;
 
-  constructor(pg: PGlite) {
+  constructor(
+    pg: PGlite,
+    private readonly durable: DurableWrites | null,
+  ) {
     this.connection = new PGliteConnection(pg);
   }
 
@@ -88,18 +92,24 @@ class PGliteDriver implements Driver {
     const release = this.releases.get(conn);
     this.releases.delete(conn);
     release?.();
+    // The lane is free for the next request; this one is answered only once what it wrote is on the
+    // disk. Requests that commit while a sync runs share the next one (group commit).
+    if (this.durable) await this.durable.flush();
   }
 
   async destroy(): Promise<void> {}
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly durable: DurableWrites | null = null,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pg);
+    return new PGliteDriver(this.pg, this.durable);
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler();

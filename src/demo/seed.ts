@@ -214,7 +214,7 @@ async function createUserAs(trx: Executor, org: Org, login: string, role: Role, 
     readerId: extra.readerId ?? null,
     locale: 'kk' as const,
   };
-  const userId = await createUser(trx, null, { ...actor, password: DEMO_PASSWORD });
+  const userId = await createUser(trx, null, { ...actor, password: DEMO_PASSWORD, demoPassword: true });
   return { userId, ...actor };
 }
 

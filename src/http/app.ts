@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -17,8 +17,10 @@ import { LoginThrottle } from '../auth/rate-limit.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import { readBackupConfig, type BackupConfig } from '../backup/backup.js';
 import { readConfig } from '../config.js';
-import { t } from '../i18n/index.js';
+import { pickLocale, t } from '../i18n/index.js';
 import { installAuthHooks } from './auth-hooks.js';
+import { installRequestGuard } from './request-guard.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { errorHandler } from './errors.js';
 import { domainRoutes } from './routes.js';
 import type { App } from './types.js';
@@ -33,6 +35,8 @@ export interface AppOptions {
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies?: boolean;
   loginThrottle?: LoginThrottle;
+  /** Reverse proxies whose X-Forwarded-For is believed (KITAPHANA_TRUSTED_PROXIES); none by default. */
+  trustedProxies?: string[];
   /** Where backups of the embedded database go (by default a `backups` folder beside the data folder). */
   backups?: BackupConfig;
 }
@@ -41,7 +45,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: 50 * 1024 * 1024,
-    trustProxy: true,
+    // The client's address is the socket's, unless the request comes through a proxy named in the configuration.
+    trustProxy: options.trustedProxies?.length ? options.trustedProxies : false,
+    // an address the router cannot read (broken percent-encoding, an over-long part) gets the same translated answer
+    frameworkErrors: (err, req, reply) => {
+      const locale = pickLocale(req.headers['x-locale'] as string | undefined, req.headers['accept-language']);
+      const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'common.address_too_long' : 'common.bad_address';
+      void (reply as unknown as FastifyReply).status(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400).send({ error: { code, message: t(locale, code) } });
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -69,6 +80,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     transform: jsonSchemaTransform,
   });
   installAuthHooks(app);
+  installSecurityHeaders(app);
+  installRequestGuard(app);
   const routeList: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });

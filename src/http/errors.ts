@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { t } from '../i18n/index.js';
 import { AppError, isUniqueViolation } from '../shared/errors.js';
+import { requestErrorCode } from './request-guard.js';
 import { translateIssues } from './validation.js';
 
 export interface ErrorBody {
@@ -19,13 +20,14 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     const summary = issues.map((i) => i.message).join('; ');
     return reply.status(400).send(body('common.validation', t(locale, 'common.validation', { summary }), { summary }, issues));
   }
-  const fe = err as FastifyError;
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const summary = fe.message;
-    return reply.status(fe.statusCode).send(body('common.validation', t(locale, 'common.validation', { summary }), { summary }));
-  }
   if (isUniqueViolation(err)) {
     return reply.status(409).send(body('common.conflict', t(locale, 'common.conflict')));
+  }
+  // what the framework or the database refused while reading the request: the client's fault, translated
+  const refused = requestErrorCode(err);
+  if (refused) {
+    if (refused.status >= 500) req.log.error(err);
+    return reply.status(refused.status).send(body(refused.code, t(locale, refused.code, refused.params), refused.params));
   }
   req.log.error(err);
   return reply.status(500).send(body('common.internal', t(locale, 'common.internal')));

@@ -2,6 +2,7 @@ import i18next, { type i18n } from 'i18next';
 import type { Locale } from '../org/schema.js';
 import { messages as common } from './messages.js';
 import { domainMessages } from './registry.js';
+import { PARAM_VOCABULARY, valueMessages } from './values.js';
 
 export const LOCALES: Locale[] = ['kk', 'ru', 'en'];
 export type Messages = Record<Locale, Record<string, string>>;
@@ -9,7 +10,7 @@ export type Messages = Record<Locale, Record<string, string>>;
 /** All server-side messages of every domain, merged: one flat key space like 'circulation.copy_on_loan'. */
 export function allMessages(): Messages {
   const merged: Messages = { kk: {}, ru: {}, en: {} };
-  for (const m of [common, ...domainMessages]) {
+  for (const m of [common, valueMessages, ...domainMessages]) {
     for (const l of LOCALES) Object.assign(merged[l], m[l]);
   }
   return merged;
@@ -34,7 +35,16 @@ function translator(): i18n {
 }
 
 export function t(locale: Locale, key: string, params: Record<string, unknown> = {}): string {
-  return translator().t(key, { lng: locale, ...params }) as string;
+  const shown: Record<string, unknown> = {};
+  const template = String(translator().getResource(locale, 'translation', key) ?? '');
+  for (const [name, value] of Object.entries(params)) {
+    // a word of the code (an entity, a status, a kind) is shown in the reader's language,
+    // unless the message looks it up itself ($t(fund.status_{{status}}))
+    const nested = new RegExp(`\\$t\\([^)]*\\{\\{${name}\\}\\}\\)`).test(template);
+    const word = typeof value === 'string' && !nested && PARAM_VOCABULARY[name] ? PARAM_VOCABULARY[name][locale]?.[value] : undefined;
+    shown[name] = word ?? value;
+  }
+  return translator().t(key, { lng: locale, ...shown }) as string;
 }
 
 export function pickLocale(...candidates: (string | undefined | null)[]): Locale {

@@ -2,6 +2,7 @@ import type { Messages } from '../i18n/index.js';
 
 export const messages: Messages = {
   kk: {
+    'interop.nul_byte': 'Жазбада нөлдік байт (0x00) бар — бұл жазба бұзылған, қалғандары жүктеледі',
     'interop.field.title': 'атау',
     'interop.field.subtitle': 'атауға қатысты мәлімет',
     'interop.field.publisher': 'баспа',
@@ -50,6 +51,7 @@ export const messages: Messages = {
     'interop.bad_option': '«{{name}}» параметрінің мәні дұрыс емес: {{value}}',
   },
   ru: {
+    'interop.nul_byte': 'В записи нулевой байт (0x00) — запись повреждена, остальные загружаются',
     'interop.field.title': 'заглавие',
     'interop.field.subtitle': 'сведения к заглавию',
     'interop.field.publisher': 'издательство',
@@ -98,6 +100,7 @@ export const messages: Messages = {
     'interop.bad_option': 'Неверное значение параметра «{{name}}»: {{value}}',
   },
   en: {
+    'interop.nul_byte': 'The record holds a NUL byte (0x00): this record is broken, the others are loaded',
     'interop.field.title': 'title',
     'interop.field.subtitle': 'subtitle',
     'interop.field.publisher': 'publisher',

@@ -197,6 +197,10 @@ function xmlRecord(r: XmlRecordResult, encoding: Encoding, options: ReadOptions)
 }
 
 function mapped(entry: FileRecord, options: ReadOptions): FileRecord {
+  // a 0x00 byte is no character of any encoding and no database column may hold it: the record fails, the file goes on
+  if (JSON.stringify(entry.record).includes('\\u0000')) {
+    return { ...entry, problems: [...entry.problems, { severity: 'error', code: 'interop.nul_byte', params: {} }] };
+  }
   const format = options.format ?? detectFormat(entry.record!);
   const result = mapRecord(entry.record!, format);
   const problems = [...entry.problems, ...result.warnings.map((w) => ({ severity: 'warning' as const, ...w }))];

@@ -104,7 +104,7 @@ describe.each(BACKENDS)('sign-in, sessions and the audit log on %s', (backend) =
   });
 
   it('throttles repeated failed logins', async () => {
-    const throttle = new LoginThrottle(3, 60_000);
+    const throttle = new LoginThrottle({ freePerPair: 3, windowMs: 60_000 });
     const local = await testApp(database);
     local.loginThrottle = throttle;
     const api = new ApiClient(local);

@@ -70,7 +70,7 @@ describe.each(BACKENDS)("a library's accounts on %s", (backend) => {
     expect(noClass.status).toBe(400);
     expect(noClass.body.error.code).toBe('org.teacher_needs_class');
     const short = await librarian.patch(`/api/users/${teacher}`, { password: 'short' });
-    expect(short.body.error.code).toBe('org.password_too_short');
+    expect(short.body.error.code).toBe('password.too_short');
     expect((await librarian.patch(`/api/users/${teacher}`, { classGrade: 6, classLetter: 'Ә' })).status).toBe(204);
 
     // another school's people do not exist for her, and she cannot list them

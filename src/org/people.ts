@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
+import { checkPasswordPolicy } from '../auth/password-policy.js';
 import { hashPassword } from '../auth/passwords.js';
+import { normaliseClassLetter } from '../readers/classes.js';
+import { cleanPersonText } from '../shared/text.js';
 import { forbidden, invalid, notFound } from '../shared/errors.js';
 import { audit, type Executor } from './audit.js';
 import { assertCanSeeOrganisation } from './organisations.js';
@@ -90,7 +93,7 @@ export interface PersonPatch {
  */
 export async function updatePerson(db: Executor, actor: Actor, id: number, patch: PersonPatch): Promise<void> {
   if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
-  const person = await db.selectFrom('org.users').select(['id', 'role', 'organisation_id']).where('id', '=', id).executeTakeFirst();
+  const person = await db.selectFrom('org.users').select(['id', 'role', 'organisation_id', 'login', 'full_name']).where('id', '=', id).executeTakeFirst();
   if (!person) throw notFound('user', id);
   if (actor.role === 'librarian' && (person.organisation_id !== actor.organisationId || !LIBRARIAN_MANAGES.has(person.role))) {
     // another library's people are not even said to exist
@@ -99,13 +102,15 @@ export async function updatePerson(db: Executor, actor: Actor, id: number, patch
   }
   if (actor.role === 'admin') await assertCanSeeOrganisation(db, actor, person.organisation_id);
   if (patch.active === false && id === actor.userId) throw invalid('org.cannot_close_own_account');
-  if (patch.password !== undefined && patch.password.length < 8) throw invalid('org.password_too_short', { min: 8 });
+  if (patch.password !== undefined) checkPasswordPolicy(patch.password, { login: person.login, role: person.role, fullName: patch.fullName ?? person.full_name });
+  const classLetter = patch.classLetter ? normaliseClassLetter(patch.classLetter) : patch.classLetter;
+  if (patch.classLetter && !classLetter) throw invalid('readers.bad_class_letter', { letter: patch.classLetter });
   if (person.role === 'teacher' && (patch.classGrade === null || patch.classLetter === null || patch.classLetter === '')) throw invalid('org.teacher_needs_class');
   const set: Record<string, unknown> = {};
-  if (patch.fullName !== undefined) set.full_name = patch.fullName.trim();
+  if (patch.fullName !== undefined) set.full_name = cleanPersonText(patch.fullName);
   if (patch.active !== undefined) set.active = patch.active;
   if (patch.classGrade !== undefined) set.class_grade = patch.classGrade;
-  if (patch.classLetter !== undefined) set.class_letter = patch.classLetter;
+  if (patch.classLetter !== undefined) set.class_letter = classLetter;
   if (patch.password !== undefined) set.password_hash = await hashPassword(patch.password);
   if (!Object.keys(set).length) return;
   await db.updateTable('org.users').set(set).where('id', '=', id).execute();

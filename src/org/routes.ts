@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../http/auth-hooks.js';
 import type { Routes } from '../http/types.js';
 import { AppError } from '../shared/errors.js';
 import { createOrganisation } from './organisations.js';
-import { checkCredentials, closeSession, openSession, setLocale, actorForSession } from './users.js';
+import { checkCredentials, closeSession, openSession, recordFailedSignIn, setLocale, actorForSession } from './users.js';
 import { audit, auditFacets, listAudit } from './audit.js';
 import { listPeople, openAccount, updatePerson } from './people.js';
 
@@ -41,18 +41,20 @@ export const orgRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const keys = [`login:${req.body.login.toLowerCase()}`, `ip:${req.ip}`];
-      const wait = app.loginThrottle.retryAfter(keys);
+      const { login, password } = req.body;
+      const address = req.ip;
+      const wait = app.loginThrottle.retryAfter(login, address);
       if (wait > 0) {
         reply.header('retry-after', String(wait));
         throw new AppError('auth.too_many_attempts', 429, { seconds: wait });
       }
-      const userId = await checkCredentials(app.db, req.body.login, req.body.password);
+      const userId = await checkCredentials(app.db, login, password);
       if (!userId) {
-        app.loginThrottle.fail(keys);
+        app.loginThrottle.fail(login, address);
+        await recordFailedSignIn(app.db, login, address);
         throw new AppError('auth.bad_credentials', 401);
       }
-      app.loginThrottle.succeed(keys);
+      app.loginThrottle.succeed(login, address);
       const session = await openSession(app.db, userId);
       const found = (await actorForSession(app.db, session.token))!;
       await audit(app.db, found.actor, 'login', 'user', userId);

@@ -31,13 +31,13 @@ describe.each(BACKENDS)('setting up a library without the demo, on %s', (backend
       region: 'Абай облысы',
       district: 'Семей қаласы',
       library: '№ 7 Абай атындағы мектеп-гимназия',
-      admin: { login: 'admin', fullName: 'Жүйе әкімшісі', password: 'Admin-pass-2026' },
+      admin: { login: 'admin', fullName: 'Жүйе әкімшісі', password: 'Ertis-tolqyny-2026' },
       librarian: { login: 'saule', fullName: 'Сәуле Ахметова', password: 'short' },
     };
-    await expect(setUpLibrary(database.db, input)).rejects.toMatchObject({ code: 'org.password_too_short' });
+    await expect(setUpLibrary(database.db, input)).rejects.toMatchObject({ code: 'password.too_short' });
     expect(await database.db.selectFrom('org.organisations').select('id').execute()).toEqual([]);
 
-    const result = await setUpLibrary(database.db, { ...input, librarian: { ...input.librarian, login: 'saule', password: 'Librarian-pass-2026' } });
+    const result = await setUpLibrary(database.db, { ...input, librarian: { ...input.librarian, login: 'saule', password: 'Kokshetau-kolderi-7' } });
     const chain = await database.db.selectFrom('org.organisations').select(['id', 'kind', 'name', 'path']).orderBy('id').execute();
     expect(chain.map((o) => [o.kind, o.name])).toEqual([
       ['republic', 'Қазақстан Республикасы'],
@@ -49,11 +49,11 @@ describe.each(BACKENDS)('setting up a library without the demo, on %s', (backend
     expect(result.libraryId).toBe(chain[3]!.id);
 
     const librarian = new ApiClient(app);
-    const signedIn = await librarian.login('saule', 'Librarian-pass-2026');
+    const signedIn = await librarian.login('saule', 'Kokshetau-kolderi-7');
     expect(signedIn.body).toMatchObject({ role: 'librarian', organisationId: result.libraryId });
     expect((await librarian.get('/api/readers')).status).toBe(200);
     const admin = new ApiClient(app);
-    expect((await admin.login('admin', 'Admin-pass-2026')).body).toMatchObject({ role: 'admin', organisationId: result.libraryId });
+    expect((await admin.login('admin', 'Ertis-tolqyny-2026')).body).toMatchObject({ role: 'admin', organisationId: result.libraryId });
 
     // once someone can sign in, people are added by them, not by the setup
     await expect(setUpLibrary(database.db, { ...input, library: 'Басқа мектеп', admin: { ...input.admin, login: 'admin2' }, librarian: null })).rejects.toMatchObject({ code: 'org.setup_done' });
@@ -69,7 +69,7 @@ describe('npm run setup', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('sets up an empty data folder from the command line, then refuses a second time with a translated message', async () => {
-    const env = { ...process.env, KITAPHANA_DATA_DIR: path.join(dir, 'kitaphana'), KITAPHANA_ADMIN_PASSWORD: 'Admin-pass-2026', KITAPHANA_LIBRARIAN_PASSWORD: 'Librarian-pass-2026', DATABASE_URL: '', LANG: 'ru_RU.UTF-8' };
+    const env = { ...process.env, KITAPHANA_DATA_DIR: path.join(dir, 'kitaphana'), KITAPHANA_ADMIN_PASSWORD: 'Ertis-tolqyny-2026', KITAPHANA_LIBRARIAN_PASSWORD: 'Kokshetau-kolderi-7', DATABASE_URL: '', LANG: 'ru_RU.UTF-8' };
     const args = ['tsx', 'src/org/setup-cli.ts', '--region', 'Ұлытау облысы', '--library', 'Жезқазған балалар кітапханасы', '--kind', 'children_library', '--admin-name', 'Әкімші', '--librarian', 'aigul', '--librarian-name', 'Айгүл Серікова'];
     const first = await run('npx', args, { cwd: root, env });
     expect(first.stdout).toContain('Set up «Жезқазған балалар кітапханасы»');

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
 import type { Actor } from '../auth/actor.js';
+import { checkPasswordPolicy } from '../auth/password-policy.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { normaliseClassLetter } from '../readers/classes.js';
+import { cleanPersonText } from '../shared/text.js';
 import type { Db } from '../db/connect.js';
 import { conflict, invalid, isUniqueViolation } from '../shared/errors.js';
 import { audit, type Executor } from './audit.js';
@@ -16,34 +19,47 @@ export interface NewUser {
   classLetter?: string | null;
   readerId?: number | null;
   locale?: Locale;
+  /**
+   * The demo library's documented password (demo12345): a demo is not a real library, so only the
+   * length of 8 is asked. Every account of a real library passes the full password policy.
+   */
+  demoPassword?: boolean;
 }
 
 export async function createUser(db: Executor, actor: Actor | null, input: NewUser): Promise<number> {
-  if (input.password.length < 8) throw invalid('org.password_too_short', { min: 8 });
+  const login = cleanPersonText(input.login);
+  const fullName = cleanPersonText(input.fullName);
+  if (input.demoPassword) {
+    if (input.password.length < 8) throw invalid('password.too_short', { min: 8 });
+  } else {
+    checkPasswordPolicy(input.password, { login, role: input.role, fullName });
+  }
   if (input.role === 'teacher' && (input.classGrade == null || !input.classLetter)) {
     throw invalid('org.teacher_needs_class');
   }
+  const classLetter = input.classLetter ? normaliseClassLetter(input.classLetter) : null;
+  if (input.classLetter && !classLetter) throw invalid('readers.bad_class_letter', { letter: input.classLetter });
   const passwordHash = await hashPassword(input.password);
   try {
     const row = await db
       .insertInto('org.users')
       .values({
-        login: input.login,
+        login,
         password_hash: passwordHash,
-        full_name: input.fullName,
+        full_name: fullName,
         role: input.role,
         organisation_id: input.organisationId,
         class_grade: input.classGrade ?? null,
-        class_letter: input.classLetter ?? null,
+        class_letter: classLetter,
         reader_id: input.readerId ?? null,
         locale: input.locale ?? 'kk',
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await audit(db, actor, 'create', 'user', row.id, { login: input.login, role: input.role }, input.organisationId);
+    await audit(db, actor, 'create', 'user', row.id, { login, role: input.role }, input.organisationId);
     return row.id;
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('org.login_taken', { login: input.login });
+    if (isUniqueViolation(err)) throw conflict('org.login_taken', { login });
     throw err;
   }
 }
@@ -70,7 +86,8 @@ export interface Session {
 }
 
 /** Checks a password; returns the user id or null. Same work whether or not the login exists. */
-export async function checkCredentials(db: Db, login: string, password: string): Promise<number | null> {
+export async function checkCredentials(db: Db, typedLogin: string, password: string): Promise<number | null> {
+  const login = cleanPersonText(typedLogin);
   const user = await db
     .selectFrom('org.users')
     .select(['id', 'password_hash', 'active'])
@@ -78,6 +95,19 @@ export async function checkCredentials(db: Db, login: string, password: string):
     .executeTakeFirst();
   const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, password);
   return ok && user?.active ? user.id : null;
+}
+
+/**
+ * A failed sign-in in the audit log of the library the login belongs to (none for an unknown login):
+ * the login as typed and the address, never the password.
+ */
+export async function recordFailedSignIn(db: Db, login: string, address: string): Promise<void> {
+  const user = await db
+    .selectFrom('org.users')
+    .select(['id', 'organisation_id'])
+    .where((eb) => eb(eb.fn('lower', ['login']), '=', login.toLowerCase()))
+    .executeTakeFirst();
+  await audit(db, null, 'login_failed', 'user', user?.id ?? null, { login: login.slice(0, 100), address }, user?.organisation_id ?? null);
 }
 
 // A valid argon2id hash of a random string, so unknown logins cost as much as known ones.

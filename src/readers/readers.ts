@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.js';
 import { audit, type Executor } from '../org/audit.js';
 import { bumpCounterPast, takeNumber } from '../shared/counters.js';
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound, unauthorised } from '../shared/errors.js';
+import { cleanPersonText } from '../shared/text.js';
 import { formatClassName, isValidGrade, KAZAKH_LETTERS, normaliseClassLetter } from './classes.js';
 import type { ReaderKind, ReaderTable } from './schema.js';
 
@@ -247,8 +248,9 @@ async function keepCountersAhead(db: Executor, organisationId: number, registrat
   if (READER_BARCODE.test(barcode)) await bumpCounterPast(db, organisationId, 'reader_barcode', Number(barcode.slice(1)));
 }
 
+/** A reader's text field as stored: trimmed, and for names without invisible direction or zero-width characters. */
 const trimmed = (s: string | null | undefined) => {
-  const t = s?.trim();
+  const t = s === null || s === undefined ? undefined : cleanPersonText(s);
   return t ? t : null;
 };
 

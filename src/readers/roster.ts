@@ -3,6 +3,7 @@
  * information system, in whatever encoding, delimiter and language the headers come in.
  * Pure functions, no database: the import checks duplicates against the readers afterwards.
  */
+import { cleanPersonText } from '../shared/text.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -263,7 +264,8 @@ export function parseRoster(table: RosterTable, defaults: RosterDefaults = {}): 
   const rows = table.rows.map(({ line, cells }) => {
     const cell = (f: RosterField) => {
       const i = fieldIndex.get(f);
-      const v = i === undefined ? '' : (cells[i] ?? '').trim();
+      // a NUL (no column may hold it) and invisible direction or zero-width characters are dropped from every cell
+      const v = i === undefined ? '' : cleanPersonText((cells[i] ?? '').replace(/\u0000/g, ''));
       return v === '' ? null : v;
     };
     const errors: RowError[] = [];

@@ -8,7 +8,7 @@ import type { Loan, PanelLoan, ReaderPanel, ScanResult } from './types.js';
 
 interface LogEntry {
   id: number;
-  kind: 'opened' | 'issued' | 'returned' | 'renewed' | 'closed' | 'error';
+  kind: 'opened' | 'issued' | 'returned' | 'renewed' | 'closed' | 'repeat' | 'error';
   text: string;
   /** A returned loan, which one click records as a book read (the reading movement). */
   readLoanId?: number;
@@ -52,6 +52,7 @@ export default function DeskPage() {
       if (result.action === 'reader_opened') {
         return ['opened', t('circulation.log.opened', { reader: readerLabel(result.panel) })];
       }
+      if (result.action === 'repeat_ignored') return ['repeat', t('circulation.log.repeatIgnored', { title: result.title, code: result.barcode })];
       const params = { title: result.loan.title, reader: result.loan.readerName, due: formatDate(result.loan.dueOn) };
       if (result.action === 'issued') return ['issued', t('circulation.log.issued', params)];
       return ['returned', t(result.loan.overdueDays > 0 ? 'circulation.log.returnedLate' : 'circulation.log.returned', {
