@@ -86,7 +86,7 @@ export async function openBrowserSession(): Promise<BrowserSession> {
 }
 
 async function startServer(database: DatabaseHandle, backupDir: string): Promise<App> {
-  const app = await buildApp({ database, webDist: WEB_DIST, backups: { dir: backupDir, keep: 3, everyHours: 0 } });
+  const app = await buildApp({ database, webDist: WEB_DIST, backups: { dir: backupDir, keepDays: 30, everyHours: 0, allowPlain: true } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app;
 }

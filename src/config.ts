@@ -7,7 +7,11 @@ export interface Config {
   host: string;
   secureCookies: boolean;
   loadDemo: boolean;
+  /** Days a data folder kept aside by a restore stays before it is removed. */
+  keptFolderDays: number;
 }
+
+const LOOPBACK = /^(127\.|::1$|localhost$)/;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -15,7 +19,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.KITAPHANA_DATA_DIR || 'data/kitaphana'),
     port: Number(env.PORT || 3000),
     host: env.HOST || '127.0.0.1',
-    secureCookies: env.COOKIE_SECURE === 'true',
+    // off loopback the cookie is Secure: a session sent over plain HTTP on the school network could be read
+    secureCookies: env.COOKIE_SECURE === 'true' || !LOOPBACK.test(env.HOST || '127.0.0.1'),
     loadDemo: env.KITAPHANA_DEMO !== 'false',
+    keptFolderDays: /^\d+$/.test(env.KITAPHANA_RESTORE_KEEP_DAYS ?? '') ? Number(env.KITAPHANA_RESTORE_KEEP_DAYS) : 7,
   };
 }

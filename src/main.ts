@@ -4,12 +4,19 @@ import { connect } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './http/app.js';
 import { readBackupConfig, scheduleBackups } from './backup/backup.js';
+import { removeKeptFolders } from './backup/restore.js';
+import { erasureLedgerFile, reapplyErasures } from './readers/anonymise.js';
 import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
 
 const started = performance.now();
 const config = readConfig();
 const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 await migrateToLatest(database.db);
+// erasures listed outside the database are made again if a restore brought the data back
+const erasureLedger = erasureLedgerFile(config.dataDir);
+const again = await reapplyErasures(database.db, database.kind, erasureLedger);
+if (again) console.log(`Erased again after a restore: ${again} reader(s)`);
+for (const gone of removeKeptFolders(config.dataDir, config.keptFolderDays)) console.log(`Removed the folder a restore kept aside: ${gone}`);
 
 if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
   console.log('Empty database: loading the demo school library…');
@@ -18,7 +25,8 @@ if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
 
 const nobody = !(await database.db.selectFrom('org.users').select('id').limit(1).executeTakeFirst());
 const backups = readBackupConfig(process.env, config.dataDir);
-const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies, backups });
+const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies, backups, erasureLedger });
+if (!config.secureCookies) console.log('Session cookies are not marked Secure: the server listens on loopback only (behind HTTPS set COOKIE_SECURE=true).');
 const address = await app.listen({ port: config.port, host: config.host });
 const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
 console.log(`Kitaphana is running at ${address} on the ${where} (ready in ${Math.round(performance.now() - started)} ms)`);
@@ -34,7 +42,7 @@ if (nobody) {
 }
 const stopBackups = scheduleBackups(database, backups, (message) => console.log(message));
 if (database.kind === 'pglite') {
-  console.log(backups.everyHours > 0 ? `Backups: every ${backups.everyHours} h into ${backups.dir} (the newest ${backups.keep} kept)` : 'Backups: off (KITAPHANA_BACKUP_HOURS=0)');
+  console.log(backups.everyHours > 0 ? `Backups: every ${backups.everyHours} h into ${backups.dir} (kept ${backups.keepDays} days${backups.key ? ', encrypted' : ', NOT ENCRYPTED'})` : 'Backups: off (KITAPHANA_BACKUP_HOURS=0)');
 }
 
 let closing = false;
