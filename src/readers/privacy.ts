@@ -11,6 +11,7 @@ import { audit, type Executor } from '../org/audit.js';
 import { libraryToday } from '../shared/library-time.js';
 import { conflict, forbidden, invalid, notFound, unauthorised } from '../shared/errors.js';
 import { toReaderJson, writableLibrary, type ReaderJson } from './readers.js';
+import { formatClassName } from './classes.js';
 import type { ConsentScope, RequestKind } from './schema.js';
 
 export interface ConsentJson {
@@ -188,7 +189,8 @@ function requestsQuery(db: Executor) {
       'q.answer',
       'q.answered_at',
       sql<string>`concat_ws(' ', r.last_name, r.first_name)`.as('reader_name'),
-      sql<string | null>`case when r.grade is null then null else concat(r.grade, ' ', coalesce(r.class_letter, '')) end`.as('class_name'),
+      'r.grade',
+      'r.class_letter',
     ]);
 }
 
@@ -202,12 +204,13 @@ const requestJson = (r: {
   answer: string | null;
   answered_at: Date | null;
   reader_name: string;
-  class_name: string | null;
+  grade: number | null;
+  class_letter: string | null;
 }): RequestJson => ({
   id: r.id,
   readerId: r.reader_id,
   readerName: r.reader_name,
-  className: r.class_name?.trim() ?? null,
+  className: formatClassName(r.grade, r.class_letter),
   kind: r.kind,
   message: r.message,
   requestedAt: new Date(r.requested_at).toISOString(),
