@@ -106,7 +106,10 @@ export const privacyRoutes: Routes = async (app) => {
   app.get(
     '/api/readers/:id/data',
     { schema: { tags, summary: 'Everything held about one reader, table by table (audited)', params: idParams, response: { 200: subjectSchema } } },
-    async (req) => app.db.transaction().execute((trx) => subjectData(trx, req.actor, req.params.id)),
+    async (req, reply) => {
+      const data = await app.db.transaction().execute((trx) => subjectData(trx, req.actor, req.params.id));
+      return reply.header('content-disposition', `attachment; filename="reader-${req.params.id}-data.json"`).send(data);
+    },
   );
 
   app.get(
@@ -122,10 +125,11 @@ export const privacyRoutes: Routes = async (app) => {
   app.get(
     '/api/readers/me/data',
     { schema: { tags, summary: "Everything held about the signed-in pupil's or parent's reader", response: { 200: subjectSchema } } },
-    async (req) => {
+    async (req, reply) => {
       const actor = requireRole(req.actor, 'student', 'parent');
       if (actor.readerId === null) throw unauthorised();
-      return app.db.transaction().execute((trx) => subjectData(trx, actor, actor.readerId!));
+      const data = await app.db.transaction().execute((trx) => subjectData(trx, actor, actor.readerId!));
+      return reply.header('content-disposition', 'attachment; filename="my-library-data.json"').send(data);
     },
   );
 
