@@ -11,7 +11,7 @@ import type { Random } from './random.js';
 import { schoolYearStart } from './school-readers.js';
 
 /** The school's legal basis for serving its pupils without a separate consent. */
-export const SERVICE_BASIS = 'Мектеп кітапханасы оқушыларға білім беру процесі аясында қызмет көрсетеді («Дербес деректер және оларды қорғау туралы» Заң, 9-бап)';
+export const SERVICE_BASIS = 'Мектеп кітапханасы оқушыларға білім беру процесі аясында қызмет көрсетеді: білім беру ұйымының заңмен жүктелген міндеті';
 
 export async function seedPrivacy(
   trx: Executor,
