@@ -6,6 +6,7 @@ import { buildApp } from './http/app.js';
 import { readBackupConfig, scheduleBackups } from './backup/backup.js';
 import { removeKeptFolders } from './backup/restore.js';
 import { erasureLedgerFile, reapplyErasures } from './readers/anonymise.js';
+import { scheduleRetention } from './readers/retention.js';
 import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
 
 const started = performance.now();
@@ -41,6 +42,8 @@ if (nobody) {
   console.log('  (see docs/deploy.md), or start with KITAPHANA_DEMO=true on an empty database to try the demo school.');
 }
 const stopBackups = scheduleBackups(database, backups, (message) => console.log(message));
+// the daily retention job: leavers erased, old audit lines, expired sessions and old backups removed
+const stopRetention = scheduleRetention(database.db, database.kind, { erasureLedger, backups }, (message) => console.log(message));
 if (database.kind === 'pglite') {
   console.log(backups.everyHours > 0 ? `Backups: every ${backups.everyHours} h into ${backups.dir} (kept ${backups.keepDays} days${backups.key ? ', encrypted' : ', NOT ENCRYPTED'})` : 'Backups: off (KITAPHANA_BACKUP_HOURS=0)');
 }
@@ -51,6 +54,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) return;
     closing = true;
     await stopBackups();
+    await stopRetention();
     await app.close();
     await database.close();
     process.exit(0);

@@ -40,6 +40,7 @@ export async function seedPrivacy(
       middleName: person.middleName,
       grade: l.grade,
       classLetter: l.letter,
+      birthDate: `${Number(l.leftOn.slice(0, 4)) - 7 - l.grade}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`,
       status: 'left',
       leftOn: l.leftOn,
       ...numbers!,

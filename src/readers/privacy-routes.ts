@@ -15,6 +15,7 @@ import {
   withdrawConsent,
 } from './privacy.js';
 import { fullNameOf } from './readers.js';
+import { getRetention, setRetention } from './retention.js';
 
 const tags = ['privacy'];
 const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -214,6 +215,21 @@ export const privacyRoutes: Routes = async (app) => {
       });
       return reply.type('application/pdf').header('content-disposition', 'inline; filename="consent.pdf"').send(bytes);
     },
+  );
+
+  const retentionSchema = z.object({
+    leaversDays: z.number().int().describe("days after leaving before a leaver's personal data is erased"),
+    auditDays: z.number().int().describe('days the audit log is kept (at least 365)'),
+  });
+  app.get(
+    '/api/readers/retention',
+    { schema: { tags, summary: "How long the library keeps leavers' personal data and its audit log", response: { 200: retentionSchema } } },
+    async (req) => getRetention(app.db, req.actor),
+  );
+  app.put(
+    '/api/readers/retention',
+    { schema: { tags, summary: "Set how long the library keeps leavers' personal data and its audit log; the daily job applies it", body: retentionSchema, response: { 200: retentionSchema } } },
+    async (req) => app.db.transaction().execute((trx) => setRetention(trx, req.actor, req.body)),
   );
 
   app.get(
