@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { readConfig } from './config.js';
 import { connect } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { refreshSearchKeys } from './catalog/rekey.js';
 import { buildApp } from './http/app.js';
 import { readBackupConfig, scheduleBackups } from './backup/backup.js';
 import { removeKeptFolders } from './backup/restore.js';
@@ -13,6 +14,7 @@ const started = performance.now();
 const config = readConfig();
 const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 await migrateToLatest(database.db);
+await refreshSearchKeys(database.db, (message) => console.log(message));
 // erasures listed outside the database are made again if a restore brought the data back
 const erasureLedger = erasureLedgerFile(config.dataDir);
 const again = await reapplyErasures(database.db, database.kind, erasureLedger);

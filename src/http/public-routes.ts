@@ -16,6 +16,7 @@ export const PUBLIC_ROUTES = new Set([
   'GET /api/privacy/notice.pdf',
   // harvesting by the national union base
   'GET /api/oai',
+  'POST /api/oai',
   'GET /api/sru',
 ]);
 
