@@ -32,6 +32,7 @@ describe('backups of the embedded database', () => {
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  // a first data folder, a backup and a restore take long on a busy machine
   it('puts a backup back, and keeps the folder it replaces', async () => {
     let database = await connectPGlite(dataDir);
     await migrateToLatest(database.db);
@@ -69,7 +70,7 @@ describe('backups of the embedded database', () => {
     const kept = await connectPGlite(result.keptAt!);
     expect(await titles(kept)).toEqual(['Абай жолы', 'Қан мен тер']);
     await kept.close();
-  });
+  }, 180_000);
 
   it('refuses to restore while the server runs, or a file that is no backup, and changes nothing', async () => {
     const before = fs.readdirSync(dataDir).sort();

@@ -5,7 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { connectPGlite } from '../db/connect.js';
 import { lockDataDir } from '../db/lock.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { reapplyErasures } from '../readers/anonymise.js';
+import { readLedger, reapplyErasures } from '../readers/anonymise.js';
 import { openBackup, type BackupKey } from './backup.js';
 
 export interface RestoreResult {
@@ -82,6 +82,7 @@ export async function restoreBackup(options: {
   const bytes = openBackup(fs.readFileSync(options.file), { passphrase: options.passphrase, key: options.key });
   const result = await putBack(dataDir, bytes, options.now);
   // erasures made after the backup was taken are made again before anyone opens the library
+  if (!readLedger(options.erasureLedger ?? null).length) return result;
   const database = await connectPGlite(dataDir);
   try {
     await migrateToLatest(database.db);
