@@ -22,9 +22,12 @@ describe('an admin keeps backups in the browser', () => {
     await page.getByRole('link', { name: 'Резервтік көшірмелер' }).click();
     await page.getByText('Әзірге көшірме жоқ.').waitFor();
     await page.getByRole('button', { name: 'Қазір көшірме жасау' }).click();
-    await page.getByRole('status').getByText(/^kitaphana-\d{8}-\d{6}\.tar\.gz көшірмесі жасалды\.$/).waitFor();
+    await page.getByRole('status').getByText(/^kitaphana-\d{8}-\d{6}\.kbak көшірмесі жасалды\.$/).waitFor();
     const [file] = fs.readdirSync(s.backupDir);
-    expect(file).toMatch(/^kitaphana-\d{8}-\d{6}\.tar\.gz$/);
+    expect(file).toMatch(/^kitaphana-\d{8}-\d{6}\.kbak$/);
+    // encrypted: the page does not warn, and the file shows no gzip header
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(fs.readFileSync(path.join(s.backupDir, file!)).subarray(0, 8).toString()).toBe('KTPHBAK1');
     await eventually(() => page.locator('tr', { hasText: file! }).count()).toBe(1);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('tr', { hasText: file! }).getByRole('link', { name: 'Жүктеп алу' }).click()]);

@@ -1,3 +1,4 @@
+import { deriveBackupKey } from '../src/backup/backup.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,8 +86,11 @@ export async function openBrowserSession(): Promise<BrowserSession> {
   }
 }
 
+/** Backups in the browser tests are encrypted, as in a real library. */
+const E2E_BACKUP_KEY = deriveBackupKey('e2e backup passphrase');
+
 async function startServer(database: DatabaseHandle, backupDir: string): Promise<App> {
-  const app = await buildApp({ database, webDist: WEB_DIST, backups: { dir: backupDir, keep: 3, everyHours: 0 } });
+  const app = await buildApp({ database, webDist: WEB_DIST, backups: { dir: backupDir, keepDays: 30, everyHours: 0, key: E2E_BACKUP_KEY } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return app;
 }

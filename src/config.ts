@@ -13,7 +13,11 @@ export interface Config {
    * header is ignored, so that a client cannot pose as another address to slip past the sign-in throttle.
    */
   trustedProxies: string[];
+  /** Days a data folder kept aside by a restore stays before it is removed. */
+  keptFolderDays: number;
 }
+
+const LOOPBACK = /^(127\.|::1$|localhost$)/;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -21,8 +25,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.KITAPHANA_DATA_DIR || 'data/kitaphana'),
     port: Number(env.PORT || 3000),
     host: env.HOST || '127.0.0.1',
-    secureCookies: env.COOKIE_SECURE === 'true',
+    // off loopback the cookie is Secure: a session sent over plain HTTP on the school network could be read
+    secureCookies: env.COOKIE_SECURE === 'true' || !LOOPBACK.test(env.HOST || '127.0.0.1'),
     loadDemo: env.KITAPHANA_DEMO !== 'false',
     trustedProxies: (env.KITAPHANA_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    keptFolderDays: /^\d+$/.test(env.KITAPHANA_RESTORE_KEEP_DAYS ?? '') ? Number(env.KITAPHANA_RESTORE_KEEP_DAYS) : 7,
   };
 }

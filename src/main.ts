@@ -5,6 +5,9 @@ import { migrateToLatest } from './db/migrate.js';
 import { refreshSearchKeys } from './catalog/rekey.js';
 import { buildApp } from './http/app.js';
 import { readBackupConfig, scheduleBackups } from './backup/backup.js';
+import { removeKeptFolders } from './backup/restore.js';
+import { erasureLedgerFile, reapplyErasures } from './readers/anonymise.js';
+import { scheduleRetention } from './readers/retention.js';
 import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
 
 const started = performance.now();
@@ -12,6 +15,11 @@ const config = readConfig();
 const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, durable: process.env.KITAPHANA_DURABLE_COMMITS !== 'false' });
 await migrateToLatest(database.db);
 await refreshSearchKeys(database.db, (message) => console.log(message));
+// erasures listed outside the database are made again if a restore brought the data back
+const erasureLedger = erasureLedgerFile(config.dataDir);
+const again = await reapplyErasures(database.db, database.kind, erasureLedger);
+if (again) console.log(`Erased again after a restore: ${again} reader(s)`);
+for (const gone of removeKeptFolders(config.dataDir, config.keptFolderDays)) console.log(`Removed the folder a restore kept aside: ${gone}`);
 
 if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
   console.log('Empty database: loading the demo school library…');
@@ -20,7 +28,8 @@ if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
 
 const nobody = !(await database.db.selectFrom('org.users').select('id').limit(1).executeTakeFirst());
 const backups = readBackupConfig(process.env, config.dataDir);
-const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies, backups, trustedProxies: config.trustedProxies });
+const app = await buildApp({ database, logger: process.env.LOG === 'true', secureCookies: config.secureCookies, backups, erasureLedger, trustedProxies: config.trustedProxies });
+if (!config.secureCookies) console.log('Session cookies are not marked Secure: the server listens on loopback only (behind HTTPS set COOKIE_SECURE=true).');
 const address = await app.listen({ port: config.port, host: config.host });
 const where = config.databaseUrl ? 'PostgreSQL server' : `embedded database in ${config.dataDir}`;
 console.log(`Kitaphana is running at ${address} on the ${where} (ready in ${Math.round(performance.now() - started)} ms)`);
@@ -35,8 +44,10 @@ if (nobody) {
   console.log('  (see docs/deploy.md), or start with KITAPHANA_DEMO=true on an empty database to try the demo school.');
 }
 const stopBackups = scheduleBackups(database, backups, (message) => console.log(message));
+// the daily retention job: leavers erased, old audit lines, expired sessions and old backups removed
+const stopRetention = scheduleRetention(database.db, database.kind, { erasureLedger, backups }, (message) => console.log(message));
 if (database.kind === 'pglite') {
-  console.log(backups.everyHours > 0 ? `Backups: every ${backups.everyHours} h into ${backups.dir} (the newest ${backups.keep} kept)` : 'Backups: off (KITAPHANA_BACKUP_HOURS=0)');
+  console.log(backups.everyHours > 0 ? `Backups: every ${backups.everyHours} h into ${backups.dir} (kept ${backups.keepDays} days${backups.key ? ', encrypted' : ', NOT ENCRYPTED'})` : 'Backups: off (KITAPHANA_BACKUP_HOURS=0)');
 }
 
 let closing = false;
@@ -45,6 +56,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) return;
     closing = true;
     await stopBackups();
+    await stopRetention();
     await app.close();
     await database.close();
     process.exit(0);

@@ -68,7 +68,7 @@ describe.each(BACKENDS)('signing in under attack on %s', (backend) => {
       webDist: '/nonexistent',
       trustedProxies: ['10.0.0.1'],
       loginThrottle: new LoginThrottle({ now: () => clock }),
-      backups: { dir: path.join(os.tmpdir(), `kitaphana-test-backups-${process.pid}`), keep: 2, everyHours: 0 },
+      backups: { dir: path.join(os.tmpdir(), `kitaphana-test-backups-${process.pid}`), keepDays: 2, everyHours: 0 },
     });
     await proxied.ready();
     try {

@@ -10,7 +10,10 @@ import { ApiClient } from '../../test/support/api.js';
 import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
 import { makeReader, makeWork } from '../../test/support/factories.js';
 import { seedTenants } from '../../test/support/tenants.js';
-import { listBackups, makeBackup, readBackupConfig, scheduleBackups } from './backup.js';
+import { decryptBackup, deriveBackupKey, listBackups, makeBackup, NoPassphraseError, readBackupConfig, scheduleBackups, writeBackupKeyFile } from './backup.js';
+
+const PASSPHRASE = 'Кітапхана қоры 2026 — test';
+const key = deriveBackupKey(PASSPHRASE);
 import { restoreBackup } from './restore.js';
 
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -29,14 +32,23 @@ describe('backups of the embedded database', () => {
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  // a first data folder, a backup and a restore take long on a busy machine
   it('puts a backup back, and keeps the folder it replaces', async () => {
     let database = await connectPGlite(dataDir);
     await migrateToLatest(database.db);
     const tenants = await seedTenants(database.db);
     await makeWork(database.db, { title: 'Абай жолы' });
     await makeReader(database.db, tenants.schoolA.id, { lastName: 'Сәрсенова', grade: 5 });
-    const backup = await makeBackup(database, { dir: backupDir, keep: 14 });
-    expect(backup.name).toMatch(/^kitaphana-\d{8}-\d{6}\.tar\.gz$/);
+    const backup = await makeBackup(database, { dir: backupDir, keepDays: 30, key });
+    expect(backup.name).toMatch(/^kitaphana-\d{8}-\d{6}\.kbak$/);
+    // unreadable without the passphrase: no gzip or tar header, no name in the bytes
+    const bytes = fs.readFileSync(path.join(backupDir, backup.name));
+    expect(bytes.subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))).toBe(false);
+    expect(bytes.includes(Buffer.from('ustar'))).toBe(false);
+    expect(bytes.includes(Buffer.from('Сәрсенова'))).toBe(false);
+    expect(() => decryptBackup(bytes, { passphrase: 'not the right passphrase' })).toThrow(/does not open/);
+    expect(() => decryptBackup(bytes, {})).toThrow(/passphrase/);
+    expect(decryptBackup(bytes, { passphrase: PASSPHRASE }).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     expect(fs.readdirSync(backupDir)).toEqual([backup.name]);
     // it holds readers' personal data: only the server's own user may read it
     expect(fs.statSync(path.join(backupDir, backup.name)).mode & 0o777).toBe(0o600);
@@ -45,7 +57,8 @@ describe('backups of the embedded database', () => {
     await makeWork(database.db, { title: 'Қан мен тер' });
     await database.close();
 
-    const result = await restoreBackup({ dataDir, file: path.join(backupDir, backup.name), now: new Date('2026-11-23T10:00:00Z') });
+    await expect(restoreBackup({ dataDir, file: path.join(backupDir, backup.name) })).rejects.toThrow(/passphrase/);
+    const result = await restoreBackup({ dataDir, file: path.join(backupDir, backup.name), passphrase: PASSPHRASE, now: new Date('2026-11-23T10:00:00Z') });
     expect(result).toMatchObject({ keptAt: `${dataDir}.before-restore-20261123T100000`, works: 1, readers: 1 });
     expect(result.organisations).toBeGreaterThan(1);
 
@@ -57,14 +70,14 @@ describe('backups of the embedded database', () => {
     const kept = await connectPGlite(result.keptAt!);
     expect(await titles(kept)).toEqual(['Абай жолы', 'Қан мен тер']);
     await kept.close();
-  });
+  }, 180_000);
 
   it('refuses to restore while the server runs, or a file that is no backup, and changes nothing', async () => {
     const before = fs.readdirSync(dataDir).sort();
     const backup = listBackups(backupDir)[0]!;
     // a live process (this one's parent) holds the folder
     fs.writeFileSync(path.join(dataDir, 'kitaphana.lock'), String(process.ppid));
-    await expect(restoreBackup({ dataDir, file: path.join(backupDir, backup.name) })).rejects.toThrow(/in use by process/);
+    await expect(restoreBackup({ dataDir, file: path.join(backupDir, backup.name), passphrase: PASSPHRASE })).rejects.toThrow(/in use by process/);
     fs.rmSync(path.join(dataDir, 'kitaphana.lock'));
 
     const junk = path.join(root, 'holiday-photos.tar.gz');
@@ -76,28 +89,31 @@ describe('backups of the embedded database', () => {
     await database.close();
   });
 
-  it('keeps the newest backups only, and makes one by itself when the newest is too old', async () => {
+  it('keeps backups by age, the newest always, and makes one by itself when the newest is too old', async () => {
     const dir = path.join(root, 'scheduled');
     const database = await connectPGlite(dataDir);
     try {
-      for (const at of ['2026-11-20T08:00:00Z', '2026-11-21T08:00:00Z', '2026-11-22T08:00:00Z']) {
-        await makeBackup(database, { dir, keep: 2 }, new Date(at));
-      }
-      expect(listBackups(dir).map((b) => b.name)).toEqual(['kitaphana-20261122-080000.tar.gz', 'kitaphana-20261121-080000.tar.gz']);
+      const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+      const old = await makeBackup(database, { dir, keepDays: 30, key }, daysAgo(60));
+      // alone, the newest stays however old it is
+      expect(listBackups(dir).map((b) => b.name)).toEqual([old.name]);
+      const recent = await makeBackup(database, { dir, keepDays: 30, key }, daysAgo(2));
+      // the other is more than 30 days older than the newest: removed
+      expect(listBackups(dir).map((b) => b.name)).toEqual([recent.name]);
 
-      // the newest is a day old: a new one is made, and the oldest beyond `keep` removed
+      // the newest is two days old: a new one is made
       const logged: string[] = [];
-      const stop = scheduleBackups(database, { dir, keep: 2, everyHours: 24 }, (m) => logged.push(m), { firstAfterMs: 5, checkEveryMs: 60_000 });
+      const stop = scheduleBackups(database, { dir, keepDays: 30, everyHours: 24, key }, (m) => logged.push(m), { firstAfterMs: 5, checkEveryMs: 60_000 });
       // a dump takes seconds on a busy machine
       await expect.poll(() => logged.length, { timeout: 60_000, interval: 100 }).toBe(1);
       await stop();
       expect(logged[0]).toMatch(/^Backup written: /);
       const newest = listBackups(dir)[0]!;
       expect(Date.now() - Date.parse(newest.createdAt)).toBeLessThan(60_000);
-      expect(listBackups(dir).map((b) => b.name)).toEqual([newest.name, 'kitaphana-20261122-080000.tar.gz']);
+      expect(listBackups(dir).map((b) => b.name)).toEqual([newest.name, recent.name]);
 
       // the newest is fresh: nothing is made
-      const again = scheduleBackups(database, { dir, keep: 2, everyHours: 24 }, (m) => logged.push(m), { firstAfterMs: 5, checkEveryMs: 60_000 });
+      const again = scheduleBackups(database, { dir, keepDays: 30, everyHours: 24, key }, (m) => logged.push(m), { firstAfterMs: 5, checkEveryMs: 60_000 });
       await new Promise((resolve) => setTimeout(resolve, 200));
       await again();
       expect(listBackups(dir)[0]).toEqual(newest);
@@ -107,13 +123,37 @@ describe('backups of the embedded database', () => {
     }
   });
 
-  it('reads its folder, how many to keep and how often from the environment', () => {
-    expect(readBackupConfig({}, '/srv/kitaphana/data')).toEqual({ dir: path.resolve('/srv/kitaphana/backups'), keep: 14, everyHours: 24 });
-    expect(readBackupConfig({ KITAPHANA_BACKUP_DIR: '/media/usb/kitaphana', KITAPHANA_BACKUP_KEEP: '30', KITAPHANA_BACKUP_HOURS: '0' }, '/srv/data')).toEqual({
-      dir: '/media/usb/kitaphana',
-      keep: 30,
-      everyHours: 0,
-    });
+  it('refuses a plain backup off loopback, and warns loudly on a loopback demo', async () => {
+    const database = await connectPGlite(dataDir);
+    try {
+      const dir = path.join(root, 'plain');
+      await expect(makeBackup(database, { dir, keepDays: 30, key: null, allowPlain: false })).rejects.toThrow(NoPassphraseError);
+      expect(listBackups(dir)).toEqual([]);
+      const plain = await makeBackup(database, { dir, keepDays: 30, key: null, allowPlain: true });
+      expect(plain).toMatchObject({ encrypted: false });
+      const logged: string[] = [];
+      const stop = scheduleBackups(database, { dir, keepDays: 30, everyHours: 24, key: null, allowPlain: false }, (m) => logged.push(m), { firstAfterMs: 60_000, checkEveryMs: 60_000 });
+      await stop();
+      expect(logged[0]).toMatch(/^WARNING: no backup passphrase is set — NO BACKUPS ARE MADE/);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('reads its folder, how long to keep, how often and the key from the environment', () => {
+    expect(readBackupConfig({}, '/srv/kitaphana/data')).toEqual({ dir: path.resolve('/srv/kitaphana/backups'), keepDays: 30, everyHours: 24, key: null, allowPlain: true });
+    const config = readBackupConfig(
+      { KITAPHANA_BACKUP_DIR: '/media/backup/kitaphana', KITAPHANA_BACKUP_KEEP_DAYS: '60', KITAPHANA_BACKUP_HOURS: '0', HOST: '0.0.0.0', KITAPHANA_BACKUP_PASSPHRASE: PASSPHRASE },
+      '/srv/data',
+    );
+    expect(config).toMatchObject({ dir: '/media/backup/kitaphana', keepDays: 60, everyHours: 0, allowPlain: false });
+    expect(config.key?.key).toHaveLength(32);
+    // setup writes the derived key, never the passphrase, beside the data folder
+    const keyFile = path.join(root, 'backup-key.json');
+    writeBackupKeyFile(keyFile, key);
+    expect(fs.readFileSync(keyFile, 'utf8')).not.toContain(PASSPHRASE);
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(readBackupConfig({ KITAPHANA_BACKUP_KEY_FILE: keyFile }, '/srv/data').key).toEqual(key);
   });
 });
 
@@ -126,7 +166,7 @@ describe.each(BACKENDS)('backups through the API on %s', (backend) => {
     database = await openTestDatabase(backend);
     await seedTenants(database.db);
     dir = tempDir('kitaphana-backup-api-');
-    app = await buildApp({ database, webDist: '/nonexistent', backups: { dir, keep: 3, everyHours: 24 } });
+    app = await buildApp({ database, webDist: '/nonexistent', backups: { dir, keepDays: 30, everyHours: 24, key } });
     await app.ready();
   });
   afterAll(async () => {
@@ -144,7 +184,7 @@ describe.each(BACKENDS)('backups through the API on %s', (backend) => {
     expect((await librarian.post('/api/backups')).status).toBe(403);
 
     if (backend === 'postgres') {
-      expect((await admin.get('/api/backups')).body).toEqual({ database: 'postgres', dir: null, keep: 3, everyHours: 0, items: [] });
+      expect((await admin.get('/api/backups')).body).toEqual({ database: 'postgres', dir: null, keepDays: 30, encrypted: true, everyHours: 0, items: [] });
       const refused = await admin.request({ method: 'POST', url: '/api/backups', headers: { 'x-locale': 'ru' } });
       expect(refused.status).toBe(409);
       expect(refused.body.error.message).toBe('Резервные копии сервера PostgreSQL делаются его собственными средствами (pg_dump)');
@@ -153,11 +193,11 @@ describe.each(BACKENDS)('backups through the API on %s', (backend) => {
     const made = await admin.post('/api/backups');
     expect(made.status).toBe(201);
     const list = await admin.get('/api/backups');
-    expect(list.body).toMatchObject({ database: 'pglite', dir, keep: 3, everyHours: 24, items: [made.body] });
+    expect(list.body).toMatchObject({ database: 'pglite', dir, keepDays: 30, encrypted: true, everyHours: 24, items: [made.body] });
     expect((await librarian.get(`/api/backups/${made.body.name}`)).status).toBe(403);
     const download = await admin.get(`/api/backups/${made.body.name}`);
     expect(download.status).toBe(200);
-    expect(download.headers['content-type']).toBe('application/gzip');
+    expect(download.headers['content-type']).toBe('application/octet-stream');
     expect(download.raw.equals(fs.readFileSync(path.join(dir, made.body.name)))).toBe(true);
     // only the server's own backup names are served
     expect((await admin.get(`/api/backups/${encodeURIComponent('../../etc/passwd')}`)).status).toBe(404);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -7,25 +8,102 @@ import type { DatabaseHandle } from '../db/connect.js';
  * Backups of the embedded database. A school runs Kitaphana on one old PC: when its disk dies,
  * the catalogue, the inventory book and every reader's loans go with it unless a copy of the data
  * folder lies elsewhere. The server writes one by itself (daily by default) into a backup folder
- * — best on another disk or a USB stick — and keeps the newest few; an admin can make and
+ * — best on another disk — encrypted with the passphrase set at setup, and keeps them for a set
+ * number of days; an admin can make and
  * download one at any time; `npm run restore` puts one back (restore.ts). A PostgreSQL server
  * is backed up by its own tools (pg_dump, see docs/deploy.md).
  */
 export interface BackupConfig {
   /** Where backups are written. */
   dir: string;
-  /** How many of the newest backups are kept; older ones are removed after each new one. */
-  keep: number;
+  /** Backups older than this many days are removed (the newest one always stays). */
+  keepDays: number;
   /** A new backup when the newest is older than this; 0: the server makes none by itself. */
   everyHours: number;
+  /** The key backups are encrypted with (from the passphrase set at setup); null: none was set. */
+  key?: BackupKey | null;
+  /** Without a key, plain backups are allowed only on a loopback-only demo, with a loud warning. */
+  allowPlain?: boolean;
 }
+
+/** A key derived from the backup passphrase with scrypt, and the salt it was derived with. */
+export interface BackupKey {
+  salt: Buffer;
+  key: Buffer;
+}
+
+const MAGIC = Buffer.from('KTPHBAK1');
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+/** Derives the backup key from the passphrase (scrypt, 32 bytes for AES-256). */
+export function deriveBackupKey(passphrase: string, salt: Buffer = crypto.randomBytes(16)): BackupKey {
+  if (passphrase.length < 12) throw new Error('The backup passphrase must be at least 12 characters long');
+  return { salt, key: crypto.scryptSync(passphrase.normalize('NFC'), salt, 32, SCRYPT) };
+}
+
+/** The key file setup writes beside the data folder: salt and derived key, never the passphrase. */
+export function backupKeyFile(dataDir: string): string {
+  return path.join(path.dirname(path.resolve(dataDir)), 'backup-key.json');
+}
+
+export function writeBackupKeyFile(file: string, key: BackupKey): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, JSON.stringify({ salt: key.salt.toString('base64'), key: key.key.toString('base64') }), { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+export function readBackupKeyFile(file: string): BackupKey | null {
+  if (!fs.existsSync(file)) return null;
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { salt: string; key: string };
+  return { salt: Buffer.from(json.salt, 'base64'), key: Buffer.from(json.key, 'base64') };
+}
+
+/** AES-256-GCM: magic, salt, IV, tag, then the ciphertext. Nothing of the tarball shows. */
+export function encryptBackup(plain: Buffer, key: BackupKey): Buffer {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', key.key, iv);
+  cipher.setAAD(MAGIC);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([MAGIC, key.salt, iv, cipher.getAuthTag(), body]);
+}
+
+export function isEncryptedBackup(bytes: Buffer): boolean {
+  return bytes.length > MAGIC.length + 44 && bytes.subarray(0, MAGIC.length).equals(MAGIC);
+}
+
+/** Decrypts a backup with the passphrase (or the stored key when its salt matches). */
+export function decryptBackup(bytes: Buffer, secret: { passphrase?: string; key?: BackupKey | null }): Buffer {
+  if (!isEncryptedBackup(bytes)) throw new Error('This file is not an encrypted Kitaphana backup');
+  const salt = bytes.subarray(8, 24);
+  const iv = bytes.subarray(24, 36);
+  const tag = bytes.subarray(36, 52);
+  let key: Buffer;
+  if (secret.passphrase) key = crypto.scryptSync(secret.passphrase.normalize('NFC'), salt, 32, SCRYPT);
+  else if (secret.key && secret.key.salt.equals(salt)) key = secret.key.key;
+  else throw new Error('This backup is encrypted: give its passphrase (KITAPHANA_BACKUP_PASSPHRASE)');
+  const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAAD(MAGIC);
+  decipher.setAuthTag(tag);
+  try {
+    return Buffer.concat([decipher.update(bytes.subarray(52)), decipher.final()]);
+  } catch {
+    throw new Error('The passphrase does not open this backup (or the file is damaged)');
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
 
 export function readBackupConfig(env: NodeJS.ProcessEnv, dataDir: string): BackupConfig {
   const number = (value: string | undefined, fallback: number) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : fallback);
+  const passphrase = env.KITAPHANA_BACKUP_PASSPHRASE;
+  const keyFile = env.KITAPHANA_BACKUP_KEY_FILE || backupKeyFile(dataDir);
   return {
     dir: path.resolve(env.KITAPHANA_BACKUP_DIR || path.join(path.dirname(dataDir), 'backups')),
-    keep: Math.max(1, number(env.KITAPHANA_BACKUP_KEEP, 14)),
+    keepDays: Math.max(1, number(env.KITAPHANA_BACKUP_KEEP_DAYS, 30)),
     everyHours: number(env.KITAPHANA_BACKUP_HOURS, 24),
+    key: passphrase ? deriveBackupKey(passphrase) : readBackupKeyFile(keyFile),
+    allowPlain: isLoopback(env.HOST || '127.0.0.1'),
   };
 }
 
@@ -33,9 +111,11 @@ export interface BackupFile {
   name: string;
   bytes: number;
   createdAt: string;
+  /** Encrypted with the passphrase; false only for a loopback demo without one. */
+  encrypted: boolean;
 }
 
-const NAME = /^kitaphana-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(-\d+)?\.tar\.gz$/;
+const NAME = /^kitaphana-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(-\d+)?\.(kbak|tar\.gz)$/;
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
@@ -44,7 +124,7 @@ function describe(dir: string, name: string): BackupFile | null {
   if (!m) return null;
   const stat = fs.statSync(path.join(dir, name), { throwIfNoEntry: false });
   if (!stat?.isFile()) return null;
-  return { name, bytes: stat.size, createdAt: new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`).toISOString() };
+  return { name, bytes: stat.size, createdAt: new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`).toISOString(), encrypted: m[8] === 'kbak' };
 }
 
 /** The backups in the folder, newest first (their names sort by time). */
@@ -64,28 +144,38 @@ export function backupPath(dir: string, name: string): string | null {
 }
 
 /**
- * Copies the data folder into a new backup and removes those past `keep`. The copy is taken in
+ * Copies the data folder into a new backup and removes those older than `keepDays`; it is encrypted
+ * with the key from the backup passphrase (AES-256-GCM), and refused without one unless the server
+ * listens on loopback only (a demo), where it is written plain after a loud warning. The copy is taken in
  * the database's one serial lane, after a checkpoint, so no transaction is half-way through
  * it; it is written under a temporary name and renamed, so a power cut never leaves a broken
  * file under a backup's name.
  */
-export async function makeBackup(database: DatabaseHandle, config: Pick<BackupConfig, 'dir' | 'keep'>, now = new Date()): Promise<BackupFile> {
+export async function makeBackup(
+  database: DatabaseHandle,
+  config: Pick<BackupConfig, 'dir' | 'keepDays' | 'key' | 'allowPlain'>,
+  now = new Date(),
+): Promise<BackupFile> {
   const dump = database.dump;
   if (database.kind !== 'pglite' || !dump) throw new Error('Only the embedded database is backed up by Kitaphana');
+  if (!config.key && !config.allowPlain) throw new NoPassphraseError();
   const blob = await database.db.connection().execute(async (conn) => {
     await sql`checkpoint`.execute(conn);
     return dump();
   });
   // readers' personal data: readable by the server's own user only
   fs.mkdirSync(config.dir, { recursive: true, mode: 0o700 });
-  let name = `kitaphana-${stamp(now)}.tar.gz`;
-  for (let n = 2; fs.existsSync(path.join(config.dir, name)); n++) name = `kitaphana-${stamp(now)}-${n}.tar.gz`;
+  const ext = config.key ? 'kbak' : 'tar.gz';
+  let name = `kitaphana-${stamp(now)}.${ext}`;
+  for (let n = 2; fs.existsSync(path.join(config.dir, name)); n++) name = `kitaphana-${stamp(now)}-${n}.${ext}`;
+  const plain = Buffer.from(await blob.arrayBuffer());
+  const bytes = config.key ? encryptBackup(plain, config.key) : plain;
   const target = path.join(config.dir, name);
   const partial = `${target}.partial`;
   try {
     const handle = fs.openSync(partial, 'w', 0o600);
     try {
-      fs.writeSync(handle, new Uint8Array(await blob.arrayBuffer()));
+      fs.writeSync(handle, bytes);
       fs.fsyncSync(handle);
     } finally {
       fs.closeSync(handle);
@@ -96,8 +186,33 @@ export async function makeBackup(database: DatabaseHandle, config: Pick<BackupCo
     fs.rmSync(partial, { force: true });
     throw err;
   }
-  for (const old of listBackups(config.dir).slice(config.keep)) fs.rmSync(path.join(config.dir, old.name), { force: true });
+  pruneBackups(config.dir, config.keepDays, now);
   return describe(config.dir, name)!;
+}
+
+/** Thrown when a backup would be written in the clear outside a loopback-only demo. */
+export class NoPassphraseError extends Error {
+  constructor() {
+    super('No backup passphrase is set (npm run setup -- --backup-passphrase, or KITAPHANA_BACKUP_PASSPHRASE): backups hold children\'s personal data and are not written unencrypted');
+  }
+}
+
+/** Removes backups older than `keepDays`; the newest always stays, however old. Returns the names removed. */
+export function pruneBackups(dir: string, keepDays: number, now = new Date()): string[] {
+  const limit = now.getTime() - keepDays * 86_400_000;
+  const removed: string[] = [];
+  for (const old of listBackups(dir).slice(1)) {
+    if (Date.parse(old.createdAt) < limit) {
+      fs.rmSync(path.join(dir, old.name), { force: true });
+      removed.push(old.name);
+    }
+  }
+  return removed;
+}
+
+/** The plain tarball inside a backup file: decrypted when it is encrypted. */
+export function openBackup(bytes: Buffer, secret: { passphrase?: string; key?: BackupKey | null }): Buffer {
+  return isEncryptedBackup(bytes) ? decryptBackup(bytes, secret) : bytes;
 }
 
 /**
@@ -118,6 +233,13 @@ export function scheduleBackups(
     const newest = listBackups(config.dir)[0];
     return !newest || Date.now() - Date.parse(newest.createdAt) >= config.everyHours * 3_600_000;
   };
+  if (!config.key) {
+    log(
+      config.allowPlain
+        ? 'WARNING: no backup passphrase is set — backups are written UNENCRYPTED (allowed only because the server listens on loopback). Set one with npm run setup -- --backup-passphrase before real use.'
+        : 'WARNING: no backup passphrase is set — NO BACKUPS ARE MADE. Set one with npm run setup -- --backup-passphrase.',
+    );
+  }
   const check = () => {
     if (current || !due()) return;
     current = makeBackup(database, config)

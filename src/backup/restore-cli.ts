@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { readConfig } from '../config.js';
 import { listBackups, readBackupConfig } from './backup.js';
+import { erasureLedgerFile } from '../readers/anonymise.js';
 import { restoreBackup } from './restore.js';
 
 const config = readConfig();
@@ -23,9 +24,17 @@ if (!file) {
   process.exit(list.length ? 0 : 1);
 }
 try {
-  const result = await restoreBackup({ dataDir: config.dataDir, file: path.resolve(file) });
+  // an encrypted backup opens with KITAPHANA_BACKUP_PASSPHRASE, or with this computer's own backup key
+  const result = await restoreBackup({
+    dataDir: config.dataDir,
+    file: path.resolve(file),
+    passphrase: process.env.KITAPHANA_BACKUP_PASSPHRASE,
+    key: backups.key,
+    erasureLedger: erasureLedgerFile(config.dataDir),
+  });
   console.log(`Restored ${file} into ${config.dataDir}: ${result.organisations} organisations, ${result.works} records, ${result.readers} readers.`);
-  if (result.keptAt) console.log(`The data folder it replaced is kept at ${result.keptAt}; remove it once the restored library is checked.`);
+  if (result.erasuresReapplied) console.log(`Readers erased since the backup was made were erased again: ${result.erasuresReapplied}.`);
+  if (result.keptAt) console.log(`The data folder it replaced is kept at ${result.keptAt}; it is removed by itself ${config.keptFolderDays} days after the restore (KITAPHANA_RESTORE_KEEP_DAYS).`);
 } catch (err) {
   console.error((err as Error).message);
   process.exit(1);

@@ -10,6 +10,7 @@ const fileSchema = z.object({
   name: z.string().describe('file name in the backup folder'),
   bytes: z.number(),
   createdAt: z.string().describe('when the backup was made (ISO 8601, UTC)'),
+  encrypted: z.boolean().describe('encrypted with the backup passphrase (AES-256-GCM)'),
 });
 
 /** Backups hold every reader's personal data and the password hashes: admins only. */
@@ -26,7 +27,8 @@ export const backupRoutes: Routes = async (app) => {
           200: z.object({
             database: z.enum(['pglite', 'postgres']),
             dir: z.string().nullable(),
-            keep: z.number(),
+            keepDays: z.number().describe('backups older than this are removed; the newest always stays'),
+            encrypted: z.boolean().describe('a backup passphrase is set: new backups are encrypted'),
             everyHours: z.number(),
             items: z.array(fileSchema),
           }),
@@ -37,7 +39,7 @@ export const backupRoutes: Routes = async (app) => {
       requireRole(req.actor, 'admin');
       const config = app.backupConfig;
       const embedded = app.dbKind === 'pglite';
-      return { database: app.dbKind, dir: embedded ? config.dir : null, keep: config.keep, everyHours: embedded ? config.everyHours : 0, items: embedded ? listBackups(config.dir) : [] };
+      return { database: app.dbKind, dir: embedded ? config.dir : null, keepDays: config.keepDays, encrypted: !!config.key, everyHours: embedded ? config.everyHours : 0, items: embedded ? listBackups(config.dir) : [] };
     },
   );
 
@@ -47,6 +49,7 @@ export const backupRoutes: Routes = async (app) => {
     async (req, reply) => {
       const actor = requireRole(req.actor, 'admin');
       if (app.dbKind !== 'pglite') throw conflict('backup.server');
+      if (!app.backupConfig.key && !app.backupConfig.allowPlain) throw conflict('backup.no_passphrase');
       let file;
       try {
         file = await makeBackup(app.database, app.backupConfig);
@@ -63,7 +66,7 @@ export const backupRoutes: Routes = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Download one backup (a gzip tarball of the data folder; put back with `npm run restore`)',
+        summary: 'Download one backup (encrypted with the backup passphrase; put back with `npm run restore`); every download is audited',
         params: z.object({ name: z.string().max(100) }),
       },
     },
@@ -73,7 +76,7 @@ export const backupRoutes: Routes = async (app) => {
       if (!file) throw notFound('backup', req.params.name);
       await audit(app.db, actor, 'download', 'backup', req.params.name);
       return reply
-        .header('content-type', 'application/gzip')
+        .header('content-type', req.params.name.endsWith('.kbak') ? 'application/octet-stream' : 'application/gzip')
         .header('content-disposition', `attachment; filename="${req.params.name}"`)
         .send(fs.createReadStream(file));
     },

@@ -1,6 +1,8 @@
+import dns from 'node:dns/promises';
+import net from 'node:net';
 import type { Actor } from '../auth/actor.js';
 import { audit, type Executor } from '../org/audit.js';
-import { invalid, notFound } from '../shared/errors.js';
+import { AppError, invalid, notFound } from '../shared/errors.js';
 
 /** Large enough for a phone photo of a cover, small enough for an old school PC's upload. */
 export const MAX_COVER_BYTES = 2 * 1024 * 1024;
@@ -53,4 +55,64 @@ export async function removeCover(db: Executor, actor: Actor | null, workId: num
   if (!gone) throw notFound('cover', workId);
   await db.updateTable('catalog.works').set({ cover_url: null, updated_at: new Date() }).where('id', '=', workId).execute();
   await audit(db, actor, 'update', 'work', workId, { cover: null }, null);
+}
+
+/** The address of a cover this server stores: the only kind a browser is ever given. */
+export function isOwnCoverAddress(url: string | null | undefined): boolean {
+  return !!url && /^\/api\/catalog\/works\/\d+\/cover(\?v=\d+)?$/.test(url);
+}
+
+const FETCH_TIMEOUT_MS = 10_000;
+
+/** Loopback, private, link-local and unique-local addresses: a cover URL may not make the server reach into the school's network. */
+function isPrivateAddress(address: string): boolean {
+  if (net.isIPv4(address)) {
+    const [a, b] = address.split('.').map(Number) as [number, number];
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  const v6 = address.toLowerCase();
+  if (v6.startsWith('::ffff:')) return isPrivateAddress(v6.slice(7));
+  return v6 === '::1' || v6 === '::' || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('fe80');
+}
+
+/**
+ * Fetches a cover image from a URL the librarian gave, so that it is stored and served by the
+ * library's own server: a pupil's browser never asks a third party for it. Refused with a
+ * translated 4xx when the address cannot be reached, answers with an error, or is not an image.
+ */
+export async function fetchCover(url: string): Promise<Uint8Array> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw invalid('catalog.cover_bad_url');
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw invalid('catalog.cover_bad_url');
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (process.env.KITAPHANA_COVERS_ALLOW_LOCAL !== 'true') {
+    let addresses: string[];
+    try {
+      addresses = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true })).map((a) => a.address);
+    } catch {
+      throw new AppError('catalog.cover_unreachable', 422, { host });
+    }
+    if (addresses.some(isPrivateAddress)) throw invalid('catalog.cover_bad_url');
+  }
+  let res: Response;
+  try {
+    res = await fetch(target, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow', headers: { accept: 'image/*' } });
+  } catch {
+    throw new AppError('catalog.cover_unreachable', 422, { host });
+  }
+  if (!res.ok || !res.body) throw new AppError('catalog.cover_unreachable', 422, { host });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > MAX_COVER_BYTES) throw invalid('catalog.cover_too_large', { max: MAX_COVER_BYTES / 1024 / 1024 });
+    chunks.push(chunk);
+  }
+  const bytes = Buffer.concat(chunks);
+  if (!coverMimeOf(bytes)) throw invalid('catalog.cover_not_image');
+  return bytes;
 }

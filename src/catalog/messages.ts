@@ -2,6 +2,8 @@ import type { Messages } from '../i18n/index.js';
 
 export const messages: Messages = {
   kk: {
+    'catalog.cover_bad_url': 'Мұқаба сілтемесі интернеттегі http(s) мекенжайы болуы керек',
+    'catalog.cover_unreachable': 'Мұқаба суретін {{host}} сайтынан алу мүмкін болмады: сілтемені тексеріңіз немесе суретті файлмен жүктеңіз',
     'catalog.cover_not_image': 'Мұқаба суреті JPEG, PNG немесе WebP файлы болуы керек',
     'catalog.cover_too_large': 'Мұқаба суреті тым үлкен: {{max}} МБ-тан аспауы керек',
     'catalog.cover_no_file': 'Мұқаба суретінің файлын таңдаңыз',
@@ -14,6 +16,8 @@ export const messages: Messages = {
     'catalog.isbn_exists': 'ISBN {{isbn}} нөмірлі кітап каталогта бар (жазба № {{id}}). Бар жазбаны пайдаланыңыз',
   },
   ru: {
+    'catalog.cover_bad_url': 'Ссылка на обложку должна быть адресом http(s) в интернете',
+    'catalog.cover_unreachable': 'Не удалось получить обложку с {{host}}: проверьте ссылку или загрузите изображение файлом',
     'catalog.cover_not_image': 'Обложка должна быть файлом JPEG, PNG или WebP',
     'catalog.cover_too_large': 'Изображение обложки слишком большое: не больше {{max}} МБ',
     'catalog.cover_no_file': 'Выберите файл с изображением обложки',
@@ -26,6 +30,8 @@ export const messages: Messages = {
     'catalog.isbn_exists': 'Книга с ISBN {{isbn}} уже есть в каталоге (запись № {{id}}). Используйте существующую запись',
   },
   en: {
+    'catalog.cover_bad_url': 'The cover link must be an http(s) address on the internet',
+    'catalog.cover_unreachable': 'The cover could not be fetched from {{host}}: check the link or upload the image as a file',
     'catalog.cover_not_image': 'The cover must be a JPEG, PNG or WebP image',
     'catalog.cover_too_large': 'The cover image is too large: at most {{max}} MB',
     'catalog.cover_no_file': 'Choose an image file for the cover',

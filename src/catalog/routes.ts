@@ -5,7 +5,7 @@ import { listCopies } from '../fund/copies.js';
 import type { Routes } from '../http/types.js';
 import { AppError, invalid } from '../shared/errors.js';
 import { createAuthor, getAuthor, searchAuthors, updateAuthor } from './authors.js';
-import { MAX_COVER_BYTES, readCover, removeCover, saveCover } from './covers.js';
+import { fetchCover, isOwnCoverAddress, MAX_COVER_BYTES, readCover, removeCover, saveCover } from './covers.js';
 import { parseIsbn } from './isbn.js';
 import { searchCatalogue, TOTAL_CAP } from './search.js';
 import { addWork, findWorksByIsbn, getWork, updateWork } from './works.js';
@@ -165,7 +165,14 @@ export const catalogRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, ...CATALOGUERS);
-      const id = await app.db.transaction().execute((trx) => addWork(trx, actor, req.body));
+      // a cover from elsewhere is fetched now and stored: browsers are only ever given the library's own address
+      const { coverUrl, ...rest } = req.body;
+      const image = coverUrl && !isOwnCoverAddress(coverUrl) ? await fetchCover(coverUrl) : null;
+      const id = await app.db.transaction().execute(async (trx) => {
+        const workId = await addWork(trx, actor, image ? rest : req.body);
+        if (image) await saveCover(trx, actor, workId, image);
+        return workId;
+      });
       return reply.status(201).send(await getWork(app.db, id));
     },
   );
@@ -183,7 +190,12 @@ export const catalogRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = requireRole(req.actor, ...CATALOGUERS);
-      await app.db.transaction().execute((trx) => updateWork(trx, actor, req.params.id, req.body));
+      const { coverUrl, ...rest } = req.body;
+      const image = coverUrl && !isOwnCoverAddress(coverUrl) ? await fetchCover(coverUrl) : null;
+      await app.db.transaction().execute(async (trx) => {
+        await updateWork(trx, actor, req.params.id, image ? rest : req.body);
+        if (image) await saveCover(trx, actor, req.params.id, image);
+      });
       return getWork(app.db, req.params.id);
     },
   );

@@ -1,3 +1,4 @@
+import { isOwnCoverAddress } from './covers.js';
 import type { Actor } from '../auth/actor.js';
 import { audit, type Executor } from '../org/audit.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
@@ -244,7 +245,8 @@ export function toWorkView(r: WorkRow, authors: (AuthorView & { role: string })[
     genre: r.genre,
     ageRating: r.age_rating,
     annotation: r.annotation,
-    coverUrl: r.cover_url,
+    // an address elsewhere (kept from before covers were stored here) is never handed to a browser
+    coverUrl: isOwnCoverAddress(r.cover_url) ? r.cover_url : null,
     authors,
   };
 }

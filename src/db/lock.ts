@@ -6,7 +6,9 @@ import path from 'node:path';
  * so the folder is locked by a pid file. A lock left by a dead process is taken over.
  */
 export function lockDataDir(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true });
+  // children's personal data: the folder is the server's own user's alone (an existing one is narrowed too)
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
   const lockFile = path.join(dataDir, 'kitaphana.lock');
   try {
     fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });

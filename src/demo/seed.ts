@@ -13,6 +13,7 @@ import { simulateYear, type HistorySummary } from './history.js';
 import { stockTextbookFund } from './textbook-fund.js';
 import { seedEvents } from './events.js';
 import { seedReference } from './reference.js';
+import { seedPrivacy } from './privacy.js';
 import { Random } from './random.js';
 import { seedReading, type ReadingDemoSummary } from './reading.js';
 import {
@@ -116,7 +117,7 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
   const readers = await registerReaders(trx, orgs.school.id, rng, plan, today);
   const classmates = readers.filter((r) => r.grade === DEMO_CLASS.grade && r.letter === DEMO_CLASS.letter);
   const [studentReader, ...others] = classmates;
-  await createFamily(trx, orgs.school, studentReader!.id);
+  const parent = await createFamily(trx, orgs.school, studentReader!.id);
 
   const works = await catalogueWorks(trx, users.librarian, rng, profile.works);
   // a few list titles are kept only by the neighbouring schools (works.json, "neighbours": "only")
@@ -135,6 +136,14 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     currentReaderIds: [studentReader!.id, ...others.slice(2, 4).map((r) => r.id)],
   });
   await setAsideSomeCopies(trx, orgs.school.id, rng, Math.ceil(copyIds.length * 0.02));
+  const privacy = await seedPrivacy(trx, rng, {
+    organisationId: orgs.school.id,
+    librarianId: users.librarian.userId,
+    demoClass: DEMO_CLASS,
+    familyReaderId: studentReader!.id,
+    parentUserId: parent.userId,
+    today,
+  });
 
   let neighbours: HistorySummary & { readers: number; copies: number } = { loans: 0, open: 0, overdue: 0, visits: 0, readers: 0, copies: 0 };
   for (const [index, school] of orgs.neighbours.entries()) {
@@ -165,7 +174,7 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     copies: copyIds.length + neighbours.copies,
     textbooksReceived: textbookFund.received,
     textbooksIssued: textbookFund.issued,
-    readers: readers.length + neighbours.readers + reading.readersAdded,
+    readers: readers.length + neighbours.readers + reading.readersAdded + privacy.leavers,
     loans: history.loans + neighbours.loans,
     openLoans: history.open + neighbours.open,
     overdueLoans: history.overdue + neighbours.overdue,
@@ -242,7 +251,7 @@ async function createFamily(trx: Executor, school: Org, readerId: number) {
     .where('id', '=', readerId)
     .executeTakeFirstOrThrow();
   await createUserAs(trx, school, 'student', 'student', `${reader.first_name} ${reader.last_name}`, { readerId });
-  await createUserAs(trx, school, 'parent', 'parent', reader.parent_name ?? `${reader.last_name} (ата-анасы)`, { readerId });
+  return createUserAs(trx, school, 'parent', 'parent', reader.parent_name ?? `${reader.last_name} (ата-анасы)`, { readerId });
 }
 
 function textbooksFor(trx: Executor, actor: Actor, rng: Random, plan: SchoolPlan) {

@@ -39,11 +39,22 @@ export interface AppOptions {
   trustedProxies?: string[];
   /** Where backups of the embedded database go (by default a `backups` folder beside the data folder). */
   backups?: BackupConfig;
+  /** The list of erasures kept outside the database, re-applied after a restore; none when null. */
+  erasureLedger?: string | null;
+}
+
+/** A request's address for the log: the query's values are left out, its parameter names kept. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const names = [...new URLSearchParams(url.slice(q + 1)).keys()];
+  return `${url.slice(0, q)}?${names.map((n) => `${n}=…`).join('&')}`;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
+    // the request log keeps which page was asked for, never what was typed into a search (pupils' names)
+    logger: options.logger ? { level: 'info', serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url ?? '') }) } } : false,
     bodyLimit: 50 * 1024 * 1024,
     // The client's address is the socket's, unless the request comes through a proxy named in the configuration.
     trustProxy: options.trustedProxies?.length ? options.trustedProxies : false,
@@ -64,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('backupConfig', options.backups ?? readBackupConfig({}, readConfig({}).dataDir));
   app.decorate('loginThrottle', options.loginThrottle ?? new LoginThrottle());
   app.decorate('secureCookies', options.secureCookies ?? false);
+  app.decorate('erasureLedger', options.erasureLedger ?? null);
 
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
@@ -117,6 +129,8 @@ declare module 'fastify' {
     /** The database with what only its kind can do (the embedded one's dump, for backups). */
     database: DatabaseHandle;
     backupConfig: BackupConfig;
+    /** Where erasures are listed outside the database (see readers/anonymise.ts). */
+    erasureLedger: string | null;
     /** Every route registered, for the tests that check the API as a whole. */
     routeList: { method: string; url: string }[];
   }

@@ -12,6 +12,8 @@ export const PUBLIC_ROUTES = new Set([
   'GET /api/catalog/search',
   'GET /api/catalog/works/:id',
   'GET /api/catalog/works/:id/cover',
+  // how the library keeps children's data: families read it before they sign anything
+  'GET /api/privacy/notice.pdf',
   // harvesting by the national union base
   'GET /api/oai',
   'POST /api/oai',

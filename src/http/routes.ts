@@ -5,6 +5,7 @@ import { fundRoutes } from '../fund/routes.js';
 import { accountingRoutes } from '../fund/accounting/routes.js';
 import { interopRoutes } from '../interop/routes.js';
 import { orgRoutes } from '../org/routes.js';
+import { privacyRoutes } from '../readers/privacy-routes.js';
 import { readersRoutes } from '../readers/routes.js';
 import { readingRoutes } from '../reading/routes.js';
 import { reclistRoutes } from '../reclist/routes.js';
@@ -22,6 +23,7 @@ export const domainRoutes: Routes[] = [
   fundRoutes,
   accountingRoutes,
   readersRoutes,
+  privacyRoutes,
   circulationRoutes,
   textbooksRoutes,
   reclistRoutes,

@@ -24,7 +24,7 @@ describe.each(BACKENDS)('security headers on every answer on %s', (backend) => {
       database,
       webDist: web,
       trustedProxies: ['127.0.0.1'],
-      backups: { dir: path.join(os.tmpdir(), `kitaphana-test-backups-${process.pid}`), keep: 2, everyHours: 0 },
+      backups: { dir: path.join(os.tmpdir(), `kitaphana-test-backups-${process.pid}`), keepDays: 2, everyHours: 0 },
     });
     await app.ready();
   });

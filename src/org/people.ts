@@ -27,6 +27,9 @@ export interface PersonView {
   lastSeenAt: string | null;
 }
 
+/** What an admin's account list shows instead of a pupil's or parent's name. */
+export const HIDDEN_NAME = '***';
+
 /** The accounts a librarian looks after in the own library; an admin looks after all of them. */
 const LIBRARIAN_MANAGES: ReadonlySet<Role> = new Set<Role>(['teacher', 'student', 'parent']);
 
@@ -62,15 +65,17 @@ export async function listPeople(db: Executor, actor: Actor, organisationId?: nu
     .orderBy('u.role')
     .orderBy('u.full_name')
     .execute();
+  // the deployment's admin looks after accounts, not children: pupils' and parents' names are not shown to it
+  const hideName = (role: Role) => actor.role === 'admin' && (role === 'student' || role === 'parent');
   return rows.map((r) => ({
     id: r.id,
     login: r.login,
-    fullName: r.full_name,
+    fullName: hideName(r.role) ? HIDDEN_NAME : r.full_name,
     role: r.role,
     classGrade: r.class_grade,
     classLetter: r.class_letter,
     readerId: r.reader_id,
-    readerName: r.reader_name,
+    readerName: hideName(r.role) ? null : r.reader_name,
     active: r.active,
     createdAt: new Date(r.created_at).toISOString(),
     lastSeenAt: r.last_seen_at ? new Date(r.last_seen_at).toISOString() : null,

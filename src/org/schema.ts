@@ -58,7 +58,23 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>;
 }
 
+export interface RetentionTable {
+  organisation_id: number;
+  leavers_days: Generated<number>;
+  audit_days: Generated<number>;
+  updated_at: Generated<Date>;
+  updated_by: number | null;
+}
+
+export interface JobRunTable {
+  job: string;
+  ran_on: DateString;
+  summary: Json<Record<string, unknown>>;
+}
+
 export interface OrgTables {
+  'org.retention': RetentionTable;
+  'org.job_runs': JobRunTable;
   'org.organisations': OrganisationTable;
   'org.users': UserTable;
   'org.sessions': SessionTable;

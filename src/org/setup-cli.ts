@@ -1,11 +1,13 @@
 /**
  * `npm run setup -- --region <name> [--district <name>] --library <name> --admin-name <full name>
- * [--admin <login>] [--librarian <login> --librarian-name <full name>] [--kind school|college|children_library]`
+ * [--admin <login>] [--librarian <login> --librarian-name <full name>] [--kind school|college|children_library]
+ * [--backup-passphrase]`
  *
  * Makes the first library and its first accounts in a database started without the demo
  * (KITAPHANA_DEMO=false), with the server stopped on the embedded database. Passwords come from
  * KITAPHANA_ADMIN_PASSWORD and KITAPHANA_LIBRARIAN_PASSWORD, or are typed at a prompt that does
- * not show them.
+ * not show them. With --backup-passphrase the backup passphrase (KITAPHANA_BACKUP_PASSPHRASE, or
+ * typed twice) is turned into the backup key beside the data folder; run it alone to set or change it.
  */
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
@@ -15,11 +17,13 @@ import { connect } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { pickLocale, t } from '../i18n/index.js';
 import { AppError } from '../shared/errors.js';
+import { backupKeyFile, deriveBackupKey, writeBackupKeyFile } from '../backup/backup.js';
 import { setUpLibrary } from './setup.js';
 
 const USAGE = `Usage: npm run setup -- --region <name> [--district <name>] --library <name> --admin-name <full name>
        [--admin <login>] [--librarian <login> --librarian-name <full name>] [--kind school|college|children_library] [--code <code>]
-Passwords: KITAPHANA_ADMIN_PASSWORD, KITAPHANA_LIBRARIAN_PASSWORD, or typed when asked.`;
+       [--backup-passphrase]   (alone: set or change only the backup passphrase)
+Passwords: KITAPHANA_ADMIN_PASSWORD, KITAPHANA_LIBRARIAN_PASSWORD, KITAPHANA_BACKUP_PASSPHRASE, or typed when asked.`;
 
 /** Reads a line without echoing it when a person types at a terminal. */
 function askHidden(question: string): Promise<string> {
@@ -53,8 +57,38 @@ const { values } = parseArgs({
     'admin-name': { type: 'string' },
     librarian: { type: 'string' },
     'librarian-name': { type: 'string' },
+    'backup-passphrase': { type: 'boolean', default: false },
   },
 });
+
+/**
+ * Backups hold every child's personal data: they are encrypted with a key derived from this
+ * passphrase. Only the derived key is stored (beside the data folder, readable by the server's user);
+ * the passphrase itself is needed to restore a backup on another computer.
+ */
+async function setBackupPassphrase(dataDir: string): Promise<void> {
+  let passphrase = process.env.KITAPHANA_BACKUP_PASSPHRASE;
+  if (!passphrase) {
+    passphrase = await askHidden('Backup passphrase (at least 12 characters; write it down and keep it apart from the backups): ');
+    if ((await askHidden('The same passphrase again: ')) !== passphrase) {
+      console.error('The two passphrases differ: nothing was changed.');
+      process.exit(2);
+    }
+  }
+  const file = backupKeyFile(dataDir);
+  writeBackupKeyFile(file, deriveBackupKey(passphrase));
+  console.log(`Backup key written to ${file}: new backups are encrypted. Keep the passphrase: a backup cannot be restored without it.`);
+}
+
+if (values['backup-passphrase'] && !values.region && !values.library) {
+  try {
+    await setBackupPassphrase(readConfig().dataDir);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  process.exit(0);
+}
 const kind = values.kind;
 if (!values.region || !values.library || !values['admin-name'] || (values.librarian && !values['librarian-name']) || !['school', 'college', 'children_library'].includes(kind)) {
   console.error(USAGE);
@@ -77,6 +111,8 @@ try {
     admin: { login: values.admin, fullName: values['admin-name'], password: adminPassword },
     librarian: values.librarian ? { login: values.librarian, fullName: values['librarian-name']!, password: librarianPassword } : null,
   });
+  if (values['backup-passphrase']) await setBackupPassphrase(config.dataDir);
+  else console.log('No backup passphrase set yet: run npm run setup -- --backup-passphrase before real use (backups are refused or left unencrypted without it).');
   console.log(`Set up «${values.library}» (organisation ${result.libraryId}): admin «${values.admin}»${values.librarian ? `, librarian «${values.librarian}»` : ''}. Start the server with npm start and sign in.`);
 } catch (err) {
   console.error(err instanceof AppError ? t(locale, err.code, err.params) : (err as Error).message);

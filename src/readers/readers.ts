@@ -56,6 +56,8 @@ export interface ReaderJson {
   leftOn: string | null;
   /** The personal data was erased after the reader left; only numbers, class and history remain. */
   anonymised: boolean;
+  /** Blocked on the legal representative's request: kept, not used. */
+  blocked: boolean;
 }
 
 export interface ReaderFilters {
@@ -104,21 +106,49 @@ export function toReaderJson(r: ReaderRow): ReaderJson {
     status: r.status,
     leftOn: r.left_on,
     anonymised: r.anonymised_at !== null,
+    blocked: r.blocked_at !== null,
   };
 }
+
+/**
+ * What a class teacher sees of a pupil: the name and class (for open loans and reading), not
+ * the birth date or the family's contacts, which serve only the library.
+ */
+export function teacherView(r: ReaderJson): ReaderJson {
+  return { ...r, birthDate: null, phone: null, email: null, parentName: null, parentPhone: null };
+}
+
+/** The fields only a contact consent gives a purpose to (Law No. 94-V, art. 7: no more data than the purpose needs). */
+export const CONTACT_FIELDS = ['phone', 'email', 'parent_name', 'parent_phone'] as const;
+
+async function hasContactConsent(db: Executor, readerId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('readers.consents')
+    .select('id')
+    .where('reader_id', '=', readerId)
+    .where('scope', '=', 'contact')
+    .where('withdrawn_on', 'is', null)
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** Bulk reads of readers' data are audited: a list of leavers, or more than one page at once. */
+export const BULK_READ = 50;
 
 /** Which readers an actor may read: staff the whole library, a teacher the own class only. */
 interface ReadScope {
   organisationId: number;
   grade?: number;
   classLetter?: string | null;
+  /** A class teacher: active, unblocked pupils only, and not their birth dates or contacts. */
+  teacher?: boolean;
 }
 
 function readScope(actor: Actor | null): ReadScope {
   if (!actor) throw unauthorised();
   if (actor.role === 'librarian' || actor.role === 'admin') return { organisationId: actor.organisationId };
   if (actor.role === 'teacher' && actor.classGrade !== null) {
-    return { organisationId: actor.organisationId, grade: actor.classGrade, classLetter: actor.classLetter };
+    return { organisationId: actor.organisationId, grade: actor.classGrade, classLetter: actor.classLetter, teacher: true };
   }
   throw forbidden();
 }
@@ -137,6 +167,7 @@ function scoped<O>(query: SelectQueryBuilder<Database, 'readers.readers', O>, sc
     const letter = scope.classLetter ?? null;
     q = letter === null ? q.where('readers.readers.class_letter', 'is', null) : q.where('readers.readers.class_letter', '=', letter);
   }
+  if (scope.teacher) q = q.where('readers.readers.status', '=', 'active').where('readers.readers.blocked_at', 'is', null);
   return q;
 }
 
@@ -144,11 +175,12 @@ function scoped<O>(query: SelectQueryBuilder<Database, 'readers.readers', O>, sc
 export const classLetterOrder = sql<number>`strpos(${KAZAKH_LETTERS}, coalesce(readers.readers.class_letter, ''))`;
 
 export async function getReader(db: Executor, actor: Actor | null, id: number): Promise<ReaderJson> {
-  const row = await scoped(db.selectFrom('readers.readers').selectAll(), readScope(actor))
+  const scope = readScope(actor);
+  const row = await scoped(db.selectFrom('readers.readers').selectAll(), scope)
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('reader', id);
-  return toReaderJson(row);
+  return scope.teacher ? teacherView(toReaderJson(row)) : toReaderJson(row);
 }
 
 /** A student's or parent's own reader's record, linked through the user account. */
@@ -171,7 +203,8 @@ export async function listReaders(
   actor: Actor | null,
   filters: ReaderFilters = {},
 ): Promise<{ items: ReaderJson[]; total: number }> {
-  let q = scoped(db.selectFrom('readers.readers'), readScope(actor));
+  const scope = readScope(actor);
+  let q = scoped(db.selectFrom('readers.readers'), scope);
   for (const word of foldQuery(filters.q ?? '')) q = q.where('search_key', 'ilike', `%${word}%`);
   if (filters.kind) q = q.where('kind', '=', filters.kind);
   if (filters.grade !== undefined) q = q.where('grade', '=', filters.grade);
@@ -189,7 +222,11 @@ export async function listReaders(
     .limit(filters.limit ?? 50)
     .offset(filters.offset ?? 0)
     .execute();
-  return { items: rows.map(toReaderJson), total: Number(total) };
+  // a list of leavers, or many readers at once, is a bulk read of children's data: the log says who read it
+  if (status !== 'active' || rows.length > BULK_READ) {
+    await audit(db, actor, 'read', 'readers', null, { status, count: rows.length, offset: filters.offset ?? 0 });
+  }
+  return { items: rows.map((r) => (scope.teacher ? teacherView(toReaderJson(r)) : toReaderJson(r))), total: Number(total) };
 }
 
 /** The library's classes with the number of active students in each: the roster index. */
@@ -288,6 +325,12 @@ function readerColumns(input: ReaderInput) {
   };
 }
 
+/** A pupil's contacts are kept only with a contact consent on record. */
+function withoutContacts<T extends Record<(typeof CONTACT_FIELDS)[number], string | null>>(columns: T, drop: boolean): T {
+  if (!drop) return columns;
+  return { ...columns, phone: null, email: null, parent_name: null, parent_phone: null };
+}
+
 function checkNumbers(registrationNumber: string, barcode: string) {
   if (!registrationNumber || registrationNumber.length > 30) throw invalid('readers.bad_registration_number');
   if (!BARCODE.test(barcode)) throw invalid('readers.bad_barcode', { barcode });
@@ -302,7 +345,8 @@ function explainUniqueViolation(err: unknown, registrationNumber: string, barcod
 
 /** Inserts one reader inside the caller's transaction; numbers must already be issued. */
 export async function insertReader(db: Executor, organisationId: number, input: ReaderInput & { registrationNumber: string; barcode: string }) {
-  const columns = readerColumns(input);
+  // a new pupil has no contact consent yet: the family's phone and e-mail are not collected
+  const columns = withoutContacts(readerColumns(input), input.kind === 'student');
   checkNumbers(input.registrationNumber, input.barcode);
   try {
     return await db
@@ -349,7 +393,7 @@ export async function updateReader(db: Executor, actor: Actor | null, id: number
 
   const before = toReaderJson(current);
   const merged = { ...before, ...definedOnly(patch) };
-  const columns = readerColumns(merged);
+  const columns = withoutContacts(readerColumns(merged), merged.kind === 'student' && !(await hasContactConsent(db, id)));
   const registrationNumber = trimmed(merged.registrationNumber) ?? '';
   const barcode = trimmed(merged.barcode) ?? '';
   checkNumbers(registrationNumber, barcode);
@@ -395,5 +439,8 @@ export async function readersForCards(
   else q = q.where('status', '=', 'active');
   if (selection.grade !== undefined) q = q.where('grade', '=', selection.grade);
   if (selection.classLetter) q = q.where('class_letter', '=', normaliseClassLetter(selection.classLetter) ?? selection.classLetter);
-  return q.orderBy(sql`grade asc nulls last`).orderBy(classLetterOrder).orderBy('sort_key').orderBy('id').execute();
+  const rows = await q.orderBy(sql`grade asc nulls last`).orderBy(classLetterOrder).orderBy('sort_key').orderBy('id').execute();
+  // a PDF of readers' names leaves the system: the log says who printed whom
+  await audit(db, actor, 'export', 'readers', null, { what: 'cards', count: rows.length, grade: selection.grade ?? null, classLetter: selection.classLetter ?? null });
+  return rows;
 }

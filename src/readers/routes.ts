@@ -7,7 +7,8 @@ import type { Locale } from '../org/schema.js';
 import { AppError, invalid } from '../shared/errors.js';
 import { readerCardsPdf } from './cards.js';
 import { importRoster, previewImport, type ImportPreview, type RosterFile } from './import.js';
-import { anonymiseLeftReaders, previewAnonymisation } from './anonymise.js';
+import type { App } from '../http/types.js';
+import { anonymiseLeftReaders, appendToLedger, eraseOneReader, ledgerEntriesFor, previewAnonymisation, purgeErasedValues } from './anonymise.js';
 import { listPromotions, performPromotion, previewPromotion, undoPromotion } from './promotion.js';
 import { createReader, getOwnReader, getReader, listClasses, listReaders, updateReader } from './readers.js';
 import type { RosterRow, RowError } from './roster.js';
@@ -38,6 +39,7 @@ const readerSchema = z.object({
   status: statusSchema,
   leftOn: z.string().nullable(),
   anonymised: z.boolean(),
+  blocked: z.boolean(),
 });
 
 // Grade, letter and barcode are checked by the domain functions, which explain the problem in the librarian's words.
@@ -148,6 +150,17 @@ const translateErrors = (locale: Locale, errors: RowError[]) =>
 
 function translatePreview(locale: Locale, preview: ImportPreview) {
   return { ...preview, rows: preview.rows.map((r: RosterRow) => ({ ...r, errors: translateErrors(locale, r.errors) })) };
+}
+
+/**
+ * After an erasure is committed: it is listed outside the database (for a restore of an older
+ * backup) and the database's files are rewritten so the old values cannot be read back.
+ */
+async function afterErasure(app: App, organisationId: number, readerIds: number[]) {
+  if (!readerIds.length) return;
+  appendToLedger(app.erasureLedger, await ledgerEntriesFor(app.db, organisationId, readerIds));
+  const { ms } = await purgeErasedValues(app.db, app.dbKind);
+  app.log.info({ ms }, 'erased values purged from the database files');
 }
 
 export const readersRoutes: Routes = async (app) => {
@@ -345,7 +358,28 @@ export const readersRoutes: Routes = async (app) => {
         response: { 200: z.object({ anonymised: z.number(), blocked: z.number() }) },
       },
     },
-    async (req) => app.db.transaction().execute((trx) => anonymiseLeftReaders(trx, req.actor, req.body.leftBefore)),
+    async (req) => {
+      const result = await app.db.transaction().execute((trx) => anonymiseLeftReaders(trx, req.actor, req.body.leftBefore));
+      await afterErasure(app, req.actor!.organisationId, result.readerIds);
+      return { anonymised: result.anonymised, blocked: result.blocked };
+    },
+  );
+
+  app.post(
+    '/api/readers/:id/erase',
+    {
+      schema: {
+        tags,
+        summary: "Erase one reader's personal data for good (on the legal representative's request); refused while the reader holds a book",
+        params: idParams,
+        response: { 200: z.object({ erased: z.literal(true), accountsRemoved: z.number() }) },
+      },
+    },
+    async (req) => {
+      const result = await app.db.transaction().execute((trx) => eraseOneReader(trx, req.actor, req.params.id));
+      await afterErasure(app, req.actor!.organisationId, [req.params.id]);
+      return { erased: true as const, accountsRemoved: result.accountsRemoved };
+    },
   );
 
   app.post(

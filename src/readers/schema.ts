@@ -22,6 +22,8 @@ export interface ReaderTable {
   status: Generated<'active' | 'left'>;
   left_on: DateString | null;
   anonymised_at: Date | null;
+  /** Blocked on request: kept, but not used or shown until unblocked. */
+  blocked_at: Date | null;
   search_key: Generated<string>;
   sort_key: Generated<string>;
   created_at: Generated<Date>;
@@ -72,8 +74,35 @@ export interface ConsentTable {
   created_at: Generated<Date>;
 }
 
+export interface ErasureTable {
+  id: Generated<number>;
+  organisation_id: number;
+  reader_id: number;
+  reason: 'left' | 'request' | 'retention';
+  erased_at: Generated<Date>;
+  erased_by: number | null;
+}
+
+export type RequestKind = 'correction' | 'blocking' | 'erasure';
+
+export interface RequestTable {
+  id: Generated<number>;
+  organisation_id: number;
+  reader_id: number;
+  kind: RequestKind;
+  message: Generated<string>;
+  requested_by: number | null;
+  requested_at: Generated<Date>;
+  status: Generated<'open' | 'done' | 'refused'>;
+  answer: string | null;
+  answered_by: number | null;
+  answered_at: Date | null;
+}
+
 export interface ReadersTables {
   'readers.consents': ConsentTable;
+  'readers.erasures': ErasureTable;
+  'readers.requests': RequestTable;
   'readers.readers': ReaderTable;
   'readers.promotions': PromotionTable;
 }

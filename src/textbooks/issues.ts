@@ -447,7 +447,8 @@ export async function studentRecord(db: Executor, actor: Actor | null, readerId:
   const organisationId = libraryOf(who);
   const reader = await studentOf(db, organisationId, readerId);
   const own = (who.role === 'student' || who.role === 'parent') && who.readerId === readerId;
-  const ownClass = who.role === 'teacher' && who.classGrade === reader.grade && who.classLetter === reader.class_letter;
+  const ownClass =
+    who.role === 'teacher' && reader.status === 'active' && who.classGrade === reader.grade && who.classLetter === reader.class_letter;
   if (who.role !== 'librarian' && who.role !== 'admin' && !own && !ownClass) throw forbidden();
   return studentRecordOf(db, organisationId, readerId);
 }

@@ -67,7 +67,7 @@ export class ApiClient {
 
 export async function testApp(database: DatabaseHandle): Promise<App> {
   // backups made by tests go to the system's temporary folder, never into the working tree
-  const app = await buildApp({ database, webDist: '/nonexistent', backups: { dir: path.join(os.tmpdir(), `kitaphana-test-backups-${process.pid}`), keep: 2, everyHours: 0 } });
+  const app = await buildApp({ database, webDist: '/nonexistent', backups: { dir: path.join(os.tmpdir(), `kitaphana-test-backups-${process.pid}`), keepDays: 30, everyHours: 0, allowPlain: true } });
   await app.ready();
   return app;
 }

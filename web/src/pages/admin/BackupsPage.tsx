@@ -9,7 +9,8 @@ import type { BackupFile } from '../../../../src/backup/backup.js';
 interface Backups {
   database: 'pglite' | 'postgres';
   dir: string | null;
-  keep: number;
+  keepDays: number;
+  encrypted: boolean;
   everyHours: number;
   items: BackupFile[];
 }
@@ -42,9 +43,14 @@ export default function BackupsPage() {
         <>
           <div className="panel">
             <p>{t('backup.intro')}</p>
+            {!backups.encrypted && (
+              <p className="banner banner-error" role="alert">
+                {t('backup.unencrypted')}
+              </p>
+            )}
             <p className="muted">
               {backups.everyHours > 0
-                ? t('backup.schedule', { hours: backups.everyHours, keep: backups.keep, dir: backups.dir })
+                ? t('backup.schedule', { hours: backups.everyHours, keepDays: backups.keepDays, dir: backups.dir })
                 : t('backup.scheduleOff', { dir: backups.dir })}
             </p>
             <p className="muted">{t('backup.advice')}</p>

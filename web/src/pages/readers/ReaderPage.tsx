@@ -1,8 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { download, get, patch, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import type { ConsentJson } from '../../../../src/readers/privacy.js';
+import { PrivacyPanel } from './PrivacyPanel.js';
 import { READER_KINDS, type Reader, type ReaderKind } from './types.js';
 
 interface Fields {
@@ -53,6 +55,15 @@ export default function ReaderPage() {
   const [fields, setFields] = useState<Fields>(BLANK);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  // a pupil's and family's contacts are asked for only under a contact consent
+  const [contactConsent, setContactConsent] = useState(false);
+  const onPrivacyChange = useCallback((consents: ConsentJson[], changed?: Reader) => {
+    setContactConsent(consents.some((c) => c.scope === 'contact' && !c.withdrawnOn));
+    if (changed) {
+      setReader(changed);
+      setFields(fieldsOf(changed));
+    }
+  }, []);
 
   useEffect(() => {
     if (isNew) return;
@@ -143,12 +154,16 @@ export default function ReaderPage() {
           {input('classLetter', t('readers.classLetter'), { maxLength: 2, size: 3 })}
           {input('birthDate', t('readers.birthDate'), { type: 'date' })}
         </div>
-        <div className="row">
-          {input('phone', t('readers.phone'), { type: 'tel' })}
-          {input('email', t('readers.email'), { type: 'email' })}
-          {input('parentName', t('readers.parentName'))}
-          {input('parentPhone', t('readers.parentPhone'), { type: 'tel' })}
-        </div>
+        {fields.kind !== 'student' || contactConsent ? (
+          <div className="row">
+            {input('phone', t('readers.phone'), { type: 'tel' })}
+            {input('email', t('readers.email'), { type: 'email' })}
+            {fields.kind === 'student' && input('parentName', t('readers.parentName'))}
+            {fields.kind === 'student' && input('parentPhone', t('readers.parentPhone'), { type: 'tel' })}
+          </div>
+        ) : (
+          <p className="muted">{t('privacy.contactsNeedConsent')}</p>
+        )}
         {!isNew && (
           <div className="field">
             <label htmlFor="reader-status">{t('readers.statusLabel')}</label>
@@ -160,6 +175,7 @@ export default function ReaderPage() {
         )}
         <button type="submit">{t('common.save')}</button>
       </form>
+      {reader && <PrivacyPanel reader={reader} onChange={onPrivacyChange} />}
     </section>
   );
 }
