@@ -5,6 +5,7 @@ import type { AccountingTables } from '../fund/accounting/schema.js';
 import type { InteropTables } from '../interop/schema.js';
 import type { OrgTables } from '../org/schema.js';
 import type { ReadersTables } from '../readers/schema.js';
+import type { ReportsTables } from '../reports/schema.js';
 import type { ReclistTables } from '../reclist/schema.js';
 import type { TextbooksTables } from '../textbooks/schema.js';
 
@@ -18,4 +19,5 @@ export interface Database
     CirculationTables,
     TextbooksTables,
     ReclistTables,
-    InteropTables {}
+    InteropTables,
+    ReportsTables {}

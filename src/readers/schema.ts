@@ -72,7 +72,18 @@ export interface ConsentTable {
   created_at: Generated<Date>;
 }
 
+/** A reader registered or re-registered for a cycle: '2024' (calendar year) or '2024-2025' (school year). */
+export interface RegistrationTable {
+  organisation_id: number;
+  reader_id: number;
+  cycle: string;
+  registered_on: DateString;
+  reader_group: 'grades_1_4' | 'grades_5_9' | 'grades_10_11' | 'teachers' | 'others';
+  how: 'visit' | 'loan' | 'bulk' | 'new';
+}
+
 export interface ReadersTables {
+  'readers.registrations': RegistrationTable;
   'readers.consents': ConsentTable;
   'readers.readers': ReaderTable;
   'readers.promotions': PromotionTable;
