@@ -313,6 +313,7 @@ describe.each(BACKENDS)('the circulation API on %s', (backend) => {
     const paths = Object.keys(doc.body.paths).filter((p) => p.startsWith('/api/circulation'));
     expect(paths.sort()).toEqual(
       [
+        '/api/circulation/contacts',
         '/api/circulation/debtors',
         '/api/circulation/debtors.pdf',
         '/api/circulation/issue',
@@ -322,6 +323,7 @@ describe.each(BACKENDS)('the circulation API on %s', (backend) => {
         '/api/circulation/my-loans',
         '/api/circulation/my-loans/{id}/renew',
         '/api/circulation/readers/{id}/panel',
+        '/api/circulation/reading-room',
         '/api/circulation/return',
         '/api/circulation/scan',
         '/api/circulation/stats',
