@@ -1,3 +1,4 @@
+import { addDays } from '../circulation/dates.js';
 import { invalid } from '../shared/errors.js';
 import { schoolYearRange } from '../shared/library-time.js';
 
@@ -40,8 +41,4 @@ export function assertStarted(p: ReportPeriod, today: string) {
   if (p.from > today) throw invalid('reports.future_period', { period: p.key });
 }
 
-export function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+export const nextDay = (date: string): string => addDays(date, 1);
