@@ -105,7 +105,7 @@ async function main() {
     await step(`copies (${o.copies} per school)`, async () => {
       for (const slice of slices) {
         await sql`insert into fund.copies (organisation_id, work_id, inventory_number, barcode, price_tiyn, acquired_on, fund)
-          select s, (array[${sql.join(works)}])[1 + i % 6], i::text, i::text, 100000, date '2015-01-01' + (i % 3000),
+          select s, (array[${sql.join(works)}]::bigint[])[1 + i % 6], i::text, i::text, 100000, date '2015-01-01' + (i % 3000),
                  case when i % 3 = 0 then 'textbook' else 'main' end
             from unnest(array[${sql.join(slice)}]::bigint[]) s, generate_series(1, ${o.copies}) i`.execute(db);
       }
@@ -131,7 +131,7 @@ async function main() {
           insert into circulation.loans (organisation_id, copy_id, reader_id, issued_at, due_on, returned_at)
           select c.organisation_id, c.id, r.id, timestamptz '2025-01-05 10:00+05' + (g % 360) * interval '1 day', date '2025-01-20' + (g % 360),
                  timestamptz '2025-01-12 10:00+05' + (g % 360) * interval '1 day'
-            from unnest(array[${sql.join(slice)}]::bigint[]) s, generate_series(0, ${o.loans - 1}) g
+            from unnest(array[${sql.join(slice)}]::bigint[]) s cross join generate_series(0, ${o.loans - 1}) g
             join c on c.organisation_id = s and c.k = 1 + g % ${o.copies}
             join r on r.organisation_id = s and r.k = 1 + g % ${Math.max(1, o.readers)}`.execute(db);
       }

@@ -7,7 +7,7 @@ import { forbidden, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { emptyFigures, emptyPlan, indicatorsOf, normaliseFigures, PLAN_INDICATORS, sumFigures, type Figures, type Indicators, type Plan } from './figures.js';
 import { assertStarted, periodOf, previousPeriod, type ReportPeriod } from './period.js';
-import { PENDING_SECTIONS, SECTIONS } from './sections.js';
+import { GROUP_SECTIONS, PENDING_SECTIONS, SECTIONS } from './sections.js';
 
 export interface OrgNode {
   id: number;
@@ -24,7 +24,24 @@ export interface LibraryFigures {
   closedAt: string | null;
 }
 
-/** A library's own figures computed from its records now (all libraries at once, section by section). */
+/** The sections of other areas, summed over the libraries given (zero when there are none). */
+export async function groupSums(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<Figures> {
+  const figures = emptyFigures();
+  if (!organisationIds.length) return figures;
+  for (const section of GROUP_SECTIONS) Object.assign(figures, await section.count(db, organisationIds, period));
+  return figures;
+}
+
+/** One library's complete figures as counted now: what a closing library keeps. */
+export async function libraryLive(db: Executor, organisationId: number, period: ReportPeriod): Promise<Figures> {
+  const own = (await computeLive(db, [organisationId], period)).get(organisationId)!;
+  return sumFigures([own, await groupSums(db, [organisationId], period)]);
+}
+
+/**
+ * Each library's own figures computed from its records now (all libraries at once, section by section),
+ * without the sections of other areas, which the report adds per group (groupSums).
+ */
 export async function computeLive(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<Map<number, Figures>> {
   const result = new Map<number, Figures>(organisationIds.map((id) => [id, emptyFigures()]));
   if (!organisationIds.length) return result;
@@ -170,8 +187,9 @@ export async function buildReport(db: Executor, root: OrgNode, period: ReportPer
     await plannedSum(db, ids, period),
     await plannedSum(db, ids, previous),
   ];
-  const figures = sumFigures(ids.map((id) => current.get(id)!.figures));
-  const lastFigures = sumFigures(ids.map((id) => last.get(id)!.figures));
+  const openIn = (map: Map<number, LibraryFigures>, list: number[]) => list.filter((id) => !map.get(id)!.closed);
+  const figures = sumFigures([...ids.map((id) => current.get(id)!.figures), await groupSums(db, openIn(current, ids), period)]);
+  const lastFigures = sumFigures([...ids.map((id) => last.get(id)!.figures), await groupSums(db, openIn(last, ids), previous)]);
 
   const children: ChildReport[] = [];
   if (!isLibrary) {
@@ -189,7 +207,9 @@ export async function buildReport(db: Executor, root: OrgNode, period: ReportPer
         closed: closedCount === under.length,
         libraries: under.length,
         librariesClosed: closedCount,
-        indicators: indicatorsOf(sumFigures(under.map((l) => current.get(l.id)!.figures))),
+        indicators: indicatorsOf(
+          sumFigures([...under.map((l) => current.get(l.id)!.figures), await groupSums(db, openIn(current, under.map((l) => l.id)), period)]),
+        ),
       });
     }
   }
@@ -238,9 +258,10 @@ export async function reportHistory(
   const out: { period: string; indicators: Indicators; plan: Plan; closed: boolean }[] = [];
   for (let i = 0; i < query.years; i++) {
     const figures = await libraryFigures(db, ids, period);
+    const open = ids.filter((id) => !figures.get(id)!.closed);
     out.unshift({
       period: period.key,
-      indicators: indicatorsOf(sumFigures([...figures.values()].map((f) => f.figures))),
+      indicators: indicatorsOf(sumFigures([...[...figures.values()].map((f) => f.figures), await groupSums(db, open, period)])),
       plan: await plannedSum(db, ids, period),
       closed: ids.length > 0 && [...figures.values()].every((f) => f.closed),
     });

@@ -7,7 +7,7 @@ import { LIBRARY_KINDS } from '../org/organisations.js';
 import { exportPackage, handleAnnualSections, importPackage, type StatsPackage } from '../reclist/packages.js';
 import { conflict, forbidden, invalid } from '../shared/errors.js';
 import { libraryToday, localDate, organisationTimeZone } from '../shared/library-time.js';
-import { computeLive, librariesUnder, reportRoot } from './annual.js';
+import { libraryLive, librariesUnder, reportRoot } from './annual.js';
 import { figuresSchema, PLAN_INDICATORS, type Plan } from './figures.js';
 import { assertStarted, periodOf, type ReportPeriod } from './period.js';
 
@@ -150,7 +150,7 @@ export async function closePeriod(db: Executor, actor: Actor, query: PeriodQuery
   if (period.to >= today) throw conflict('reports.period_not_over', { period: period.key });
   return auditedChange(db, actor, { action: 'close', entity: 'annual_report', entityId: period.key }, async (trx) => {
     await assertOpen(trx, library, period);
-    const figures = (await computeLive(trx, [library], period)).get(library)!;
+    const figures = await libraryLive(trx, library, period);
     await trx
       .insertInto('reports.closed_periods')
       .values({ organisation_id: library, period: period.key, origin: 'local', figures: JSON.stringify(figures), closed_by: actor.userId })
