@@ -69,7 +69,7 @@ export async function registerClass(
   return auditedChange(
     db,
     actor,
-    (r: { registered: number }) => ({ action: 'register_class', entity: 'reader_registration', details: { ...input, registered: r.registered } }),
+    (r: { registered: number }) => ({ action: 'register_class', entity: 'reader_registration', details: { schoolYear: input.schoolYear, grade: input.grade ?? null, classLetter: input.classLetter ?? null, teachers: input.teachers ?? false, registered: r.registered } }),
     async (trx) => {
       const filter = input.teachers
         ? sql`r.kind = 'teacher'`

@@ -43,7 +43,7 @@ export async function savePlan(db: Executor, actor: Actor, query: PeriodQuery, v
     if (!(PLAN_INDICATORS as readonly string[]).includes(k)) throw invalid('reports.unknown_indicator', { indicator: k });
     if (!Number.isInteger(v) || v < 0 || v > 1e12) throw invalid('reports.bad_plan_value', { indicator: k });
   }
-  await auditedChange(db, actor, { action: 'plan', entity: 'annual_report', entityId: period.key, details: Object.fromEntries(entries) }, async (trx) => {
+  await auditedChange(db, actor, { action: 'plan', entity: 'annual_report', entityId: period.key, details: { indicators: entries.map(([k, v]) => `${k}=${v}`).join(', ') } }, async (trx) => {
     for (const [indicator, value] of entries) {
       await trx
         .insertInto('reports.plans')
@@ -128,7 +128,7 @@ export async function readPassport(db: Executor, organisationId: number, period:
 /** How many visit-days a year make a regular visitor in this library. */
 export async function saveSettings(db: Executor, actor: Actor, input: { regularVisitDays: number }) {
   const library = ownLibrary(actor);
-  await auditedChange(db, actor, { action: 'settings', entity: 'annual_report', details: input }, (trx) =>
+  await auditedChange(db, actor, { action: 'settings', entity: 'annual_report', details: { regularVisitDays: input.regularVisitDays } }, (trx) =>
     trx
       .insertInto('reports.settings')
       .values({ organisation_id: library, regular_visit_days: input.regularVisitDays })

@@ -6,6 +6,10 @@
  */
 export default {
   kk: {
+    'audit.detail.classLetter': 'Сынып әрпі',
+    'audit.detail.day': 'Күні',
+    'audit.detail.organisationId': 'Ұйым',
+    'audit.detail.indicators': 'Көрсеткіштер',
     'audit.entity.annual_report': 'Жылдық есеп',
     'audit.entity.contact': 'Байланыс (іс-шара, қашықтан)',
     'audit.entity.reading_room_use': 'Оқу залын пайдалану',
@@ -286,6 +290,10 @@ export default {
     'audit.event.write_off_act.update': 'Есептен шығару актісі өзгертілді',
   },
   ru: {
+    'audit.detail.classLetter': 'Литера класса',
+    'audit.detail.day': 'Дата',
+    'audit.detail.organisationId': 'Организация',
+    'audit.detail.indicators': 'Показатели',
     'audit.entity.annual_report': 'Годовой отчёт',
     'audit.entity.contact': 'Обращение (мероприятие, удалённое)',
     'audit.entity.reading_room_use': 'Работа в читальном зале',
@@ -568,6 +576,10 @@ export default {
     'audit.event.write_off_act.update': 'Изменён акт списания',
   },
   en: {
+    'audit.detail.classLetter': 'Class letter',
+    'audit.detail.day': 'Day',
+    'audit.detail.organisationId': 'Organisation',
+    'audit.detail.indicators': 'Indicators',
     'audit.entity.annual_report': 'Annual report',
     'audit.entity.contact': 'Contact (event, remote)',
     'audit.entity.reading_room_use': 'Reading-room use',
