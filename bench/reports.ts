@@ -82,9 +82,10 @@ async function main() {
       for (let d = 0; d < districts; d++) {
         const district = await org(reg.id, reg.path, 'district', `Аудан ${reg.id}-${d}`);
         const n = Math.floor(count / districts) + (d < count % districts ? 1 : 0);
-        await sql`with ins as (insert into org.organisations (parent_id, kind, name, path)
-            select ${district.id}, 'school', 'Мектеп ' || ${district.id} || '-' || i, '' from generate_series(1, ${n}) i returning id)
-          update org.organisations o set path = ${district.path} || o.id || '/' from ins where o.id = ins.id`.execute(db);
+        await sql`insert into org.organisations (parent_id, kind, name, path)
+            select ${district.id}, 'school', 'Мектеп ' || ${district.id} || '-' || i, '' from generate_series(1, ${n}) i`.execute(db);
+        // A statement does not see the rows its own insert made: the paths are set by a second one.
+        await sql`update org.organisations set path = ${district.path} || id || '/' where parent_id = ${district.id}`.execute(db);
       }
     }
     const schools = (await sql<{ id: number }>`select id from org.organisations where kind = 'school' order by id`.execute(db)).rows.map((r) => Number(r.id));
@@ -143,7 +144,7 @@ async function main() {
       return { id: Number(r.id), name: r.name, kind: r.kind, path: r.path, parentId: r.parent_id };
     };
     const results: Record<string, { medianMs: number; maxMs: number; libraries: number; loans: number }> = {};
-    for (const [label, id] of [['region (700 schools)', region.id], ['republic (750 schools)', republic.id]] as const) {
+    for (const [label, id] of [[`region (${o.regionSchools} schools)`, region.id], [`republic (${o.republicSchools} schools)`, republic.id]] as const) {
       const root = await node(id);
       const runs: number[] = [];
       let last = null as Awaited<ReturnType<typeof buildReport>> | null;
