@@ -196,7 +196,7 @@ export async function buildReport(db: Executor, root: OrgNode, period: ReportPer
     for (const child of await childrenOf(db, root)) {
       const under = libraries.filter((l) => l.path.startsWith(child.path));
       if (!under.length && !LIBRARY_KINDS.includes(child.kind)) {
-        children.push({ organisationId: child.id, name: child.name, kind: child.kind, closed: true, libraries: 0, librariesClosed: 0, indicators: indicatorsOf(emptyFigures()) });
+        children.push({ organisationId: child.id, name: child.name, kind: child.kind, closed: false, libraries: 0, librariesClosed: 0, indicators: indicatorsOf(emptyFigures()) });
         continue;
       }
       const closedCount = under.filter((l) => current.get(l.id)!.closed).length;
@@ -204,7 +204,7 @@ export async function buildReport(db: Executor, root: OrgNode, period: ReportPer
         organisationId: child.id,
         name: child.name,
         kind: child.kind,
-        closed: closedCount === under.length,
+        closed: under.length > 0 && closedCount === under.length,
         libraries: under.length,
         librariesClosed: closedCount,
         indicators: indicatorsOf(
@@ -219,7 +219,7 @@ export async function buildReport(db: Executor, root: OrgNode, period: ReportPer
   return {
     period,
     organisation: { id: root.id, name: root.name, kind: root.kind, isLibrary },
-    closed: isLibrary ? Boolean(own?.closed) : closedCount === ids.length,
+    closed: isLibrary ? Boolean(own?.closed) : ids.length > 0 && closedCount === ids.length,
     closedAt: own?.closedAt ?? null,
     libraries: ids.length,
     librariesClosed: closedCount,
