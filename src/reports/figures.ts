@@ -130,6 +130,9 @@ export const indicatorsSchema = z.object({
   copiesPerReader: n.nullable(),
   renewalRate: n.nullable(),
   renewalTarget: n,
+  /** Shares of pupils and of parents active in the reading movement. */
+  activePupilShare: n.nullable(),
+  activeParentShare: n.nullable(),
 });
 export type Indicators = z.infer<typeof indicatorsSchema>;
 
@@ -161,6 +164,8 @@ export function indicatorsOf(f: Figures): Indicators {
     copiesPerReader: ratio(f.fund.end.total, f.readers.total),
     renewalRate: ratio(f.acquisitions.copies, f.fund.start.total),
     renewalTarget: RENEWAL_TARGET,
+    activePupilShare: ratio(f.readingMovement.activePupils, f.readingMovement.pupils),
+    activeParentShare: ratio(f.readingMovement.activeParents, f.readingMovement.parents),
   };
 }
 
