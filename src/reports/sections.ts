@@ -190,7 +190,10 @@ export const fundSection: Section = async (db, organisationIds, period) => {
   return pick(map, 'fund');
 };
 
-/** Received in the period: by source with sums, by domain, in Kazakh, children's literature, textbooks apart. */
+/**
+ * Received in the period: by source with sums, by domain, in Kazakh, children's literature, textbooks apart.
+ * The fund's opening balance (source 'initial') is taken on the books, not received: it counts in the fund only.
+ */
 export const acquisitionsSection: Section = async (db, organisationIds, period) => {
   const end = nextDay(period.to);
   const { rows } = await sql<{ org: number; src: string; g: string; l: string; child: boolean; n: number; sum: number }>`
@@ -199,10 +202,12 @@ export const acquisitionsSection: Section = async (db, organisationIds, period) 
              coalesce(w.age_rating in (${sql.join(CHILDREN_RATINGS)}), false) as child, l.copies_count as n, l.copies_count * l.price_tiyn as s
         from fund.receipts r join fund.receipt_lines l on l.receipt_id = r.id join catalog.works w on w.id = l.work_id
        where r.organisation_id in (${ids(organisationIds)}) and r.received_on >= ${period.from} and r.received_on < ${end} and not l.off_balance
+         and r.source <> 'initial'
       union all
       select b.organisation_id, r.source, 'textbooks', b.language_group, false, b.copies_count, b.copies_count * b.price_tiyn
         from textbooks.batches b join fund.receipts r on r.id = b.receipt_id
        where b.organisation_id in (${ids(organisationIds)}) and r.received_on >= ${period.from} and r.received_on < ${end}
+         and r.source <> 'initial'
       union all
       select c.organisation_id, 'unspecified', ${domainOf(sql`null`, sql`c.fund`, sql`w.knowledge_group`)}, ${langOf(sql`w.language`)},
              coalesce(w.age_rating in (${sql.join(CHILDREN_RATINGS)}), false), 1, c.price_tiyn
