@@ -137,35 +137,36 @@ export const loansSection: Section = async (db, organisationIds, period) => {
 };
 
 type Cell = { org: number; g: string; l: string; n: number };
+type FundCell = { org: number; g: string; l: string; at_start: number; at_end: number };
 
 /**
- * The fund on a day (exclusive): everything received before it minus everything written off before it,
- * as the summary book counts it (receipt lines, textbook batches, approved acts, a reversal giving back),
- * plus copies entered without a receipt document before fund accounting began.
+ * The fund at the start of a period and at its end, in one pass: everything received before the day minus
+ * everything written off before it, as the summary book counts it (receipt lines, textbook batches, approved
+ * acts, a reversal giving back), plus copies entered without a receipt document before fund accounting began.
  */
-async function fundCells(db: Executor, organisationIds: number[], before: string): Promise<Cell[]> {
-  const { rows } = await sql<Cell>`
-    select org, g, l, sum(n)::int as n from (
-      select r.organisation_id as org, l.knowledge_group as g, l.language_group as l, l.copies_count as n
+async function fundCells(db: Executor, organisationIds: number[], start: string, end: string): Promise<FundCell[]> {
+  const { rows } = await sql<FundCell>`
+    select org, g, l, coalesce(sum(n) filter (where d < ${start}), 0)::int as at_start, sum(n)::int as at_end from (
+      select r.organisation_id as org, l.knowledge_group as g, l.language_group as l, l.copies_count as n, r.received_on as d
         from fund.receipts r join fund.receipt_lines l on l.receipt_id = r.id
-       where r.organisation_id in (${ids(organisationIds)}) and r.received_on < ${before} and not l.off_balance
+       where r.organisation_id in (${ids(organisationIds)}) and r.received_on < ${end} and not l.off_balance
       union all
-      select b.organisation_id, 'textbooks', b.language_group, b.copies_count
+      select b.organisation_id, 'textbooks', b.language_group, b.copies_count, r.received_on
         from textbooks.batches b join fund.receipts r on r.id = b.receipt_id
-       where b.organisation_id in (${ids(organisationIds)}) and r.received_on < ${before}
+       where b.organisation_id in (${ids(organisationIds)}) and r.received_on < ${end}
       union all
-      select a.organisation_id, w.knowledge_group, w.language_group, case when a.kind = 'reversal' then 1 else -1 end
+      select a.organisation_id, w.knowledge_group, w.language_group, case when a.kind = 'reversal' then 1 else -1 end, a.act_date
         from fund.write_off_acts a join fund.write_off_lines w on w.act_id = a.id
-       where a.organisation_id in (${ids(organisationIds)}) and a.status = 'approved' and not w.off_balance and a.act_date < ${before}
+       where a.organisation_id in (${ids(organisationIds)}) and a.status = 'approved' and not w.off_balance and a.act_date < ${end}
       union all
-      select a.organisation_id, 'textbooks', w.language_group, -w.copies_count
+      select a.organisation_id, 'textbooks', w.language_group, -w.copies_count, a.act_date
         from textbooks.write_off_acts a join textbooks.write_off_lines w on w.act_id = a.id
-       where a.organisation_id in (${ids(organisationIds)}) and a.act_date < ${before}
+       where a.organisation_id in (${ids(organisationIds)}) and a.act_date < ${end}
       union all
-      select c.organisation_id, ${domainOf(sql`null`, sql`c.fund`, sql`w.knowledge_group`)}, ${langOf(sql`w.language`)}, 1
+      select c.organisation_id, ${domainOf(sql`null`, sql`c.fund`, sql`w.knowledge_group`)}, ${langOf(sql`w.language`)}, 1, c.acquired_on
         from fund.copies c join catalog.works w on w.id = c.work_id
        where c.organisation_id in (${ids(organisationIds)}) and c.receipt_id is null and c.fund <> 'off_balance'
-         and c.acquired_on < ${before} and not (c.status = 'written_off' and c.write_off_id is null)
+         and c.acquired_on < ${end} and not (c.status = 'written_off' and c.write_off_id is null)
     ) x group by 1, 2, 3`.execute(db);
   return rows;
 }
@@ -183,10 +184,11 @@ function addFund(col: Figures['fund']['end'], r: Cell) {
 
 /** The fund at the start of the period and at its end, by domain and language, main fund and textbooks apart. */
 export const fundSection: Section = async (db, organisationIds, period) => {
-  const start = await fundCells(db, organisationIds, period.from);
-  const end = await fundCells(db, organisationIds, nextDay(period.to));
-  const map = perOrg(start, (r) => r.org, (f, r) => addFund(f.fund.start, r));
-  perOrg(end, (r) => r.org, (f, r) => addFund(f.fund.end, r), map);
+  const cells = await fundCells(db, organisationIds, period.from, nextDay(period.to));
+  const map = perOrg(cells, (r) => r.org, (f, r) => {
+    addFund(f.fund.start, { org: r.org, g: r.g, l: r.l, n: r.at_start });
+    addFund(f.fund.end, { org: r.org, g: r.g, l: r.l, n: r.at_end });
+  });
   return pick(map, 'fund');
 };
 
