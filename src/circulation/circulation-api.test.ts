@@ -316,6 +316,7 @@ describe.each(BACKENDS)('the circulation API on %s', (backend) => {
     const paths = Object.keys(doc.body.paths).filter((p) => p.startsWith('/api/circulation'));
     expect(paths.sort()).toEqual(
       [
+        '/api/circulation/contacts',
         '/api/circulation/debtors',
         '/api/circulation/debtors.pdf',
         '/api/circulation/issue',
@@ -325,6 +326,7 @@ describe.each(BACKENDS)('the circulation API on %s', (backend) => {
         '/api/circulation/my-loans',
         '/api/circulation/my-loans/{id}/renew',
         '/api/circulation/readers/{id}/panel',
+        '/api/circulation/reading-room',
         '/api/circulation/return',
         '/api/circulation/scan',
         '/api/circulation/stats',

@@ -1,3 +1,4 @@
+import { countVisit } from './visits.js';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../org/audit.js';
@@ -114,14 +115,7 @@ async function identifyAsLatin(db: Executor, library: number, code: string): Pro
   return latin === code ? undefined : identify(db, library, latin);
 }
 
-/** One visit per reader per day, however many times the card is scanned. */
-export async function countVisit(db: Executor, organisationId: number, readerId: number, day: string): Promise<void> {
-  await db
-    .insertInto('circulation.visits')
-    .values({ organisation_id: organisationId, reader_id: readerId, visited_on: day })
-    .onConflict((oc) => oc.columns(['reader_id', 'visited_on']).doNothing())
-    .execute();
-}
+export { countVisit } from './visits.js';
 
 /**
  * The reader's panel at the desk; a reader of another library is simply not found. Three

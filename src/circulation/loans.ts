@@ -1,3 +1,5 @@
+import { registerActivity } from '../readers/registrations.js';
+import { countVisit } from './visits.js';
 import { sql } from 'kysely';
 import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
@@ -204,6 +206,9 @@ export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): 
       .then((result) => result.rows[0]);
     // Refused by the index: another desk issued the copy first (or its status was wrong).
     if (!inserted) throw await copyOnLoan(trx, copy);
+    // A loan is a visit of the day and re-registers the reader for the year at the first one.
+    await countVisit(trx, library, reader.id, today);
+    await registerActivity(trx, library, reader.id, today, 'loan');
 
     const row: LoanRow = {
       loanId: inserted.id,

@@ -1,3 +1,5 @@
+import { libraryToday } from '../shared/library-time.js';
+import { recordContact } from './visits.js';
 import { requireRole, type Actor } from '../auth/actor.js';
 import type { Executor } from '../org/audit.js';
 import { AppError } from '../shared/errors.js';
@@ -28,5 +30,10 @@ export async function myLoans(db: Executor, actor: Actor, today = todayIso()): P
 /** Online renewal: the same rules as at the desk, and only for the reader's own loans. */
 export async function renewMyLoan(db: Executor, actor: Actor, input: { loanId: number; today?: string }): Promise<LoanView> {
   const { library, readerId } = ownReader(actor);
-  return inTransaction(db, (trx) => renewOpenLoan(trx, actor, library, { ...input, readerId }));
+  return inTransaction(db, async (trx) => {
+    const view = await renewOpenLoan(trx, actor, library, { ...input, readerId });
+    // A remote contact: on its own line of the annual report, never among visits.
+    await recordContact(trx, library, { kind: 'online_renewal', day: await libraryToday(trx, library), readerId });
+    return view;
+  });
 }

@@ -28,10 +28,39 @@ export interface VisitTable {
   organisation_id: number;
   reader_id: number;
   visited_on: DateString;
+  reading_room: Generated<boolean>;
+}
+
+export interface ReadingRoomUseTable {
+  id: Generated<number>;
+  organisation_id: number;
+  reader_id: number | null;
+  copy_id: number | null;
+  used_on: DateString;
+  items: Generated<number>;
+  recorded_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export const CONTACT_KINDS = ['event', 'online_renewal', 'virtual_reference'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+
+export interface ContactTable {
+  id: Generated<number>;
+  organisation_id: number;
+  kind: ContactKind;
+  occurred_on: DateString;
+  quantity: Generated<number>;
+  reader_id: number | null;
+  note: string | null;
+  recorded_by: number | null;
+  created_at: Generated<Date>;
 }
 
 export interface CirculationTables {
   'circulation.loan_rules': LoanRuleTable;
   'circulation.loans': LoanTable;
   'circulation.visits': VisitTable;
+  'circulation.reading_room_uses': ReadingRoomUseTable;
+  'circulation.contacts': ContactTable;
 }

@@ -6,6 +6,7 @@ import type { InteropTables } from '../interop/schema.js';
 import type { OrgTables } from '../org/schema.js';
 import type { ReadersTables } from '../readers/schema.js';
 import type { ReadingTables } from '../reading/schema.js';
+import type { ReportsTables } from '../reports/schema.js';
 import type { ReclistTables } from '../reclist/schema.js';
 import type { TextbooksTables } from '../textbooks/schema.js';
 import type { CalendarTables } from '../calendar/schema.js';
@@ -26,4 +27,5 @@ export interface Database
     ReadingTables,
     CalendarTables,
     EventsTables,
-    ReferenceTables {}
+    ReferenceTables,
+    ReportsTables {}

@@ -10,6 +10,7 @@ import { runMatching } from '../reclist/matching.js';
 import { importSampleList } from '../reclist/versions.js';
 import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from './catalogue.js';
 import { simulateYear, type HistorySummary } from './history.js';
+import { seedReports } from './reports.js';
 import { stockTextbookFund } from './textbook-fund.js';
 import { seedEvents } from './events.js';
 import { seedReference } from './reference.js';
@@ -150,6 +151,14 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     const result = await stockNeighbour(trx, rng, school.id, users.neighbourLibrarians[index]!, works, profile, today);
     neighbours = sumUp(neighbours, result);
   }
+  await seedReports(trx, rng, {
+    schoolId: orgs.school.id,
+    neighbourIds: orgs.neighbours.map((n) => n.id),
+    districtId: orgs.district.id,
+    librarian: users.librarian,
+    methodologist: users.methodologist,
+    today,
+  });
   const { loaded: sampleListLoaded, ...recommendedList } = await matchSampleList(trx, users.admin);
   const reading = await seedReading(trx, rng, {
     schoolId: orgs.school.id,

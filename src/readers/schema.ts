@@ -99,7 +99,18 @@ export interface RequestTable {
   answered_at: Date | null;
 }
 
+/** A reader registered or re-registered for a cycle: '2024' (calendar year) or '2024-2025' (school year). */
+export interface RegistrationTable {
+  organisation_id: number;
+  reader_id: number;
+  cycle: string;
+  registered_on: DateString;
+  reader_group: 'grades_1_4' | 'grades_5_9' | 'grades_10_11' | 'teachers' | 'others';
+  how: 'visit' | 'loan' | 'bulk' | 'new';
+}
+
 export interface ReadersTables {
+  'readers.registrations': RegistrationTable;
   'readers.consents': ConsentTable;
   'readers.erasures': ErasureTable;
   'readers.requests': RequestTable;

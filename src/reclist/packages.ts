@@ -11,6 +11,18 @@ import { computeSchoolStats, type SchoolStats } from './stats.js';
 import { findVersion } from './versions.js';
 
 export const PACKAGE_FORMAT = 'kitaphana.reclist-stats/1';
+/**
+ * Version 2 of the same package: the recommended list's statistics when the school keeps a list, and the
+ * closed annual report of a period (its figures, sums only). Same envelope, keys and signature.
+ */
+export const PACKAGE_FORMAT_V2 = 'kitaphana.reclist-stats/2';
+
+const annualSchema = z.object({
+  period: z.string().regex(/^\d{4}(-\d{4})?$/),
+  closedAt: z.string().max(40),
+  figures: z.record(z.string(), z.unknown()),
+});
+export type AnnualSection = z.infer<typeof annualSchema>;
 
 const statsSchema = z.object({
   listYear: z.number().int(),
@@ -28,13 +40,16 @@ const statsSchema = z.object({
 });
 
 const packageSchema = z.object({
-  payload: z.object({
-    format: z.literal(PACKAGE_FORMAT),
-    schoolCode: z.string().min(1).max(50),
-    period: z.number().int().min(2000).max(2100),
-    generatedAt: z.string(),
-    stats: statsSchema,
-  }),
+  payload: z
+    .object({
+      format: z.enum([PACKAGE_FORMAT, PACKAGE_FORMAT_V2]),
+      schoolCode: z.string().min(1).max(50),
+      period: z.number().int().min(2000).max(2100),
+      generatedAt: z.string(),
+      stats: statsSchema.optional(),
+      annual: annualSchema.optional(),
+    })
+    .refine((p) => (p.format === PACKAGE_FORMAT ? p.stats !== undefined && p.annual === undefined : p.stats !== undefined || p.annual !== undefined)),
   signature: z.string().min(1),
 });
 
@@ -52,7 +67,9 @@ export function canonicalJson(value: unknown): string {
 
 /** Identifies the content of a package: the school, the period and the figures, not when it was made. */
 export function contentHash(p: StatsPackage['payload']): string {
-  return crypto.createHash('sha256').update(canonicalJson({ schoolCode: p.schoolCode, period: p.period, stats: p.stats })).digest('hex');
+  const content: Record<string, unknown> = { schoolCode: p.schoolCode, period: p.period, stats: p.stats };
+  if (p.annual) content.annual = { period: p.annual.period, figures: p.annual.figures };
+  return crypto.createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
 /** The library's own key pair, made the first time it is needed. */
@@ -77,12 +94,15 @@ export async function ownPublicKey(db: Executor, actor: Actor) {
 }
 
 /** The school side: its statistics for a period, computed now and signed with its key. */
-export async function exportPackage(db: Executor, actor: Actor, period = currentPeriod()): Promise<StatsPackage> {
+export async function exportPackage(db: Executor, actor: Actor, period = currentPeriod(), annual?: AnnualSection): Promise<StatsPackage> {
   const school = await resolveLibrary(db, actor);
   if (!school.code) throw conflict('reclist.school_code_missing');
-  const version = await findVersion(db);
-  const stats = (await computeSchoolStats(db, version, [school.id])).get(school.id)!;
-  const payload = { format: PACKAGE_FORMAT, schoolCode: school.code, period, generatedAt: new Date().toISOString(), stats } as const;
+  // With an annual report the list's statistics come along when the deployment keeps a list at all.
+  const version = annual ? await db.selectFrom('reclist.versions').select(['id', 'year']).orderBy('year', 'desc').limit(1).executeTakeFirst() : await findVersion(db);
+  const stats = version ? (await computeSchoolStats(db, version, [school.id])).get(school.id)! : undefined;
+  const payload: StatsPackage['payload'] = annual
+    ? { format: PACKAGE_FORMAT_V2, schoolCode: school.code, period, generatedAt: new Date().toISOString(), ...(stats ? { stats } : {}), annual }
+    : { format: PACKAGE_FORMAT, schoolCode: school.code, period, generatedAt: new Date().toISOString(), stats };
   const key = await signingKey(db, school.id);
   const signature = crypto.sign(null, Buffer.from(canonicalJson(payload)), key.private_key).toString('base64');
   await audit(db, actor, 'export', 'reclist_package', school.id, { period, hash: contentHash(payload) });
@@ -117,6 +137,14 @@ export async function trustSchoolKey(db: Executor, actor: Actor, organisationId:
  * package, the school is known and within the actor's area, its key is trusted, the signature
  * holds. The same content imported again changes nothing.
  */
+type AnnualHandler = (db: Executor, actor: Actor, organisationId: number, annual: AnnualSection, contentHash: string) => Promise<void>;
+let annualHandler: AnnualHandler | null = null;
+
+/** The annual report registers how it keeps the annual section of an imported package. */
+export function handleAnnualSections(handler: AnnualHandler) {
+  annualHandler = handler;
+}
+
 export async function importPackage(db: Executor, actor: Actor, file: Buffer) {
   const pkg = readPackage(file);
   const { payload } = pkg;
@@ -138,10 +166,14 @@ export async function importPackage(db: Executor, actor: Actor, file: Buffer) {
     .onConflict((oc) => oc.columns(['school_code', 'period', 'content_hash']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!inserted) return { status: 'unchanged' as const, organisationId: school.id, period: payload.period, contentHash: hash };
-  await saveStats(db, school.id, payload.period, 'package', payload.stats as SchoolStats, hash);
+  if (!inserted) return { status: 'unchanged' as const, organisationId: school.id, period: payload.period, contentHash: hash, annualPeriod: payload.annual?.period ?? null };
+  if (payload.stats) await saveStats(db, school.id, payload.period, 'package', payload.stats as SchoolStats, hash);
+  if (payload.annual) {
+    if (!annualHandler) throw invalid('reclist.package_invalid');
+    await annualHandler(db, actor, school.id, payload.annual, hash);
+  }
   await audit(db, actor, 'import', 'reclist_package', school.id, { period: payload.period, hash });
-  return { status: 'imported' as const, organisationId: school.id, period: payload.period, contentHash: hash };
+  return { status: 'imported' as const, organisationId: school.id, period: payload.period, contentHash: hash, annualPeriod: payload.annual?.period ?? null };
 }
 
 function readPackage(file: Buffer): StatsPackage {

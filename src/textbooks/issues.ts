@@ -1,3 +1,4 @@
+import { registerActivity } from '../readers/registrations.js';
 import type { Actor } from '../auth/actor.js';
 import { libraryOf, requireRole } from '../auth/actor.js';
 import { audit, type Executor } from '../org/audit.js';
@@ -204,6 +205,7 @@ export async function issueSetToClass(db: Executor, actor: Actor, input: ClassIn
     await db.insertInto('textbooks.issues').values(rows).execute();
     await moveOnShelf(db, organisationId, title.workId, countBy(taken));
     result.issuedCopies += rows.length;
+    await registerActivity(db, organisationId, rows.map((r) => r.reader_id), issuedOn, 'loan');
   }
   await audit(db, actor, 'issue_set', 'class', `${picture.grade}${picture.classLetter}`, {
     schoolYear: picture.schoolYear,
@@ -263,6 +265,7 @@ export async function issueToStudent(db: Executor, actor: Actor, readerId: numbe
     await db.insertInto('textbooks.issues').values(issueRow(organisationId, actor, readerId, item.workId, schoolYear, issuedOn, condition, barcode)).execute();
     await moveOnShelf(db, organisationId, item.workId, { [condition]: -1 });
   }
+  await registerActivity(db, organisationId, readerId, issuedOn, 'loan');
   await audit(db, actor, 'issue', 'textbook_issue', readerId, { schoolYear, works: input.items.map((i) => i.workId) }, organisationId);
   return studentRecordOf(db, organisationId, readerId);
 }

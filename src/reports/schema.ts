@@ -1,0 +1,56 @@
+import type { Generated } from 'kysely';
+import type { DateString, Json } from '../org/schema.js';
+
+export interface PlanTable {
+  organisation_id: number;
+  period: string;
+  indicator: string;
+  value: number;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface PassportTable {
+  organisation_id: number;
+  period: string;
+  area_m2: Generated<string | number>;
+  reading_room_m2: Generated<string | number>;
+  storage_m2: Generated<string | number>;
+  seats: Generated<number>;
+  computers: Generated<number>;
+  internet_computers: Generated<number>;
+  open_access_copies: Generated<number>;
+  texts: Json<Record<string, string>>;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+}
+
+export interface SettingsTable {
+  organisation_id: number;
+  regular_visit_days: number;
+}
+
+export interface ClosedPeriodTable {
+  organisation_id: number;
+  period: string;
+  origin: 'local' | 'package';
+  figures: Json<unknown>;
+  content_hash: string | null;
+  closed_at: Generated<Date>;
+  closed_by: number | null;
+}
+
+export interface ScheduleTable {
+  organisation_id: number;
+  period: string;
+  due_on: DateString;
+  set_by: number | null;
+}
+
+export interface ReportsTables {
+  'reports.plans': PlanTable;
+  'reports.passports': PassportTable;
+  'reports.settings': SettingsTable;
+  'reports.closed_periods': ClosedPeriodTable;
+  'reports.schedules': ScheduleTable;
+}

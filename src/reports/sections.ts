@@ -1,0 +1,337 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../org/audit.js';
+import type { ReaderGroup } from '../readers/registrations.js';
+import { DOMAINS, emptyFigures, LANGUAGES, REASONS, SOURCES, type Figures } from './figures.js';
+import { nextDay, type ReportPeriod } from './period.js';
+
+/**
+ * The sections of the annual report. Each is a plain function of (db, organisationIds, period) that
+ * answers, per library, the sums of its part of the figures, with one grouped statement (or a few)
+ * over all the libraries at once: a district of 700 schools costs what one school costs.
+ */
+export type Section = (db: Executor, organisationIds: number[], period: ReportPeriod) => Promise<Map<number, Partial<Figures>>>;
+
+/** Visit-days a year that make a regular visitor, unless the library keeps its own number. */
+export const DEFAULT_REGULAR_VISIT_DAYS = 10;
+
+const ids = (list: number[]) => sql.join(list);
+const CHILDREN_RATINGS = ['0+', '6+', '12+'];
+const RULE_DOMAINS = DOMAINS.filter((d) => d !== 'textbooks');
+
+/** The language group of a work's ISO code, in SQL. */
+const langOf = (col: RawBuilder<unknown>) =>
+  sql<string>`case lower(trim(coalesce(${col}, ''))) when 'kaz' then 'kk' when 'kk' then 'kk' when 'rus' then 'ru' when 'ru' then 'ru' else 'other' end`;
+/** The report domain of a copy: as booked on its receipt line, else textbooks by fund, else the work's own group. */
+const domainOf = (line: RawBuilder<unknown>, fund: RawBuilder<unknown>, work: RawBuilder<unknown>) =>
+  sql<string>`coalesce(${line}, case when ${fund} = 'textbook' then 'textbooks'
+    when ${work} in (${sql.join(RULE_DOMAINS)}) then ${work} else 'other' end)`;
+
+function perOrg<T>(rows: T[], key: (r: T) => number, apply: (f: Figures, r: T) => void, map = new Map<number, Figures>()) {
+  for (const r of rows) {
+    const org = Number(key(r));
+    const f = map.get(org) ?? emptyFigures();
+    apply(f, r);
+    map.set(org, f);
+  }
+  return map;
+}
+
+const pick = <K extends keyof Figures>(map: Map<number, Figures>, ...keys: K[]) =>
+  new Map([...map].map(([org, f]) => [org, Object.fromEntries(keys.map((k) => [k, f[k]])) as Partial<Figures>]));
+
+const dom = (g: string) => ((DOMAINS as readonly string[]).includes(g) ? (g as (typeof DOMAINS)[number]) : 'other');
+const lng = (l: string) => ((LANGUAGES as readonly string[]).includes(l) ? (l as (typeof LANGUAGES)[number]) : 'other');
+
+/** Readers registered or re-registered in the period, by the group they were in then. */
+export const readersSection: Section = async (db, organisationIds, period) => {
+  const { rows } = await sql<{ org: number; g: ReaderGroup; n: number }>`
+    select organisation_id as org, reader_group as g, count(*)::int as n from readers.registrations
+     where organisation_id in (${ids(organisationIds)}) and cycle = ${period.key}
+     group by 1, 2`.execute(db);
+  return pick(
+    perOrg(rows, (r) => r.org, (f, r) => {
+      f.readers[r.g] += Number(r.n);
+      f.readers.total += Number(r.n);
+    }),
+    'readers',
+  );
+};
+
+/** Reader-days at the desk and in the reading room, event attendance, regular visitors; remote contacts apart. */
+export const visitsSection: Section = async (db, organisationIds, period) => {
+  const [days, contacts, regular] = [
+    await sql<{ org: number; desk: number; rr: number }>`
+      select organisation_id as org, count(*) filter (where not reading_room)::int as desk, count(*) filter (where reading_room)::int as rr
+        from circulation.visits
+       where organisation_id in (${ids(organisationIds)}) and visited_on between ${period.from} and ${period.to}
+       group by 1`.execute(db),
+    await sql<{ org: number; kind: string; n: number }>`
+      select organisation_id as org, kind, sum(quantity)::int as n from circulation.contacts
+       where organisation_id in (${ids(organisationIds)}) and occurred_on between ${period.from} and ${period.to}
+       group by 1, 2`.execute(db),
+    await sql<{ org: number; n: number }>`
+      select v.org, count(*)::int as n
+        from (select organisation_id as org, reader_id, count(*) as days from circulation.visits
+               where organisation_id in (${ids(organisationIds)}) and visited_on between ${period.from} and ${period.to}
+               group by 1, 2) v
+        left join reports.settings s on s.organisation_id = v.org
+       where v.days >= coalesce(s.regular_visit_days, ${DEFAULT_REGULAR_VISIT_DAYS})
+       group by 1`.execute(db),
+  ];
+  const map = perOrg(days.rows, (r) => r.org, (f, r) => {
+    f.visits.desk += Number(r.desk);
+    f.visits.readingRoom += Number(r.rr);
+  });
+  perOrg(contacts.rows, (r) => r.org, (f, r) => {
+    if (r.kind === 'event') f.visits.events += Number(r.n);
+    if (r.kind === 'online_renewal') f.remote.onlineRenewals += Number(r.n);
+    if (r.kind === 'virtual_reference') f.remote.virtualReferences += Number(r.n);
+  }, map);
+  perOrg(regular.rows, (r) => r.org, (f, r) => {
+    f.visits.regularVisitors += Number(r.n);
+  }, map);
+  for (const f of map.values()) {
+    f.visits.total = f.visits.desk + f.visits.readingRoom + f.visits.events;
+    f.remote.total = f.remote.onlineRenewals + f.remote.virtualReferences;
+  }
+  return pick(map, 'visits', 'remote');
+};
+
+/** Loans home (main fund and textbooks), textbook issues by count, reading-room use; by domain and language. */
+export const loansSection: Section = async (db, organisationIds, period) => {
+  const end = nextDay(period.to);
+  const { rows } = await sql<{ org: number; kind: 'main' | 'textbooks' | 'readingRoom'; g: string; l: string; n: number }>`
+    select org, kind, g, l, sum(n)::int as n from (
+      select l.organisation_id as org, case when c.fund = 'textbook' then 'textbooks' else 'main' end as kind,
+             ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} as g, ${langOf(sql`w.language`)} as l, 1 as n
+        from circulation.loans l
+        join fund.copies c on c.id = l.copy_id
+        join catalog.works w on w.id = c.work_id
+        left join fund.receipt_lines rl on rl.id = c.receipt_line_id
+       where l.organisation_id in (${ids(organisationIds)})
+         and l.issued_at >= ${period.from}::date and l.issued_at < ${end}::date
+      union all
+      select i.organisation_id, 'textbooks', 'textbooks', ${langOf(sql`w.language`)}, 1
+        from textbooks.issues i join catalog.works w on w.id = i.work_id
+       where i.organisation_id in (${ids(organisationIds)}) and i.issued_on between ${period.from} and ${period.to}
+      union all
+      select u.organisation_id, 'readingRoom',
+             case when c.id is null then 'other' else ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} end,
+             ${langOf(sql`w.language`)}, u.items
+        from circulation.reading_room_uses u
+        left join fund.copies c on c.id = u.copy_id
+        left join catalog.works w on w.id = c.work_id
+        left join fund.receipt_lines rl on rl.id = c.receipt_line_id
+       where u.organisation_id in (${ids(organisationIds)}) and u.used_on between ${period.from} and ${period.to}
+    ) x group by 1, 2, 3, 4`.execute(db);
+  return pick(
+    perOrg(rows, (r) => r.org, (f, r) => {
+      const k = Number(r.n);
+      f.loans[r.kind] += k;
+      f.loans.total += k;
+      f.loans.byDomain[dom(r.g)] += k;
+      f.loans.byLanguage[lng(r.l)] += k;
+    }),
+    'loans',
+  );
+};
+
+type Cell = { org: number; g: string; l: string; n: number };
+type FundCell = { org: number; g: string; l: string; at_start: number; at_end: number };
+
+/**
+ * The fund at the start of a period and at its end, in one pass: everything received before the day minus
+ * everything written off before it, as the summary book counts it (receipt lines, textbook batches, approved
+ * acts, a reversal giving back), plus copies entered without a receipt document before fund accounting began.
+ */
+async function fundCells(db: Executor, organisationIds: number[], start: string, end: string): Promise<FundCell[]> {
+  const { rows } = await sql<FundCell>`
+    select org, g, l, coalesce(sum(n) filter (where d < ${start}), 0)::int as at_start, sum(n)::int as at_end from (
+      select r.organisation_id as org, l.knowledge_group as g, l.language_group as l, l.copies_count as n, r.received_on as d
+        from fund.receipts r join fund.receipt_lines l on l.receipt_id = r.id
+       where r.organisation_id in (${ids(organisationIds)}) and r.received_on < ${end} and not l.off_balance
+      union all
+      select b.organisation_id, 'textbooks', b.language_group, b.copies_count, r.received_on
+        from textbooks.batches b join fund.receipts r on r.id = b.receipt_id
+       where b.organisation_id in (${ids(organisationIds)}) and r.received_on < ${end}
+      union all
+      select a.organisation_id, w.knowledge_group, w.language_group, case when a.kind = 'reversal' then 1 else -1 end, a.act_date
+        from fund.write_off_acts a join fund.write_off_lines w on w.act_id = a.id
+       where a.organisation_id in (${ids(organisationIds)}) and a.status = 'approved' and not w.off_balance and a.act_date < ${end}
+      union all
+      select a.organisation_id, 'textbooks', w.language_group, -w.copies_count, a.act_date
+        from textbooks.write_off_acts a join textbooks.write_off_lines w on w.act_id = a.id
+       where a.organisation_id in (${ids(organisationIds)}) and a.act_date < ${end}
+      union all
+      select c.organisation_id, ${domainOf(sql`null`, sql`c.fund`, sql`w.knowledge_group`)}, ${langOf(sql`w.language`)}, 1, c.acquired_on
+        from fund.copies c join catalog.works w on w.id = c.work_id
+       where c.organisation_id in (${ids(organisationIds)}) and c.receipt_id is null and c.fund <> 'off_balance'
+         and c.acquired_on < ${end} and not (c.status = 'written_off' and c.write_off_id is null)
+    ) x group by 1, 2, 3`.execute(db);
+  return rows;
+}
+
+function addFund(col: Figures['fund']['end'], r: Cell) {
+  const k = Number(r.n);
+  const g = dom(r.g);
+  col.total += k;
+  if (g === 'textbooks') col.textbooks += k;
+  else col.main += k;
+  col.byDomain[g] += k;
+  col.byLanguage[lng(r.l)] += k;
+  if (lng(r.l) === 'kk') col.kazakhByDomain[g] += k;
+}
+
+/** The fund at the start of the period and at its end, by domain and language, main fund and textbooks apart. */
+export const fundSection: Section = async (db, organisationIds, period) => {
+  const cells = await fundCells(db, organisationIds, period.from, nextDay(period.to));
+  const map = perOrg(cells, (r) => r.org, (f, r) => {
+    addFund(f.fund.start, { org: r.org, g: r.g, l: r.l, n: r.at_start });
+    addFund(f.fund.end, { org: r.org, g: r.g, l: r.l, n: r.at_end });
+  });
+  return pick(map, 'fund');
+};
+
+/**
+ * Received in the period: by source with sums, by domain, in Kazakh, children's literature, textbooks apart.
+ * The fund's opening balance (source 'initial') is taken on the books, not received: it counts in the fund only.
+ */
+export const acquisitionsSection: Section = async (db, organisationIds, period) => {
+  const end = nextDay(period.to);
+  const { rows } = await sql<{ org: number; src: string; g: string; l: string; child: boolean; n: number; sum: number }>`
+    select org, src, g, l, child, sum(n)::bigint as n, sum(s)::bigint as sum from (
+      select r.organisation_id as org, r.source as src, l.knowledge_group as g, l.language_group as l,
+             coalesce(w.age_rating in (${sql.join(CHILDREN_RATINGS)}), false) as child, l.copies_count as n, l.copies_count * l.price_tiyn as s
+        from fund.receipts r join fund.receipt_lines l on l.receipt_id = r.id join catalog.works w on w.id = l.work_id
+       where r.organisation_id in (${ids(organisationIds)}) and r.received_on >= ${period.from} and r.received_on < ${end} and not l.off_balance
+         and r.source <> 'initial'
+      union all
+      select b.organisation_id, r.source, 'textbooks', b.language_group, false, b.copies_count, b.copies_count * b.price_tiyn
+        from textbooks.batches b join fund.receipts r on r.id = b.receipt_id
+       where b.organisation_id in (${ids(organisationIds)}) and r.received_on >= ${period.from} and r.received_on < ${end}
+         and r.source <> 'initial'
+      union all
+      select c.organisation_id, 'unspecified', ${domainOf(sql`null`, sql`c.fund`, sql`w.knowledge_group`)}, ${langOf(sql`w.language`)},
+             coalesce(w.age_rating in (${sql.join(CHILDREN_RATINGS)}), false), 1, c.price_tiyn
+        from fund.copies c join catalog.works w on w.id = c.work_id
+       where c.organisation_id in (${ids(organisationIds)}) and c.receipt_id is null and c.fund <> 'off_balance'
+         and c.acquired_on >= ${period.from} and c.acquired_on < ${end}
+    ) x group by 1, 2, 3, 4, 5`.execute(db);
+  return pick(
+    perOrg(rows, (r) => r.org, (f, r) => {
+      const a = f.acquisitions;
+      const k = Number(r.n);
+      const s = Number(r.sum);
+      const src = (SOURCES as readonly string[]).includes(r.src) ? (r.src as (typeof SOURCES)[number]) : 'unspecified';
+      const g = dom(r.g);
+      a.copies += k;
+      a.sumTiyn += s;
+      a.bySource[src].copies += k;
+      a.bySource[src].sumTiyn += s;
+      a.byDomain[g] += k;
+      a.byLanguage[lng(r.l)] += k;
+      if (lng(r.l) === 'kk') {
+        a.kazakhByDomain[g] += k;
+        a.kazakhBySource[src] += k;
+      }
+      if (r.child) {
+        a.children += k;
+        a.childrenByDomain[g] += k;
+        if (lng(r.l) === 'kk') a.childrenKazakh += k;
+      }
+      if (g === 'textbooks') {
+        a.textbooks.copies += k;
+        a.textbooks.sumTiyn += s;
+      }
+    }),
+    'acquisitions',
+  );
+};
+
+/** Written off in the period by reason (approved acts; a reversal counts negative), by domain, in Kazakh. */
+export const writeOffsSection: Section = async (db, organisationIds, period) => {
+  const end = nextDay(period.to);
+  const { rows } = await sql<{ org: number; reason: string; g: string; l: string; n: number; sum: number }>`
+    select org, reason, g, l, sum(n)::bigint as n, sum(s)::bigint as sum from (
+      select a.organisation_id as org, a.reason, w.knowledge_group as g, w.language_group as l,
+             case when a.kind = 'reversal' then -1 else 1 end as n, case when a.kind = 'reversal' then -1 else 1 end * w.price_tiyn as s
+        from fund.write_off_acts a join fund.write_off_lines w on w.act_id = a.id
+       where a.organisation_id in (${ids(organisationIds)}) and a.status = 'approved' and not w.off_balance
+         and a.act_date >= ${period.from} and a.act_date < ${end}
+      union all
+      select a.organisation_id, a.reason, 'textbooks', w.language_group, w.copies_count, w.sum_tiyn
+        from textbooks.write_off_acts a join textbooks.write_off_lines w on w.act_id = a.id
+       where a.organisation_id in (${ids(organisationIds)}) and a.act_date >= ${period.from} and a.act_date < ${end}
+    ) x group by 1, 2, 3, 4`.execute(db);
+  return pick(
+    perOrg(rows, (r) => r.org, (f, r) => {
+      const w = f.writeOffs;
+      const k = Number(r.n);
+      const s = Number(r.sum);
+      const reason = (REASONS as readonly string[]).includes(r.reason) ? (r.reason as (typeof REASONS)[number]) : 'physical_wear';
+      w.copies += k;
+      w.sumTiyn += s;
+      w.byReason[reason].copies += k;
+      w.byReason[reason].sumTiyn += s;
+      w.byDomain[dom(r.g)] += k;
+      if (lng(r.l) === 'kk') w.kazakh += k;
+    }),
+    'writeOffs',
+  );
+};
+
+/** The passport of the period, or the latest one entered before it. */
+export const passportSection: Section = async (db, organisationIds, period) => {
+  const { rows } = await sql<{
+    org: number; area: string; rr: string; st: string; seats: number; computers: number; internet: number; open: number;
+  }>`
+    select distinct on (organisation_id) organisation_id as org, area_m2 as area, reading_room_m2 as rr, storage_m2 as st,
+           seats, computers, internet_computers as internet, open_access_copies as open
+      from reports.passports
+     where organisation_id in (${ids(organisationIds)}) and substr(period, 1, 4) <= ${period.key.slice(0, 4)}
+     order by organisation_id, substr(period, 1, 4) desc, (period = ${period.key}) desc`.execute(db);
+  return pick(
+    perOrg(rows, (r) => r.org, (f, r) => {
+      f.passport = {
+        areaM2: Number(r.area),
+        readingRoomM2: Number(r.rr),
+        storageM2: Number(r.st),
+        seats: Number(r.seats),
+        computers: Number(r.computers),
+        internetComputers: Number(r.internet),
+        openAccessCopies: Number(r.open),
+      };
+    }),
+    'passport',
+  );
+};
+
+/**
+ * Sections of other areas that count over a set of libraries at once and answer one sum (their own
+ * counting functions, `(db, organisationIds, from, to)`). The report calls them for the libraries that
+ * have not closed the period — once for the whole area and once per organisation listed below it — and
+ * a closing library keeps their figures with its own.
+ */
+export interface GroupSection {
+  key: keyof Figures;
+  count: (db: Executor, organisationIds: number[], period: ReportPeriod) => Promise<Partial<Figures>>;
+}
+export const GROUP_SECTIONS: GroupSection[] = [];
+
+/**
+ * Sections whose domains are not part of this deployment yet. Each is counted as zero with a note,
+ * and replaced by a counting function when its domain lands.
+ */
+const PLANNED_SECTIONS: Partial<Record<keyof Figures, string>> = {
+  events: 'events, exhibitions and clubs are counted once the events domain records them',
+  reference: 'reference service by kind is counted once the reference domain records it',
+  periodicals: 'periodicals are counted once the periodicals domain records subscriptions',
+  digitisation: 'digitisation and its use are counted once the digitisation domain records them',
+  readingMovement: "the reading movement's active share is counted once the reading domain records it",
+};
+
+export const PENDING_SECTIONS: Partial<Record<keyof Figures, string>> = Object.fromEntries(
+  Object.entries(PLANNED_SECTIONS).filter(([key]) => !GROUP_SECTIONS.some((g) => g.key === key)),
+);
+
+export const SECTIONS: Section[] = [readersSection, visitsSection, loansSection, fundSection, acquisitionsSection, writeOffsSection, passportSection];
