@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { invalid, notFound } from '../shared/errors.js';
 
 /** Large enough for a phone photo of a cover, small enough for an old school PC's upload. */

@@ -1,10 +1,12 @@
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { findOrCreateAuthor, type AuthorInput, type AuthorView, toAuthorView } from './authors.js';
 import { lockWorksByIsbn } from './locks.js';
 import { foldForSearch, kazakhSortKey, searchKey } from './folding.js';
 import { normaliseIsbn } from './isbn.js';
+import { localDateTime } from '../shared/library-time.js';
 
 export interface WorkAuthorInput extends AuthorInput {
   /** author (default), editor, translator, illustrator, compiler */
@@ -60,7 +62,7 @@ function columns(input: Partial<WorkInput>) {
   if (input.ageRating && !AGE_RATINGS.includes(input.ageRating)) {
     throw invalid('catalog.bad_age_rating', { value: input.ageRating });
   }
-  const currentYear = new Date().getFullYear();
+  const currentYear = localDateTime().year;
   if (input.publishYear != null && (input.publishYear < 1450 || input.publishYear > currentYear + 1)) {
     throw invalid('catalog.bad_year', { value: input.publishYear });
   }

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { conflict, notFound } from '../shared/errors.js';
-import { todayIso } from './dates.js';
+import { libraryToday } from '../shared/library-time.js';
 import { fromCyrillicLayout } from './keyboard.js';
 import { authorsJson, className, fullName, loanQuery, toLoanView, type LoanView } from './loan-views.js';
 import { deskLibrary, inTransaction, issueCopy, returnCopy, unknownCode } from './loans.js';
@@ -47,7 +47,7 @@ const HISTORY_SIZE = 30;
  */
 export async function scan(db: Executor, actor: Actor, input: ScanInput): Promise<ScanResult> {
   const library = deskLibrary(actor);
-  const today = input.today ?? todayIso();
+  const today = input.today ?? (await libraryToday(db, library));
   const typed = input.code.trim();
   return inTransaction(db, async (trx) => {
     const found = (await identify(trx, library, typed)) ?? (await identifyAsLatin(trx, library, typed));
@@ -104,8 +104,9 @@ export async function countVisit(db: Executor, organisationId: number, readerId:
  * statements: the reader with the rules and this year's counts, the books at home and the last
  * returns, each loan with its authors.
  */
-export async function readerPanel(db: Executor, actor: Actor, readerId: number, today = todayIso()): Promise<ReaderPanel> {
+export async function readerPanel(db: Executor, actor: Actor, readerId: number, today?: string): Promise<ReaderPanel> {
   const library = deskLibrary(actor);
+  today ??= await libraryToday(db, library);
   const year = today.slice(0, 4);
   const from = `${year}-01-01`;
   const to = `${Number(year) + 1}-01-01`;

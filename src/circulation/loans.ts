@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
-import { addDays, deskMoment, overdueDays, todayIso } from './dates.js';
+import { libraryToday } from '../shared/library-time.js';
+import { addDays, deskMoment, overdueDays } from './dates.js';
 import { authorsJson, fullName, loanQuery, RENEWAL_GRACE_DAYS, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
 import { loanRulesFor, loanRulesJson, resolveLoanRule, toLoanRules, type LoanRuleRow } from './rules.js';
 
@@ -138,7 +140,7 @@ function readIssueFacts(db: Executor, library: number, barcode: string, readerId
  */
 export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): Promise<LoanView> {
   const library = deskLibrary(actor);
-  const today = input.today ?? todayIso();
+  const today = input.today ?? (await libraryToday(db, library));
   return inTransaction(db, async (trx) => {
     const facts = await readIssueFacts(trx, library, input.barcode, input.readerId);
     if (facts.copy_id === null) throw unknownCode(input.barcode);
@@ -242,7 +244,7 @@ interface ReturnRow {
  */
 export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput): Promise<LoanView> {
   const library = deskLibrary(actor);
-  const today = input.today ?? todayIso();
+  const today = input.today ?? (await libraryToday(db, library));
   const row = await sql<ReturnRow>`
     with c as (
       select id, barcode, inventory_number, fund, work_id from fund.copies
@@ -313,7 +315,7 @@ export async function renewOpenLoan(
   library: number,
   input: RenewInput & { readerId?: number },
 ): Promise<LoanView> {
-  const today = input.today ?? todayIso();
+  const today = input.today ?? (await libraryToday(trx, library));
   let query = trx
     .selectFrom('circulation.loans as l')
     .innerJoin('fund.copies as c', 'c.id', 'l.copy_id')

@@ -1,7 +1,7 @@
 import { requireRole, type Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { AppError } from '../shared/errors.js';
-import { todayIso } from './dates.js';
+import { libraryToday } from '../shared/library-time.js';
 import { loanQuery, toLoanViews, type LoanView } from './loan-views.js';
 import { inTransaction, renewOpenLoan } from './loans.js';
 import { loanRulesFor } from './rules.js';
@@ -14,8 +14,9 @@ function ownReader(actor: Actor): { library: number; readerId: number } {
 }
 
 /** The books the signed-in reader has at home, the most urgent first. */
-export async function myLoans(db: Executor, actor: Actor, today = todayIso()): Promise<LoanView[]> {
+export async function myLoans(db: Executor, actor: Actor, today?: string): Promise<LoanView[]> {
   const { library, readerId } = ownReader(actor);
+  today ??= await libraryToday(db, library);
   const rows = await loanQuery(db, library)
     .where('l.reader_id', '=', readerId)
     .where('l.returned_at', 'is', null)

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { requireRole } from '../auth/actor.js';
 import type { FastifyRequest } from 'fastify';
 import type { Routes } from '../http/types.js';
-import { isIsoDate, todayIso } from './dates.js';
+import { libraryToday } from '../shared/library-time.js';
+import { isIsoDate } from './dates.js';
 import { listDebtors } from './debtors.js';
 import { debtorsPdf } from './debtors-pdf.js';
 import { readerPanel, scan } from './desk.js';
@@ -266,7 +267,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, 'librarian', 'admin', 'teacher');
-      const today = req.query.asOf ?? todayIso();
+      const today = req.query.asOf ?? (await libraryToday(app.db, actor.organisationId));
       const classes = await listDebtors(app.db, actor, { ...req.query, today });
       const library = await app.db
         .selectFrom('org.organisations')

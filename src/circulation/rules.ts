@@ -2,7 +2,8 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { invalid } from '../shared/errors.js';
 

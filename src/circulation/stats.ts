@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { assertCanSeeOrganisation, subtreeIds } from '../org/organisations.js';
 import { forbidden, invalid } from '../shared/errors.js';
 import { addDays } from './dates.js';

@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { foldQuery } from '../catalog/folding.js';
-import { todayIso } from '../circulation/dates.js';
+import { libraryToday } from '../shared/library-time.js';
 import { fromCyrillicLayout } from '../circulation/keyboard.js';
 import { authorsOf } from '../catalog/works.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { bumpCounterPast, takeNumber } from '../shared/counters.js';
 import { conflict, invalid, isUniqueViolation, notFound } from '../shared/errors.js';
 import type { CopyStatus, FundKind } from './schema.js';
@@ -95,7 +96,7 @@ export async function addCopies(db: Executor, actor: Actor, input: CopyInput & {
           fund: input.fund ?? 'main',
           price_tiyn: input.priceTiyn ?? 0,
           location: input.location ?? null,
-          acquired_on: input.acquiredOn ?? todayIso(),
+          acquired_on: input.acquiredOn ?? (await libraryToday(db, organisationId)),
           note: input.note ?? null,
         })
         .returningAll()

@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { authorsOf } from '../catalog/works.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { notFound } from '../shared/errors.js';
 import { code128Png, newPdf, pdfToBuffer, type Pdf } from '../shared/pdf.js';
 import { shortAuthors } from './copies.js';

@@ -13,6 +13,7 @@ import { handleOai } from './oai.js';
 import { handleSru } from './sru.js';
 import { undoImport } from './undo.js';
 import { markInterruptedImports } from './workers.js';
+import { libraryToday } from '../shared/library-time.js';
 
 const problemSchema = z.object({
   position: z.number().describe('1-based record number in the file (0: the file as a whole)'),
@@ -271,9 +272,10 @@ export const interopRoutes: Routes = async (app) => {
       const actor = requireRole(req.actor, 'admin', 'librarian');
       const { content, count } = await app.db.transaction().execute((trx) => exportWorks(trx, actor, req.body));
       const iso = req.body.format === 'iso2709';
+      const today = await libraryToday(app.db, actor.organisationId);
       return reply
         .type(iso ? 'application/marc' : 'application/marcxml+xml; charset=utf-8')
-        .header('content-disposition', `attachment; filename="kitaphana-${new Date().toISOString().slice(0, 10)}.${iso ? 'mrc' : 'xml'}"`)
+        .header('content-disposition', `attachment; filename="kitaphana-${today}.${iso ? 'mrc' : 'xml'}"`)
         .header('x-record-count', String(count))
         .send(content);
     },

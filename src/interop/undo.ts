@@ -1,7 +1,8 @@
 import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { refreshWorkSearchKey } from '../catalog/works.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, notFound } from '../shared/errors.js';
 
 interface PreviousState {

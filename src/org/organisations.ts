@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { forbidden, invalid, notFound } from '../shared/errors.js';
-import type { Executor } from './audit.js';
+import type { Executor } from '../db/executor.js';
 import { audit } from './audit.js';
 import type { OrganisationKind } from './schema.js';
 

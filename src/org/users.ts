@@ -3,7 +3,8 @@ import type { Actor } from '../auth/actor.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { Db } from '../db/connect.js';
 import { conflict, invalid, isUniqueViolation } from '../shared/errors.js';
-import { audit, type Executor } from './audit.js';
+import { audit } from './audit.js';
+import type { Executor } from '../db/executor.js';
 import type { Locale, Role } from './schema.js';
 
 export interface NewUser {

@@ -1,6 +1,6 @@
 /** Reader cards to print and cut: ten per A4 sheet, each with a Code 128 barcode the desk scanner reads. */
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { Locale } from '../org/schema.js';
 import { AppError } from '../shared/errors.js';
 import { code128Png, newPdf, pdfToBuffer, type Pdf } from '../shared/pdf.js';

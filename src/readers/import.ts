@@ -4,8 +4,10 @@
  * the librarian chooses to skip the broken rows.
  */
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { AppError, invalid } from '../shared/errors.js';
+import { libraryToday } from '../shared/library-time.js';
 import { isValidGrade, normaliseClassLetter } from './classes.js';
 import { fullNameOf, insertReader, issueReaderNumbers, writableLibrary } from './readers.js';
 import {
@@ -72,7 +74,7 @@ function rosterDefaults(options: ImportOptions): RosterDefaults {
 export async function previewImport(db: Executor, actor: Actor | null, file: RosterFile, options: ImportOptions = {}): Promise<ImportPreview> {
   const organisationId = writableLibrary(actor);
   const table = await readRosterFile(file.bytes, file.filename, options.encoding ?? 'auto');
-  const { columns, rows } = parseRoster(table, rosterDefaults(options));
+  const { columns, rows } = parseRoster(table, { ...rosterDefaults(options), today: await libraryToday(db, organisationId) });
   await markExistingDuplicates(db, organisationId, rows);
   const invalidCount = rows.filter((r) => r.errors.length > 0).length;
   return {

@@ -5,10 +5,12 @@
  */
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
+import { libraryToday } from '../shared/library-time.js';
 import { formatClassName, MAX_GRADE } from './classes.js';
-import { classLetterOrder, todayIso, writableLibrary } from './readers.js';
+import { classLetterOrder, writableLibrary } from './readers.js';
 import type { PromotionChange, TeacherClassChange } from './schema.js';
 
 export interface ClassMove {
@@ -57,8 +59,9 @@ function promotable(db: Executor, organisationId: number) {
     .where('grade', 'is not', null);
 }
 
-export async function previewPromotion(db: Executor, actor: Actor | null, date = todayIso()): Promise<PromotionPreview> {
+export async function previewPromotion(db: Executor, actor: Actor | null, date?: string): Promise<PromotionPreview> {
   const organisationId = writableLibrary(actor);
+  date ??= await libraryToday(db, organisationId);
   const rows = await promotable(db, organisationId)
     .select((eb) => ['grade', 'class_letter', eb.fn.countAll<number>().as('count'), sql<number>`min(${classLetterOrder})`.as('letter_order')])
     .groupBy(['grade', 'class_letter'])
@@ -100,8 +103,9 @@ function classTeachers(db: Executor, organisationId: number) {
 }
 
 /** Moves every class up one grade and lets the 11th grade leave on `date`; call inside a transaction. */
-export async function performPromotion(db: Executor, actor: Actor | null, date = todayIso()): Promise<PromotionSummary> {
+export async function performPromotion(db: Executor, actor: Actor | null, date?: string): Promise<PromotionSummary> {
   const organisationId = writableLibrary(actor);
+  date ??= await libraryToday(db, organisationId);
   const readers = await promotable(db, organisationId)
     .select(['id', 'grade', 'class_letter', 'status', 'left_on'])
     .orderBy('id')

@@ -2,8 +2,10 @@ import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { foldQuery, kazakhSortKey, searchKey } from '../catalog/folding.js';
 import type { Database } from '../db/schema.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { bumpCounterPast, takeNumber } from '../shared/counters.js';
+import { libraryToday } from '../shared/library-time.js';
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound, unauthorised } from '../shared/errors.js';
 import { formatClassName, isValidGrade, KAZAKH_LETTERS, normaliseClassLetter } from './classes.js';
 import type { ReaderKind, ReaderTable } from './schema.js';
@@ -226,12 +228,12 @@ export function formatReaderBarcode(n: number): string {
   return `2${String(n).padStart(9, '0')}`;
 }
 
-export function todayIso(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-/** Issues the next registration numbers and card barcodes of a library, `count` at a time. */
-export async function issueReaderNumbers(db: Executor, organisationId: number, count: number, year = Number(todayIso().slice(0, 4))) {
+/**
+ * Issues the next registration numbers and card barcodes of a library, `count` at a time; the year
+ * in the number is the library's own year today (a reader registered at 00:30 on 1 January gets the new one).
+ */
+export async function issueReaderNumbers(db: Executor, organisationId: number, count: number, year?: number) {
+  year ??= Number((await libraryToday(db, organisationId)).slice(0, 4));
   const firstNumber = await takeNumber(db, organisationId, 'reader_number', count);
   const firstBarcode = await takeNumber(db, organisationId, 'reader_barcode', count);
   return Array.from({ length: count }, (_, i) => ({
@@ -253,7 +255,7 @@ const trimmed = (s: string | null | undefined) => {
 };
 
 /** Checks and normalises a reader's fields; returns the columns to store, keys included. */
-function readerColumns(input: ReaderInput) {
+function readerColumns(input: ReaderInput, today: string) {
   const lastName = trimmed(input.lastName);
   const firstName = trimmed(input.firstName);
   if (!lastName || !firstName) throw invalid('readers.name_required');
@@ -281,7 +283,7 @@ function readerColumns(input: ReaderInput) {
     parent_name: trimmed(input.parentName),
     parent_phone: trimmed(input.parentPhone),
     status,
-    left_on: status === 'left' ? (input.leftOn ?? todayIso()) : null,
+    left_on: status === 'left' ? (input.leftOn ?? today) : null,
     sort_key: kazakhSortKey([lastName, firstName, middleName].filter(Boolean).join(' ')),
   };
 }
@@ -300,7 +302,7 @@ function explainUniqueViolation(err: unknown, registrationNumber: string, barcod
 
 /** Inserts one reader inside the caller's transaction; numbers must already be issued. */
 export async function insertReader(db: Executor, organisationId: number, input: ReaderInput & { registrationNumber: string; barcode: string }) {
-  const columns = readerColumns(input);
+  const columns = readerColumns(input, await libraryToday(db, organisationId));
   checkNumbers(input.registrationNumber, input.barcode);
   try {
     return await db
@@ -347,7 +349,7 @@ export async function updateReader(db: Executor, actor: Actor | null, id: number
 
   const before = toReaderJson(current);
   const merged = { ...before, ...definedOnly(patch) };
-  const columns = readerColumns(merged);
+  const columns = readerColumns(merged, await libraryToday(db, organisationId));
   const registrationNumber = trimmed(merged.registrationNumber) ?? '';
   const barcode = trimmed(merged.barcode) ?? '';
   checkNumbers(registrationNumber, barcode);

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { assertCanSeeOrganisation, LIBRARY_KINDS } from '../org/organisations.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { CATEGORIES } from './schema.js';

@@ -31,7 +31,6 @@ export function checkDate(value: string): string {
   return value;
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);
 
 /** A class as the readers register stores it: grade 0–11 and one Kazakh capital letter ('5 ә' is 5 Ә). */
 export function checkClass(grade: number, letter: string): { grade: number; classLetter: string } {

@@ -1,8 +1,10 @@
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, invalid } from '../shared/errors.js';
-import { checkDate, textbookStaff, today } from './access.js';
+import { checkDate, textbookStaff } from './access.js';
 import { EMPTY_SHELF, lockShelves, moveOnShelf, titleMap } from './stock.js';
+import { libraryToday } from '../shared/library-time.js';
 
 /** Copies of one title counted on the shelf by condition; copies with students are not on the shelf. */
 export interface CountedLine {
@@ -36,7 +38,7 @@ const onShelf = (c: { good: number; worn: number; unusable: number }) => c.good 
  */
 export async function recordCheck(db: Executor, actor: Actor, input: { checkedOn?: string; note?: string | null; lines: CountedLine[] }): Promise<CheckView> {
   const organisationId = textbookStaff(actor);
-  const checkedOn = checkDate(input.checkedOn ?? today());
+  const checkedOn = checkDate(input.checkedOn ?? (await libraryToday(db, organisationId)));
   if (!input.lines.length) throw invalid('textbooks.no_lines');
   const workIds = input.lines.map((l) => l.workId);
   if (new Set(workIds).size !== workIds.length) throw invalid('textbooks.check_title_twice');

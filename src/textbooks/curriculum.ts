@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { checkClass, checkSchoolYear, textbookStaff } from './access.js';
 

@@ -1,11 +1,13 @@
 import type { Actor } from '../auth/actor.js';
 import { libraryOf, requireRole } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
-import { checkClass, checkDate, checkSchoolYear, classViewer, textbookStaff, today } from './access.js';
+import { checkClass, checkDate, checkSchoolYear, classViewer, textbookStaff } from './access.js';
 import { curriculumOf, languageOfClass, type CurriculumItem } from './curriculum.js';
 import type { Condition, IssuableCondition } from './schema.js';
 import { EMPTY_SHELF, lockShelves, moveOnShelf, titleMap, type Shelf } from './stock.js';
+import { libraryToday } from '../shared/library-time.js';
 
 export interface ClassInput {
   schoolYear: string;
@@ -182,7 +184,7 @@ export interface SetIssueResult {
  */
 export async function issueSetToClass(db: Executor, actor: Actor, input: ClassInput & { issuedOn?: string }): Promise<SetIssueResult> {
   const organisationId = textbookStaff(actor);
-  const issuedOn = checkDate(input.issuedOn ?? today());
+  const issuedOn = checkDate(input.issuedOn ?? (await libraryToday(db, organisationId)));
   const picture = await classPicture(db, organisationId, input);
   if (!picture.titles.length) throw invalid('textbooks.curriculum_empty', { schoolYear: picture.schoolYear });
   const shelves = await lockShelves(db, organisationId, picture.titles.map((t) => t.workId));
@@ -248,7 +250,7 @@ export interface StudentIssueInput {
 export async function issueToStudent(db: Executor, actor: Actor, readerId: number, input: StudentIssueInput): Promise<TextbookRecord> {
   const organisationId = textbookStaff(actor);
   const schoolYear = checkSchoolYear(input.schoolYear);
-  const issuedOn = checkDate(input.issuedOn ?? today());
+  const issuedOn = checkDate(input.issuedOn ?? (await libraryToday(db, organisationId)));
   const reader = await studentOf(db, organisationId, readerId);
   if (reader.kind !== 'student' || reader.status !== 'active') throw conflict('textbooks.not_active_student', { name: `${reader.last_name} ${reader.first_name}` });
   if (!input.items.length) throw invalid('textbooks.no_lines');
@@ -346,7 +348,7 @@ export async function returnFromStudent(
   input: { returnedOn?: string; items: ReturnItem[] },
 ): Promise<TextbookRecord> {
   const organisationId = textbookStaff(actor);
-  const returnedOn = checkDate(input.returnedOn ?? today());
+  const returnedOn = checkDate(input.returnedOn ?? (await libraryToday(db, organisationId)));
   await studentOf(db, organisationId, readerId);
   if (!input.items.length) throw invalid('textbooks.no_lines');
   const open = await openIssuesOf(db, organisationId, [readerId]);
@@ -369,7 +371,7 @@ export interface ClassReturnInput {
 export async function returnFromClass(db: Executor, actor: Actor, input: ClassReturnInput): Promise<{ returned: number; byCondition: Shelf }> {
   const organisationId = textbookStaff(actor);
   const { grade, classLetter } = checkClass(input.grade, input.classLetter);
-  const returnedOn = checkDate(input.returnedOn ?? today());
+  const returnedOn = checkDate(input.returnedOn ?? (await libraryToday(db, organisationId)));
   const students = await classStudents(db, organisationId, grade, classLetter);
   const open = await openIssuesOf(db, organisationId, students.map((s) => s.id));
   const exceptions = await matchReturns(db, open, input.exceptions ?? []);

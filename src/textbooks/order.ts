@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { t } from '../i18n/index.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { Locale } from '../org/schema.js';
 import { invalid } from '../shared/errors.js';
 import { checkSchoolYear, textbookStaff } from './access.js';

@@ -1,6 +1,6 @@
 import { requireRole, type Actor } from '../auth/actor.js';
 import { assertCanSeeOrganisation, subtreeIds } from '../org/organisations.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 
 /** One school's textbook supply in figures only: no student is named, so a methodologist may see it. */
 export interface SchoolSupply {

@@ -3,11 +3,13 @@ import type { Actor } from '../auth/actor.js';
 import { languageGroupOf } from '../fund/accounting/groups.js';
 import { createReceipt } from '../fund/accounting/receipts.js';
 import type { ReceiptSource } from '../fund/accounting/schema.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { takeNumber } from '../shared/counters.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
-import { checkDate, checkSchoolYear, textbookStaff, today } from './access.js';
+import { checkDate, checkSchoolYear, textbookStaff } from './access.js';
 import type { Condition, TextbookWriteOffReason } from './schema.js';
+import { libraryToday } from '../shared/library-time.js';
 
 export type Shelf = Record<Condition, number>;
 export const EMPTY_SHELF: Readonly<Shelf> = Object.freeze({ good: 0, worn: 0, unusable: 0, lost: 0 });
@@ -187,7 +189,7 @@ export async function listBatches(
  */
 export async function stampBatches(db: Executor, actor: Actor, input: { batchIds: number[]; stampedOn?: string }): Promise<BatchView[]> {
   const organisationId = textbookStaff(actor);
-  const stampedOn = checkDate(input.stampedOn ?? today());
+  const stampedOn = checkDate(input.stampedOn ?? (await libraryToday(db, organisationId)));
   if (!input.batchIds.length) throw invalid('textbooks.no_lines');
   const own = await db
     .selectFrom('textbooks.batches')
@@ -316,7 +318,7 @@ async function titlesInLatestCurriculum(db: Executor, organisationId: number): P
  */
 export async function writeOffTextbooks(db: Executor, actor: Actor, input: WriteOffInput): Promise<WriteOffView> {
   const organisationId = textbookStaff(actor);
-  const actDate = checkDate(input.actDate ?? today());
+  const actDate = checkDate(input.actDate ?? (await libraryToday(db, organisationId)));
   if (!input.lines.length) throw invalid('textbooks.no_lines');
   const lines = mergeLines(input.lines);
   for (const line of lines) {

@@ -5,4 +5,3 @@ export function libraryStaff(actor: Actor | null | undefined): number {
   return libraryOf(requireRole(actor, 'librarian', 'admin'));
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);

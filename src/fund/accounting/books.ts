@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import { assertCanSeeOrganisation } from '../../org/organisations.js';
-import type { Executor } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { forbidden, invalid } from '../../shared/errors.js';
+import { addDays } from '../../shared/library-time.js';
 import { libraryStaff } from './access.js';
 import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS, type KnowledgeGroup, type LanguageGroup } from './schema.js';
 
@@ -173,11 +174,7 @@ function mergeCells(rows: CellRow[]): Cell[] {
   return combine([], rows.map(toCell), 1);
 }
 
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+const nextDay = (date: string) => addDays(date, 1);
 
 export function checkPeriod(period: Period) {
   for (const value of [period.from, period.to]) {

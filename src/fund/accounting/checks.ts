@@ -1,9 +1,11 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
-import { audit, type Executor } from '../../org/audit.js';
+import { audit } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryStaff, today } from './access.js';
+import { libraryStaff } from './access.js';
+import { libraryToday } from '../../shared/library-time.js';
 
 export interface CheckScope {
   /** Shelf location prefix, e.g. 'А-3' for one bay. */
@@ -93,7 +95,7 @@ export async function openCheck(db: Executor, actor: Actor, scope: CheckScope): 
     .values({
       organisation_id: organisationId,
       number,
-      started_on: today(),
+      started_on: await libraryToday(db, organisationId),
       location_prefix: scope.locationPrefix?.trim() || null,
       fund: scope.fund || null,
       knowledge_group: scope.knowledgeGroup || null,
@@ -226,7 +228,7 @@ export async function closeCheck(db: Executor, actor: Actor, checkId: number, in
       .values({
         organisation_id: organisationId,
         number,
-        act_date: input.actDate ?? today(),
+        act_date: input.actDate ?? (await libraryToday(db, organisationId)),
         reason: 'missing_at_check',
         commission: '[]',
         note: null,
@@ -269,7 +271,7 @@ export async function renumberCopies(
     await db.updateTable('fund.copies').set({ inventory_number: newNumber, updated_at: new Date() }).where('id', '=', copy.id).execute();
     await db
       .insertInto('fund.inventory_number_history')
-      .values({ copy_id: copy.id, old_number: copy.inventory_number, new_number: newNumber, changed_on: today(), changed_by: actor.userId })
+      .values({ copy_id: copy.id, old_number: copy.inventory_number, new_number: newNumber, changed_on: await libraryToday(db, organisationId), changed_by: actor.userId })
       .execute();
     changes.push({ copyId: copy.id, oldNumber: copy.inventory_number, newNumber });
   }

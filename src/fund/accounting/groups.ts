@@ -1,6 +1,7 @@
 import type { Actor } from '../../auth/actor.js';
 import { requireRole } from '../../auth/actor.js';
-import { audit, type Executor } from '../../org/audit.js';
+import { audit } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { invalid } from '../../shared/errors.js';
 import type { FundKind } from '../schema.js';
 import { KNOWLEDGE_GROUPS, type KnowledgeGroup, type LanguageGroup, type RuleGroup } from './schema.js';

@@ -1,9 +1,11 @@
 import type { Actor } from '../../auth/actor.js';
-import { audit, type Executor } from '../../org/audit.js';
+import { audit } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryStaff, today } from './access.js';
+import { libraryStaff } from './access.js';
 import { addReceiptLine, createReceipt } from './receipts.js';
+import { libraryToday } from '../../shared/library-time.js';
 
 export interface LossInput {
   readerId: number;
@@ -72,7 +74,7 @@ async function lossAct(db: Executor, organisationId: number, date: string): Prom
  */
 export async function recordLoss(db: Executor, actor: Actor, input: LossInput): Promise<LossView> {
   const organisationId = libraryStaff(actor);
-  const lostOn = input.lostOn ?? today();
+  const lostOn = input.lostOn ?? (await libraryToday(db, organisationId));
   const reader = await db
     .selectFrom('readers.readers')
     .select('id')

@@ -1,10 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
-import { audit, type Executor } from '../../org/audit.js';
+import { audit } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { AppError, conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryStaff, today } from './access.js';
+import { libraryStaff } from './access.js';
 import type { WriteOffReason } from './schema.js';
+import { libraryToday } from '../../shared/library-time.js';
 
 export interface ActInput {
   actDate: string;
@@ -239,7 +241,7 @@ export async function reverseAct(db: Executor, actor: Actor, id: number, input: 
   if (act.status !== 'approved' || act.kind !== 'write_off') throw conflict('accounting.act_not_reversible', { number: act.number });
   const already = await db.selectFrom('fund.write_off_acts').select('number').where('reverses_id', '=', id).executeTakeFirst();
   if (already) throw conflict('accounting.act_already_reversed', { number: act.number, reversal: already.number });
-  const actDate = input.actDate ?? today();
+  const actDate = input.actDate ?? (await libraryToday(db, organisationId));
   if (actDate < act.act_date) throw invalid('accounting.reversal_before_act', { number: act.number, date: act.act_date });
   const number = String(await takeNumber(db, organisationId, 'write_off_number'));
   const reversal = await db
