@@ -9,6 +9,7 @@ import { MAX_COVER_BYTES, readCover, removeCover, saveCover } from './covers.js'
 import { parseIsbn } from './isbn.js';
 import { searchCatalogue, TOTAL_CAP } from './search.js';
 import { addWork, findWorksByIsbn, getWork, updateWork } from './works.js';
+import { inTransaction } from '../db/transaction.js';
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -165,7 +166,7 @@ export const catalogRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, ...CATALOGUERS);
-      const id = await app.db.transaction().execute((trx) => addWork(trx, actor, req.body));
+      const id = await inTransaction(app.db, (trx) => addWork(trx, actor, req.body));
       return reply.status(201).send(await getWork(app.db, id));
     },
   );
@@ -183,7 +184,7 @@ export const catalogRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = requireRole(req.actor, ...CATALOGUERS);
-      await app.db.transaction().execute((trx) => updateWork(trx, actor, req.params.id, req.body));
+      await inTransaction(app.db, (trx) => updateWork(trx, actor, req.params.id, req.body));
       return getWork(app.db, req.params.id);
     },
   );
@@ -207,7 +208,7 @@ export const catalogRoutes: Routes = async (app) => {
         if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw invalid('catalog.cover_too_large', { max: MAX_COVER_BYTES / 1024 / 1024 });
         throw err;
       });
-      await app.db.transaction().execute((trx) => saveCover(trx, actor, req.params.id, bytes));
+      await inTransaction(app.db, (trx) => saveCover(trx, actor, req.params.id, bytes));
       return getWork(app.db, req.params.id);
     },
   );
@@ -230,7 +231,7 @@ export const catalogRoutes: Routes = async (app) => {
     { schema: { tags, summary: 'Remove the uploaded cover of a record', params: idParams, response: { 200: workSchema } } },
     async (req) => {
       const actor = requireRole(req.actor, ...CATALOGUERS);
-      await app.db.transaction().execute((trx) => removeCover(trx, actor, req.params.id));
+      await inTransaction(app.db, (trx) => removeCover(trx, actor, req.params.id));
       return getWork(app.db, req.params.id);
     },
   );
@@ -287,7 +288,7 @@ export const catalogRoutes: Routes = async (app) => {
     { schema: { tags, summary: 'Add an author to the authority', body: authorInputSchema, response: { 201: authorSchema } } },
     async (req, reply) => {
       const actor = requireRole(req.actor, ...CATALOGUERS);
-      const id = await app.db.transaction().execute((trx) => createAuthor(trx, actor, req.body));
+      const id = await inTransaction(app.db, (trx) => createAuthor(trx, actor, req.body));
       return reply.status(201).send(await getAuthor(app.db, id));
     },
   );
@@ -305,7 +306,7 @@ export const catalogRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = requireRole(req.actor, ...CATALOGUERS);
-      await app.db.transaction().execute((trx) => updateAuthor(trx, actor, req.params.id, req.body));
+      await inTransaction(app.db, (trx) => updateAuthor(trx, actor, req.params.id, req.body));
       return getAuthor(app.db, req.params.id);
     },
   );

@@ -6,7 +6,8 @@ import { conflict, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { fromCyrillicLayout } from './keyboard.js';
 import { authorsJson, className, fullName, loanQuery, toLoanView, type LoanView } from './loan-views.js';
-import { deskLibrary, inTransaction, issueCopy, returnCopy, unknownCode } from './loans.js';
+import { inTransaction } from '../db/transaction.js';
+import { deskLibrary, issueCopy, returnCopy, unknownCode } from './loans.js';
 import { loanRulesJson, toLoanRules } from './rules.js';
 
 /** What the desk shows while a reader is open: the reader, the books at home, the history. */

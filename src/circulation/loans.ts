@@ -9,6 +9,7 @@ import { libraryToday } from '../shared/library-time.js';
 import { addDays, deskMoment, overdueDays } from './dates.js';
 import { authorsJson, fullName, loanQuery, RENEWAL_GRACE_DAYS, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
 import { loanRulesFor, loanRulesJson, resolveLoanRule, toLoanRules, type LoanRuleRow } from './rules.js';
+import { inTransaction } from '../db/transaction.js';
 
 export interface IssueInput {
   readerId: number;
@@ -25,11 +26,6 @@ export interface ReturnInput {
 export interface RenewInput {
   loanId: number;
   today?: string;
-}
-
-/** Runs `work` in the caller's transaction, or in a new one when given the plain database. */
-export function inTransaction<T>(db: Executor, work: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 /** Only the library's staff work the desk. */
@@ -310,36 +306,38 @@ export async function renewLoan(db: Executor, actor: Actor, input: RenewInput): 
  * rule's number of renewals. A book overdue by more than RENEWAL_GRACE_DAYS must come back first.
  */
 export async function renewOpenLoan(
-  trx: Executor,
+  db: Executor,
   actor: Actor,
   library: number,
   input: RenewInput & { readerId?: number },
 ): Promise<LoanView> {
-  const today = input.today ?? (await libraryToday(trx, library));
-  let query = trx
-    .selectFrom('circulation.loans as l')
-    .innerJoin('fund.copies as c', 'c.id', 'l.copy_id')
-    .innerJoin('readers.readers as r', 'r.id', 'l.reader_id')
-    .select(['l.id', 'l.due_on', 'l.renewals', 'l.returned_at', 'c.fund', 'r.kind'])
-    .where('l.id', '=', input.loanId)
-    .where('l.organisation_id', '=', library);
-  if (input.readerId !== undefined) query = query.where('l.reader_id', '=', input.readerId);
-  const loan = await query.forUpdate('l').executeTakeFirst();
-  if (!loan) throw notFound('loan', input.loanId);
-  if (loan.returned_at !== null) throw conflict('circulation.loan_closed', { loanId: loan.id });
+  return inTransaction(db, async (trx) => {
+    const today = input.today ?? (await libraryToday(trx, library));
+    let query = trx
+      .selectFrom('circulation.loans as l')
+      .innerJoin('fund.copies as c', 'c.id', 'l.copy_id')
+      .innerJoin('readers.readers as r', 'r.id', 'l.reader_id')
+      .select(['l.id', 'l.due_on', 'l.renewals', 'l.returned_at', 'c.fund', 'r.kind'])
+      .where('l.id', '=', input.loanId)
+      .where('l.organisation_id', '=', library);
+    if (input.readerId !== undefined) query = query.where('l.reader_id', '=', input.readerId);
+    const loan = await query.forUpdate('l').executeTakeFirst();
+    if (!loan) throw notFound('loan', input.loanId);
+    if (loan.returned_at !== null) throw conflict('circulation.loan_closed', { loanId: loan.id });
 
-  const rule = resolveLoanRule(await loanRulesFor(trx, library), loan.kind as ReaderKind, loan.fund as FundKind);
-  if (loan.renewals >= rule.maxRenewals) throw conflict('circulation.renewal_limit', { max: rule.maxRenewals });
-  const late = overdueDays(loan.due_on, today);
-  if (late > RENEWAL_GRACE_DAYS) throw conflict('circulation.renewal_overdue', { days: late, grace: RENEWAL_GRACE_DAYS });
+    const rule = resolveLoanRule(await loanRulesFor(trx, library), loan.kind as ReaderKind, loan.fund as FundKind);
+    if (loan.renewals >= rule.maxRenewals) throw conflict('circulation.renewal_limit', { max: rule.maxRenewals });
+    const late = overdueDays(loan.due_on, today);
+    if (late > RENEWAL_GRACE_DAYS) throw conflict('circulation.renewal_overdue', { days: late, grace: RENEWAL_GRACE_DAYS });
 
-  const extended = addDays(today, rule.loanDays);
-  const dueOn = extended > loan.due_on ? extended : loan.due_on;
-  await trx
-    .updateTable('circulation.loans')
-    .set({ due_on: dueOn, renewals: loan.renewals + 1 })
-    .where('id', '=', loan.id)
-    .execute();
-  await audit(trx, actor, 'renew', 'loan', loan.id, { from: loan.due_on, to: dueOn });
-  return loanView(trx, library, loan.id, today);
+    const extended = addDays(today, rule.loanDays);
+    const dueOn = extended > loan.due_on ? extended : loan.due_on;
+    await trx
+      .updateTable('circulation.loans')
+      .set({ due_on: dueOn, renewals: loan.renewals + 1 })
+      .where('id', '=', loan.id)
+      .execute();
+    await audit(trx, actor, 'renew', 'loan', loan.id, { from: loan.due_on, to: dueOn });
+    return loanView(trx, library, loan.id, today);
+  });
 }

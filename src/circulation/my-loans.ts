@@ -3,7 +3,8 @@ import type { Executor } from '../db/executor.js';
 import { AppError } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { loanQuery, toLoanViews, type LoanView } from './loan-views.js';
-import { inTransaction, renewOpenLoan } from './loans.js';
+import { inTransaction } from '../db/transaction.js';
+import { renewOpenLoan } from './loans.js';
 import { loanRulesFor } from './rules.js';
 
 /** The reader record a student or parent account is linked to (a parent's: the child's). */

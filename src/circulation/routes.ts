@@ -12,6 +12,7 @@ import { issueCopy, renewLoan, returnCopy } from './loans.js';
 import { myLoans, renewMyLoan } from './my-loans.js';
 import { listLoanRules, replaceLoanRules } from './rules.js';
 import { circulationStats, READER_GROUPS } from './stats.js';
+import { inTransaction } from '../db/transaction.js';
 
 const tags = ['circulation'];
 const readerKind = z.enum(['student', 'teacher', 'staff', 'parent', 'other']);
@@ -148,7 +149,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = staff(req);
-      const items = await app.db.transaction().execute((trx) => replaceLoanRules(trx, actor, req.body.rules));
+      const items = await inTransaction(app.db, (trx) => replaceLoanRules(trx, actor, req.body.rules));
       return { items, total: items.length };
     },
   );
@@ -165,7 +166,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = staff(req);
-      return app.db.transaction().execute((trx) => scan(trx, actor, { code: req.body.code, readerId: req.body.readerId ?? null }));
+      return inTransaction(app.db, (trx) => scan(trx, actor, { code: req.body.code, readerId: req.body.readerId ?? null }));
     },
   );
 
@@ -194,7 +195,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = staff(req);
-      const issued = await app.db.transaction().execute((trx) => issueCopy(trx, actor, req.body));
+      const issued = await inTransaction(app.db, (trx) => issueCopy(trx, actor, req.body));
       return reply.status(201).send(issued);
     },
   );
@@ -215,7 +216,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = staff(req);
-      return app.db.transaction().execute((trx) => renewLoan(trx, actor, { loanId: req.params.id }));
+      return inTransaction(app.db, (trx) => renewLoan(trx, actor, { loanId: req.params.id }));
     },
   );
 
@@ -304,7 +305,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = requireRole(req.actor, 'student', 'parent');
-      return app.db.transaction().execute((trx) => renewMyLoan(trx, actor, { loanId: req.params.id }));
+      return inTransaction(app.db, (trx) => renewMyLoan(trx, actor, { loanId: req.params.id }));
     },
   );
 

@@ -4,6 +4,7 @@ import type { Routes } from '../http/types.js';
 import { addCopies, findScannedCopy, getCopy, listCopies, updateCopy } from './copies.js';
 import { copySchema, copyStatusSchema, fundKindSchema, listedCopySchema } from './copies-schemas.js';
 import { copyLabelSheet, SHEET } from './labels.js';
+import { inTransaction } from '../db/transaction.js';
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -58,7 +59,7 @@ export const fundRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, ...KEEPERS);
-      const items = await app.db.transaction().execute((trx) => addCopies(trx, actor, req.body));
+      const items = await inTransaction(app.db, (trx) => addCopies(trx, actor, req.body));
       return reply.status(201).send({ items });
     },
   );
@@ -110,7 +111,7 @@ export const fundRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = requireRole(req.actor, ...KEEPERS);
-      return app.db.transaction().execute((trx) => updateCopy(trx, actor, req.params.id, req.body));
+      return inTransaction(app.db, (trx) => updateCopy(trx, actor, req.params.id, req.body));
     },
   );
 

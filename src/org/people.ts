@@ -7,6 +7,7 @@ import type { Executor } from '../db/executor.js';
 import { assertCanSeeOrganisation } from './organisations.js';
 import type { Role } from './schema.js';
 import { createUser, type NewUser } from './users.js';
+import { inTransaction } from '../db/transaction.js';
 
 /** An account of a library, as the people page lists it. */
 export interface PersonView {
@@ -90,27 +91,29 @@ export interface PersonPatch {
  * or a new password signs the person out everywhere at once.
  */
 export async function updatePerson(db: Executor, actor: Actor, id: number, patch: PersonPatch): Promise<void> {
-  if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
-  const person = await db.selectFrom('org.users').select(['id', 'role', 'organisation_id']).where('id', '=', id).executeTakeFirst();
-  if (!person) throw notFound('user', id);
-  if (actor.role === 'librarian' && (person.organisation_id !== actor.organisationId || !LIBRARIAN_MANAGES.has(person.role))) {
-    // another library's people are not even said to exist
-    if (person.organisation_id !== actor.organisationId) throw notFound('user', id);
-    throw forbidden();
-  }
-  if (actor.role === 'admin') await assertCanSeeOrganisation(db, actor, person.organisation_id);
-  if (patch.active === false && id === actor.userId) throw invalid('org.cannot_close_own_account');
-  if (patch.password !== undefined && patch.password.length < 8) throw invalid('org.password_too_short', { min: 8 });
-  if (person.role === 'teacher' && (patch.classGrade === null || patch.classLetter === null || patch.classLetter === '')) throw invalid('org.teacher_needs_class');
-  const set: Record<string, unknown> = {};
-  if (patch.fullName !== undefined) set.full_name = patch.fullName.trim();
-  if (patch.active !== undefined) set.active = patch.active;
-  if (patch.classGrade !== undefined) set.class_grade = patch.classGrade;
-  if (patch.classLetter !== undefined) set.class_letter = patch.classLetter;
-  if (patch.password !== undefined) set.password_hash = await hashPassword(patch.password);
-  if (!Object.keys(set).length) return;
-  await db.updateTable('org.users').set(set).where('id', '=', id).execute();
-  if (patch.active === false || patch.password !== undefined) await db.deleteFrom('org.sessions').where('user_id', '=', id).execute();
-  // which fields, never the password itself
-  await audit(db, actor, 'update', 'user', id, { fields: Object.keys(patch) }, person.organisation_id);
+  return inTransaction(db, async (trx) => {
+    if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
+    const person = await trx.selectFrom('org.users').select(['id', 'role', 'organisation_id']).where('id', '=', id).executeTakeFirst();
+    if (!person) throw notFound('user', id);
+    if (actor.role === 'librarian' && (person.organisation_id !== actor.organisationId || !LIBRARIAN_MANAGES.has(person.role))) {
+      // another library's people are not even said to exist
+      if (person.organisation_id !== actor.organisationId) throw notFound('user', id);
+      throw forbidden();
+    }
+    if (actor.role === 'admin') await assertCanSeeOrganisation(trx, actor, person.organisation_id);
+    if (patch.active === false && id === actor.userId) throw invalid('org.cannot_close_own_account');
+    if (patch.password !== undefined && patch.password.length < 8) throw invalid('org.password_too_short', { min: 8 });
+    if (person.role === 'teacher' && (patch.classGrade === null || patch.classLetter === null || patch.classLetter === '')) throw invalid('org.teacher_needs_class');
+    const set: Record<string, unknown> = {};
+    if (patch.fullName !== undefined) set.full_name = patch.fullName.trim();
+    if (patch.active !== undefined) set.active = patch.active;
+    if (patch.classGrade !== undefined) set.class_grade = patch.classGrade;
+    if (patch.classLetter !== undefined) set.class_letter = patch.classLetter;
+    if (patch.password !== undefined) set.password_hash = await hashPassword(patch.password);
+    if (!Object.keys(set).length) return;
+    await trx.updateTable('org.users').set(set).where('id', '=', id).execute();
+    if (patch.active === false || patch.password !== undefined) await trx.deleteFrom('org.sessions').where('user_id', '=', id).execute();
+    // which fields, never the password itself
+    await audit(trx, actor, 'update', 'user', id, { fields: Object.keys(patch) }, person.organisation_id);
+  });
 }

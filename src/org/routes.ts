@@ -8,6 +8,7 @@ import { createOrganisation } from './organisations.js';
 import { checkCredentials, closeSession, openSession, setLocale, actorForSession } from './users.js';
 import { audit, auditFacets, listAudit } from './audit.js';
 import { listPeople, openAccount, updatePerson } from './people.js';
+import { inTransaction } from '../db/transaction.js';
 
 const roleSchema = z.enum(['admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent']);
 const localeSchema = z.enum(['kk', 'ru', 'en']);
@@ -150,7 +151,7 @@ export const orgRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, 'admin');
-      const created = await app.db.transaction().execute((trx) => createOrganisation(trx, actor, req.body));
+      const created = await inTransaction(app.db, (trx) => createOrganisation(trx, actor, req.body));
       return reply.status(201).send({ id: created.id });
     },
   );
@@ -177,7 +178,7 @@ export const orgRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, 'admin', 'librarian');
-      const id = await app.db.transaction().execute((trx) => openAccount(trx, actor, req.body));
+      const id = await inTransaction(app.db, (trx) => openAccount(trx, actor, req.body));
       return reply.status(201).send({ id });
     },
   );
@@ -228,7 +229,7 @@ export const orgRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, 'admin', 'librarian');
-      await app.db.transaction().execute((trx) => updatePerson(trx, actor, req.params.id, req.body));
+      await inTransaction(app.db, (trx) => updatePerson(trx, actor, req.params.id, req.body));
       return reply.status(204).send(null);
     },
   );

@@ -3,9 +3,9 @@ import type { Actor } from '../auth/actor.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { Db } from '../db/connect.js';
 import { conflict, invalid, isUniqueViolation } from '../shared/errors.js';
-import { audit } from './audit.js';
 import type { Executor } from '../db/executor.js';
 import type { Locale, Role } from './schema.js';
+import { auditedChange } from '../db/transaction.js';
 
 export interface NewUser {
   login: string;
@@ -24,25 +24,32 @@ export async function createUser(db: Executor, actor: Actor | null, input: NewUs
   if (input.role === 'teacher' && (input.classGrade == null || !input.classLetter)) {
     throw invalid('org.teacher_needs_class');
   }
+  // hashed before the transaction opens: the hash takes a while and holds no row
   const passwordHash = await hashPassword(input.password);
   try {
-    const row = await db
-      .insertInto('org.users')
-      .values({
-        login: input.login,
-        password_hash: passwordHash,
-        full_name: input.fullName,
-        role: input.role,
-        organisation_id: input.organisationId,
-        class_grade: input.classGrade ?? null,
-        class_letter: input.classLetter ?? null,
-        reader_id: input.readerId ?? null,
-        locale: input.locale ?? 'kk',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await audit(db, actor, 'create', 'user', row.id, { login: input.login, role: input.role }, input.organisationId);
-    return row.id;
+    return await auditedChange(
+      db,
+      actor,
+      (id: number) => ({ action: 'create', entity: 'user', entityId: id, details: { login: input.login, role: input.role }, organisationId: input.organisationId }),
+      async (trx) => {
+        const row = await trx
+          .insertInto('org.users')
+          .values({
+            login: input.login,
+            password_hash: passwordHash,
+            full_name: input.fullName,
+            role: input.role,
+            organisation_id: input.organisationId,
+            class_grade: input.classGrade ?? null,
+            class_letter: input.classLetter ?? null,
+            reader_id: input.readerId ?? null,
+            locale: input.locale ?? 'kk',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        return row.id;
+      },
+    );
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('org.login_taken', { login: input.login });
     throw err;

@@ -11,6 +11,7 @@ import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import { invalid } from '../shared/errors.js';
 import { writableLibrary } from './readers.js';
+import { inTransaction } from '../db/transaction.js';
 
 /** What stands in place of an erased name. */
 export const ERASED = '***';
@@ -92,33 +93,35 @@ export async function previewAnonymisation(db: Executor, actor: Actor | null, le
 /**
  * Erases the personal data of every reader of the library who left before the date and holds
  * nothing; their accounts (a student's or a parent's login) are closed. It cannot be undone,
- * on purpose. Call inside a transaction.
+ * on purpose. One transaction with its audit line.
  */
 export async function anonymiseLeftReaders(db: Executor, actor: Actor | null, leftBefore: string): Promise<{ anonymised: number; blocked: number }> {
-  const organisationId = writableLibrary(actor);
-  checkDate(leftBefore);
-  const { ready, blocked } = await split(db, organisationId, leftBefore);
-  if (ready.length === 0) return { anonymised: 0, blocked: blocked.length };
-  const ids = ready.map((r) => r.id);
-  // the registration number alone still finds the record, for the loan history
-  const keys = ready.map((r) => ({ id: r.id, key: searchKey(r.registrationNumber) }));
-  const now = new Date();
-  await sql`
-    UPDATE readers.readers r
-       SET last_name = ${ERASED}, first_name = ${ERASED}, middle_name = NULL, birth_date = NULL,
-           phone = NULL, email = NULL, parent_name = NULL, parent_phone = NULL,
-           search_key = k.key, sort_key = ${kazakhSortKey(ERASED)}, anonymised_at = ${now}, updated_at = ${now}
-      FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(id bigint, key text)
-     WHERE r.organisation_id = ${organisationId} AND r.id = k.id`.execute(db);
-  const closed = await db
-    .updateTable('org.users')
-    .set({ active: false, full_name: ERASED })
-    .where('organisation_id', '=', organisationId)
-    .where('reader_id', 'in', ids)
-    .where('role', 'in', ['student', 'parent'])
-    .returning('id')
-    .execute();
-  if (closed.length) await db.deleteFrom('org.sessions').where('user_id', 'in', closed.map((u) => u.id)).execute();
-  await audit(db, actor, 'anonymise', 'reader', null, { leftBefore, readers: ids.length, accountsClosed: closed.length });
-  return { anonymised: ids.length, blocked: blocked.length };
+  return inTransaction(db, async (trx) => {
+    const organisationId = writableLibrary(actor);
+    checkDate(leftBefore);
+    const { ready, blocked } = await split(trx, organisationId, leftBefore);
+    if (ready.length === 0) return { anonymised: 0, blocked: blocked.length };
+    const ids = ready.map((r) => r.id);
+    // the registration number alone still finds the record, for the loan history
+    const keys = ready.map((r) => ({ id: r.id, key: searchKey(r.registrationNumber) }));
+    const now = new Date();
+    await sql`
+      UPDATE readers.readers r
+         SET last_name = ${ERASED}, first_name = ${ERASED}, middle_name = NULL, birth_date = NULL,
+             phone = NULL, email = NULL, parent_name = NULL, parent_phone = NULL,
+             search_key = k.key, sort_key = ${kazakhSortKey(ERASED)}, anonymised_at = ${now}, updated_at = ${now}
+        FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(id bigint, key text)
+       WHERE r.organisation_id = ${organisationId} AND r.id = k.id`.execute(trx);
+    const closed = await trx
+      .updateTable('org.users')
+      .set({ active: false, full_name: ERASED })
+      .where('organisation_id', '=', organisationId)
+      .where('reader_id', 'in', ids)
+      .where('role', 'in', ['student', 'parent'])
+      .returning('id')
+      .execute();
+    if (closed.length) await trx.deleteFrom('org.sessions').where('user_id', 'in', closed.map((u) => u.id)).execute();
+    await audit(trx, actor, 'anonymise', 'reader', null, { leftBefore, readers: ids.length, accountsClosed: closed.length });
+    return { anonymised: ids.length, blocked: blocked.length };
+  });
 }

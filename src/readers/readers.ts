@@ -9,6 +9,7 @@ import { libraryToday } from '../shared/library-time.js';
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound, unauthorised } from '../shared/errors.js';
 import { formatClassName, isValidGrade, KAZAKH_LETTERS, normaliseClassLetter } from './classes.js';
 import type { ReaderKind, ReaderTable } from './schema.js';
+import { auditedChange, inTransaction } from '../db/transaction.js';
 
 export type ReaderRow = Selectable<ReaderTable>;
 export type ReaderStatus = 'active' | 'left';
@@ -321,62 +322,70 @@ export async function insertReader(db: Executor, organisationId: number, input: 
   }
 }
 
-/** Registers a reader in the actor's library; call inside a transaction. */
+/** Registers a reader in the actor's library, with its audit line, in one transaction (the caller's, if any). */
 export async function createReader(db: Executor, actor: Actor | null, input: ReaderInput): Promise<ReaderJson> {
   const organisationId = writableLibrary(actor);
   const registrationNumber = trimmed(input.registrationNumber);
   const barcode = trimmed(input.barcode);
-  const [issued] = registrationNumber && barcode ? [undefined] : await issueReaderNumbers(db, organisationId, 1);
-  const numbers = { registrationNumber: registrationNumber ?? issued!.registrationNumber, barcode: barcode ?? issued!.barcode };
-  const row = await insertReader(db, organisationId, { ...input, ...numbers });
-  await keepCountersAhead(db, organisationId, numbers.registrationNumber, numbers.barcode);
-  await audit(db, actor, 'create', 'reader', row.id, { registrationNumber: row.registration_number });
-  return toReaderJson(row);
+  return auditedChange(
+    db,
+    actor,
+    (reader: ReaderJson) => ({ action: 'create', entity: 'reader', entityId: reader.id, details: { registrationNumber: reader.registrationNumber } }),
+    async (trx) => {
+      const [issued] = registrationNumber && barcode ? [undefined] : await issueReaderNumbers(trx, organisationId, 1);
+      const numbers = { registrationNumber: registrationNumber ?? issued!.registrationNumber, barcode: barcode ?? issued!.barcode };
+      const row = await insertReader(trx, organisationId, { ...input, ...numbers });
+      await keepCountersAhead(trx, organisationId, numbers.registrationNumber, numbers.barcode);
+      return toReaderJson(row);
+    },
+  );
 }
 
-/** Changes a reader's record; fields left out keep their values. Call inside a transaction. */
+/** Changes a reader's record; fields left out keep their values. One transaction with its audit line. */
 export async function updateReader(db: Executor, actor: Actor | null, id: number, patch: ReaderPatch): Promise<ReaderJson> {
-  const organisationId = writableLibrary(actor);
-  const current = await db
-    .selectFrom('readers.readers')
-    .selectAll()
-    .where('id', '=', id)
-    .where('organisation_id', '=', organisationId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!current) throw notFound('reader', id);
-  if (current.anonymised_at) throw conflict('readers.anonymised', { number: current.registration_number });
-
-  const before = toReaderJson(current);
-  const merged = { ...before, ...definedOnly(patch) };
-  const columns = readerColumns(merged, await libraryToday(db, organisationId));
-  const registrationNumber = trimmed(merged.registrationNumber) ?? '';
-  const barcode = trimmed(merged.barcode) ?? '';
-  checkNumbers(registrationNumber, barcode);
-
-  let row: ReaderRow;
-  try {
-    row = await db
-      .updateTable('readers.readers')
-      .set({
-        ...columns,
-        registration_number: registrationNumber,
-        barcode,
-        search_key: searchKey(columns.last_name, columns.first_name, columns.middle_name, registrationNumber, barcode),
-        updated_at: new Date(),
-      })
+  return inTransaction(db, async (trx) => {
+    const organisationId = writableLibrary(actor);
+    const current = await trx
+      .selectFrom('readers.readers')
+      .selectAll()
       .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  } catch (err) {
-    explainUniqueViolation(err, registrationNumber, barcode);
-  }
-  await keepCountersAhead(db, organisationId, registrationNumber, barcode);
-  const after = toReaderJson(row);
-  // The audit names the changed fields, not their values: children's personal data stays in one place.
-  const changed = (Object.keys(after) as (keyof ReaderJson)[]).filter((k) => after[k] !== before[k]);
-  await audit(db, actor, 'update', 'reader', id, { fields: changed });
-  return after;
+      .where('organisation_id', '=', organisationId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) throw notFound('reader', id);
+    if (current.anonymised_at) throw conflict('readers.anonymised', { number: current.registration_number });
+
+    const before = toReaderJson(current);
+    const merged = { ...before, ...definedOnly(patch) };
+    const columns = readerColumns(merged, await libraryToday(trx, organisationId));
+    const registrationNumber = trimmed(merged.registrationNumber) ?? '';
+    const barcode = trimmed(merged.barcode) ?? '';
+    checkNumbers(registrationNumber, barcode);
+
+    let row: ReaderRow;
+    try {
+      row = await trx
+        .updateTable('readers.readers')
+        .set({
+          ...columns,
+          registration_number: registrationNumber,
+          barcode,
+          search_key: searchKey(columns.last_name, columns.first_name, columns.middle_name, registrationNumber, barcode),
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (err) {
+      explainUniqueViolation(err, registrationNumber, barcode);
+    }
+    await keepCountersAhead(trx, organisationId, registrationNumber, barcode);
+    const after = toReaderJson(row);
+    // The audit names the changed fields, not their values: children's personal data stays in one place.
+    const changed = (Object.keys(after) as (keyof ReaderJson)[]).filter((k) => after[k] !== before[k]);
+    await audit(trx, actor, 'update', 'reader', id, { fields: changed });
+    return after;
+  });
 }
 
 function definedOnly<T extends object>(patch: T): Partial<T> {

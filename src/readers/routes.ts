@@ -11,6 +11,7 @@ import { anonymiseLeftReaders, previewAnonymisation } from './anonymise.js';
 import { listPromotions, performPromotion, previewPromotion, undoPromotion } from './promotion.js';
 import { createReader, getOwnReader, getReader, listClasses, listReaders, updateReader } from './readers.js';
 import type { RosterRow, RowError } from './roster.js';
+import { inTransaction } from '../db/transaction.js';
 
 const tags = ['readers'];
 const kindSchema = z.enum(['student', 'teacher', 'staff', 'parent', 'other']);
@@ -201,7 +202,7 @@ export const readersRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const reader = await app.db.transaction().execute((trx) => createReader(trx, req.actor, req.body));
+      const reader = await inTransaction(app.db, (trx) => createReader(trx, req.actor, req.body));
       return reply.status(201).send(reader);
     },
   );
@@ -209,7 +210,7 @@ export const readersRoutes: Routes = async (app) => {
   app.patch(
     '/api/readers/:id',
     { schema: { tags, summary: "Change a reader's record", params: idParams, body: readerPatchBody, response: { 200: readerSchema } } },
-    async (req) => app.db.transaction().execute((trx) => updateReader(trx, req.actor, req.params.id, req.body)),
+    async (req) => inTransaction(app.db, (trx) => updateReader(trx, req.actor, req.params.id, req.body)),
   );
 
   app.post(
@@ -301,7 +302,7 @@ export const readersRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const promotion = await app.db.transaction().execute((trx) => performPromotion(trx, req.actor, req.body?.date));
+      const promotion = await inTransaction(app.db, (trx) => performPromotion(trx, req.actor, req.body?.date));
       return reply.status(201).send(promotion);
     },
   );
@@ -345,13 +346,13 @@ export const readersRoutes: Routes = async (app) => {
         response: { 200: z.object({ anonymised: z.number(), blocked: z.number() }) },
       },
     },
-    async (req) => app.db.transaction().execute((trx) => anonymiseLeftReaders(trx, req.actor, req.body.leftBefore)),
+    async (req) => inTransaction(app.db, (trx) => anonymiseLeftReaders(trx, req.actor, req.body.leftBefore)),
   );
 
   app.post(
     '/api/readers/promotion/:id/undo',
     { schema: { tags, summary: "Undo the library's latest promotion exactly", params: idParams, response: { 200: promotionSchema } } },
-    async (req) => app.db.transaction().execute((trx) => undoPromotion(trx, req.actor, req.params.id)),
+    async (req) => inTransaction(app.db, (trx) => undoPromotion(trx, req.actor, req.params.id)),
   );
 
   app.get(

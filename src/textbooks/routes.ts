@@ -1,7 +1,5 @@
-import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { requireRole } from '../auth/actor.js';
-import type { Database } from '../db/schema.js';
 import { RECEIPT_SOURCES } from '../fund/accounting/schema.js';
 import type { Routes } from '../http/types.js';
 import {
@@ -14,6 +12,7 @@ import { textbookOrder, textbookOrderXlsx } from './order.js';
 import { supplyOverview } from './overview.js';
 import { CONDITIONS, WRITE_OFF_REASONS } from './schema.js';
 import { listBatches, listStock, listWriteOffs, receiveTextbooks, stampBatches, writeOffTextbooks } from './stock.js';
+import { inTransaction, type Trx } from '../db/transaction.js';
 
 const id = z.coerce.number().int().positive();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -93,7 +92,7 @@ const returnItem = z.object({ workId: z.number().int().positive().optional(), ba
 
 export const textbooksRoutes: Routes = async (app) => {
   const tags = ['textbook fund'];
-  const tx = <T>(fn: (trx: Transaction<Database>) => Promise<T>) => app.db.transaction().execute(fn);
+  const tx = <T>(fn: (trx: Trx) => Promise<T>) => inTransaction(app.db, fn);
 
   // ---- Curriculum list ----
   app.get('/api/textbooks/curriculum', {

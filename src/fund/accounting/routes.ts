@@ -1,7 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../../db/schema.js';
 import type { Routes } from '../../http/types.js';
 import { requireRole } from '../../auth/actor.js';
 import { AppError } from '../../shared/errors.js';
@@ -18,6 +16,7 @@ import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS, RECEIPT_SOURCES, WRITE_OFF_REASONS }
 import {
   addCopiesToAct, approveAct, createAct, deleteAct, getAct, listActs, removeCopyFromAct, reverseAct, updateAct,
 } from './write-offs.js';
+import { inTransaction, type Trx } from '../../db/transaction.js';
 
 const id = z.coerce.number().int().positive();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -172,7 +171,7 @@ const file = z.any();
 
 export const accountingRoutes: Routes = async (app) => {
   const tags = ['fund accounting'];
-  const tx = <T>(fn: (trx: Transaction<Database>) => Promise<T>) => app.db.transaction().execute(fn);
+  const tx = <T>(fn: (trx: Trx) => Promise<T>) => inTransaction(app.db, fn);
 
   // ---- Knowledge-group rules ----
   app.get('/api/fund/knowledge-group-rules', {
