@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireRole, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import { copySchema, fundKindSchema } from '../fund/copies-schemas.js';
 import { listCopies } from '../fund/copies.js';
 import type { Routes } from '../http/types.js';
@@ -10,6 +10,7 @@ import { parseIsbn } from './isbn.js';
 import { searchCatalogue, TOTAL_CAP } from './search.js';
 import { addWork, findWorksByIsbn, getWork, updateWork } from './works.js';
 import { inTransaction } from '../db/transaction.js';
+import { allow, belongsTo } from '../auth/guard.js';
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -89,9 +90,6 @@ const searchHitSchema = z.object({
   availability: availabilitySchema,
 });
 
-/** Staff who catalogue: a librarian, or an admin. */
-const CATALOGUERS = ['admin', 'librarian'] as const;
-const SIGNED_IN = ['admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent'] as const;
 
 /**
  * Whose copies the search counts: a signed-in member of a library sees the own library;
@@ -148,7 +146,7 @@ export const catalogRoutes: Routes = async (app) => {
     async (req) => {
       const work = await getWork(app.db, req.params.id);
       const actor = req.actor;
-      if (!actor || !(CATALOGUERS as readonly string[]).includes(actor.role)) return work;
+      if (!belongsTo(actor, 'staff')) return work;
       const copies = await listCopies(app.db, actor, { workId: work.id, limit: 1000, offset: 0 });
       return { ...work, copies: copies.items };
     },
@@ -165,7 +163,7 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const actor = allow(req.actor, 'staff');
       const id = await inTransaction(app.db, (trx) => addWork(trx, actor, req.body));
       return reply.status(201).send(await getWork(app.db, id));
     },
@@ -183,7 +181,7 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const actor = allow(req.actor, 'staff');
       await inTransaction(app.db, (trx) => updateWork(trx, actor, req.params.id, req.body));
       return getWork(app.db, req.params.id);
     },
@@ -200,7 +198,7 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const actor = allow(req.actor, 'staff');
       if (!req.isMultipart()) throw new AppError('catalog.cover_no_file', 400);
       const part = await req.file({ limits: { fileSize: MAX_COVER_BYTES + 1 } });
       if (!part) throw new AppError('catalog.cover_no_file', 400);
@@ -230,7 +228,7 @@ export const catalogRoutes: Routes = async (app) => {
     '/api/catalog/works/:id/cover',
     { schema: { tags, summary: 'Remove the uploaded cover of a record', params: idParams, response: { 200: workSchema } } },
     async (req) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const actor = allow(req.actor, 'staff');
       await inTransaction(app.db, (trx) => removeCover(trx, actor, req.params.id));
       return getWork(app.db, req.params.id);
     },
@@ -247,7 +245,7 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, ...SIGNED_IN);
+      allow(req.actor, 'signedIn');
       const parsed = parseIsbn(req.params.isbn);
       if (!parsed) throw invalid('catalog.invalid_isbn', { isbn: req.params.isbn });
       return { ...parsed, existing: await findWorksByIsbn(app.db, parsed.isbn13) };
@@ -269,7 +267,7 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, ...SIGNED_IN);
+      allow(req.actor, 'signedIn');
       return searchAuthors(app.db, req.query);
     },
   );
@@ -278,7 +276,7 @@ export const catalogRoutes: Routes = async (app) => {
     '/api/catalog/authors/:id',
     { schema: { tags, summary: 'One author of the authority', params: idParams, response: { 200: authorSchema } } },
     async (req) => {
-      requireRole(req.actor, ...SIGNED_IN);
+      allow(req.actor, 'signedIn');
       return getAuthor(app.db, req.params.id);
     },
   );
@@ -287,7 +285,7 @@ export const catalogRoutes: Routes = async (app) => {
     '/api/catalog/authors',
     { schema: { tags, summary: 'Add an author to the authority', body: authorInputSchema, response: { 201: authorSchema } } },
     async (req, reply) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const actor = allow(req.actor, 'staff');
       const id = await inTransaction(app.db, (trx) => createAuthor(trx, actor, req.body));
       return reply.status(201).send(await getAuthor(app.db, id));
     },
@@ -305,7 +303,7 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const actor = allow(req.actor, 'staff');
       await inTransaction(app.db, (trx) => updateAuthor(trx, actor, req.params.id, req.body));
       return getAuthor(app.db, req.params.id);
     },

@@ -7,8 +7,9 @@ import { libraryToday } from '../shared/library-time.js';
 import { fromCyrillicLayout } from './keyboard.js';
 import { authorsJson, className, fullName, loanQuery, toLoanView, type LoanView } from './loan-views.js';
 import { inTransaction } from '../db/transaction.js';
-import { deskLibrary, issueCopy, returnCopy, unknownCode } from './loans.js';
+import { issueCopy, returnCopy, unknownCode } from './loans.js';
 import { loanRulesJson, toLoanRules } from './rules.js';
+import { staffLibrary } from '../auth/guard.js';
 
 /** What the desk shows while a reader is open: the reader, the books at home, the history. */
 export interface ReaderPanel {
@@ -47,7 +48,7 @@ const HISTORY_SIZE = 30;
  * typed is tried once more as if the scanner had typed it under a Latin keyboard layout.
  */
 export async function scan(db: Executor, actor: Actor, input: ScanInput): Promise<ScanResult> {
-  const library = deskLibrary(actor);
+  const library = staffLibrary(actor);
   const today = input.today ?? (await libraryToday(db, library));
   const typed = input.code.trim();
   return inTransaction(db, async (trx) => {
@@ -106,7 +107,7 @@ export async function countVisit(db: Executor, organisationId: number, readerId:
  * returns, each loan with its authors.
  */
 export async function readerPanel(db: Executor, actor: Actor, readerId: number, today?: string): Promise<ReaderPanel> {
-  const library = deskLibrary(actor);
+  const library = staffLibrary(actor);
   today ??= await libraryToday(db, library);
   const year = today.slice(0, 4);
   const from = `${year}-01-01`;

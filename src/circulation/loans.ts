@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
@@ -10,6 +10,7 @@ import { addDays, deskMoment, overdueDays } from './dates.js';
 import { authorsJson, fullName, loanQuery, RENEWAL_GRACE_DAYS, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
 import { loanRulesFor, loanRulesJson, resolveLoanRule, toLoanRules, type LoanRuleRow } from './rules.js';
 import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export interface IssueInput {
   readerId: number;
@@ -26,11 +27,6 @@ export interface ReturnInput {
 export interface RenewInput {
   loanId: number;
   today?: string;
-}
-
-/** Only the library's staff work the desk. */
-export function deskLibrary(actor: Actor): number {
-  return libraryOf(requireRole(actor, 'librarian', 'admin'));
 }
 
 export const unknownCode = (code: string) => new AppError('circulation.unknown_code', 404, { code });
@@ -135,7 +131,7 @@ function readIssueFacts(db: Executor, library: number, barcode: string, readerId
  * record (a refused insert changes nothing). The answer is made from what these two returned.
  */
 export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): Promise<LoanView> {
-  const library = deskLibrary(actor);
+  const library = staffLibrary(actor);
   const today = input.today ?? (await libraryToday(db, library));
   return inTransaction(db, async (trx) => {
     const facts = await readIssueFacts(trx, library, input.barcode, input.readerId);
@@ -239,7 +235,7 @@ interface ReturnRow {
  * the loan as shown, so it is atomic by itself and needs no transaction around it.
  */
 export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput): Promise<LoanView> {
-  const library = deskLibrary(actor);
+  const library = staffLibrary(actor);
   const today = input.today ?? (await libraryToday(db, library));
   const row = await sql<ReturnRow>`
     with c as (
@@ -297,7 +293,7 @@ export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput)
 
 /** Renews a loan at the desk. */
 export async function renewLoan(db: Executor, actor: Actor, input: RenewInput): Promise<LoanView> {
-  const library = deskLibrary(actor);
+  const library = staffLibrary(actor);
   return inTransaction(db, (trx) => renewOpenLoan(trx, actor, library, input));
 }
 

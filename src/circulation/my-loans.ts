@@ -1,4 +1,4 @@
-import { requireRole, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
 import { AppError } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
@@ -6,10 +6,11 @@ import { loanQuery, toLoanViews, type LoanView } from './loan-views.js';
 import { inTransaction } from '../db/transaction.js';
 import { renewOpenLoan } from './loans.js';
 import { loanRulesFor } from './rules.js';
+import { allow } from '../auth/guard.js';
 
 /** The reader record a student or parent account is linked to (a parent's: the child's). */
 function ownReader(actor: Actor): { library: number; readerId: number } {
-  requireRole(actor, 'student', 'parent');
+  allow(actor, 'readers');
   if (actor.readerId === null) throw new AppError('circulation.no_reader_card', 404);
   return { library: actor.organisationId, readerId: actor.readerId };
 }

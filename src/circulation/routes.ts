@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { requireRole } from '../auth/actor.js';
 import type { FastifyRequest } from 'fastify';
 import type { Routes } from '../http/types.js';
 import { libraryToday } from '../shared/library-time.js';
@@ -13,6 +12,7 @@ import { myLoans, renewMyLoan } from './my-loans.js';
 import { listLoanRules, replaceLoanRules } from './rules.js';
 import { circulationStats, READER_GROUPS } from './stats.js';
 import { inTransaction } from '../db/transaction.js';
+import { allow } from '../auth/guard.js';
 
 const tags = ['circulation'];
 const readerKind = z.enum(['student', 'teacher', 'staff', 'parent', 'other']);
@@ -119,7 +119,7 @@ const debtorsQuery = z.object({
 
 const counts = { visits: z.number(), loans: z.number(), returns: z.number() };
 
-const staff = (req: FastifyRequest) => requireRole(req.actor, 'librarian', 'admin');
+const staff = (req: FastifyRequest) => allow(req.actor, 'staff');
 
 export const circulationRoutes: Routes = async (app) => {
   app.get(
@@ -249,7 +249,7 @@ export const circulationRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'librarian', 'admin', 'teacher');
+      const actor = allow(req.actor, 'staffAndTeachers');
       const items = await listDebtors(app.db, actor, { ...req.query, today: req.query.asOf });
       return { items, total: items.length };
     },
@@ -267,7 +267,7 @@ export const circulationRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'librarian', 'admin', 'teacher');
+      const actor = allow(req.actor, 'staffAndTeachers');
       const today = req.query.asOf ?? (await libraryToday(app.db, actor.organisationId));
       const classes = await listDebtors(app.db, actor, { ...req.query, today });
       const library = await app.db
@@ -293,7 +293,7 @@ export const circulationRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const items = await myLoans(app.db, requireRole(req.actor, 'student', 'parent'));
+      const items = await myLoans(app.db, allow(req.actor, 'readers'));
       return { items, total: items.length };
     },
   );
@@ -304,7 +304,7 @@ export const circulationRoutes: Routes = async (app) => {
       schema: { tags, summary: 'Renew one of the own loans online', params: z.object({ id }), response: { 200: loan } },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'student', 'parent');
+      const actor = allow(req.actor, 'readers');
       return inTransaction(app.db, (trx) => renewMyLoan(trx, actor, { loanId: req.params.id }));
     },
   );
@@ -328,7 +328,7 @@ export const circulationRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'librarian', 'admin', 'methodologist');
+      const actor = allow(req.actor, 'staffAndOverseers');
       return circulationStats(app.db, actor, req.query);
     },
   );

@@ -1,12 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { invalid } from '../shared/errors.js';
 import { inTransaction } from '../db/transaction.js';
+import { libraryOf } from '../auth/guard.js';
 
 /** A loan rule as data: NULL organisation, reader kind or fund means "any". */
 export interface LoanRule {

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
-import { assertCanSeeOrganisation, subtreeIds } from '../org/organisations.js';
+import { subtreeIds } from '../org/organisations.js';
 import { forbidden, invalid } from '../shared/errors.js';
 import { addDays } from './dates.js';
+import { assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** The reader groups of the library's annual report. */
 export const READER_GROUPS = ['grades_1_4', 'grades_5_9', 'grades_10_11', 'teachers', 'others'] as const;

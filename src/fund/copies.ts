@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
 import { foldQuery } from '../catalog/folding.js';
 import { libraryToday } from '../shared/library-time.js';
 import { fromCyrillicLayout } from '../circulation/keyboard.js';
@@ -11,6 +10,7 @@ import { bumpCounterPast, takeNumber } from '../shared/counters.js';
 import { conflict, invalid, isUniqueViolation, notFound } from '../shared/errors.js';
 import type { CopyStatus, FundKind } from './schema.js';
 import { inTransaction } from '../db/transaction.js';
+import { libraryOf } from '../auth/guard.js';
 
 export interface CopyInput {
   workId: number;

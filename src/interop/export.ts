@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
 import { foldQuery } from '../catalog/folding.js';
 import { authorsOf } from '../catalog/works.js';
 import { audit } from '../org/audit.js';
@@ -9,6 +8,7 @@ import { invalid } from '../shared/errors.js';
 import { writeIso2709 } from './marc/iso2709.js';
 import { writeMarcXmlCollection } from './marc/marcxml.js';
 import type { DataField, Field, MarcRecord } from './marc/record.js';
+import { libraryOf } from '../auth/guard.js';
 
 export const EXPORT_LIMIT = 100_000;
 const REPOSITORY_CODE = 'KITAPHANA';

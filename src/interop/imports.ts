@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
 import { updateWork } from '../catalog/works.js';
 import { lockWorksByIsbn } from '../catalog/locks.js';
 import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
@@ -17,6 +16,7 @@ import type { Encoding } from './marc/encoding.js';
 import type { MappedWork, MarcFormat } from './mapping.js';
 import { openMarcFile, readMarcFileInSlices, summarise, type FileRecord, type MarcFileSource, type Problem, type ReadFileResult } from './reader.js';
 import type { ImportStatus, RecordAction } from './schema.js';
+import { libraryOf } from '../auth/guard.js';
 
 export type Matching = 'merge' | 'keep' | 'skip';
 

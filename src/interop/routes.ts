@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireRole, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import type { FastifyRequest } from 'fastify';
 import type { Routes } from '../http/types.js';
 import { t } from '../i18n/index.js';
@@ -14,6 +14,7 @@ import { handleSru } from './sru.js';
 import { undoImport } from './undo.js';
 import { markInterruptedImports } from './workers.js';
 import { libraryToday } from '../shared/library-time.js';
+import { allow } from '../auth/guard.js';
 
 const problemSchema = z.object({
   position: z.number().describe('1-based record number in the file (0: the file as a whole)'),
@@ -154,7 +155,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const file = await uploadedFile(req);
       const preview = await previewImport(app.db, actor, file.bytes, req.query);
       return { ...preview, problems: translate(req.locale, preview.problems) };
@@ -173,7 +174,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const file = await uploadedFile(req);
       const options: ImportOptions = {
         fileName: file.fileName,
@@ -204,7 +205,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const file = await uploadedFile(req);
       const { start, options } = await resumeImport(app.db, actor, req.params.id, file.bytes, { database: app.dbKind });
       runInBackground(req, actor, start, options);
@@ -217,7 +218,7 @@ export const interopRoutes: Routes = async (app) => {
     '/api/interop/imports',
     { schema: { tags, summary: 'Imports of the own library, newest first', querystring: page, response: { 200: z.object({ items: z.array(batchSchema), total: z.number() }) } } },
     async (req) => {
-      const list = await listImports(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query);
+      const list = await listImports(app.db, allow(req.actor, 'staff'), req.query);
       return { ...list, items: list.items.map((b) => translateBatch(req.locale, b)) };
     },
   );
@@ -234,7 +235,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const report = await getImport(app.db, requireRole(req.actor, 'admin', 'librarian'), req.params.id, req.query);
+      const report = await getImport(app.db, allow(req.actor, 'staff'), req.params.id, req.query);
       return { ...translateBatch(req.locale, report), problems: translate(req.locale, report.problems) };
     },
   );
@@ -243,7 +244,7 @@ export const interopRoutes: Routes = async (app) => {
     '/api/interop/imports/:id/undo',
     { schema: { tags, summary: 'Undo an import: remove what it created, restore what it merged', params: idParams, response: { 200: batchSchema } } },
     async (req) => {
-      const actor: Actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor: Actor = allow(req.actor, 'staff');
       await app.db.transaction().execute((trx) => undoImport(trx, actor, req.params.id));
       const { problems: _p, records: _r, ...batch } = await getImport(app.db, actor, req.params.id, { limit: 0, offset: 0 });
       return translateBatch(req.locale, batch);
@@ -269,7 +270,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const { content, count } = await app.db.transaction().execute((trx) => exportWorks(trx, actor, req.body));
       const iso = req.body.format === 'iso2709';
       const today = await libraryToday(app.db, actor.organisationId);

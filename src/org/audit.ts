@@ -4,9 +4,9 @@ import type { Db } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { forbidden, invalid } from '../shared/errors.js';
 import { organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
-import { assertCanSeeOrganisation } from './organisations.js';
 
 import type { Executor } from '../db/executor.js';
+import { assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** Records who changed what; call it inside the transaction that makes the change. */
 export async function audit(

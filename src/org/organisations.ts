@@ -78,17 +78,3 @@ export async function subtreeIds(db: Executor, organisationId: number): Promise<
   return rows.map((r) => r.id);
 }
 
-/** An admin sees everything; a methodologist their district or region; others their own library. */
-export async function assertCanSeeOrganisation(db: Executor, actor: Actor, organisationId: number): Promise<void> {
-  if (actor.role === 'admin') return;
-  const org = await db
-    .selectFrom('org.organisations')
-    .select('path')
-    .where('id', '=', organisationId)
-    .executeTakeFirst();
-  if (!org) throw notFound('organisation', organisationId);
-  if (actor.role === 'methodologist' ? org.path.startsWith(actor.orgPath) : organisationId === actor.organisationId) {
-    return;
-  }
-  throw forbidden();
-}

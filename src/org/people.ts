@@ -4,10 +4,10 @@ import { hashPassword } from '../auth/passwords.js';
 import { forbidden, invalid, notFound } from '../shared/errors.js';
 import { audit } from './audit.js';
 import type { Executor } from '../db/executor.js';
-import { assertCanSeeOrganisation } from './organisations.js';
 import type { Role } from './schema.js';
 import { createUser, type NewUser } from './users.js';
 import { inTransaction } from '../db/transaction.js';
+import { assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** An account of a library, as the people page lists it. */
 export interface PersonView {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { requireRole, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import { SESSION_COOKIE } from '../http/auth-hooks.js';
 import type { Routes } from '../http/types.js';
 import { AppError } from '../shared/errors.js';
@@ -9,6 +9,7 @@ import { checkCredentials, closeSession, openSession, setLocale, actorForSession
 import { audit, auditFacets, listAudit } from './audit.js';
 import { listPeople, openAccount, updatePerson } from './people.js';
 import { inTransaction } from '../db/transaction.js';
+import { allow } from '../auth/guard.js';
 
 const roleSchema = z.enum(['admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent']);
 const localeSchema = z.enum(['kk', 'ru', 'en']);
@@ -85,7 +86,7 @@ export const orgRoutes: Routes = async (app) => {
   });
 
   app.get('/api/auth/me', { schema: { tags, response: { 200: meSchema } } }, async (req) => {
-    const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent');
+    const actor = allow(req.actor, 'signedIn');
     return me(actor, req.csrfToken!);
   });
 
@@ -93,7 +94,7 @@ export const orgRoutes: Routes = async (app) => {
     '/api/auth/locale',
     { schema: { tags, body: z.object({ locale: localeSchema }), response: { 204: z.null() } } },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent');
+      const actor = allow(req.actor, 'signedIn');
       await setLocale(app.db, actor, req.body.locale);
       return reply.status(204).send(null);
     },
@@ -113,7 +114,7 @@ export const orgRoutes: Routes = async (app) => {
     '/api/organisations',
     { schema: { tags: ['organisations'], summary: 'Organisations the user may see', response: { 200: z.array(orgSchema) } } },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent');
+      const actor = allow(req.actor, 'signedIn');
       let q = app.db
         .selectFrom('org.organisations')
         .select(['id', 'parent_id', 'kind', 'name', 'name_ru', 'name_en', 'code'])
@@ -150,7 +151,7 @@ export const orgRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin');
+      const actor = allow(req.actor, 'admin');
       const created = await inTransaction(app.db, (trx) => createOrganisation(trx, actor, req.body));
       return reply.status(201).send({ id: created.id });
     },
@@ -177,7 +178,7 @@ export const orgRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const id = await inTransaction(app.db, (trx) => openAccount(trx, actor, req.body));
       return reply.status(201).send({ id });
     },
@@ -207,7 +208,7 @@ export const orgRoutes: Routes = async (app) => {
         response: { 200: z.array(personSchema) },
       },
     },
-    async (req) => listPeople(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query.organisationId),
+    async (req) => listPeople(app.db, allow(req.actor, 'staff'), req.query.organisationId),
   );
 
   app.patch(
@@ -228,7 +229,7 @@ export const orgRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       await inTransaction(app.db, (trx) => updatePerson(trx, actor, req.params.id, req.body));
       return reply.status(204).send(null);
     },
@@ -271,7 +272,7 @@ export const orgRoutes: Routes = async (app) => {
         },
       },
     },
-    async (req) => listAudit(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query),
+    async (req) => listAudit(app.db, allow(req.actor, 'staff'), req.query),
   );
 
   app.get(
@@ -291,6 +292,6 @@ export const orgRoutes: Routes = async (app) => {
         },
       },
     },
-    async (req) => auditFacets(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query.organisationId),
+    async (req) => auditFacets(app.db, allow(req.actor, 'staff'), req.query.organisationId),
   );
 };

@@ -10,8 +10,8 @@ import { kazakhSortKey, searchKey } from '../catalog/folding.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import { invalid } from '../shared/errors.js';
-import { writableLibrary } from './readers.js';
 import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 /** What stands in place of an erased name. */
 export const ERASED = '***';
@@ -84,7 +84,7 @@ async function split(db: Executor, organisationId: number, leftBefore: string) {
 
 /** How many readers who left before the date would be anonymised, and who must return something first. */
 export async function previewAnonymisation(db: Executor, actor: Actor | null, leftBefore: string): Promise<AnonymisationPreview> {
-  const organisationId = writableLibrary(actor);
+  const organisationId = staffLibrary(actor);
   checkDate(leftBefore);
   const { ready, blocked } = await split(db, organisationId, leftBefore);
   return { leftBefore, ready: ready.length, blocked };
@@ -97,7 +97,7 @@ export async function previewAnonymisation(db: Executor, actor: Actor | null, le
  */
 export async function anonymiseLeftReaders(db: Executor, actor: Actor | null, leftBefore: string): Promise<{ anonymised: number; blocked: number }> {
   return inTransaction(db, async (trx) => {
-    const organisationId = writableLibrary(actor);
+    const organisationId = staffLibrary(actor);
     checkDate(leftBefore);
     const { ready, blocked } = await split(trx, organisationId, leftBefore);
     if (ready.length === 0) return { anonymised: 0, blocked: blocked.length };

@@ -9,7 +9,7 @@ import type { Executor } from '../db/executor.js';
 import { AppError, invalid } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { isValidGrade, normaliseClassLetter } from './classes.js';
-import { fullNameOf, insertReader, issueReaderNumbers, writableLibrary } from './readers.js';
+import { fullNameOf, insertReader, issueReaderNumbers } from './readers.js';
 import {
   duplicateKey,
   parseRoster,
@@ -21,6 +21,7 @@ import {
   type RosterTable,
 } from './roster.js';
 import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export interface RosterFile {
   bytes: Uint8Array;
@@ -73,7 +74,7 @@ function rosterDefaults(options: ImportOptions): RosterDefaults {
 
 /** Reads the roster and checks every row, also against the readers already on file. Writes nothing. */
 export async function previewImport(db: Executor, actor: Actor | null, file: RosterFile, options: ImportOptions = {}): Promise<ImportPreview> {
-  const organisationId = writableLibrary(actor);
+  const organisationId = staffLibrary(actor);
   const table = await readRosterFile(file.bytes, file.filename, options.encoding ?? 'auto');
   const { columns, rows } = parseRoster(table, { ...rosterDefaults(options), today: await libraryToday(db, organisationId) });
   await markExistingDuplicates(db, organisationId, rows);
@@ -131,7 +132,7 @@ export async function importRoster(
   options: ImportOptions & { skipInvalid?: boolean } = {},
 ): Promise<ImportResult> {
   return inTransaction(db, async (trx) => {
-    const organisationId = writableLibrary(actor);
+    const organisationId = staffLibrary(actor);
     const preview = await previewImport(trx, actor, file, options);
     if (preview.invalidCount > 0 && !options.skipInvalid) {
       throw new AppError('readers.import.has_errors', 422, { invalid: preview.invalidCount }, preview);

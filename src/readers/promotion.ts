@@ -10,9 +10,10 @@ import type { Executor } from '../db/executor.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { formatClassName, MAX_GRADE } from './classes.js';
-import { classLetterOrder, writableLibrary } from './readers.js';
+import { classLetterOrder } from './readers.js';
 import type { PromotionChange, TeacherClassChange } from './schema.js';
 import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export interface ClassMove {
   grade: number;
@@ -61,7 +62,7 @@ function promotable(db: Executor, organisationId: number) {
 }
 
 export async function previewPromotion(db: Executor, actor: Actor | null, date?: string): Promise<PromotionPreview> {
-  const organisationId = writableLibrary(actor);
+  const organisationId = staffLibrary(actor);
   date ??= await libraryToday(db, organisationId);
   const rows = await promotable(db, organisationId)
     .select((eb) => ['grade', 'class_letter', eb.fn.countAll<number>().as('count'), sql<number>`min(${classLetterOrder})`.as('letter_order')])
@@ -106,7 +107,7 @@ function classTeachers(db: Executor, organisationId: number) {
 /** Moves every class up one grade and lets the 11th grade leave on `date`, in one transaction with its audit line. */
 export async function performPromotion(db: Executor, actor: Actor | null, date?: string): Promise<PromotionSummary> {
   return inTransaction(db, async (trx) => {
-    const organisationId = writableLibrary(actor);
+    const organisationId = staffLibrary(actor);
     date ??= await libraryToday(trx, organisationId);
     const readers = await promotable(trx, organisationId)
       .select(['id', 'grade', 'class_letter', 'status', 'left_on'])
@@ -202,7 +203,7 @@ async function refuseSecondPromotionOfYear(db: Executor, organisationId: number,
  */
 export async function undoPromotion(db: Executor, actor: Actor | null, id: number): Promise<PromotionSummary> {
   return inTransaction(db, async (trx) => {
-    const organisationId = writableLibrary(actor);
+    const organisationId = staffLibrary(actor);
     const promotion = await trx
       .selectFrom('readers.promotions')
       .selectAll()
@@ -280,7 +281,7 @@ export async function listPromotions(
   actor: Actor | null,
   page: { limit?: number; offset?: number } = {},
 ): Promise<{ items: PromotionSummary[]; total: number }> {
-  const organisationId = writableLibrary(actor);
+  const organisationId = staffLibrary(actor);
   const { total } = await promotionsOf(db, organisationId)
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();

@@ -10,6 +10,7 @@ import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound, un
 import { formatClassName, isValidGrade, KAZAKH_LETTERS, normaliseClassLetter } from './classes.js';
 import type { ReaderKind, ReaderTable } from './schema.js';
 import { auditedChange, inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export type ReaderRow = Selectable<ReaderTable>;
 export type ReaderStatus = 'active' | 'left';
@@ -123,13 +124,6 @@ function readScope(actor: Actor | null): ReadScope {
     return { organisationId: actor.organisationId, grade: actor.classGrade, classLetter: actor.classLetter };
   }
   throw forbidden();
-}
-
-/** The library whose readers this actor may change. */
-export function writableLibrary(actor: Actor | null): number {
-  if (!actor) throw unauthorised();
-  if (actor.role !== 'librarian' && actor.role !== 'admin') throw forbidden();
-  return actor.organisationId;
 }
 
 function scoped<O>(query: SelectQueryBuilder<Database, 'readers.readers', O>, scope: ReadScope) {
@@ -324,7 +318,7 @@ export async function insertReader(db: Executor, organisationId: number, input: 
 
 /** Registers a reader in the actor's library, with its audit line, in one transaction (the caller's, if any). */
 export async function createReader(db: Executor, actor: Actor | null, input: ReaderInput): Promise<ReaderJson> {
-  const organisationId = writableLibrary(actor);
+  const organisationId = staffLibrary(actor);
   const registrationNumber = trimmed(input.registrationNumber);
   const barcode = trimmed(input.barcode);
   return auditedChange(
@@ -344,7 +338,7 @@ export async function createReader(db: Executor, actor: Actor | null, input: Rea
 /** Changes a reader's record; fields left out keep their values. One transaction with its audit line. */
 export async function updateReader(db: Executor, actor: Actor | null, id: number, patch: ReaderPatch): Promise<ReaderJson> {
   return inTransaction(db, async (trx) => {
-    const organisationId = writableLibrary(actor);
+    const organisationId = staffLibrary(actor);
     const current = await trx
       .selectFrom('readers.readers')
       .selectAll()
@@ -398,7 +392,7 @@ export async function readersForCards(
   actor: Actor | null,
   selection: { readerIds?: number[]; grade?: number; classLetter?: string },
 ): Promise<ReaderRow[]> {
-  const organisationId = writableLibrary(actor);
+  const organisationId = staffLibrary(actor);
   let q = db.selectFrom('readers.readers').selectAll().where('organisation_id', '=', organisationId);
   if (selection.readerIds?.length) q = q.where('id', 'in', selection.readerIds);
   else q = q.where('status', '=', 'active');

@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { requireRole } from '../auth/actor.js';
 import type { Routes } from '../http/types.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
@@ -12,6 +11,7 @@ import { listPromotions, performPromotion, previewPromotion, undoPromotion } fro
 import { createReader, getOwnReader, getReader, listClasses, listReaders, updateReader } from './readers.js';
 import type { RosterRow, RowError } from './roster.js';
 import { inTransaction } from '../db/transaction.js';
+import { allow } from '../auth/guard.js';
 
 const tags = ['readers'];
 const kindSchema = z.enum(['student', 'teacher', 'staff', 'parent', 'other']);
@@ -225,7 +225,7 @@ export const readersRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin', 'librarian');
+      allow(req.actor, 'staff');
       const { file, fields } = await readUpload(req);
       const preview = await previewImport(app.db, req.actor, file, fields);
       return translatePreview(req.locale, preview);
@@ -244,7 +244,7 @@ export const readersRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin', 'librarian');
+      allow(req.actor, 'staff');
       const { file, fields } = await readUpload(req);
       try {
         const result = await app.db

@@ -2,10 +2,11 @@ import type { Actor } from '../auth/actor.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import { conflict, invalid } from '../shared/errors.js';
-import { checkDate, textbookStaff } from './access.js';
+import { checkDate } from './access.js';
 import { EMPTY_SHELF, lockShelves, moveOnShelf, titleMap } from './stock.js';
 import { libraryToday } from '../shared/library-time.js';
 import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 /** Copies of one title counted on the shelf by condition; copies with students are not on the shelf. */
 export interface CountedLine {
@@ -39,7 +40,7 @@ const onShelf = (c: { good: number; worn: number; unusable: number }) => c.good 
  */
 export async function recordCheck(db: Executor, actor: Actor, input: { checkedOn?: string; note?: string | null; lines: CountedLine[] }): Promise<CheckView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const checkedOn = checkDate(input.checkedOn ?? (await libraryToday(trx, organisationId)));
     if (!input.lines.length) throw invalid('textbooks.no_lines');
     const workIds = input.lines.map((l) => l.workId);
@@ -109,5 +110,5 @@ async function checkViews(db: Executor, organisationId: number, id?: number): Pr
 }
 
 export async function listChecks(db: Executor, actor: Actor): Promise<CheckView[]> {
-  return checkViews(db, textbookStaff(actor));
+  return checkViews(db, staffLibrary(actor));
 }

@@ -3,8 +3,9 @@ import type { Actor } from '../auth/actor.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
-import { checkClass, checkSchoolYear, textbookStaff } from './access.js';
+import { checkClass, checkSchoolYear } from './access.js';
 import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export interface CurriculumInput {
   schoolYear: string;
@@ -86,7 +87,7 @@ export async function listCurriculum(
   actor: Actor,
   filter: { schoolYear: string; grade?: number; language?: string },
 ): Promise<CurriculumItem[]> {
-  const organisationId = textbookStaff(actor);
+  const organisationId = staffLibrary(actor);
   checkSchoolYear(filter.schoolYear);
   return curriculumOf(db, organisationId, filter);
 }
@@ -99,7 +100,7 @@ async function getItem(db: Executor, organisationId: number, id: number): Promis
 
 export async function addCurriculumItem(db: Executor, actor: Actor, input: CurriculumInput): Promise<CurriculumItem> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const values = {
       organisation_id: organisationId,
       school_year: checkSchoolYear(input.schoolYear),
@@ -135,7 +136,7 @@ export async function updateCurriculumItem(
   patch: { subject?: string; copiesPerStudent?: number },
 ): Promise<CurriculumItem> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     await getItem(trx, organisationId, id);
     const subject = patch.subject?.trim();
     if (patch.subject !== undefined && !subject) throw invalid('textbooks.subject_required');
@@ -154,7 +155,7 @@ export async function updateCurriculumItem(
 
 export async function deleteCurriculumItem(db: Executor, actor: Actor, id: number): Promise<void> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const item = await getItem(trx, organisationId, id);
     await trx.deleteFrom('textbooks.curriculum').where('id', '=', id).execute();
     await audit(trx, actor, 'delete', 'curriculum', id, { schoolYear: item.schoolYear, grade: item.grade, workId: item.workId });
@@ -167,7 +168,7 @@ export async function deleteCurriculumItem(db: Executor, actor: Actor, id: numbe
  */
 export async function copyCurriculum(db: Executor, actor: Actor, input: { fromYear: string; toYear: string }): Promise<{ copied: number }> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const fromYear = checkSchoolYear(input.fromYear);
     const toYear = checkSchoolYear(input.toYear);
     if (fromYear === toYear) throw invalid('textbooks.same_school_year', { value: toYear });
@@ -200,7 +201,7 @@ export interface ClassLanguage {
 
 export async function setClassLanguage(db: Executor, actor: Actor, input: ClassLanguage): Promise<ClassLanguage> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const { grade, classLetter } = checkClass(input.grade, input.classLetter);
     const language = checkLanguage(input.language);
     await trx
@@ -214,7 +215,7 @@ export async function setClassLanguage(db: Executor, actor: Actor, input: ClassL
 }
 
 export async function listClassLanguages(db: Executor, actor: Actor): Promise<ClassLanguage[]> {
-  const organisationId = textbookStaff(actor);
+  const organisationId = staffLibrary(actor);
   const rows = await db
     .selectFrom('textbooks.class_languages')
     .select(['grade', 'class_letter', 'language'])
@@ -246,7 +247,7 @@ export interface Forecast {
 
 export async function setForecast(db: Executor, actor: Actor, input: Forecast): Promise<Forecast> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const values = {
       organisation_id: organisationId,
       school_year: checkSchoolYear(input.schoolYear),
@@ -268,7 +269,7 @@ export async function setForecast(db: Executor, actor: Actor, input: Forecast): 
 }
 
 export async function listForecasts(db: Executor, actor: Actor, schoolYear: string): Promise<Forecast[]> {
-  const organisationId = textbookStaff(actor);
+  const organisationId = staffLibrary(actor);
   return forecastsOf(db, organisationId, checkSchoolYear(schoolYear));
 }
 

@@ -1,14 +1,14 @@
 import type { Actor } from '../auth/actor.js';
-import { libraryOf, requireRole } from '../auth/actor.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
-import { checkClass, checkDate, checkSchoolYear, classViewer, textbookStaff } from './access.js';
+import { checkClass, checkDate, checkSchoolYear } from './access.js';
 import { curriculumOf, languageOfClass, type CurriculumItem } from './curriculum.js';
 import type { Condition, IssuableCondition } from './schema.js';
 import { EMPTY_SHELF, lockShelves, moveOnShelf, titleMap, type Shelf } from './stock.js';
 import { libraryToday } from '../shared/library-time.js';
 import { inTransaction } from '../db/transaction.js';
+import { allow, classViewer, libraryOf, staffLibrary } from '../auth/guard.js';
 
 export interface ClassInput {
   schoolYear: string;
@@ -185,7 +185,7 @@ export interface SetIssueResult {
  */
 export async function issueSetToClass(db: Executor, actor: Actor, input: ClassInput & { issuedOn?: string }): Promise<SetIssueResult> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const issuedOn = checkDate(input.issuedOn ?? (await libraryToday(trx, organisationId)));
     const picture = await classPicture(trx, organisationId, input);
     if (!picture.titles.length) throw invalid('textbooks.curriculum_empty', { schoolYear: picture.schoolYear });
@@ -252,7 +252,7 @@ export interface StudentIssueInput {
 /** Issues titles to one student (a newcomer, a replacement); all or nothing. */
 export async function issueToStudent(db: Executor, actor: Actor, readerId: number, input: StudentIssueInput): Promise<TextbookRecord> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const schoolYear = checkSchoolYear(input.schoolYear);
     const issuedOn = checkDate(input.issuedOn ?? (await libraryToday(trx, organisationId)));
     const reader = await studentOf(trx, organisationId, readerId);
@@ -353,7 +353,7 @@ export async function returnFromStudent(
   input: { returnedOn?: string; items: ReturnItem[] },
 ): Promise<TextbookRecord> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const returnedOn = checkDate(input.returnedOn ?? (await libraryToday(trx, organisationId)));
     await studentOf(trx, organisationId, readerId);
     if (!input.items.length) throw invalid('textbooks.no_lines');
@@ -377,7 +377,7 @@ export interface ClassReturnInput {
 /** The May return of a class: everything the class holds comes back, in one condition except the copies listed. */
 export async function returnFromClass(db: Executor, actor: Actor, input: ClassReturnInput): Promise<{ returned: number; byCondition: Shelf }> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const { grade, classLetter } = checkClass(input.grade, input.classLetter);
     const returnedOn = checkDate(input.returnedOn ?? (await libraryToday(trx, organisationId)));
     const students = await classStudents(trx, organisationId, grade, classLetter);
@@ -454,7 +454,7 @@ async function studentRecordOf(db: Executor, organisationId: number, readerId: n
  * and the student or parent whose account is linked to this reader.
  */
 export async function studentRecord(db: Executor, actor: Actor | null, readerId: number): Promise<TextbookRecord> {
-  const who = requireRole(actor, 'librarian', 'admin', 'teacher', 'student', 'parent');
+  const who = allow(actor, 'libraryMembers');
   const organisationId = libraryOf(who);
   const reader = await studentOf(db, organisationId, readerId);
   const own = (who.role === 'student' || who.role === 'parent') && who.readerId === readerId;

@@ -7,10 +7,11 @@ import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import { takeNumber } from '../shared/counters.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
-import { checkDate, checkSchoolYear, textbookStaff } from './access.js';
+import { checkDate, checkSchoolYear } from './access.js';
 import type { Condition, TextbookWriteOffReason } from './schema.js';
 import { libraryToday } from '../shared/library-time.js';
 import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export type Shelf = Record<Condition, number>;
 export const EMPTY_SHELF: Readonly<Shelf> = Object.freeze({ good: 0, worn: 0, unusable: 0, lost: 0 });
@@ -119,7 +120,7 @@ async function receiptFor(db: Executor, actor: Actor, organisationId: number, in
  */
 export async function receiveTextbooks(db: Executor, actor: Actor, input: TextbookReceiptInput): Promise<BatchView[]> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const schoolYear = checkSchoolYear(input.schoolYear);
     checkDate(input.receivedOn);
     if (!input.lines.length) throw invalid('textbooks.no_lines');
@@ -159,7 +160,7 @@ export async function listBatches(
   actor: Actor,
   filter: { schoolYear?: string; receiptId?: number; unstamped?: boolean } = {},
 ): Promise<BatchView[]> {
-  const organisationId = textbookStaff(actor);
+  const organisationId = staffLibrary(actor);
   let q = db
     .selectFrom('textbooks.batches as b')
     .innerJoin('fund.receipts as r', 'r.id', 'b.receipt_id')
@@ -192,7 +193,7 @@ export async function listBatches(
  */
 export async function stampBatches(db: Executor, actor: Actor, input: { batchIds: number[]; stampedOn?: string }): Promise<BatchView[]> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const stampedOn = checkDate(input.stampedOn ?? (await libraryToday(trx, organisationId)));
     if (!input.batchIds.length) throw invalid('textbooks.no_lines');
     const own = await trx
@@ -272,7 +273,7 @@ export async function stockLines(db: Executor, organisationId: number): Promise<
 }
 
 export async function listStock(db: Executor, actor: Actor): Promise<StockLine[]> {
-  return stockLines(db, textbookStaff(actor));
+  return stockLines(db, staffLibrary(actor));
 }
 
 // ---- Write-off on wear, loss or curriculum change ----
@@ -323,7 +324,7 @@ async function titlesInLatestCurriculum(db: Executor, organisationId: number): P
  */
 export async function writeOffTextbooks(db: Executor, actor: Actor, input: WriteOffInput): Promise<WriteOffView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = textbookStaff(actor);
+    const organisationId = staffLibrary(actor);
     const actDate = checkDate(input.actDate ?? (await libraryToday(trx, organisationId)));
     if (!input.lines.length) throw invalid('textbooks.no_lines');
     const lines = mergeLines(input.lines);
@@ -499,5 +500,5 @@ async function writeOffViews(db: Executor, organisationId: number, id?: number):
 }
 
 export async function listWriteOffs(db: Executor, actor: Actor): Promise<WriteOffView[]> {
-  return writeOffViews(db, textbookStaff(actor));
+  return writeOffViews(db, staffLibrary(actor));
 }

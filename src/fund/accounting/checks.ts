@@ -4,9 +4,9 @@ import { audit } from '../../org/audit.js';
 import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryStaff } from './access.js';
 import { libraryToday } from '../../shared/library-time.js';
 import { inTransaction } from '../../db/transaction.js';
+import { staffLibrary } from '../../auth/guard.js';
 
 export interface CheckScope {
   /** Shelf location prefix, e.g. 'А-3' for one bay. */
@@ -90,7 +90,7 @@ async function toCheckView(db: Executor, c: CheckRow): Promise<CheckView> {
 
 export async function openCheck(db: Executor, actor: Actor, scope: CheckScope): Promise<CheckView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const number = String(await takeNumber(trx, organisationId, 'check_number'));
     const row = await trx
       .insertInto('fund.checks')
@@ -111,11 +111,11 @@ export async function openCheck(db: Executor, actor: Actor, scope: CheckScope): 
 }
 
 export async function getCheck(db: Executor, actor: Actor, id: number): Promise<CheckView> {
-  return toCheckView(db, await ownCheck(db, libraryStaff(actor), id));
+  return toCheckView(db, await ownCheck(db, staffLibrary(actor), id));
 }
 
 export async function listChecks(db: Executor, actor: Actor): Promise<{ items: CheckView[]; total: number }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const rows = await db
     .selectFrom('fund.checks')
     .select(['id', 'number', 'started_on', 'location_prefix', 'fund', 'knowledge_group', 'status', 'write_off_act_id'])
@@ -147,7 +147,7 @@ export async function recordScan(
   checkId: number,
   input: { barcode: string; shelf?: string | null },
 ): Promise<{ outcome: ScanOutcome; copy: CheckCopy | null }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const check = await ownCheck(db, organisationId, checkId);
   if (check.status !== 'open') throw conflict('accounting.check_closed', { number: check.number });
   const barcode = input.barcode.trim();
@@ -171,7 +171,7 @@ export async function recordScan(
 
 /** Expected (the part of the fund) against scanned: found, missing, on loan, misplaced, unknown. */
 export async function checkResult(db: Executor, actor: Actor, checkId: number): Promise<CheckResult> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const check = await ownCheck(db, organisationId, checkId);
   const { rows } = await sql<CheckCopy & { state: 'found' | 'missing' | 'on_loan' | 'misplaced' }>`
     WITH scanned AS (SELECT copy_id FROM fund.check_scans WHERE check_id = ${checkId} AND copy_id IS NOT NULL),
@@ -217,7 +217,7 @@ export async function checkResult(db: Executor, actor: Actor, checkId: number): 
  */
 export async function closeCheck(db: Executor, actor: Actor, checkId: number, input: { actDate?: string }): Promise<CheckView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const check = await ownCheck(trx, organisationId, checkId);
     if (check.status !== 'open') throw conflict('accounting.check_closed', { number: check.number });
     const missing = (await checkResult(trx, actor, checkId)).missing;
@@ -259,7 +259,7 @@ export async function renumberCopies(
   copyIds: number[],
 ): Promise<{ copyId: number; oldNumber: string; newNumber: string }[]> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     if (!copyIds.length) throw invalid('accounting.no_copies');
     const copies = await trx
       .selectFrom('fund.copies')

@@ -1,11 +1,11 @@
 import type { Actor } from '../../auth/actor.js';
-import { requireRole } from '../../auth/actor.js';
 import { audit } from '../../org/audit.js';
 import type { Executor } from '../../db/executor.js';
 import { invalid } from '../../shared/errors.js';
 import type { FundKind } from '../schema.js';
 import { KNOWLEDGE_GROUPS, type KnowledgeGroup, type LanguageGroup, type RuleGroup } from './schema.js';
 import { inTransaction } from '../../db/transaction.js';
+import { allow } from '../../auth/guard.js';
 
 export interface GroupRule {
   scheme: 'bbk' | 'udc';
@@ -39,7 +39,7 @@ export async function listGroupRules(db: Executor): Promise<GroupRule[]> {
 /** Replaces the deployment's whole mapping at once (an admin edits it as one table). */
 export async function replaceGroupRules(db: Executor, actor: Actor, rules: GroupRule[]): Promise<GroupRule[]> {
   return inTransaction(db, async (trx) => {
-    requireRole(actor, 'admin');
+    allow(actor, 'admin');
     const seen = new Set<string>();
     for (const rule of rules) {
       const key = `${rule.scheme}:${compact(rule.prefix)}`;

@@ -3,10 +3,10 @@ import { audit } from '../../org/audit.js';
 import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryStaff } from './access.js';
 import { addReceiptLine, createReceipt } from './receipts.js';
 import { libraryToday } from '../../shared/library-time.js';
 import { inTransaction } from '../../db/transaction.js';
+import { staffLibrary } from '../../auth/guard.js';
 
 export interface LossInput {
   readerId: number;
@@ -75,7 +75,7 @@ async function lossAct(db: Executor, organisationId: number, date: string): Prom
  */
 export async function recordLoss(db: Executor, actor: Actor, input: LossInput): Promise<LossView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const lostOn = input.lostOn ?? (await libraryToday(trx, organisationId));
     const reader = await trx
       .selectFrom('readers.readers')
@@ -144,7 +144,7 @@ export async function recordLoss(db: Executor, actor: Actor, input: LossInput): 
 
 /** The losses recorded on a reader (or all of the library's). */
 export async function listLosses(db: Executor, actor: Actor, query: { readerId?: number }): Promise<{ items: LossView[]; total: number }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   let q = db
     .selectFrom('fund.losses as x')
     .innerJoin('fund.copies as c', 'c.id', 'x.copy_id')

@@ -8,10 +8,10 @@ import { takeNumber } from '../../shared/counters.js';
 import { AppError, conflict, invalid, notFound } from '../../shared/errors.js';
 import { addCopies } from '../copies.js';
 import type { FundKind } from '../schema.js';
-import { libraryStaff } from './access.js';
 import { knowledgeGroupOf, languageGroupOf, listGroupRules } from './groups.js';
 import type { KnowledgeGroup, LanguageGroup, ReceiptSource } from './schema.js';
 import { inTransaction } from '../../db/transaction.js';
+import { staffLibrary } from '../../auth/guard.js';
 
 /** Brochures of this many pages or fewer are kept off-balance, in their own register. */
 export const BROCHURE_MAX_PAGES = 48;
@@ -96,7 +96,7 @@ async function ownReceipt(db: Executor, organisationId: number, id: number): Pro
 
 export async function createReceipt(db: Executor, actor: Actor, input: ReceiptInput): Promise<ReceiptView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     checkDate(input.receivedOn);
     const number = String(await takeNumber(trx, organisationId, 'receipt_number'));
     const row = await trx
@@ -121,7 +121,7 @@ export async function createReceipt(db: Executor, actor: Actor, input: ReceiptIn
 /** The date and source can change only while the receipt is empty: its copies were entered on that date. */
 export async function updateReceipt(db: Executor, actor: Actor, id: number, patch: Partial<ReceiptInput>): Promise<ReceiptView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const current = await ownReceipt(trx, organisationId, id);
     const lines = await lineCount(trx, id);
     const changesBooks = (patch.receivedOn !== undefined && patch.receivedOn !== current.received_on) ||
@@ -147,7 +147,7 @@ export async function updateReceipt(db: Executor, actor: Actor, id: number, patc
 
 export async function deleteReceipt(db: Executor, actor: Actor, id: number): Promise<void> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const current = await ownReceipt(trx, organisationId, id);
     if ((await lineCount(trx, id)) > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
     await refuseTextbookBatches(trx, current);
@@ -186,7 +186,7 @@ async function lineCount(db: Executor, receiptId: number): Promise<number> {
  */
 export async function addReceiptLine(db: Executor, actor: Actor, receiptId: number, input: ReceiptLineInput): Promise<ReceiptLineView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const receipt = await ownReceipt(trx, organisationId, receiptId);
     if (!Number.isInteger(input.priceTiyn) || input.priceTiyn < 0) throw invalid('accounting.bad_price', { value: input.priceTiyn });
     if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000) throw invalid('accounting.bad_count', { value: input.count });
@@ -243,7 +243,7 @@ export interface IsbnReceiptInput extends Omit<ReceiptLineInput, 'workId'> {
 
 /** The quick way to receive a batch: scan the ISBN, type the number of copies and the price. */
 export async function receiveByIsbn(db: Executor, actor: Actor, receiptId: number, input: IsbnReceiptInput): Promise<ReceiptLineView> {
-  libraryStaff(actor);
+  staffLibrary(actor);
   const isbn = normaliseIsbn(input.isbn);
   if (!isbn) throw invalid('catalog.invalid_isbn', { isbn: input.isbn });
   let workId = (await findWorksByIsbn(db, isbn))[0]?.id;
@@ -260,7 +260,7 @@ export async function receiveByIsbn(db: Executor, actor: Actor, receiptId: numbe
 /** A line can be taken back only while none of its copies has lived in the fund (no loan, act or check). */
 export async function deleteReceiptLine(db: Executor, actor: Actor, receiptId: number, lineId: number): Promise<void> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     await ownReceipt(trx, organisationId, receiptId);
     const line = await trx
       .selectFrom('fund.receipt_lines')
@@ -352,7 +352,7 @@ async function textbookTotals(db: Executor, receiptIds: number[]): Promise<Map<n
 }
 
 export async function getReceipt(db: Executor, actor: Actor, id: number): Promise<{ receipt: ReceiptView; lines: ReceiptLineView[] }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const row = await ownReceipt(db, organisationId, id);
   const lines = await receiptLines(db, id);
   const textbooks = await textbookTotals(db, [id]);
@@ -364,7 +364,7 @@ export async function listReceipts(
   actor: Actor,
   query: { from?: string; to?: string; limit: number; offset: number },
 ): Promise<{ items: ReceiptView[]; total: number }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   let base = db.selectFrom('fund.receipts as r').where('r.organisation_id', '=', organisationId);
   if (query.from) base = base.where('r.received_on', '>=', query.from);
   if (query.to) base = base.where('r.received_on', '<=', query.to);

@@ -4,10 +4,10 @@ import { audit } from '../../org/audit.js';
 import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { AppError, conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryStaff } from './access.js';
 import type { WriteOffReason } from './schema.js';
 import { libraryToday } from '../../shared/library-time.js';
 import { inTransaction } from '../../db/transaction.js';
+import { staffLibrary } from '../../auth/guard.js';
 
 export interface ActInput {
   actDate: string;
@@ -73,7 +73,7 @@ const cleanCommission = (names: string[] | undefined) => (names ?? []).map((n) =
 /** A new draft act; `db` must be a transaction when copies are added in the same step. */
 export async function createAct(db: Executor, actor: Actor, input: ActInput): Promise<ActView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const number = String(await takeNumber(trx, organisationId, 'write_off_number'));
     const row = await trx
       .insertInto('fund.write_off_acts')
@@ -94,7 +94,7 @@ export async function createAct(db: Executor, actor: Actor, input: ActInput): Pr
 
 export async function updateAct(db: Executor, actor: Actor, id: number, patch: Partial<ActInput>): Promise<ActView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     assertDraft(await ownAct(trx, organisationId, id, true));
     await trx
       .updateTable('fund.write_off_acts')
@@ -113,7 +113,7 @@ export async function updateAct(db: Executor, actor: Actor, id: number, patch: P
 
 export async function deleteAct(db: Executor, actor: Actor, id: number): Promise<void> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const act = await ownAct(trx, organisationId, id, true);
     assertDraft(act);
     await trx.updateTable('fund.checks').set({ write_off_act_id: null }).where('write_off_act_id', '=', id).execute();
@@ -149,7 +149,7 @@ export async function addCopiesToAct(
   input: { barcodes?: string[]; copyIds?: number[] },
 ): Promise<ActView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     assertDraft(await ownAct(trx, organisationId, actId, true));
     const copies: CopyForAct[] = [];
     const select = () =>
@@ -184,7 +184,7 @@ export async function addCopiesToAct(
 
 export async function removeCopyFromAct(db: Executor, actor: Actor, actId: number, copyId: number): Promise<ActView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     assertDraft(await ownAct(trx, organisationId, actId, true));
     const removed = await trx.deleteFrom('fund.write_off_lines').where('act_id', '=', actId).where('copy_id', '=', copyId).executeTakeFirst();
     if (!Number(removed.numDeletedRows)) throw notFound('copy', copyId);
@@ -199,7 +199,7 @@ export async function removeCopyFromAct(db: Executor, actor: Actor, actId: numbe
  */
 export async function approveAct(db: Executor, actor: Actor, id: number): Promise<ActView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const act = await ownAct(trx, organisationId, id, true);
     assertDraft(act);
     const copies = await trx
@@ -250,7 +250,7 @@ export async function approveAct(db: Executor, actor: Actor, id: number): Promis
  */
 export async function reverseAct(db: Executor, actor: Actor, id: number, input: { actDate?: string; note?: string | null }): Promise<ActView> {
   return inTransaction(db, async (trx) => {
-    const organisationId = libraryStaff(actor);
+    const organisationId = staffLibrary(actor);
     const act = await ownAct(trx, organisationId, id, true);
     if (act.status !== 'approved' || act.kind !== 'write_off') throw conflict('accounting.act_not_reversible', { number: act.number });
     const already = await trx.selectFrom('fund.write_off_acts').select('number').where('reverses_id', '=', id).executeTakeFirst();
@@ -297,7 +297,7 @@ function linePrice(status: RawBuilder<unknown>) {
 }
 
 export async function getAct(db: Executor, actor: Actor, id: number): Promise<{ act: ActView; copies: ActCopyView[] }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const act = await ownAct(db, organisationId, id);
   const copies = await db
     .selectFrom('fund.write_off_lines as w')
@@ -339,7 +339,7 @@ export async function listActs(
   actor: Actor,
   query: { status?: 'draft' | 'approved'; from?: string; to?: string; limit: number; offset: number },
 ): Promise<{ items: ActView[]; total: number }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   let base = db.selectFrom('fund.write_off_acts as a').where('a.organisation_id', '=', organisationId);
   if (query.status) base = base.where('a.status', '=', query.status);
   if (query.from) base = base.where('a.act_date', '>=', query.from);
