@@ -4,7 +4,7 @@ import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { foldForSearch, foldQuery, kazakhSortKey, searchKey } from './folding.js';
-import { refreshWorkSearchKey } from './works.js';
+import { refreshWorkSearchKey } from './search-keys.js';
 import { lockAuthority } from './locks.js';
 
 export interface AuthorInput {

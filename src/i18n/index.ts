@@ -4,7 +4,8 @@ import { messages as common } from './messages.js';
 import { domainMessages } from './registry.js';
 
 export const LOCALES: Locale[] = ['kk', 'ru', 'en'];
-export type Messages = Record<Locale, Record<string, string>>;
+export type { Messages } from './types.js';
+import type { Messages } from './types.js';
 
 /** All server-side messages of every domain, merged: one flat key space like 'circulation.copy_on_loan'. */
 export function allMessages(): Messages {

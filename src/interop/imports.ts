@@ -14,7 +14,7 @@ import { addImportedCopies } from './holdings.js';
 import { insertRows } from './bulk.js';
 import type { Encoding } from './marc/encoding.js';
 import type { MappedWork, MarcFormat } from './mapping.js';
-import { openMarcFile, readMarcFileInSlices, summarise, type FileRecord, type MarcFileSource, type Problem, type ReadFileResult } from './reader.js';
+import { openMarcFile, readMarcFileInSlices, summarise, type FileRecord, type MarcFileSource, type ReadFileResult } from './reader.js';
 import type { ImportStatus, RecordAction } from './schema.js';
 import { libraryOf } from '../auth/guard.js';
 

@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor.js';
-import { refreshWorkSearchKey } from '../catalog/works.js';
+import { refreshWorkSearchKey } from '../catalog/search-keys.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import { conflict, notFound } from '../shared/errors.js';

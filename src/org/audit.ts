@@ -1,7 +1,5 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { Db } from '../db/connect.js';
-import type { Database } from '../db/schema.js';
 import { forbidden, invalid } from '../shared/errors.js';
 import { organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
 

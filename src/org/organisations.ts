@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { forbidden, invalid, notFound } from '../shared/errors.js';
+import { invalid, notFound } from '../shared/errors.js';
 import type { Executor } from '../db/executor.js';
 import { audit } from './audit.js';
 import type { OrganisationKind } from './schema.js';

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
-import { AppError, conflict, notFound } from '../shared/errors.js';
+import { conflict, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { formatClassName, MAX_GRADE } from './classes.js';
 import { classLetterOrder } from './readers.js';

@@ -1,6 +1,6 @@
-import { type Actor } from '../auth/actor.js';
+
 import { isValidGrade, normaliseClassLetter } from '../readers/classes.js';
-import { forbidden, invalid } from '../shared/errors.js';
+import { invalid } from '../shared/errors.js';
 
 /** A school year is written '2026-2027': two consecutive years. */
 export function checkSchoolYear(value: string): string {
