@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { conflict, notFound } from '../shared/errors.js';
-import { libraryToday } from '../shared/library-time.js';
+import { libraryToday, organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
 import { fromCyrillicLayout } from './keyboard.js';
 import { authorsJson, className, fullName, loanQuery, toLoanView, type LoanView } from './loan-views.js';
 import { inTransaction } from '../db/transaction.js';
@@ -112,6 +112,10 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
   const year = today.slice(0, 4);
   const from = `${year}-01-01`;
   const to = `${Number(year) + 1}-01-01`;
+  // the year as lived in the library: a book issued at 00:30 on 1 January counts in the new year
+  const zone = await organisationTimeZone(db, library);
+  const yearStarts = startOfLocalDay(from, zone);
+  const yearEnds = startOfLocalDay(to, zone);
   const reader = await db
     .selectFrom('readers.readers as r')
     .select(['r.id', 'r.kind', 'r.barcode', 'r.registration_number', 'r.last_name', 'r.first_name', 'r.middle_name', 'r.grade', 'r.class_letter'])
@@ -120,7 +124,7 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
       sql<number>`(select count(*) from circulation.visits v
         where v.organisation_id = ${library} and v.reader_id = r.id and v.visited_on >= ${from} and v.visited_on < ${to})`.as('visits'),
       sql<number>`(select count(*) from circulation.loans l
-        where l.organisation_id = ${library} and l.reader_id = r.id and l.issued_at::date >= ${from} and l.issued_at::date < ${to})`.as('loans'),
+        where l.organisation_id = ${library} and l.reader_id = r.id and l.issued_at >= ${yearStarts} and l.issued_at < ${yearEnds})`.as('loans'),
     ])
     .where('r.organisation_id', '=', library)
     .where('r.id', '=', readerId)
