@@ -44,7 +44,7 @@ export function allow(actor: Actor | null | undefined, audience: Audience): Acto
 }
 
 /** Whether the actor's role belongs to the audience (for showing, not for guarding). */
-export function belongsTo(actor: Actor | null | undefined, audience: Audience): actor is Actor {
+export function belongsTo(actor: Actor | null | undefined, audience: Audience): boolean {
   return !!actor && (AUDIENCES[audience] as readonly Role[]).includes(actor.role);
 }
 

@@ -96,7 +96,7 @@ const searchHitSchema = z.object({
  * a visitor of the public catalogue (and a methodologist or admin looking at one school) names it.
  */
 function availabilityLibrary(actor: Actor | null, requested: number | undefined): number | null {
-  if (actor && actor.role !== 'admin' && actor.role !== 'methodologist') return actor.organisationId;
+  if (actor && !belongsTo(actor, 'overseers')) return actor.organisationId;
   return requested ?? null;
 }
 
@@ -146,7 +146,7 @@ export const catalogRoutes: Routes = async (app) => {
     async (req) => {
       const work = await getWork(app.db, req.params.id);
       const actor = req.actor;
-      if (!belongsTo(actor, 'staff')) return work;
+      if (!actor || !belongsTo(actor, 'staff')) return work;
       const copies = await listCopies(app.db, actor, { workId: work.id, limit: 1000, offset: 0 });
       return { ...work, copies: copies.items };
     },

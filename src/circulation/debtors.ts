@@ -4,6 +4,7 @@ import type { Executor } from '../db/executor.js';
 import { libraryToday } from '../shared/library-time.js';
 import { overdueDays } from './dates.js';
 import { authorsOfWorks, className, fullName } from './loan-views.js';
+import { belongsTo } from '../auth/guard.js';
 
 export interface ClassFilter {
   grade?: number;
@@ -42,7 +43,7 @@ const collator = new Intl.Collator('kk');
  */
 export function debtorScope(actor: Actor, filter: ClassFilter): { library: number; filter: ClassFilter } {
   const letter = filter.classLetter?.trim().toUpperCase() || undefined;
-  if (actor.role === 'librarian' || actor.role === 'admin') {
+  if (belongsTo(actor, 'staff')) {
     return { library: actor.organisationId, filter: { grade: filter.grade, classLetter: letter } };
   }
   if (actor.role !== 'teacher' || actor.classGrade === null) throw forbidden();

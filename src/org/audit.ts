@@ -1,10 +1,10 @@
 import { sql, } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { forbidden, invalid } from '../shared/errors.js';
+import { invalid } from '../shared/errors.js';
 import { organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
 
 import type { Executor } from '../db/executor.js';
-import { assertCanSeeOrganisation } from '../auth/guard.js';
+import { allow, assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** Records who changed what; call it inside the transaction that makes the change. */
 export async function audit(
@@ -76,7 +76,7 @@ export interface AuditFacets {
  * The log holds staff names and what they did, so no other role reads it.
  */
 async function auditOrganisation(db: Executor, actor: Actor, organisationId: number | undefined): Promise<number> {
-  if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
+  allow(actor, 'staff');
   const orgId = organisationId ?? actor.organisationId;
   await assertCanSeeOrganisation(db, actor, orgId);
   return orgId;

@@ -7,7 +7,7 @@ import type { Executor } from '../db/executor.js';
 import type { Role } from './schema.js';
 import { createUser, type NewUser } from './users.js';
 import { inTransaction } from '../db/transaction.js';
-import { assertCanSeeOrganisation } from '../auth/guard.js';
+import { allow, assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** An account of a library, as the people page lists it. */
 export interface PersonView {
@@ -46,7 +46,7 @@ export async function openAccount(db: Executor, actor: Actor, input: NewUser): P
 
 /** The accounts of a library: a librarian's own, any organisation's for an admin. */
 export async function listPeople(db: Executor, actor: Actor, organisationId?: number): Promise<PersonView[]> {
-  if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
+  allow(actor, 'staff');
   const orgId = organisationId ?? actor.organisationId;
   await assertCanSeeOrganisation(db, actor, orgId);
   const rows = await db
@@ -92,7 +92,7 @@ export interface PersonPatch {
  */
 export async function updatePerson(db: Executor, actor: Actor, id: number, patch: PersonPatch): Promise<void> {
   return inTransaction(db, async (trx) => {
-    if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
+    allow(actor, 'staff');
     const person = await trx.selectFrom('org.users').select(['id', 'role', 'organisation_id']).where('id', '=', id).executeTakeFirst();
     if (!person) throw notFound('user', id);
     if (actor.role === 'librarian' && (person.organisation_id !== actor.organisationId || !LIBRARIAN_MANAGES.has(person.role))) {

@@ -10,7 +10,7 @@ import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound, un
 import { formatClassName, isValidGrade, KAZAKH_LETTERS, normaliseClassLetter } from './classes.js';
 import type { ReaderKind, ReaderTable } from './schema.js';
 import { auditedChange, inTransaction } from '../db/transaction.js';
-import { staffLibrary } from '../auth/guard.js';
+import { belongsTo, staffLibrary } from '../auth/guard.js';
 
 export type ReaderRow = Selectable<ReaderTable>;
 export type ReaderStatus = 'active' | 'left';
@@ -119,7 +119,7 @@ interface ReadScope {
 
 function readScope(actor: Actor | null): ReadScope {
   if (!actor) throw unauthorised();
-  if (actor.role === 'librarian' || actor.role === 'admin') return { organisationId: actor.organisationId };
+  if (belongsTo(actor, 'staff')) return { organisationId: actor.organisationId };
   if (actor.role === 'teacher' && actor.classGrade !== null) {
     return { organisationId: actor.organisationId, grade: actor.classGrade, classLetter: actor.classLetter };
   }
