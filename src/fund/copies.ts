@@ -20,6 +20,10 @@ export interface CopyInput {
   /** Typed by hand; issued automatically when absent. */
   inventoryNumber?: string;
   barcode?: string;
+  /** An especially valuable publication, checked on its own schedule. */
+  valuable?: boolean;
+  /** On the open-access shelves. */
+  openAccess?: boolean;
 }
 
 export interface CopyView {
@@ -33,6 +37,8 @@ export interface CopyView {
   location: string | null;
   acquiredOn: string;
   note: string | null;
+  valuable: boolean;
+  openAccess: boolean;
 }
 
 /** Copy barcodes are digits only: '1' and a 9-digit counter (a scanner in a Cyrillic layout garbles letters). */
@@ -97,6 +103,8 @@ export async function addCopies(db: Executor, actor: Actor, input: CopyInput & {
           location: input.location ?? null,
           acquired_on: input.acquiredOn ?? todayIso(),
           note: input.note ?? null,
+          valuable: input.valuable ?? false,
+          open_access: input.openAccess ?? false,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -113,7 +121,7 @@ export async function addCopies(db: Executor, actor: Actor, input: CopyInput & {
   return created;
 }
 
-export type CopyPatch = Partial<Pick<CopyInput, 'inventoryNumber' | 'barcode' | 'fund' | 'priceTiyn' | 'location' | 'note' | 'acquiredOn'>> & {
+export type CopyPatch = Partial<Pick<CopyInput, 'inventoryNumber' | 'barcode' | 'fund' | 'priceTiyn' | 'location' | 'note' | 'acquiredOn' | 'valuable' | 'openAccess'>> & {
   status?: Extract<CopyStatus, 'available' | 'in_repair'>;
 };
 
@@ -139,6 +147,8 @@ export async function updateCopy(db: Executor, actor: Actor, id: number, patch: 
     ...(patch.note !== undefined ? { note: patch.note } : {}),
     ...(patch.acquiredOn !== undefined ? { acquired_on: patch.acquiredOn } : {}),
     ...(patch.status !== undefined ? { status: patch.status } : {}),
+    ...(patch.valuable !== undefined ? { valuable: patch.valuable } : {}),
+    ...(patch.openAccess !== undefined ? { open_access: patch.openAccess } : {}),
   };
   if ((set.inventory_number !== undefined && !set.inventory_number) || (set.barcode !== undefined && !set.barcode)) {
     throw invalid('fund.number_required');
@@ -194,6 +204,8 @@ export function toCopyView(r: {
   location: string | null;
   acquired_on: string;
   note: string | null;
+  valuable?: boolean;
+  open_access?: boolean;
 }): CopyView {
   return {
     id: r.id,
@@ -206,6 +218,8 @@ export function toCopyView(r: {
     location: r.location,
     acquiredOn: r.acquired_on,
     note: r.note,
+    valuable: r.valuable ?? false,
+    openAccess: r.open_access ?? false,
   };
 }
 
