@@ -2,6 +2,8 @@ import type { Messages } from '../i18n/index.js';
 
 export const messages: Messages = {
   kk: {
+    'fund.weeding_no_criterion': 'Кемінде бір белгіні таңдаңыз: ескі басылым, ұзақ уақыт берілмеген немесе жөндеуде',
+    'fund.weeding_bad_years': 'Жыл саны қате: {{value}} (1–50)',
     'fund.bad_price': 'Бағасы қате: {{value}}. Бағаны тиынмен, теріс емес бүтін санмен жазыңыз',
     'fund.bad_count': 'Дана саны 1-ден 1000-ға дейін болуы керек ({{value}} жазылған)',
     'fund.numbers_for_one_copy': 'Инвентарлық нөмірді немесе штрихкодты қолмен тек бір данаға жазуға болады',
@@ -16,6 +18,8 @@ export const messages: Messages = {
     'fund.number_required': 'Инвентарлық нөмір мен штрихкод бос болмауы керек',
   },
   ru: {
+    'fund.weeding_no_criterion': 'Выберите хотя бы один признак: старое издание, давно не выдавалось или в ремонте',
+    'fund.weeding_bad_years': 'Неверное число лет: {{value}} (1–50)',
     'fund.bad_price': 'Неверная цена: {{value}}. Укажите цену в тиынах целым неотрицательным числом',
     'fund.bad_count': 'Число экземпляров должно быть от 1 до 1000 (указано {{value}})',
     'fund.numbers_for_one_copy': 'Инвентарный номер или штрихкод вручную можно указать только для одного экземпляра',
@@ -30,6 +34,8 @@ export const messages: Messages = {
     'fund.number_required': 'Инвентарный номер и штрихкод не могут быть пустыми',
   },
   en: {
+    'fund.weeding_no_criterion': 'Choose at least one criterion: old imprint, not lent for years, or in repair',
+    'fund.weeding_bad_years': 'Wrong number of years: {{value}} (1–50)',
     'fund.bad_price': 'Invalid price: {{value}}. Enter the price in tiyn as a whole number, not negative',
     'fund.bad_count': 'The number of copies must be from 1 to 1000 ({{value}} given)',
     'fund.numbers_for_one_copy': 'An inventory number or barcode can be typed by hand for a single copy only',

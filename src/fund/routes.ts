@@ -4,6 +4,19 @@ import type { Routes } from '../http/types.js';
 import { addCopies, findScannedCopy, getCopy, listCopies, updateCopy } from './copies.js';
 import { copySchema, copyStatusSchema, fundKindSchema, listedCopySchema } from './copies-schemas.js';
 import { copyLabelSheet, SHEET } from './labels.js';
+import { WRITE_OFF_REASONS } from './accounting/schema.js';
+import { weedingList, weedingToAct } from './weeding.js';
+
+const weedingCandidate = z.object({
+  copyId: z.number(), inventoryNumber: z.string(), barcode: z.string(), title: z.string(), authors: z.string(),
+  publishYear: z.number().nullable(), bbk: z.string().nullable(), acquiredOn: z.string(), lastLoanOn: z.string().nullable(),
+  status: z.string(), priceTiyn: z.number(), reasons: z.array(z.enum(['old_imprint', 'no_loans', 'in_repair'])),
+});
+const draftAct = z.object({
+  id: z.number(), number: z.string(), kind: z.enum(['write_off', 'reversal']), reversesId: z.number().nullable(), reversedById: z.number().nullable(),
+  actDate: z.string(), reason: z.enum(WRITE_OFF_REASONS), commission: z.array(z.string()), note: z.string().nullable(),
+  status: z.enum(['draft', 'approved']), copiesCount: z.number(), sumTiyn: z.number(),
+});
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -135,6 +148,52 @@ export const fundRoutes: Routes = async (app) => {
       const actor = requireRole(req.actor, ...KEEPERS);
       const pdf = await copyLabelSheet(app.db, actor, req.body.copyIds, req.body.startAt);
       return reply.type('application/pdf').header('content-disposition', 'inline; filename="labels.pdf"').send(pdf);
+    },
+  );
+
+  app.get(
+    '/api/fund/weeding',
+    {
+      schema: {
+        tags,
+        summary: 'Weeding list: copies on the shelf proposed for a planned write-off (old imprint, no loans for N years, in repair)',
+        querystring: z.object({
+          publishedUpTo: z.coerce.number().int().min(1450).max(2200).optional(),
+          noLoansYears: z.coerce.number().int().optional(),
+          inRepair: z.enum(['true', 'false']).optional(),
+          fund: fundKindSchema.optional(),
+          bbkPrefix: z.string().max(50).optional(),
+          limit: z.coerce.number().int().min(1).max(5000).optional(),
+        }),
+        response: { 200: z.object({ items: z.array(weedingCandidate), total: z.number() }) },
+      },
+    },
+    async (req) => {
+      const actor = requireRole(req.actor, ...KEEPERS);
+      return weedingList(app.db, actor, { ...req.query, inRepair: req.query.inRepair === 'true' });
+    },
+  );
+
+  app.post(
+    '/api/fund/weeding/act',
+    {
+      schema: {
+        tags,
+        summary: 'Turn the chosen weeding candidates into a draft write-off act in one step',
+        body: z.object({
+          copyIds: z.array(z.number().int().positive()).max(5000),
+          reason: z.enum(WRITE_OFF_REASONS).optional(),
+          actDate: dateSchema.optional(),
+          commission: z.array(z.string().max(200)).max(10).optional(),
+          note: z.string().max(2000).nullish(),
+        }),
+        response: { 201: draftAct },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireRole(req.actor, ...KEEPERS);
+      const act = await app.db.transaction().execute((trx) => weedingToAct(trx, actor, req.body));
+      return reply.status(201).send(act);
     },
   );
 };
