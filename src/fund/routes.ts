@@ -6,6 +6,22 @@ import { copySchema, copyStatusSchema, fundKindSchema, listedCopySchema } from '
 import { copyLabelSheet, SHEET } from './labels.js';
 import { WRITE_OFF_REASONS } from './accounting/schema.js';
 import { weedingList, weedingToAct } from './weeding.js';
+import { buildBulletin, bulletinPdf } from './bulletin.js';
+import { invalid } from '../shared/errors.js';
+
+const bulletinEntry = z.object({
+  workId: z.number(), description: z.string(), title: z.string(), authors: z.string(), publishYear: z.number().nullable(), bbk: z.string().nullable(),
+  authorSign: z.string().nullable(), ageCategory: z.string().nullable(), copies: z.number(), receivedOn: z.string(),
+});
+const bulletinSchema = z.object({
+  organisationId: z.number(), library: z.string(), from: z.string(), to: z.string(), titles: z.number(), copies: z.number(),
+  groups: z.array(z.object({ group: z.string(), titles: z.number(), copies: z.number(), entries: z.array(bulletinEntry) })),
+});
+const bulletinQuery = z.object({
+  organisationId: z.coerce.number().int().positive().optional(),
+  from: z.string().max(10).optional(),
+  to: z.string().max(10).optional(),
+});
 
 const weedingCandidate = z.object({
   copyId: z.number(), inventoryNumber: z.string(), barcode: z.string(), title: z.string(), authors: z.string(),
@@ -194,6 +210,36 @@ export const fundRoutes: Routes = async (app) => {
       const actor = requireRole(req.actor, ...KEEPERS);
       const act = await app.db.transaction().execute((trx) => weedingToAct(trx, actor, req.body));
       return reply.status(201).send(act);
+    },
+  );
+
+  /** Whose bulletin: the one named (the public catalogue of a school), else the signed-in member's own library. */
+  const bulletinLibrary = (req: { actor: { organisationId: number } | null; query: { organisationId?: number } }) => {
+    const id = req.query.organisationId ?? req.actor?.organisationId;
+    if (!id) throw invalid('fund.bulletin_library_required');
+    return id;
+  };
+
+  app.get(
+    '/api/catalog/new-acquisitions',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: "A library's new acquisitions bulletin for a period (public), by knowledge domain; default period: this month",
+        querystring: bulletinQuery,
+        response: { 200: bulletinSchema },
+      },
+    },
+    async (req) => buildBulletin(app.db, { organisationId: bulletinLibrary(req), from: req.query.from, to: req.query.to }),
+  );
+
+  app.get(
+    '/api/catalog/new-acquisitions.pdf',
+    { schema: { tags: ['catalog'], summary: 'The new acquisitions bulletin as a PDF (public)', querystring: bulletinQuery, response: { 200: z.any() } } },
+    async (req, reply) => {
+      const bulletin = await buildBulletin(app.db, { organisationId: bulletinLibrary(req), from: req.query.from, to: req.query.to });
+      const pdf = await bulletinPdf(bulletin, req.locale);
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="new-acquisitions-${bulletin.from}-${bulletin.to}.pdf"`).send(pdf);
     },
   );
 };

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { App } from '../http/types.js';
@@ -24,6 +28,8 @@ describe.each(BACKENDS)('the weeding list on %s', (backend) => {
     const old = await makeWork(db, { title: 'Физика. Анықтамалық', bbk: '22.3', publishYear: 1998 });
     const fresh = await makeWork(db, { title: 'Жаңа физика', bbk: '22.3', publishYear: 2024 });
     const worn = await makeWork(db, { title: 'Абай жолы', bbk: '84(5Каз)6', publishYear: 2015 });
+    // the BBK decides each group (the factory's default group set aside)
+    await db.updateTable('catalog.works').set({ knowledge_group: null }).where('id', 'in', [old, fresh, worn]).execute();
     const actor = tenants.librarianA;
     const lines = await db.transaction().execute(async (trx) => {
       const receipt = await createReceipt(trx, actor, { receivedOn: '2015-09-01', source: 'budget_purchase' });
@@ -83,5 +89,32 @@ describe.each(BACKENDS)('the weeding list on %s', (backend) => {
     const foreign = await other.post('/api/fund/weeding/act', { copyIds: [copy.fresh] });
     expect(foreign.status).toBe(404);
     expect(await database.db.selectFrom('fund.write_off_acts').select('id').where('organisation_id', '=', tenants.schoolB.id).execute()).toEqual([]);
+  });
+
+  it('publishes the new acquisitions bulletin of a period by knowledge domain, as JSON and PDF, to anyone', async () => {
+    const visitor = new ApiClient(app, 'kk');
+    const res = await visitor.get(`/api/catalog/new-acquisitions?organisationId=${tenants.schoolA.id}&from=2015-09-01&to=2015-09-30`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ titles: 3, copies: 5, from: '2015-09-01', to: '2015-09-30' });
+    expect(res.body.groups.map((g: { group: string; titles: number; copies: number }) => [g.group, g.titles, g.copies])).toEqual([
+      ['natural_sciences', 2, 3],
+      ['fiction', 1, 2],
+    ]);
+    expect(res.body.groups[0].entries[0].description).toContain('Жаңа физика');
+    expect(JSON.stringify(res.body)).not.toMatch(/priceTiyn|inventory/);
+    const empty = await visitor.get(`/api/catalog/new-acquisitions?organisationId=${tenants.schoolA.id}&from=2016-01-01&to=2016-01-31`);
+    expect(empty.body).toMatchObject({ titles: 0, groups: [] });
+    const bad = await visitor.get(`/api/catalog/new-acquisitions?organisationId=${tenants.schoolA.id}&from=2016-02-01&to=2016-01-01`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('fund.bulletin_bad_period');
+    const pdf = await visitor.get(`/api/catalog/new-acquisitions.pdf?organisationId=${tenants.schoolA.id}&from=2015-09-01&to=2015-09-30`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const file = path.join(os.tmpdir(), `kt-bulletin-${process.pid}.pdf`);
+    fs.writeFileSync(file, pdf.raw);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    fs.rmSync(file, { force: true });
+    for (const part of ['Жаңа түсімдер бюллетені', '01.09.2015 – 30.09.2015', 'Жаратылыстану ғылымдары', 'Физика. Анықтамалық', 'Көркем әдебиет', 'Абай жолы']) {
+      expect(text).toContain(part);
+    }
   });
 });

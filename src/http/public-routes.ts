@@ -12,6 +12,9 @@ export const PUBLIC_ROUTES = new Set([
   'GET /api/catalog/search',
   'GET /api/catalog/works/:id',
   'GET /api/catalog/works/:id/cover',
+  // a library's new acquisitions bulletin: titles and copy counts, no prices or numbers
+  'GET /api/catalog/new-acquisitions',
+  'GET /api/catalog/new-acquisitions.pdf',
   // harvesting by the national union base
   'GET /api/oai',
   'GET /api/sru',
