@@ -1,5 +1,6 @@
 export default {
   kk: {
+    'nav.catalog.bulletin': "Жаңа түсімдер",
     'catalog.work.parallelTitle': "Параллель атауы",
     'catalog.work.responsibility': "Жауапкершілік туралы мәлімет",
     'catalog.work.responsibilityHint': "Титул бетіндегідей: «құраст. А. Ахметова; ред. Б. Серікова»",
@@ -122,6 +123,7 @@ export default {
     'catalog.status.written_off': 'Есептен шығарылған',
   },
   ru: {
+    'nav.catalog.bulletin': "Новые поступления",
     'catalog.work.parallelTitle': "Параллельное заглавие",
     'catalog.work.responsibility': "Сведения об ответственности",
     'catalog.work.responsibilityHint': "Как на титульном листе: «сост. А. Ахметова; ред. Б. Серикова»",
@@ -248,6 +250,7 @@ export default {
     'catalog.status.written_off': 'Списан',
   },
   en: {
+    'nav.catalog.bulletin': "New acquisitions",
     'catalog.work.parallelTitle': "Parallel title",
     'catalog.work.responsibility': "Statement of responsibility",
     'catalog.work.responsibilityHint': "As on the title page: “comp. A. Akhmetova; ed. B. Serikova”",
