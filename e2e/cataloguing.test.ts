@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, openBrowserSession, scanCode, signIn, type BrowserSession } from './support.js';
 
@@ -87,5 +89,29 @@ describe('a librarian catalogues a book with the full form', () => {
     await page.getByRole('link', { name: 'Есепке алу кітаптары' }).click();
     await expect.poll(() => cellNumber('received-fiction')).toBe(before + 2);
     expect(await cellNumber('received-other')).toBe(0);
+  });
+
+  it("prints a class's textbook issue sheet with the pupils' names and a signature column", async () => {
+    const { page, db } = s;
+    // a class of the demo school holding textbooks, and its school year
+    const held = await db.selectFrom('textbooks.issues as i').innerJoin('readers.readers as r', 'r.id', 'i.reader_id')
+      .select(['r.grade', 'r.class_letter', 'i.school_year']).where('i.returned_on', 'is', null).where('r.status', '=', 'active')
+      .orderBy('r.grade').orderBy('r.class_letter').executeTakeFirstOrThrow();
+    const pupils = await db.selectFrom('readers.readers').select(['last_name', 'first_name'])
+      .where('grade', '=', held.grade).where('class_letter', '=', held.class_letter!).where('status', '=', 'active').where('kind', '=', 'student').execute();
+    await page.goto(`${s.baseUrl}/textbooks/classes`);
+    await page.locator('#cls-year').fill(held.school_year);
+    await page.locator('#cls-grade').fill(String(held.grade));
+    await page.locator('#cls-letter').fill(held.class_letter!);
+    await page.getByRole('button', { name: 'Көрсету' }).click();
+    await page.getByTestId('diagnosis').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Беру ведомосы (PDF)' }).click()]);
+    const file = path.join(s.shotsDir, 'issue-sheet.pdf');
+    await download.saveAs(file);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Оқулық беру ведомосы');
+    expect(text).toContain('Қолы');
+    expect(pupils.length).toBeGreaterThan(0);
+    for (const p of pupils) expect(text).toContain(`${p.last_name} ${p.first_name}`);
   });
 });

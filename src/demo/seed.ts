@@ -11,6 +11,7 @@ import { importSampleList } from '../reclist/versions.js';
 import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from './catalogue.js';
 import { simulateYear, type HistorySummary } from './history.js';
 import { stockTextbookFund } from './textbook-fund.js';
+import { finishCataloguing } from './cataloguing.js';
 import { Random } from './random.js';
 import {
   fullSchoolPlan,
@@ -130,6 +131,7 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     currentReaderIds: [studentReader!.id, ...others.slice(2, 4).map((r) => r.id)],
   });
   await setAsideSomeCopies(trx, orgs.school.id, rng, Math.ceil(copyIds.length * 0.02));
+  await finishCataloguing(trx, orgs.school.id, users.librarian, rng, today, DEMO_CLASS);
 
   let neighbours: HistorySummary & { readers: number; copies: number } = { loans: 0, open: 0, overdue: 0, visits: 0, readers: 0, copies: 0 };
   for (const [index, school] of orgs.neighbours.entries()) {
