@@ -189,6 +189,9 @@ describe.each(BACKENDS)('the full cataloguing form on %s', (backend) => {
     const patched = await librarian.patch(`/api/copies/${a.id}`, { valuable: true });
     expect(patched.body).toMatchObject({ valuable: true, openAccess: false });
     await librarian.patch(`/api/copies/${b.id}`, { openAccess: true });
+    const marked = await librarian.get('/api/copies/marked');
+    expect(marked.body.valuable).toMatchObject({ copies: 1 });
+    expect(marked.body.openAccess).toMatchObject({ copies: 1 });
     const check = await librarian.post('/api/fund/checks', { valuableOnly: true });
     expect(check.status).toBeLessThan(300);
     expect(check.body.valuableOnly).toBe(true);

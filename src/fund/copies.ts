@@ -302,3 +302,34 @@ export function shortAuthors(authors: { name: string; role: string }[]): string 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+export interface MarkedPart {
+  copies: number;
+  sumTiyn: number;
+  /** Copies by the summary book's group they were received under ('other' for copies not on the books). */
+  byGroup: Record<string, number>;
+}
+
+/**
+ * The library's especially valuable copies and its open-access fund, in figures: copies in the fund (not written
+ * off or lost), their value, and how they fall into the report groups.
+ */
+export async function markedParts(db: Executor, actor: Actor): Promise<{ valuable: MarkedPart; openAccess: MarkedPart }> {
+  const organisationId = libraryOf(actor);
+  const { rows } = await sql<{ part: 'valuable' | 'open_access'; grp: string; copies: number; sum: number }>`
+    SELECT p.part, coalesce(rl.knowledge_group, 'other') AS grp, count(*)::int AS copies, coalesce(sum(c.price_tiyn), 0)::bigint AS sum
+      FROM fund.copies c
+      CROSS JOIN LATERAL (VALUES ('valuable', c.valuable), ('open_access', c.open_access)) AS p(part, marked)
+      LEFT JOIN fund.receipt_lines rl ON rl.id = c.receipt_line_id
+     WHERE c.organisation_id = ${organisationId} AND p.marked AND c.status NOT IN ('written_off', 'lost')
+     GROUP BY p.part, coalesce(rl.knowledge_group, 'other')`.execute(db);
+  const part = (name: 'valuable' | 'open_access'): MarkedPart => {
+    const mine = rows.filter((r) => r.part === name);
+    return {
+      copies: mine.reduce((s, r) => s + Number(r.copies), 0),
+      sumTiyn: mine.reduce((s, r) => s + Number(r.sum), 0),
+      byGroup: Object.fromEntries(mine.map((r) => [r.grp, Number(r.copies)])),
+    };
+  };
+  return { valuable: part('valuable'), openAccess: part('open_access') };
+}

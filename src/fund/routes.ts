@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireRole } from '../auth/actor.js';
 import type { Routes } from '../http/types.js';
-import { addCopies, findScannedCopy, getCopy, listCopies, updateCopy } from './copies.js';
+import { addCopies, findScannedCopy, getCopy, listCopies, markedParts, updateCopy } from './copies.js';
 import { copySchema, copyStatusSchema, fundKindSchema, listedCopySchema } from './copies-schemas.js';
 import { copyLabelSheet, SHEET } from './labels.js';
 import { WRITE_OFF_REASONS } from './accounting/schema.js';
@@ -241,5 +241,18 @@ export const fundRoutes: Routes = async (app) => {
       const pdf = await bulletinPdf(bulletin, req.locale);
       return reply.type('application/pdf').header('content-disposition', `inline; filename="new-acquisitions-${bulletin.from}-${bulletin.to}.pdf"`).send(pdf);
     },
+  );
+
+  const markedPart = z.object({ copies: z.number(), sumTiyn: z.number(), byGroup: z.record(z.string(), z.number()) });
+  app.get(
+    '/api/copies/marked',
+    {
+      schema: {
+        tags,
+        summary: "The library's especially valuable copies and open-access fund in figures: copies, value, report groups",
+        response: { 200: z.object({ valuable: markedPart, openAccess: markedPart }) },
+      },
+    },
+    async (req) => markedParts(app.db, requireRole(req.actor, ...KEEPERS)),
   );
 };

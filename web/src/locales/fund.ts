@@ -1,5 +1,11 @@
 export default {
   kk: {
+    'fund.check.part': "Қордың бөлігі",
+    'fund.check.anyPart': "Барлық даналар",
+    'fund.check.valuable': "Аса құнды басылымдар ({{count}} дана)",
+    'fund.check.openAccess': "Еркін пайдалану қоры ({{count}} дана)",
+    'fund.check.valuableShort': "аса құнды басылымдар",
+    'fund.check.openAccessShort': "еркін пайдалану қоры",
     'nav.fund.weeding': "Қорды тазалау",
     'fund.weeding.publishedUpTo': "Осы жылға дейін басылған:",
     'fund.weeding.noLoansYears': "Берілмегеніне жыл:",
@@ -219,6 +225,12 @@ export default {
     'fund.rules.readOnly': 'Ережелерді тек әкімші өзгерте алады.',
   },
   ru: {
+    'fund.check.part': "Часть фонда",
+    'fund.check.anyPart': "Все экземпляры",
+    'fund.check.valuable': "Особо ценные издания ({{count}} экз.)",
+    'fund.check.openAccess': "Фонд открытого доступа ({{count}} экз.)",
+    'fund.check.valuableShort': "особо ценные издания",
+    'fund.check.openAccessShort': "фонд открытого доступа",
     'nav.fund.weeding': "Очистка фонда",
     'fund.weeding.publishedUpTo': "Изданы до года (включительно):",
     'fund.weeding.noLoansYears': "Не выдавались лет:",
@@ -462,6 +474,12 @@ export default {
     'fund.rules.readOnly': 'Правила может менять только администратор.',
   },
   en: {
+    'fund.check.part': "Part of the fund",
+    'fund.check.anyPart': "All copies",
+    'fund.check.valuable': "Especially valuable ({{count}} copies)",
+    'fund.check.openAccess': "Open-access fund ({{count}} copies)",
+    'fund.check.valuableShort': "especially valuable",
+    'fund.check.openAccessShort': "open-access fund",
     'nav.fund.weeding': "Weeding",
     'fund.weeding.publishedUpTo': "Published in or before:",
     'fund.weeding.noLoansYears': "Not lent for years:",
