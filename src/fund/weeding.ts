@@ -52,7 +52,8 @@ export async function weedingList(db: Executor, actor: Actor, query: WeedingQuer
   if (noLoansYears !== undefined && (!Number.isInteger(noLoansYears) || noLoansYears < 1 || noLoansYears > 50)) {
     throw invalid('fund.weeding_bad_years', { value: noLoansYears });
   }
-  const since = noLoansYears !== undefined ? `${Number(today.slice(0, 4)) - noLoansYears}${today.slice(4)}` : null;
+  // the same day N years back; 29 February becomes the 28th in a common year
+  const since = noLoansYears !== undefined ? `${Number(today.slice(0, 4)) - noLoansYears}${today.slice(4) === '-02-29' ? '-02-28' : today.slice(4)}` : null;
   const oldImprint = publishedUpTo !== undefined ? sql<boolean>`(w.publish_year IS NOT NULL AND w.publish_year <= ${publishedUpTo})` : sql<boolean>`false`;
   const noLoans = since
     ? sql<boolean>`(c.acquired_on <= ${since} AND NOT EXISTS (SELECT 1 FROM circulation.loans l WHERE l.copy_id = c.id AND l.issued_at >= ${since}::date))`
