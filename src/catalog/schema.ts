@@ -82,6 +82,7 @@ export interface CoverTable {
 export interface CatalogTables {
   'catalog.covers': CoverTable;
   'catalog.author_signs': AuthorSignTable;
+  'catalog.search_key_version': { only_row: Generated<boolean>; version: number };
   'catalog.authors': AuthorTable;
   'catalog.works': WorkTable;
   'catalog.work_authors': WorkAuthorTable;

@@ -17,6 +17,7 @@ export const PUBLIC_ROUTES = new Set([
   'GET /api/catalog/new-acquisitions.pdf',
   // harvesting by the national union base
   'GET /api/oai',
+  'POST /api/oai',
   'GET /api/sru',
 ]);
 

@@ -5,7 +5,7 @@ import { foldQuery } from '../catalog/folding.js';
 import { authorsOf } from '../catalog/works.js';
 import { audit, type Executor } from '../org/audit.js';
 import { invalid } from '../shared/errors.js';
-import { writeIso2709 } from './marc/iso2709.js';
+import { RecordTooLongError, writeIso2709 } from './marc/iso2709.js';
 import { writeMarcXmlCollection } from './marc/marcxml.js';
 import type { DataField, Field, MarcRecord } from './marc/record.js';
 
@@ -185,17 +185,37 @@ export async function selectWorkIds(db: Executor, request: Pick<ExportRequest, '
 }
 
 /** A selection of the catalogue as a MARC 21 file (UTF-8), with the own library's copies when asked. */
-export async function exportWorks(db: Executor, actor: Actor, request: ExportRequest): Promise<{ content: Buffer; count: number }> {
+export async function exportWorks(
+  db: Executor,
+  actor: Actor,
+  request: ExportRequest,
+): Promise<{ content: Buffer; count: number; skipped: { workId: number; bytes: number }[] }> {
   const organisationId = libraryOf(actor);
   if (!request.workIds && request.query === undefined) throw invalid('interop.export_selection_required');
   const ids = await selectWorkIds(db, request);
   const library = await db.selectFrom('org.organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
   const records: MarcRecord[] = [];
+  const encoded: Buffer[] = [];
+  const skipped: { workId: number; bytes: number }[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
     const works = await loadExportWorks(db, ids.slice(i, i + 1000), request.holdings ? { organisationId, library: library.name } : undefined);
-    records.push(...works.map(workToMarc21));
+    for (const work of works) {
+      const record = workToMarc21(work);
+      if (request.format === 'marcxml') {
+        records.push(record);
+        continue;
+      }
+      // a record ISO 2709 cannot hold is reported and left out; the rest of the selection is exported
+      try {
+        encoded.push(writeIso2709(record));
+      } catch (err) {
+        if (!(err instanceof RecordTooLongError)) throw err;
+        skipped.push({ workId: work.id, bytes: err.bytes });
+      }
+    }
   }
-  await audit(db, actor, 'export', 'work', null, { count: records.length, format: request.format, holdings: request.holdings });
-  const content = request.format === 'iso2709' ? Buffer.concat(records.map(writeIso2709)) : Buffer.from(writeMarcXmlCollection(records), 'utf8');
-  return { content, count: records.length };
+  const count = request.format === 'marcxml' ? records.length : encoded.length;
+  await audit(db, actor, 'export', 'work', null, { count, format: request.format, holdings: request.holdings, skipped: skipped.map((s) => s.workId) });
+  const content = request.format === 'iso2709' ? Buffer.concat(encoded) : Buffer.from(writeMarcXmlCollection(records), 'utf8');
+  return { content, count, skipped };
 }

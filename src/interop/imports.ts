@@ -3,7 +3,8 @@ import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { updateWork } from '../catalog/works.js';
 import { lockWorksByIsbn } from '../catalog/locks.js';
-import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
+import { foldForSearch, kazakhSortKey, searchKey, transliterationKey } from '../catalog/folding.js';
+import { now } from '../shared/library-time.js';
 import type { Db } from '../db/connect.js';
 import { audit, type Executor } from '../org/audit.js';
 import { conflict, notFound } from '../shared/errors.js';
@@ -520,11 +521,11 @@ const WORK_COLUMNS = ['title', 'subtitle', 'isbn', 'publisher', 'publishPlace', 
  * per import, and an ISBN (digits only) folds to itself.
  */
 function workSearchKey(titleKey: string, w: MappedWork, linked: Map<string, LinkedAuthor>): string {
-  const parts = [titleKey, foldForSearch(w.subtitle)];
+  const parts = [titleKey, transliterationKey(w.title), searchKey(w.subtitle)];
   for (const a of w.authors) {
     const author = linked.get(a.name);
     if (author) parts.push(...author.folded);
-    else parts.push(foldForSearch(a.name));
+    else parts.push(searchKey(a.name));
   }
   if (w.isbn) parts.push(/^[0-9]+$/.test(w.isbn) ? w.isbn : foldForSearch(w.isbn));
   return parts.filter(Boolean).join(' ');
@@ -586,6 +587,9 @@ async function mergeInto(trx: Executor, actor: Actor, workId: number, w: MappedW
     authors: links,
   };
   if (Object.keys(patch).length) await updateWork(trx, actor, workId, patch);
+  // the merged record (its source record, its copies) changed even when no catalogue field did:
+  // a new datestamp lets an incremental OAI-PMH harvest see it
+  else await trx.updateTable('catalog.works').set({ updated_at: now() }).where('id', '=', workId).execute();
   return previous;
 }
 
