@@ -5,8 +5,12 @@ import type { AccountingTables } from '../fund/accounting/schema.js';
 import type { InteropTables } from '../interop/schema.js';
 import type { OrgTables } from '../org/schema.js';
 import type { ReadersTables } from '../readers/schema.js';
+import type { ReadingTables } from '../reading/schema.js';
 import type { ReclistTables } from '../reclist/schema.js';
 import type { TextbooksTables } from '../textbooks/schema.js';
+import type { CalendarTables } from '../calendar/schema.js';
+import type { EventsTables } from '../events/schema.js';
+import type { ReferenceTables } from '../reference/schema.js';
 
 /** Every table, named schema.table; each domain declares its own. */
 export interface Database
@@ -18,4 +22,8 @@ export interface Database
     CirculationTables,
     TextbooksTables,
     ReclistTables,
-    InteropTables {}
+    InteropTables,
+    ReadingTables,
+    CalendarTables,
+    EventsTables,
+    ReferenceTables {}

@@ -262,4 +262,41 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     expect(await loadDemoLibrary(database.db, { size: 'small' })).toBeNull();
     expect(await count('readers.readers')).toBe(before);
   });
+
+  it('fills the reading pages: records from the loans, a running challenge, a bingo, two families, a finished draw', async () => {
+    expect(summary.reading.records).toBeGreaterThan(size === 'full' ? 3000 : 50);
+    expect(summary.reading.pending).toBeGreaterThan(0);
+    expect(summary.reading.families).toBe(2);
+    const librarian = new ApiClient(app);
+    expect((await librarian.login('librarian', DEMO_PASSWORD)).status).toBe(200);
+    const classes = await librarian.get('/api/reading/contests/classes');
+    expect(classes.status).toBe(200);
+    expect(classes.body.items.length).toBeGreaterThan(3);
+    expect(classes.body.items[0].books).toBeGreaterThan(0);
+    expect((await librarian.get('/api/reading/challenges')).body.items[0].entrants).toBeGreaterThan(5);
+    const families = await librarian.get('/api/reading/contests/families');
+    expect(families.body.items).toHaveLength(2);
+    expect(families.body.items.every((f: { books: number }) => f.books > 0)).toBe(true);
+    const draws = (await librarian.get('/api/reading/draws')).body.items;
+    expect(draws[0]).toMatchObject({ drawn: true, participants: 8 });
+    expect((await librarian.get('/api/reading/bingo')).body.items.length).toBe(1);
+    const student = new ApiClient(app);
+    expect((await student.login('student', DEMO_PASSWORD)).status).toBe(200);
+    const mine = await student.get('/api/reading/my');
+    expect(mine.body.challenges).toHaveLength(1);
+    expect(mine.body.classStanding.className).toBe(`${DEMO_CLASS.grade}${DEMO_CLASS.letter}`);
+  });
+
+  it('holds a work plan, a year of events, two exhibitions, a club and a reference log', async () => {
+    const n = async (table: 'events.plan_entries' | 'events.events' | 'events.exhibitions' | 'events.club_sessions' | 'reference.requests' | 'events.plans') =>
+      Number((await database.db.selectFrom(table as 'events.events').select((eb) => eb.fn.countAll<number>().as('n')).where('organisation_id', '=', schoolId).executeTakeFirstOrThrow()).n);
+    expect(await n('events.plans')).toBe(2);
+    expect(await n('events.plan_entries')).toBeGreaterThanOrEqual(40);
+    expect(await n('events.events')).toBeGreaterThanOrEqual(15);
+    expect(await n('events.exhibitions')).toBe(2);
+    expect(await n('events.club_sessions')).toBeGreaterThanOrEqual(0);
+    expect(await n('reference.requests')).toBeGreaterThanOrEqual(20);
+    const clubs = await database.db.selectFrom('events.club_members').select((eb) => eb.fn.countAll<number>().as('n')).where('organisation_id', '=', schoolId).executeTakeFirstOrThrow();
+    expect(Number(clubs.n)).toBeGreaterThan(0);
+  });
 });

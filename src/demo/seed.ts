@@ -12,7 +12,10 @@ import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from 
 import { simulateYear, type HistorySummary } from './history.js';
 import { stockTextbookFund } from './textbook-fund.js';
 import { finishCataloguing } from './cataloguing.js';
+import { seedEvents } from './events.js';
+import { seedReference } from './reference.js';
 import { Random } from './random.js';
+import { seedReading, type ReadingDemoSummary } from './reading.js';
 import {
   fullSchoolPlan,
   neighbourSchoolPlan,
@@ -67,6 +70,8 @@ export interface DemoSummary {
   sampleListLoaded: boolean;
   /** The recommended list's sample and what the matching found for it in the demo catalogue. */
   recommendedList: { year: number; titles: number; matchedTitles: number; confirmed: number; pending: number };
+  /** The reading movement: records derived from the loans, the challenge, families, the draw. */
+  reading: ReadingDemoSummary;
   milliseconds: number;
 }
 
@@ -139,19 +144,37 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     neighbours = sumUp(neighbours, result);
   }
   const { loaded: sampleListLoaded, ...recommendedList } = await matchSampleList(trx, users.admin);
+  const reading = await seedReading(trx, rng, {
+    schoolId: orgs.school.id,
+    librarian: users.librarian,
+    admin: users.admin,
+    studentReaderId: studentReader!.id,
+    classGrade: DEMO_CLASS.grade,
+    classLetter: DEMO_CLASS.letter,
+    today,
+  });
+  await seedEvents(trx, rng, {
+    organisationId: orgs.school.id,
+    librarian: users.librarian,
+    admin: users.admin,
+    readerIds: readers.filter((r) => r.kind === 'student' && r.grade !== null && r.grade >= 6 && r.grade <= 9).map((r) => r.id),
+    today,
+  });
+  await seedReference(trx, rng, users.librarian, today);
   return {
     schoolId: orgs.school.id,
     works: works.length + textbooks.length,
     copies: copyIds.length + neighbours.copies,
     textbooksReceived: textbookFund.received,
     textbooksIssued: textbookFund.issued,
-    readers: readers.length + neighbours.readers,
+    readers: readers.length + neighbours.readers + reading.readersAdded,
     loans: history.loans + neighbours.loans,
     openLoans: history.open + neighbours.open,
     overdueLoans: history.overdue + neighbours.overdue,
     visits: history.visits + neighbours.visits,
     sampleListLoaded,
     recommendedList,
+    reading,
   };
 }
 

@@ -19,6 +19,11 @@ export const PUBLIC_ROUTES = new Set([
   'GET /api/oai',
   'POST /api/oai',
   'GET /api/sru',
+  // the public page of a library (events, exhibitions, new acquisitions), embeddable in a school's website
+  'GET /api/public/:library',
+  'GET /api/public/:library/photos/:id',
+  'GET /api/public/:library/documents',
+  'GET /api/public/:library/documents/:id',
 ]);
 
 export function isPublicRoute(method: string, routeUrl: string | undefined): boolean {

@@ -6,9 +6,13 @@ import { accountingRoutes } from '../fund/accounting/routes.js';
 import { interopRoutes } from '../interop/routes.js';
 import { orgRoutes } from '../org/routes.js';
 import { readersRoutes } from '../readers/routes.js';
+import { readingRoutes } from '../reading/routes.js';
 import { reclistRoutes } from '../reclist/routes.js';
 import { reportsRoutes } from '../reports/routes.js';
 import { textbooksRoutes } from '../textbooks/routes.js';
+import { calendarRoutes } from '../calendar/routes.js';
+import { eventsRoutes } from '../events/routes.js';
+import { referenceRoutes } from '../reference/routes.js';
 import type { Routes } from './types.js';
 
 /** Every domain's HTTP routes, all under /api. */
@@ -21,7 +25,11 @@ export const domainRoutes: Routes[] = [
   circulationRoutes,
   textbooksRoutes,
   reclistRoutes,
+  readingRoutes,
   interopRoutes,
   reportsRoutes,
   backupRoutes,
+  calendarRoutes,
+  eventsRoutes,
+  referenceRoutes,
 ];

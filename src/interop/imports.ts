@@ -5,6 +5,7 @@ import { updateWork } from '../catalog/works.js';
 import { lockWorksByIsbn } from '../catalog/locks.js';
 import { foldForSearch, kazakhSortKey, searchKey, transliterationKey } from '../catalog/folding.js';
 import { now } from '../shared/library-time.js';
+import { marcOrgCode } from './export.js';
 import type { Db } from '../db/connect.js';
 import { audit, type Executor } from '../org/audit.js';
 import { conflict, notFound } from '../shared/errors.js';
@@ -149,6 +150,18 @@ async function findMatches(db: Executor, works: MappedWork[]): Promise<Matches> 
       .orderBy('s.id')
       .execute();
     for (const r of rows) if (!byControl.has(r.control_number!)) byControl.set(r.control_number!, r.work_id!);
+  }
+  // Our own export coming back: 003 is this catalogue's code and 001 the work's id. The id is trusted
+  // only when the title agrees, so another deployment's record under the same code cannot take a work.
+  const own = `${marcOrgCode()}|`;
+  const ownIds = new Map<number, string>();
+  for (const w of works) {
+    const id = w.controlNumber?.startsWith(own) ? Number(w.controlNumber.slice(own.length)) : NaN;
+    if (Number.isSafeInteger(id) && id > 0 && !byControl.has(w.controlNumber!)) ownIds.set(id, foldForSearch(w.title));
+  }
+  if (ownIds.size) {
+    const rows = await db.selectFrom('catalog.works').select(['id', 'title_key']).where(sql<boolean>`id = any(${[...ownIds.keys()]}::int8[])`).execute();
+    for (const r of rows) if (r.title_key === ownIds.get(r.id)) byControl.set(`${own}${r.id}`, r.id);
   }
   return { byIsbn, byControl };
 }

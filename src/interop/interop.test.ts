@@ -375,7 +375,8 @@ describe.each(BACKENDS)('MARC import, export and harvesting on %s', (backend) =>
     // marcjs reads our ISO 2709 too
     const iso = await api.post('/api/interop/export', { workIds: workIds.slice(0, 1), format: 'iso2709', holdings: false });
     const parsed = marcjs.Marc.parse(iso.raw, 'iso2709');
-    expect(parsed.fields.find((f) => f[0] === '245')).toEqual(['245', '10', 'a', 'Основы гидравлического расчета инженерных сетей', 'b', expect.stringContaining('учеб. пособие')]);
+    // the record goes out as it came in, its statement of responsibility ($c) included
+    expect(parsed.fields.find((f) => f[0] === '245')!.slice(0, 6)).toEqual(['245', '10', 'a', expect.stringContaining('Основы гидравлического расчета инженерных сетей'), 'b', expect.stringContaining('учеб. пособие')]);
 
     // holdings: the RUSMARC records brought copies (899 $p); only the own library's copies are exported
     const chessA = await api.post('/api/interop/export', { query: 'Задачи этюды', format: 'marcxml', holdings: true });
@@ -507,7 +508,9 @@ describe.each(BACKENDS)('MARC import, export and harvesting on %s', (backend) =>
     };
     const byTitle = await search('title = гидравлического');
     expect(byTitle.count).toBe(1);
-    expect(readMarcXml(byTitle.body)[0]!.record!.fields.find((f) => f.tag === '245')).toMatchObject({ subfields: [{ code: 'a', value: 'Основы гидравлического расчета инженерных сетей' }, expect.anything()] });
+    expect(readMarcXml(byTitle.body)[0]!.record!.fields.find((f) => f.tag === '245')).toMatchObject({
+      subfields: expect.arrayContaining([{ code: 'a', value: expect.stringContaining('Основы гидравлического расчета инженерных сетей') }]),
+    });
     expect((await search('dc.creator = "Ильина"')).count).toBe(1);
     expect((await search('bath.isbn = 5930933421')).count).toBe(1);
     const chess = await search('Задачи and этюды');

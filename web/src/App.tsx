@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './Layout.js';
+import PublicPage from './pages/events/PublicPage.js';
 import { canOpen, pages, type PageDef } from './nav.js';
 import { SessionProvider, useSession } from './session.js';
 
@@ -30,6 +31,8 @@ export function App() {
     <SessionProvider>
       <BrowserRouter>
         <Routes>
+          {/* the public page of a library stands alone, without the menu, so a school's website can frame it */}
+          <Route path="/public/:library" element={<PublicPage />} />
           <Route element={<Layout />}>
             {pages.map((page) => (
               <Route key={page.path} path={page.path} element={<Guard page={page} />} />

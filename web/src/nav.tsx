@@ -2,7 +2,7 @@ import { lazy, type ComponentType, type ReactNode } from 'react';
 import type { Role } from './session.js';
 
 /** Menu groups, in menu order; labels are 'nav.section.<section>'. */
-export const SECTIONS = ['catalog', 'circulation', 'readers', 'fund', 'reading', 'reports', 'admin', 'my'] as const;
+export const SECTIONS = ['catalog', 'circulation', 'readers', 'fund', 'events', 'reading', 'reports', 'admin', 'my'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface PageDef {
@@ -60,6 +60,24 @@ export const pages: PageDef[] = [
   { path: '/textbooks/overview', labelKey: 'nav.textbooks.overview', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/textbooks/OverviewPage.js')) },
   { path: '/reclist/monitoring', labelKey: 'nav.reclist.monitoring', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/reclist/MonitoringPage.js')) },
   { path: '/reclist/schools/:id', labelKey: 'nav.reclist.monitoring', roles: ['admin', 'methodologist', 'librarian'], section: 'reports', menu: false, element: load(() => import('./pages/reclist/SchoolPage.js')) },
+  { path: '/reading/my', labelKey: 'nav.reading.my', roles: ['student', 'parent'], section: 'reading', element: load(() => import('./pages/reading/MyReadingPage.js')) },
+  { path: '/reading/records', labelKey: 'nav.reading.records', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/RecordsPage.js')) },
+  { path: '/reading/standings', labelKey: 'nav.reading.standings', roles: ['admin', 'librarian', 'teacher'], section: 'reading', element: load(() => import('./pages/reading/StandingsPage.js')) },
+  { path: '/reading/class', labelKey: 'nav.reading.class', roles: ['teacher'], section: 'reading', element: load(() => import('./pages/reading/ClassPage.js')) },
+  { path: '/reading/hundred', labelKey: 'nav.reading.hundred', roles: ['admin', 'librarian', 'teacher'], section: 'reading', element: load(() => import('./pages/reading/HundredPage.js')) },
+  { path: '/reading/contests', labelKey: 'nav.reading.contests', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/ContestsPage.js')) },
+  { path: '/reading/challenges', labelKey: 'nav.reading.challenges', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/ChallengesPage.js')) },
+  { path: '/reading/bingo', labelKey: 'nav.reading.bingo', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/BingoPage.js')) },
+  { path: '/reading/draws', labelKey: 'nav.reading.draws', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/DrawsPage.js')) },
+  { path: '/reading/community', labelKey: 'nav.reading.community', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/CommunityPage.js')) },
+  { path: '/events/plan', labelKey: 'nav.events.plan', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/PlanPage.js')) },
+  { path: '/events/held', labelKey: 'nav.events.held', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/EventsPage.js')) },
+  { path: '/events/exhibitions', labelKey: 'nav.events.exhibitions', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/ExhibitionsPage.js')) },
+  { path: '/events/clubs', labelKey: 'nav.events.clubs', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/ClubsPage.js')) },
+  { path: '/calendar', labelKey: 'nav.calendar.dates', roles: ['admin', 'librarian', 'teacher', 'methodologist'], section: 'events', element: load(() => import('./pages/calendar/CalendarPage.js')) },
+  { path: '/reference', labelKey: 'nav.reference.log', roles: STAFF, section: 'events', element: load(() => import('./pages/reference/ReferencePage.js')) },
+  { path: '/reference/ask', labelKey: 'nav.reference.ask', roles: ['student', 'parent'], section: 'my', element: load(() => import('./pages/reference/AskPage.js')) },
+  { path: '/events/submissions', labelKey: 'nav.events.submissions', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/events/SubmissionsPage.js')) },
   { path: '/admin/people', labelKey: 'nav.admin.people', roles: STAFF, section: 'admin', element: load(() => import('./pages/admin/PeoplePage.js')) },
   { path: '/admin/audit', labelKey: 'nav.admin.audit', roles: STAFF, section: 'admin', element: load(() => import('./pages/admin/AuditPage.js')) },
   { path: '/admin/backups', labelKey: 'nav.admin.backups', roles: ['admin'], section: 'admin', element: load(() => import('./pages/admin/BackupsPage.js')) },

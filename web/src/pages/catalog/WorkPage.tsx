@@ -5,6 +5,7 @@ import { del, download, get, put, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatMoney, formatNumber } from '../../format.js';
 import { isStaff, useSession } from '../../session.js';
+import { Recommendations } from '../reading/Recommendations.js';
 import { AddCopiesForm } from './AddCopiesForm.js';
 import { CopyEditor } from './CopyEditor.js';
 import { languageName, type Copy, type WorkWithCopies } from './types.js';
@@ -111,6 +112,7 @@ export default function WorkPage() {
         </p>
       )}
       {isStaff(me) && work.copies && <Copies workId={work.id} copies={work.copies} onChange={setCopies} />}
+      <Recommendations workId={work.id} />
     </article>
   );
 }

@@ -10,6 +10,9 @@ interface LogEntry {
   id: number;
   kind: 'opened' | 'issued' | 'returned' | 'renewed' | 'closed' | 'error';
   text: string;
+  /** A returned loan, which one click records as a book read (the reading movement). */
+  readLoanId?: number;
+  readState?: 'recorded';
 }
 
 const LOG_SIZE = 12;
@@ -35,8 +38,8 @@ export default function DeskPage() {
   useEffect(focusInput, [focusInput]);
   useEffect(() => catchStrayKeys(() => input.current), []);
 
-  const addLog = useCallback((kind: LogEntry['kind'], text: string) => {
-    setLog((entries) => [{ id: nextId.current++, kind, text }, ...entries].slice(0, LOG_SIZE));
+  const addLog = useCallback((kind: LogEntry['kind'], text: string, readLoanId?: number) => {
+    setLog((entries) => [{ id: nextId.current++, kind, text, readLoanId }, ...entries].slice(0, LOG_SIZE));
   }, []);
 
   const show = useCallback((next: ReaderPanel | null) => {
@@ -83,7 +86,7 @@ export default function DeskPage() {
     run(async () => {
       const result = await post<ScanResult>('/api/circulation/scan', { code: typed, readerId: openReader.current });
       const [kind, text] = describe(result);
-      addLog(kind, text);
+      addLog(kind, text, result.action === 'returned' ? result.loan.loanId : undefined);
       // A return with no reader open leaves the desk empty, ready for the next book.
       if (result.panel || result.action === 'returned') show(result.panel);
     });
@@ -94,6 +97,13 @@ export default function DeskPage() {
       const renewed = await post<Loan>(`/api/circulation/loans/${loan.loanId}/renew`);
       addLog('renewed', t('circulation.log.renewed', { title: renewed.title, due: formatDate(renewed.dueOn) }));
       setPanel((current) => current && withRenewed(current, renewed));
+    });
+  }
+
+  function markRead(entry: LogEntry) {
+    run(async () => {
+      await post('/api/reading/records/from-loan', { loanId: entry.readLoanId });
+      setLog((entries) => entries.map((e) => (e.id === entry.id ? { ...e, readState: 'recorded' } : e)));
     });
   }
 
@@ -143,6 +153,17 @@ export default function DeskPage() {
             {log.map((entry) => (
               <li key={entry.id} className={entry.kind === 'error' ? 'error' : entry.kind} role={entry.kind === 'error' ? 'alert' : undefined}>
                 {entry.text}
+                {entry.readLoanId !== undefined &&
+                  (entry.readState === 'recorded' ? (
+                    <span className="muted"> · {t('reading.desk.recorded')}</span>
+                  ) : (
+                    <>
+                      {' '}
+                      <button type="button" className="secondary" onClick={() => markRead(entry)} disabled={busy}>
+                        {t('reading.desk.markRead')}
+                      </button>
+                    </>
+                  ))}
               </li>
             ))}
           </ul>

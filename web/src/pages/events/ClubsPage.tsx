@@ -1,0 +1,204 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { get, post, query } from '../../api.js';
+import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { formatDate, today } from '../../format.js';
+import { useSession } from '../../session.js';
+
+interface Club {
+  id: number;
+  name: string;
+  genre: string | null;
+  leader: string | null;
+  meets: string | null;
+  members: number;
+  sessions: number;
+}
+interface ClubDetail extends Club {
+  memberList: { id: number; readerId: number; name: string; className: string | null; joinedOn: string; leftOn: string | null }[];
+  sessionList: { id: number; heldOn: string; topic: string; guests: number; present: number[] }[];
+}
+
+/** Clubs of the library (literary clubs by genre and others): members, sessions and attendance. */
+export default function ClubsPage() {
+  const { t } = useTranslation();
+  const { me } = useSession();
+  const staff = me?.role === 'librarian' || me?.role === 'admin';
+  const [clubs, setClubs] = useState<Club[]>([]);
+  const [open, setOpen] = useState<ClubDetail | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [draft, setDraft] = useState({ name: '', genre: '', leader: '', meets: '' });
+  const [readerQ, setReaderQ] = useState('');
+  const [readers, setReaders] = useState<{ id: number; fullName: string; grade: number | null; classLetter: string | null }[]>([]);
+  const [session, setSession] = useState({ heldOn: today(), topic: '', guests: '0', present: [] as number[] });
+
+  const reload = async (id = open?.id) => {
+    setClubs((await get<{ items: Club[] }>('/api/events/clubs')).items);
+    if (id) setOpen(await get<ClubDetail>(`/api/events/clubs/${id}`));
+  };
+  useEffect(() => void reload().catch(setError), []);
+
+  async function run(work: () => Promise<unknown>, id?: number) {
+    setError(null);
+    try {
+      await work();
+      await reload(id);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function findReaders(e: FormEvent) {
+    e.preventDefault();
+    try {
+      setReaders((await get<{ items: typeof readers }>(`/api/readers${query({ q: readerQ, limit: 10 })}`)).items);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  return (
+    <section>
+      <h1>{t('nav.events.clubs')}</h1>
+      <ErrorBanner error={error} onClose={() => setError(null)} />
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t('events.club.name')}</th>
+              <th>{t('events.club.genre')}</th>
+              <th>{t('events.club.leader')}</th>
+              <th>{t('events.club.meets')}</th>
+              <th className="num">{t('events.club.members')}</th>
+              <th className="num">{t('events.club.sessions')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {clubs.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td>{c.genre ?? ''}</td>
+                <td>{c.leader ?? ''}</td>
+                <td>{c.meets ?? ''}</td>
+                <td className="num">{c.members}</td>
+                <td className="num">{c.sessions}</td>
+                <td className="actions">
+                  <button type="button" className="secondary" onClick={() => void run(async () => undefined, c.id)}>{t('events.club.open')}</button>
+                </td>
+              </tr>
+            ))}
+            {clubs.length === 0 && (
+              <tr>
+                <td colSpan={7} className="muted">{t('events.club.empty')}</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      {staff && (
+        <form className="panel row" onSubmit={(e) => { e.preventDefault(); void run(() => post('/api/events/clubs', { name: draft.name, genre: draft.genre || null, leader: draft.leader || null, meets: draft.meets || null })); }}>
+          <h2>{t('events.club.add')}</h2>
+          {(['name', 'genre', 'leader', 'meets'] as const).map((k) => (
+            <div className="field" key={k}>
+              <label htmlFor={`club-${k}`}>{t(`events.club.${k}`)}</label>
+              <input id={`club-${k}`} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} required={k === 'name'} />
+            </div>
+          ))}
+          <div className="field">
+            <button type="submit">{t('events.club.add')}</button>
+          </div>
+        </form>
+      )}
+      {open && (
+        <div className="panel">
+          <h2>{open.name}</h2>
+          <h3>{t('events.club.members')}</h3>
+          <ul className="plain">
+            {open.memberList.filter((m) => !m.leftOn).map((m) => (
+              <li key={m.id}>
+                {m.name} {m.className ? `(${m.className})` : ''} — {formatDate(m.joinedOn)}
+                {staff && <button type="button" className="secondary" onClick={() => void run(() => post(`/api/events/club-members/${m.id}/leave`, {}), open.id)}>{t('events.club.leave')}</button>}
+              </li>
+            ))}
+          </ul>
+          {staff && (
+            <form className="row" onSubmit={(e) => void findReaders(e)}>
+              <div className="field">
+                <label htmlFor="club-reader">{t('events.club.readerSearch')}</label>
+                <input id="club-reader" value={readerQ} onChange={(e) => setReaderQ(e.target.value)} />
+              </div>
+              <ul className="plain">
+                {readers.map((r) => (
+                  <li key={r.id}>
+                    <button type="button" className="secondary" onClick={() => void run(() => post(`/api/events/clubs/${open.id}/members`, { readerId: r.id }), open.id)}>{t('events.club.addMember')}</button> {r.fullName} {r.grade !== null ? `${r.grade} ${r.classLetter ?? ''}` : ''}
+                  </li>
+                ))}
+              </ul>
+            </form>
+          )}
+          <h3>{t('events.club.sessions')}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('events.held.date')}</th>
+                <th>{t('events.club.topic')}</th>
+                <th className="num">{t('events.club.present')}</th>
+                <th className="num">{t('events.club.guests')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {open.sessionList.map((s) => (
+                <tr key={s.id}>
+                  <td>{formatDate(s.heldOn)}</td>
+                  <td>{s.topic}</td>
+                  <td className="num">{s.present.length}</td>
+                  <td className="num">{s.guests}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {staff && (
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void run(() => post(`/api/events/clubs/${open.id}/sessions`, { heldOn: session.heldOn, topic: session.topic, guests: Number(session.guests), present: session.present }), open.id);
+              }}
+            >
+              <h3>{t('events.club.session')}</h3>
+              <div className="field">
+                <label htmlFor="ses-date">{t('events.held.date')}</label>
+                <input id="ses-date" type="date" value={session.heldOn} onChange={(e) => setSession({ ...session, heldOn: e.target.value })} />
+              </div>
+              <div className="field">
+                <label htmlFor="ses-topic">{t('events.club.topic')}</label>
+                <input id="ses-topic" value={session.topic} onChange={(e) => setSession({ ...session, topic: e.target.value })} required />
+              </div>
+              <div className="field">
+                <label htmlFor="ses-guests">{t('events.club.guests')}</label>
+                <input id="ses-guests" type="number" min={0} value={session.guests} onChange={(e) => setSession({ ...session, guests: e.target.value })} />
+              </div>
+              <fieldset className="field">
+                <legend>{t('events.club.present')}</legend>
+                {open.memberList.filter((m) => !m.leftOn).map((m) => (
+                  <label key={m.id}>
+                    <input
+                      type="checkbox"
+                      checked={session.present.includes(m.id)}
+                      onChange={(e) => setSession({ ...session, present: e.target.checked ? [...session.present, m.id] : session.present.filter((p) => p !== m.id) })}
+                    />{' '}
+                    {m.name}
+                  </label>
+                ))}
+              </fieldset>
+              <div className="field">
+                <button type="submit">{t('events.club.session')}</button>
+              </div>
+            </form>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

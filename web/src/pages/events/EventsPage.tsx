@@ -1,0 +1,174 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { get, post, del, query, upload } from '../../api.js';
+import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { formatDate, today } from '../../format.js';
+import { useSession } from '../../session.js';
+import { CountsPanel, countsOf } from './PlanPage.js';
+import { EVENT_FORMS, schoolYearOf, shiftYear, type EventView } from './types.js';
+
+/** Events held in a school year with their participants; recorded here or from the plan. */
+export default function EventsPage() {
+  const { t } = useTranslation();
+  const { me } = useSession();
+  const staff = me?.role === 'librarian' || me?.role === 'admin';
+  const [schoolYear, setSchoolYear] = useState(schoolYearOf(today()));
+  const [items, setItems] = useState<EventView[]>([]);
+  const [counts, setCounts] = useState<Awaited<ReturnType<typeof countsOf>> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const [draft, setDraft] = useState({ heldOn: today(), title: '', form: 'literary_hour', classes: '', pupils: '0', teachers: '0', parents: '0', others: '0', isPublic: false });
+
+  const start = Number(schoolYear.slice(0, 4));
+  const reload = async () => {
+    const [list, c] = await Promise.all([get<{ items: EventView[] }>(`/api/events/held${query({ from: `${start}-09-01`, to: `${start + 1}-08-31` })}`), countsOf(schoolYear)]);
+    setItems(list.items);
+    setCounts(c);
+  };
+  useEffect(() => void reload().catch(setError), [schoolYear]);
+
+  async function run(work: () => Promise<unknown>, done?: string) {
+    setError(null);
+    setNotice('');
+    try {
+      await work();
+      if (done) setNotice(done);
+      await reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  function add(e: FormEvent) {
+    e.preventDefault();
+    void run(async () => {
+      await post('/api/events/held', {
+        heldOn: draft.heldOn,
+        title: draft.title,
+        form: draft.form,
+        classes: draft.classes || null,
+        pupils: Number(draft.pupils),
+        teachers: Number(draft.teachers),
+        parents: Number(draft.parents),
+        others: Number(draft.others),
+        isPublic: draft.isPublic,
+      });
+      setDraft({ ...draft, title: '' });
+    }, t('events.held.saved'));
+  }
+
+  const years = Array.from({ length: 5 }, (_, k) => shiftYear(schoolYearOf(today()), k - 3));
+  return (
+    <section>
+      <h1>{t('nav.events.held')}</h1>
+      <ErrorBanner error={error} onClose={() => setError(null)} />
+      {notice && <div className="banner banner-ok" role="status">{notice}</div>}
+      <div className="panel row">
+        <div className="field">
+          <label htmlFor="ev-year">{t('events.schoolYear')}</label>
+          <select id="ev-year" value={schoolYear} onChange={(e) => setSchoolYear(e.target.value)}>
+            {years.map((y) => <option key={y} value={y}>{y}</option>)}
+          </select>
+        </div>
+      </div>
+      <CountsPanel counts={counts} />
+      {staff && (
+        <form className="panel row" onSubmit={add}>
+          <h2>{t('events.held.add')}</h2>
+          <div className="field">
+            <label htmlFor="ev-date">{t('events.held.date')}</label>
+            <input id="ev-date" type="date" value={draft.heldOn} onChange={(e) => setDraft({ ...draft, heldOn: e.target.value })} required />
+          </div>
+          <div className="field">
+            <label htmlFor="ev-title">{t('events.entry.title')}</label>
+            <input id="ev-title" value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.target.value })} required />
+          </div>
+          <div className="field">
+            <label htmlFor="ev-form">{t('events.entry.form')}</label>
+            <select id="ev-form" value={draft.form} onChange={(e) => setDraft({ ...draft, form: e.target.value })}>
+              {EVENT_FORMS.map((f) => <option key={f} value={f}>{t(`events.form.${f}`)}</option>)}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="ev-classes">{t('events.held.classes')}</label>
+            <input id="ev-classes" value={draft.classes} onChange={(e) => setDraft({ ...draft, classes: e.target.value })} />
+          </div>
+          {(['pupils', 'teachers', 'parents', 'others'] as const).map((k) => (
+            <div className="field" key={k}>
+              <label htmlFor={`ev-${k}`}>{t(`events.held.${k}`)}</label>
+              <input id={`ev-${k}`} type="number" min={0} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
+            </div>
+          ))}
+          <div className="field">
+            <label>
+              <input type="checkbox" checked={draft.isPublic} onChange={(e) => setDraft({ ...draft, isPublic: e.target.checked })} /> {t('events.held.public')}
+            </label>
+          </div>
+          <div className="field">
+            <button type="submit">{t('events.held.save')}</button>
+          </div>
+        </form>
+      )}
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t('events.held.date')}</th>
+              <th>{t('events.entry.title')}</th>
+              <th>{t('events.entry.form')}</th>
+              <th>{t('events.held.classes')}</th>
+              <th className="num">{t('events.held.pupils')}</th>
+              <th className="num">{t('events.held.teachers')}</th>
+              <th className="num">{t('events.held.parents')}</th>
+              <th className="num">{t('events.held.participants')}</th>
+              <th>{t('events.held.planEntry')}</th>
+              {staff && <th />}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((e) => (
+              <tr key={e.id}>
+                <td>{formatDate(e.heldOn)}</td>
+                <td>
+                  {e.title}
+                  {e.photos.map((p) => (
+                    <a key={p} href={`/api/events/photos/${p}`} target="_blank" rel="noreferrer"> 📷</a>
+                  ))}
+                </td>
+                <td>{t(`events.form.${e.form}`)}</td>
+                <td>{e.classes ?? ''}</td>
+                <td className="num">{e.pupils}</td>
+                <td className="num">{e.teachers}</td>
+                <td className="num">{e.parents}</td>
+                <td className="num">{e.participants}</td>
+                <td>{e.planEntryTitle ?? ''}</td>
+                {staff && (
+                  <td className="actions">
+                    <label className="button secondary">
+                      {t('events.held.photo')}
+                      <input
+                        type="file"
+                        accept="image/jpeg,image/png"
+                        hidden
+                        onChange={(ev) => {
+                          const file = ev.target.files?.[0];
+                          if (file) void run(() => upload(`/api/events/held/${e.id}/photos`, file));
+                        }}
+                      />
+                    </label>
+                    <button type="button" className="secondary" onClick={() => void run(() => del(`/api/events/held/${e.id}`))}>{t('events.entry.remove')}</button>
+                  </td>
+                )}
+              </tr>
+            ))}
+            {items.length === 0 && (
+              <tr>
+                <td colSpan={10} className="muted">{t('events.held.empty')}</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
