@@ -37,7 +37,7 @@ async function rekeyWorks(db: Db) {
   for (let after = 0; ; ) {
     const rows = await db
       .selectFrom('catalog.works as w')
-      .select(['w.id', 'w.title', 'w.subtitle', 'w.isbn'])
+      .select(['w.id', 'w.title', 'w.subtitle', 'w.isbn', 'w.parallel_title'])
       .select(sql<string[]>`coalesce((select array_agg(a.name order by wa.position) from catalog.work_authors wa join catalog.authors a on a.id = wa.author_id where wa.work_id = w.id), '{}')`.as('names'))
       .where('w.id', '>', after)
       .orderBy('w.id')
@@ -48,7 +48,7 @@ async function rekeyWorks(db: Db) {
     await updateKeys(
       db,
       'catalog.works',
-      rows.map((r) => ({ id: r.id, search_key: searchKey(r.title, r.subtitle, ...r.names, r.isbn), title_key: foldForSearch(r.title) })),
+      rows.map((r) => ({ id: r.id, search_key: searchKey(r.title, r.subtitle, ...r.names, r.isbn, r.parallel_title), title_key: foldForSearch(r.title) })),
     );
   }
 }

@@ -8,9 +8,13 @@ import { createAuthor, getAuthor, searchAuthors, updateAuthor } from './authors.
 import { fetchCover, isOwnCoverAddress, MAX_COVER_BYTES, readCover, removeCover, saveCover } from './covers.js';
 import { parseIsbn } from './isbn.js';
 import { searchCatalogue, TOTAL_CAP } from './search.js';
-import { addWork, findWorksByIsbn, getWork, updateWork } from './works.js';
 import { inTransaction } from '../db/transaction.js';
 import { allow, belongsTo } from '../auth/guard.js';
+import { addWork, checkBbk, checkUdc, findWorksByIsbn, getWork, updateWork } from './works.js';
+import { authorSignFor, listAuthorSigns, replaceAuthorSigns } from './author-signs.js';
+import { ACCESSIBLE_FORMATS, AGE_CATEGORIES, PUBLICATION_TYPES } from './schema.js';
+import { knowledgeGroupOf, listGroupRules } from '../fund/accounting/groups.js';
+import { fundKindSchema as copyFundSchema } from '../fund/copies-schemas.js';
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -49,8 +53,17 @@ const workFields = {
   knowledgeGroup: text(100),
   genre: text(100),
   ageRating: text(8),
+  ageCategory: text(8),
   annotation: text(10000),
   coverUrl: z.url().max(1000).nullable().optional(),
+  parallelTitle: text(1000),
+  responsibility: text(1000),
+  edition: text(300),
+  series: text(500),
+  authorSign: text(20),
+  accessibleFormat: z.enum(ACCESSIBLE_FORMATS).nullable().optional(),
+  publicationType: z.enum(PUBLICATION_TYPES).optional(),
+  subjectHeadings: z.array(z.string().max(300)).max(50).optional(),
   authors: z.array(authorInputSchema.extend({ role: roleSchema.optional() })).max(50).optional(),
   authorIds: z.array(z.object({ id: z.number().int().positive(), role: roleSchema.optional() })).max(50).optional(),
 };
@@ -70,8 +83,17 @@ const workSchema = z.object({
   knowledgeGroup: z.string().nullable(),
   genre: z.string().nullable(),
   ageRating: z.string().nullable(),
+  ageCategory: z.string().nullable(),
   annotation: z.string().nullable(),
   coverUrl: z.string().nullable(),
+  parallelTitle: z.string().nullable(),
+  responsibility: z.string().nullable(),
+  edition: z.string().nullable(),
+  series: z.string().nullable(),
+  authorSign: z.string().nullable(),
+  accessibleFormat: z.enum(ACCESSIBLE_FORMATS).nullable(),
+  publicationType: z.enum(PUBLICATION_TYPES),
+  subjectHeadings: z.array(z.string()),
   authors: z.array(authorSchema.extend({ role: z.string() })),
 });
 
@@ -87,6 +109,7 @@ const searchHitSchema = z.object({
   isbn: z.string().nullable(),
   language: z.string().nullable(),
   ageRating: z.string().nullable(),
+  accessibleFormat: z.string().nullable(),
   availability: availabilitySchema,
 });
 
@@ -117,18 +140,20 @@ export const catalogRoutes: Routes = async (app) => {
           language: z.string().max(8).optional(),
           fund: fundKindSchema.optional(),
           available: z.enum(['true', 'false']).optional(),
+          accessibleFormat: z.enum([...ACCESSIBLE_FORMATS, 'any']).optional(),
+          ageCategory: z.enum(AGE_CATEGORIES).optional(),
         }),
         response: { 200: z.object({ items: z.array(searchHitSchema), total: z.number(), totalCapped: z.boolean() }) },
       },
     },
     async (req) => {
-      const { q, limit, offset, organisationId, language, fund, available } = req.query;
+      const { q, limit, offset, organisationId, language, fund, available, accessibleFormat, ageCategory } = req.query;
       return searchCatalogue(app.db, {
         q,
         limit,
         offset,
         organisationId: availabilityLibrary(req.actor, organisationId),
-        filters: { language, fund, available: available === 'true' },
+        filters: { language, fund, available: available === 'true', accessibleFormat, ageCategory },
       });
     },
   );
@@ -196,6 +221,90 @@ export const catalogRoutes: Routes = async (app) => {
         if (image) await saveCover(trx, actor, req.params.id, image);
       });
       return getWork(app.db, req.params.id);
+    },
+  );
+
+  app.get(
+    '/api/catalog/author-sign',
+    {
+      schema: {
+        tags,
+        summary: "The author sign of a surname (or of a title's first word) by the library system's author-sign table",
+        querystring: z.object({ author: z.string().max(300).optional(), title: z.string().max(1000).optional() }),
+        response: { 200: z.object({ authorSign: z.string().nullable() }) },
+      },
+    },
+    async (req) => {
+      allow(req.actor, 'signedIn');
+      return { authorSign: await authorSignFor(app.db, req.query) };
+    },
+  );
+
+  app.get(
+    '/api/catalog/author-signs',
+    {
+      schema: {
+        tags,
+        summary: 'The author-sign table: prefixes in Kazakh alphabetical order with their numbers',
+        response: { 200: z.object({ items: z.array(z.object({ prefix: z.string(), number: z.number() })) }) },
+      },
+    },
+    async (req) => {
+      allow(req.actor, 'signedIn');
+      return { items: await listAuthorSigns(app.db) };
+    },
+  );
+
+  app.put(
+    '/api/catalog/author-signs',
+    {
+      schema: {
+        tags,
+        summary: 'Replace the author-sign table (admin), e.g. with the printed table the libraries keep',
+        body: z.object({ items: z.array(z.object({ prefix: z.string().max(20), number: z.number().int() })).max(20_000) }),
+        response: { 200: z.object({ items: z.array(z.object({ prefix: z.string(), number: z.number() })) }) },
+      },
+    },
+    async (req) => {
+      const actor = allow(req.actor, 'admin');
+      return { items: await app.db.transaction().execute((trx) => replaceAuthorSigns(trx, actor, req.body.items)) };
+    },
+  );
+
+  app.get(
+    '/api/catalog/knowledge-group',
+    {
+      schema: {
+        tags,
+        summary: "The summary book's knowledge group a copy of a record with this BBK/UDC will count in (shown while typing)",
+        querystring: z.object({
+          bbk: z.string().max(100).optional(),
+          udc: z.string().max(100).optional(),
+          knowledgeGroup: z.string().max(100).optional(),
+          fund: copyFundSchema.optional(),
+        }),
+        response: { 200: z.object({ knowledgeGroup: z.string(), bbkValid: z.boolean(), udcValid: z.boolean() }) },
+      },
+    },
+    async (req) => {
+      allow(req.actor, 'signedIn');
+      const valid = (check: (v: string) => unknown, v: string | undefined) => {
+        try {
+          check(v ?? '');
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const bbkValid = valid(checkBbk, req.query.bbk);
+      const udcValid = valid(checkUdc, req.query.udc);
+      const rules = await listGroupRules(app.db);
+      const knowledgeGroup = knowledgeGroupOf(
+        rules,
+        { bbk: bbkValid ? (req.query.bbk ?? null) : null, udc: udcValid ? (req.query.udc ?? null) : null, knowledge_group: req.query.knowledgeGroup ?? null, language: null },
+        req.query.fund ?? 'main',
+      );
+      return { knowledgeGroup, bbkValid, udcValid };
     },
   );
 

@@ -17,6 +17,18 @@ export interface AuthorTable {
 export const PUBLICATION_TYPES = ['book', 'brochure', 'periodical', 'audiovisual', 'electronic', 'sheet_music', 'map'] as const;
 export type PublicationType = (typeof PUBLICATION_TYPES)[number];
 
+/** The age categories of the Law of the Republic of Kazakhstan of 2 July 2018 No. 169-VI, art. 10. */
+export const AGE_CATEGORIES = ['0+', '6+', '12+', '14+', '16+', '18+'] as const;
+export type AgeCategory = (typeof AGE_CATEGORIES)[number];
+
+export const ACCESSIBLE_FORMATS = ['large_print', 'braille', 'audio'] as const;
+export type AccessibleFormat = (typeof ACCESSIBLE_FORMATS)[number];
+
+export interface AuthorSignTable {
+  prefix: string;
+  number: number;
+}
+
 export interface WorkTable {
   id: Generated<number>;
   title: string;
@@ -36,6 +48,15 @@ export interface WorkTable {
   publication_type: Generated<PublicationType>;
   annotation: string | null;
   cover_url: string | null;
+  parallel_title: string | null;
+  /** Statement of responsibility as on the title page: «құраст. А. Ахметова; ред. Б. Серікова». */
+  responsibility: string | null;
+  edition: string | null;
+  series: string | null;
+  /** Авторлық белгі: first letter and number from catalog.author_signs, e.g. «Ә 78». */
+  author_sign: string | null;
+  accessible_format: AccessibleFormat | null;
+  subject_headings: Generated<string[]>;
   search_key: Generated<string>;
   /** The folded title alone, for ranking title matches first. */
   title_key: Generated<string>;
@@ -60,6 +81,7 @@ export interface CoverTable {
 
 export interface CatalogTables {
   'catalog.covers': CoverTable;
+  'catalog.author_signs': AuthorSignTable;
   'catalog.search_key_version': { only_row: Generated<boolean>; version: number };
   'catalog.authors': AuthorTable;
   'catalog.works': WorkTable;

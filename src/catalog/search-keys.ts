@@ -8,7 +8,7 @@ import { foldForSearch, kazakhSortKey, searchKey } from './folding.js';
 export async function refreshWorkSearchKey(db: Executor, workId: number): Promise<void> {
   const work = await db
     .selectFrom('catalog.works')
-    .select(['title', 'subtitle', 'isbn'])
+    .select(['title', 'subtitle', 'isbn', 'parallel_title'])
     .where('id', '=', workId)
     .executeTakeFirstOrThrow();
   const authors = await db
@@ -21,7 +21,7 @@ export async function refreshWorkSearchKey(db: Executor, workId: number): Promis
   await db
     .updateTable('catalog.works')
     .set({
-      search_key: searchKey(work.title, work.subtitle, ...names, work.isbn),
+      search_key: searchKey(work.title, work.subtitle, ...names, work.isbn, work.parallel_title),
       title_key: foldForSearch(work.title),
       sort_key: kazakhSortKey(work.title),
     })

@@ -22,6 +22,10 @@ export interface SearchFilters {
   fund?: FundKind;
   /** Only works with a copy on the shelf in the library (needs organisationId). */
   available?: boolean;
+  /** Only works in an accessible format: large print, Braille, audio; 'any' for all three. */
+  accessibleFormat?: 'large_print' | 'braille' | 'audio' | 'any';
+  /** Only works of this age category of the law No. 169-VI. */
+  ageCategory?: string;
 }
 
 export interface SearchInput {
@@ -50,6 +54,7 @@ export interface SearchHit {
   isbn: string | null;
   language: string | null;
   ageRating: string | null;
+  accessibleFormat: string | null;
   availability: Availability;
 }
 
@@ -117,8 +122,8 @@ async function cappedCount(db: Executor, matching: Matching): Promise<number> {
   return Number(row.n);
 }
 
-const HIT_COLUMNS = ['w.id', 'w.title', 'w.subtitle', 'w.publish_year', 'w.publisher', 'w.isbn', 'w.language', 'w.age_rating'] as const;
-type HitRow = { id: number; title: string; subtitle: string | null; publish_year: number | null; publisher: string | null; isbn: string | null; language: string | null; age_rating: string | null };
+const HIT_COLUMNS = ['w.id', 'w.title', 'w.subtitle', 'w.publish_year', 'w.publisher', 'w.isbn', 'w.language', 'w.age_rating', 'w.accessible_format'] as const;
+type HitRow = { id: number; title: string; subtitle: string | null; publish_year: number | null; publisher: string | null; isbn: string | null; language: string | null; age_rating: string | null; accessible_format: string | null };
 
 /**
  * Ranks a bounded candidate set: the works whose title starts with the query (btree on the
@@ -184,6 +189,9 @@ function wordCondition(word: string): Expression<SqlBool> {
 function filterCondition(filters: SearchFilters, organisationId: number | null): Expression<SqlBool> {
   const parts = [sql`true`];
   if (filters.language) parts.push(sql`w.language = ${filters.language}`);
+  if (filters.accessibleFormat === 'any') parts.push(sql`w.accessible_format is not null`);
+  else if (filters.accessibleFormat) parts.push(sql`w.accessible_format = ${filters.accessibleFormat}`);
+  if (filters.ageCategory) parts.push(sql`w.age_rating = ${filters.ageCategory}`);
   // fund and shelf filters speak of one library's copies; without a library they do not apply
   if (organisationId !== null && (filters.fund || filters.available)) {
     parts.push(sql`exists (select 1 from fund.copies fc where fc.work_id = w.id and fc.organisation_id = ${organisationId}
@@ -206,6 +214,7 @@ async function toHits(db: Executor, rows: HitRow[], organisationId: number | nul
     isbn: r.isbn,
     language: r.language,
     ageRating: r.age_rating,
+    accessibleFormat: r.accessible_format,
     availability: availability.get(r.id) ?? { total: 0, available: 0, onLoan: 0 },
   }));
 }

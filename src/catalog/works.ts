@@ -5,6 +5,8 @@ import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { findOrCreateAuthor, type AuthorInput, type AuthorView, toAuthorView } from './authors.js';
 import { lockWorksByIsbn } from './locks.js';
+import { authorSignFor } from './author-signs.js';
+import { ACCESSIBLE_FORMATS, AGE_CATEGORIES, PUBLICATION_TYPES, type AccessibleFormat, type PublicationType } from './schema.js';
 import { normaliseIsbn } from './isbn.js';
 import { refreshWorkSearchKey } from './search-keys.js';
 import { localDateTime } from '../shared/library-time.js';
@@ -27,9 +29,21 @@ export interface WorkInput {
   udc?: string | null;
   knowledgeGroup?: string | null;
   genre?: string | null;
+  /** Former name of ageCategory, still accepted. */
   ageRating?: string | null;
+  /** One of the categories of the Law of 2 July 2018 No. 169-VI: 0+, 6+, 12+, 14+, 16+, 18+. */
+  ageCategory?: string | null;
   annotation?: string | null;
   coverUrl?: string | null;
+  parallelTitle?: string | null;
+  responsibility?: string | null;
+  edition?: string | null;
+  series?: string | null;
+  /** Derived from the first author's surname by the author-sign table when not given. */
+  authorSign?: string | null;
+  accessibleFormat?: AccessibleFormat | null;
+  publicationType?: PublicationType;
+  subjectHeadings?: string[];
   /** Authors by name: found in the authority or added to it. */
   authors?: WorkAuthorInput[];
   /** Authors already in the authority. */
@@ -51,17 +65,54 @@ export interface WorkView {
   knowledgeGroup: string | null;
   genre: string | null;
   ageRating: string | null;
+  ageCategory: string | null;
   annotation: string | null;
   coverUrl: string | null;
+  parallelTitle: string | null;
+  responsibility: string | null;
+  edition: string | null;
+  series: string | null;
+  authorSign: string | null;
+  accessibleFormat: AccessibleFormat | null;
+  publicationType: PublicationType;
+  subjectHeadings: string[];
   authors: (AuthorView & { role: string })[];
 }
 
-const AGE_RATINGS = ['0+', '6+', '12+', '16+', '18+'];
+/**
+ * A BBK index as school and public libraries write it: figures (or the letter of the old school tables)
+ * first, then figures, letters, dots, hyphens, territorial and form subdivisions in brackets.
+ * «84(5Каз)7-44», «74.268.1», «Ш5», «26.89(5Каз)»; «abc» or «%%» are refused.
+ */
+const BBK = /^(?:\d|[А-ЯЁӘҒҚҢӨҰҮҺІ](?=[\d.(]))[\dА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі.\-()+:/=*" ]*$/u;
+/** A UDC number: figures first; then figures, dots, signs of relation and auxiliaries («821.512.122-3», «37.016:51»). */
+const UDC = /^\d[\d.\-:+/=()"\[\]'* А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІіA-Za-z]*$/u;
+
+export function checkBbk(value: string | null | undefined): string | null {
+  const v = value?.trim();
+  if (!v) return null;
+  if (!BBK.test(v) || /\.\./.test(v) || v.length > 100) throw invalid('catalog.bad_bbk', { value: v });
+  return v;
+}
+
+export function checkUdc(value: string | null | undefined): string | null {
+  const v = value?.trim();
+  if (!v) return null;
+  if (!UDC.test(v) || /\.\./.test(v) || v.length > 100) throw invalid('catalog.bad_udc', { value: v });
+  return v;
+}
 
 function columns(input: Partial<WorkInput>) {
   if (input.title !== undefined && !input.title.trim()) throw invalid('catalog.title_required');
-  if (input.ageRating && !AGE_RATINGS.includes(input.ageRating)) {
-    throw invalid('catalog.bad_age_rating', { value: input.ageRating });
+  const age = input.ageCategory !== undefined ? input.ageCategory : input.ageRating;
+  if (age && !(AGE_CATEGORIES as readonly string[]).includes(age)) {
+    throw invalid('catalog.bad_age_rating', { value: age });
+  }
+  if (input.accessibleFormat && !(ACCESSIBLE_FORMATS as readonly string[]).includes(input.accessibleFormat)) {
+    throw invalid('catalog.bad_accessible_format', { value: input.accessibleFormat });
+  }
+  if (input.publicationType !== undefined && !(PUBLICATION_TYPES as readonly string[]).includes(input.publicationType)) {
+    throw invalid('catalog.bad_publication_type', { value: input.publicationType });
   }
   const currentYear = localDateTime().year;
   if (input.publishYear != null && (input.publishYear < 1450 || input.publishYear > currentYear + 1)) {
@@ -75,16 +126,29 @@ function columns(input: Partial<WorkInput>) {
     ['publishYear', 'publish_year'],
     ['language', 'language'],
     ['pages', 'pages'],
-    ['bbk', 'bbk'],
-    ['udc', 'udc'],
     ['knowledgeGroup', 'knowledge_group'],
     ['genre', 'genre'],
-    ['ageRating', 'age_rating'],
     ['annotation', 'annotation'],
     ['coverUrl', 'cover_url'],
+    ['parallelTitle', 'parallel_title'],
+    ['responsibility', 'responsibility'],
+    ['edition', 'edition'],
+    ['series', 'series'],
+    ['authorSign', 'author_sign'],
+    ['accessibleFormat', 'accessible_format'],
+    ['publicationType', 'publication_type'],
   ];
   if (input.title !== undefined) set.title = input.title.trim();
-  for (const [from, to] of map) if (input[from] !== undefined) set[to] = input[from] ?? null;
+  for (const [from, to] of map) {
+    const value = input[from];
+    if (value !== undefined) set[to] = typeof value === 'string' ? value.trim() || null : (value ?? null);
+  }
+  if (input.bbk !== undefined) set.bbk = checkBbk(input.bbk);
+  if (input.udc !== undefined) set.udc = checkUdc(input.udc);
+  if (age !== undefined) set.age_rating = age || null;
+  if (input.subjectHeadings !== undefined) {
+    set.subject_headings = [...new Set(input.subjectHeadings.map((h) => h.trim()).filter(Boolean))];
+  }
   if (input.isbn !== undefined) set.isbn = normaliseIsbn(input.isbn);
   return set;
 }
@@ -116,6 +180,7 @@ export async function createWork(db: Executor, actor: Actor | null, input: WorkI
     .returning('id')
     .executeTakeFirstOrThrow();
   await linkAuthors(db, actor, row.id, input);
+  if (input.authorSign === undefined) await deriveAuthorSign(db, row.id);
   await refreshWorkSearchKey(db, row.id);
   await audit(db, actor, 'create', 'work', row.id, { title: input.title }, null);
   return row.id;
@@ -139,16 +204,48 @@ export async function addWork(db: Executor, actor: Actor | null, input: WorkInpu
   return createWork(db, actor, input);
 }
 
+/** Sets the author sign from the first author's surname (or the title) when the record has none. */
+async function deriveAuthorSign(db: Executor, workId: number): Promise<void> {
+  const work = await db.selectFrom('catalog.works').select(['title', 'author_sign']).where('id', '=', workId).executeTakeFirstOrThrow();
+  if (work.author_sign) return;
+  const authors = await authorsOf(db, [workId]);
+  const first = (authors.get(workId) ?? []).find((a) => a.role === 'author');
+  const sign = await authorSignFor(db, { author: first?.name, title: work.title });
+  if (sign) await db.updateTable('catalog.works').set({ author_sign: sign }).where('id', '=', workId).execute();
+}
+
+const AUDITED_COLUMNS = [
+  'title', 'subtitle', 'isbn', 'publisher', 'publish_place', 'publish_year', 'language', 'pages', 'bbk', 'udc',
+  'knowledge_group', 'genre', 'age_rating', 'annotation', 'cover_url', 'parallel_title', 'responsibility', 'edition',
+  'series', 'author_sign', 'accessible_format', 'publication_type', 'subject_headings',
+] as const;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Edits a record. The audit line names the fields that really changed, with their values before and after
+ * (authors as the names in catalogue order), so the log shows who changed what.
+ */
 export async function updateWork(db: Executor, actor: Actor | null, id: number, input: Partial<WorkInput>): Promise<void> {
-  const exists = await db.selectFrom('catalog.works').select('id').where('id', '=', id).executeTakeFirst();
-  if (!exists) throw notFound('work', id);
+  const before = await db.selectFrom('catalog.works').select([...AUDITED_COLUMNS]).where('id', '=', id).executeTakeFirst();
+  if (!before) throw notFound('work', id);
   const set = columns(input);
+  const authorsBefore = (await authorsOf(db, [id])).get(id) ?? [];
   if (Object.keys(set).length) {
     await db.updateTable('catalog.works').set({ ...set, updated_at: new Date() } as never).where('id', '=', id).execute();
   }
   if (input.authors !== undefined || input.authorIds !== undefined) await linkAuthors(db, actor, id, input);
+  await deriveAuthorSign(db, id);
   await refreshWorkSearchKey(db, id);
-  await audit(db, actor, 'update', 'work', id, { fields: Object.keys(input) }, null);
+  const after = await db.selectFrom('catalog.works').select([...AUDITED_COLUMNS]).where('id', '=', id).executeTakeFirstOrThrow();
+  const changes: Record<string, { before: unknown; after: unknown }> = {};
+  for (const column of AUDITED_COLUMNS) {
+    if (!same(before[column], after[column])) changes[column] = { before: before[column], after: after[column] };
+  }
+  const authorsAfter = (await authorsOf(db, [id])).get(id) ?? [];
+  const names = (list: { name: string; role: string }[]) => list.map((a) => (a.role === 'author' ? a.name : `${a.name} (${a.role})`));
+  if (!same(names(authorsBefore), names(authorsAfter))) changes.authors = { before: names(authorsBefore), after: names(authorsAfter) };
+  await audit(db, actor, 'update', 'work', id, { fields: Object.keys(changes), changes }, null);
 }
 
 /** Title, subtitle, every author's name and variants, and the ISBN, folded into one key. */
@@ -204,6 +301,14 @@ type WorkRow = {
   age_rating: string | null;
   annotation: string | null;
   cover_url: string | null;
+  parallel_title: string | null;
+  responsibility: string | null;
+  edition: string | null;
+  series: string | null;
+  author_sign: string | null;
+  accessible_format: AccessibleFormat | null;
+  publication_type: PublicationType;
+  subject_headings: string[] | null;
 };
 
 export function toWorkView(r: WorkRow, authors: (AuthorView & { role: string })[]): WorkView {
@@ -222,9 +327,18 @@ export function toWorkView(r: WorkRow, authors: (AuthorView & { role: string })[
     knowledgeGroup: r.knowledge_group,
     genre: r.genre,
     ageRating: r.age_rating,
+    ageCategory: r.age_rating,
     annotation: r.annotation,
     // an address elsewhere (kept from before covers were stored here) is never handed to a browser
     coverUrl: isOwnCoverAddress(r.cover_url) ? r.cover_url : null,
+    parallelTitle: r.parallel_title,
+    responsibility: r.responsibility,
+    edition: r.edition,
+    series: r.series,
+    authorSign: r.author_sign,
+    accessibleFormat: r.accessible_format,
+    publicationType: r.publication_type,
+    subjectHeadings: r.subject_headings ?? [],
     authors,
   };
 }

@@ -12,6 +12,7 @@ import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from 
 import { simulateYear, type HistorySummary } from './history.js';
 import { seedReports } from './reports.js';
 import { stockTextbookFund } from './textbook-fund.js';
+import { finishCataloguing } from './cataloguing.js';
 import { seedEvents } from './events.js';
 import { seedReference } from './reference.js';
 import { seedPrivacy } from './privacy.js';
@@ -145,6 +146,7 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     parentUserId: parent.userId,
     today,
   });
+  await finishCataloguing(trx, orgs.school.id, users.librarian, rng, today, DEMO_CLASS);
 
   let neighbours: HistorySummary & { readers: number; copies: number } = { loans: 0, open: 0, overdue: 0, visits: 0, readers: 0, copies: 0 };
   for (const [index, school] of orgs.neighbours.entries()) {

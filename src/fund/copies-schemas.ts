@@ -15,6 +15,8 @@ export const copySchema = z.object({
   location: z.string().nullable(),
   acquiredOn: z.string(),
   note: z.string().nullable(),
+  valuable: z.boolean(),
+  openAccess: z.boolean(),
 });
 
 /** A copy in a list: with the short description the librarian recognises it by. */

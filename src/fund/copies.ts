@@ -22,6 +22,10 @@ export interface CopyInput {
   /** Typed by hand; issued automatically when absent. */
   inventoryNumber?: string;
   barcode?: string;
+  /** An especially valuable publication, checked on its own schedule. */
+  valuable?: boolean;
+  /** On the open-access shelves. */
+  openAccess?: boolean;
 }
 
 export interface CopyView {
@@ -35,6 +39,8 @@ export interface CopyView {
   location: string | null;
   acquiredOn: string;
   note: string | null;
+  valuable: boolean;
+  openAccess: boolean;
 }
 
 /** Copy barcodes are digits only: '1' and a 9-digit counter (a scanner in a Cyrillic layout garbles letters). */
@@ -100,6 +106,8 @@ export async function addCopies(db: Executor, actor: Actor, input: CopyInput & {
             location: input.location ?? null,
             acquired_on: input.acquiredOn ?? (await libraryToday(trx, organisationId)),
             note: input.note ?? null,
+            valuable: input.valuable ?? false,
+            open_access: input.openAccess ?? false,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -117,7 +125,7 @@ export async function addCopies(db: Executor, actor: Actor, input: CopyInput & {
   });
 }
 
-export type CopyPatch = Partial<Pick<CopyInput, 'inventoryNumber' | 'barcode' | 'fund' | 'priceTiyn' | 'location' | 'note' | 'acquiredOn'>> & {
+export type CopyPatch = Partial<Pick<CopyInput, 'inventoryNumber' | 'barcode' | 'fund' | 'priceTiyn' | 'location' | 'note' | 'acquiredOn' | 'valuable' | 'openAccess'>> & {
   status?: Extract<CopyStatus, 'available' | 'in_repair'>;
 };
 
@@ -144,6 +152,8 @@ export async function updateCopy(db: Executor, actor: Actor, id: number, patch: 
       ...(patch.note !== undefined ? { note: patch.note } : {}),
       ...(patch.acquiredOn !== undefined ? { acquired_on: patch.acquiredOn } : {}),
       ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.valuable !== undefined ? { valuable: patch.valuable } : {}),
+      ...(patch.openAccess !== undefined ? { open_access: patch.openAccess } : {}),
     };
     if ((set.inventory_number !== undefined && !set.inventory_number) || (set.barcode !== undefined && !set.barcode)) {
       throw invalid('fund.number_required');
@@ -200,6 +210,8 @@ export function toCopyView(r: {
   location: string | null;
   acquired_on: string;
   note: string | null;
+  valuable?: boolean;
+  open_access?: boolean;
 }): CopyView {
   return {
     id: r.id,
@@ -212,6 +224,8 @@ export function toCopyView(r: {
     location: r.location,
     acquiredOn: r.acquired_on,
     note: r.note,
+    valuable: r.valuable ?? false,
+    openAccess: r.open_access ?? false,
   };
 }
 
@@ -293,4 +307,35 @@ export function shortAuthors(authors: { name: string; role: string }[]): string 
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export interface MarkedPart {
+  copies: number;
+  sumTiyn: number;
+  /** Copies by the summary book's group they were received under ('other' for copies not on the books). */
+  byGroup: Record<string, number>;
+}
+
+/**
+ * The library's especially valuable copies and its open-access fund, in figures: copies in the fund (not written
+ * off or lost), their value, and how they fall into the report groups.
+ */
+export async function markedParts(db: Executor, actor: Actor): Promise<{ valuable: MarkedPart; openAccess: MarkedPart }> {
+  const organisationId = libraryOf(actor);
+  const { rows } = await sql<{ part: 'valuable' | 'open_access'; grp: string; copies: number; sum: number }>`
+    SELECT p.part, coalesce(rl.knowledge_group, 'other') AS grp, count(*)::int AS copies, coalesce(sum(c.price_tiyn), 0)::bigint AS sum
+      FROM fund.copies c
+      CROSS JOIN LATERAL (VALUES ('valuable', c.valuable), ('open_access', c.open_access)) AS p(part, marked)
+      LEFT JOIN fund.receipt_lines rl ON rl.id = c.receipt_line_id
+     WHERE c.organisation_id = ${organisationId} AND p.marked AND c.status NOT IN ('written_off', 'lost')
+     GROUP BY p.part, coalesce(rl.knowledge_group, 'other')`.execute(db);
+  const part = (name: 'valuable' | 'open_access'): MarkedPart => {
+    const mine = rows.filter((r) => r.part === name);
+    return {
+      copies: mine.reduce((s, r) => s + Number(r.copies), 0),
+      sumTiyn: mine.reduce((s, r) => s + Number(r.sum), 0),
+      byGroup: Object.fromEntries(mine.map((r) => [r.grp, Number(r.copies)])),
+    };
+  };
+  return { valuable: part('valuable'), openAccess: part('open_access') };
 }

@@ -16,6 +16,10 @@ export interface CopyTable {
   location: string | null;
   acquired_on: DateString;
   note: string | null;
+  /** An especially valuable publication (аса құнды басылым). */
+  valuable: Generated<boolean>;
+  /** On the open-access shelves (еркін пайдалану қоры). */
+  open_access: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

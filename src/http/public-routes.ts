@@ -14,6 +14,9 @@ export const PUBLIC_ROUTES = new Set([
   'GET /api/catalog/works/:id/cover',
   // how the library keeps children's data: families read it before they sign anything
   'GET /api/privacy/notice.pdf',
+  // a library's new acquisitions bulletin: titles and copy counts, no prices or numbers
+  'GET /api/catalog/new-acquisitions',
+  'GET /api/catalog/new-acquisitions.pdf',
   // harvesting by the national union base
   'GET /api/oai',
   'POST /api/oai',

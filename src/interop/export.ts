@@ -40,6 +40,13 @@ export interface ExportWork {
   udc: string | null;
   bbk: string | null;
   annotation: string | null;
+  /** Fields of the full cataloguing form (absent in records built elsewhere). */
+  parallelTitle?: string | null;
+  responsibility?: string | null;
+  edition?: string | null;
+  series?: string | null;
+  authorSign?: string | null;
+  ageCategory?: string | null;
   updatedAt: Date;
   createdAt: Date;
   authors: { name: string; role: string }[];
@@ -121,13 +128,19 @@ function catalogueRecord(work: ExportWork): MarcRecord {
     df('020', ' ', ' ', ['a', work.isbn]),
     df('041', '0', ' ', ['a', work.language]),
     df('080', ' ', ' ', ['a', work.udc]),
-    df('084', ' ', ' ', ['a', work.bbk], ['2', work.bbk ? 'rubbk' : null]),
+    // 084 $b: the author sign, the item number of the BBK shelf mark
+    df('084', ' ', ' ', ['a', work.bbk], ['b', work.bbk ? work.authorSign : null], ['2', work.bbk ? 'rubbk' : null]),
     main ? df('100', '1', ' ', ['a', main.name], ['4', 'aut']) : null,
-    df('245', main ? '1' : '0', '0', ['a', work.title], ['b', work.subtitle]),
+    df('245', main ? '1' : '0', '0', ['a', work.title], ['b', work.subtitle], ['c', work.responsibility]),
+    df('246', '3', '1', ['a', work.parallelTitle]),
+    df('250', ' ', ' ', ['a', work.edition]),
     df('264', ' ', '1', ['a', work.publishPlace], ['b', work.publisher], ['c', work.publishYear ? String(work.publishYear) : null]),
     df('300', ' ', ' ', ['a', work.pages ? `${work.pages} p.` : null]),
+    df('490', '0', ' ', ['a', work.series]),
     ...work.notes.map((n) => df('500', ' ', ' ', ['a', n])),
     df('520', ' ', ' ', ['a', work.annotation]),
+    // 521: the age category of the Law No. 169-VI, as printed on the book
+    df('521', '8', ' ', ['a', work.ageCategory]),
     ...work.subjects.map((s) => {
       const [head, ...subdivisions] = s.split(' -- ');
       return df('650', ' ', '4', ['a', head], ...subdivisions.map((x): [string, string] => ['x', x]));
@@ -200,10 +213,16 @@ export async function loadExportWorks(db: Executor, workIds: number[], holdingsO
     udc: r.udc,
     bbk: r.bbk,
     annotation: r.annotation,
+    parallelTitle: r.parallel_title,
+    responsibility: r.responsibility,
+    edition: r.edition,
+    series: r.series,
+    authorSign: r.author_sign,
+    ageCategory: r.age_rating,
     updatedAt: new Date(r.updated_at),
     createdAt: new Date(r.created_at),
     authors: (authors.get(r.id) ?? []).map((a) => ({ name: a.name, role: a.role })),
-    subjects: extras.get(r.id)?.subjects ?? [],
+    subjects: [...new Set([...(r.subject_headings ?? []), ...(extras.get(r.id)?.subjects ?? [])])],
     notes: extras.get(r.id)?.notes ?? [],
     holdings: holdingsOf ? { library: holdingsOf.library, copies: copies.get(r.id) ?? [] } : undefined,
     source: latest.get(r.id),

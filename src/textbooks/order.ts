@@ -103,6 +103,10 @@ export async function textbookOrder(db: Executor, actor: Actor, input: { schoolY
   }
   const usable = await usableCopies(db, organisationId);
   const prices = await lastPrices(db, organisationId);
+  // the ministry's price list of the year, when imported, wins over the last batch's price
+  const listed = await db.selectFrom('textbooks.prices').select(['work_id', 'price_tiyn'])
+    .where('organisation_id', '=', organisationId).where('school_year', '=', schoolYear).execute();
+  for (const p of listed) prices.set(p.work_id, Number(p.price_tiyn));
   const lines = [...byWork.entries()].map(([workId, l]) => {
     const have = usable.get(workId) ?? 0;
     const toOrder = Math.max(0, l.needed - have);

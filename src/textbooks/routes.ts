@@ -10,6 +10,12 @@ import { classDiagnosis, issueSetToClass, issueToStudent, returnFromClass, retur
 import { textbookOrder, textbookOrderXlsx } from './order.js';
 import { supplyOverview } from './overview.js';
 import { CONDITIONS, WRITE_OFF_REASONS } from './schema.js';
+import { AppError } from '../shared/errors.js';
+import type { FastifyRequest } from 'fastify';
+import { importPriceList, importTextbookList } from './import.js';
+import { classIssueSheetPdf, studentFormularPdf } from './papers.js';
+import { completeSets, listRaids, recordRaid } from './sets.js';
+import { RAID_CONDITIONS } from './schema.js';
 import { listBatches, listStock, listWriteOffs, receiveTextbooks, stampBatches, writeOffTextbooks } from './stock.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
 import { allow } from '../auth/guard.js';
@@ -89,6 +95,35 @@ const check = z.object({
 });
 const readerParams = z.object({ readerId: id });
 const returnItem = z.object({ workId: z.number().int().positive().optional(), barcode: z.string().max(40).nullish(), condition });
+
+const setsTally = { students: z.number(), complete: z.number(), sharePercent: z.number().nullable() };
+const setsReport = z.object({
+  schoolYear: z.string(), ...setsTally,
+  schools: z.array(z.object({
+    organisationId: z.number(), name: z.string(), ...setsTally,
+    grades: z.array(z.object({ grade: z.number(), ...setsTally })),
+    classes: z.array(z.object({ grade: z.number(), classLetter: z.string(), language: z.string(), titles: z.number(), ...setsTally })),
+  })),
+});
+const raidCondition = z.enum(RAID_CONDITIONS);
+const raid = z.object({
+  id: z.number(), schoolYear: z.string(), grade: z.number(), classLetter: z.string(), raidOn: z.string(), note: z.string().nullable(),
+  counts: z.object({ good: z.number(), worn: z.number(), unusable: z.number(), absent: z.number() }),
+  lines: z.array(z.object({ readerId: z.number(), name: z.string(), workId: z.number(), title: z.string(), condition: raidCondition, note: z.string().nullable() })),
+});
+
+/** The spreadsheet and the text fields of a multipart request (the ministry's list or price list). */
+async function readSheet(req: FastifyRequest): Promise<{ file: { bytes: Buffer; filename: string }; fields: Record<string, string> }> {
+  if (!req.isMultipart()) throw new AppError('readers.import.no_file', 400);
+  let file: { bytes: Buffer; filename: string } | undefined;
+  const fields: Record<string, string> = {};
+  for await (const part of req.parts()) {
+    if (part.type === 'file') file = { bytes: await part.toBuffer(), filename: part.filename ?? '' };
+    else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+  }
+  if (!file) throw new AppError('readers.import.no_file', 400);
+  return { file, fields };
+}
 
 export const textbooksRoutes: Routes = async (app) => {
   const tags = ['textbook fund'];
@@ -301,5 +336,68 @@ export const textbooksRoutes: Routes = async (app) => {
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="textbook-order-${result.schoolYear}.xlsx"`)
       .send(body);
+  });
+
+  // ---- Complete sets, raids, the ministry's lists, papers ----
+  app.get('/api/textbooks/complete-sets', {
+    schema: { tags, summary: 'Share of pupils holding their complete set of textbooks, per class, grade and school, summed over an organisation',
+      querystring: z.object({ schoolYear, organisationId: id.optional() }), response: { 200: setsReport } },
+  }, async (req) => completeSets(app.db, req.actor, req.query));
+
+  app.get('/api/textbooks/raids', {
+    schema: { tags, summary: 'Raids of the library (newest first), optionally of one class',
+      querystring: z.object({ grade: grade.optional(), classLetter: classLetter.optional() }), response: { 200: list(raid) } },
+  }, async (req) => asList(await listRaids(app.db, allow(req.actor, 'staff'), req.query)));
+
+  app.post('/api/textbooks/raids', {
+    schema: { tags, summary: 'Record a raid on a class: the condition of each copy each pupil holds',
+      body: z.object({
+        schoolYear, grade: z.number().int(), classLetter, raidOn: isoDate.optional(), note: z.string().max(2000).nullish(),
+        lines: z.array(z.object({ readerId: z.number().int().positive(), workId: z.number().int().positive(), condition: z.string().max(20), note: z.string().max(500).nullish() })).max(2000),
+      }),
+      response: { 201: raid } },
+  }, async (req, reply) => {
+    const actor = allow(req.actor, 'staff');
+    reply.status(201);
+    return tx((trx) => recordRaid(trx, actor, req.body as Parameters<typeof recordRaid>[2]));
+  });
+
+  app.post('/api/textbooks/curriculum/import', {
+    schema: { tags, summary: "Import the ministry's textbook list (XLSX or CSV: grade, subject, title, authors, publisher, year, ISBN, language, price) into a school year's curriculum",
+      consumes: ['multipart/form-data'],
+      description: 'multipart/form-data: `file`, `schoolYear`, optional `language` (kk|ru) for a list without a language column',
+      response: { 200: z.object({ rows: z.number(), worksCreated: z.number(), itemsAdded: z.number(), itemsKept: z.number(), pricesSet: z.number() }) } },
+  }, async (req) => {
+    const actor = allow(req.actor, 'staff');
+    const { file, fields } = await readSheet(req);
+    return tx((trx) => importTextbookList(trx, actor, { schoolYear: fields.schoolYear ?? '', language: fields.language || undefined, file }));
+  });
+
+  app.post('/api/textbooks/prices/import', {
+    schema: { tags, summary: "Import the ministry's price list for a school year (XLSX or CSV: title or ISBN, price); the order values titles at it",
+      consumes: ['multipart/form-data'],
+      description: 'multipart/form-data: `file`, `schoolYear`',
+      response: { 200: z.object({ rows: z.number(), pricesSet: z.number() }) } },
+  }, async (req) => {
+    const actor = allow(req.actor, 'staff');
+    const { file, fields } = await readSheet(req);
+    return tx((trx) => importPriceList(trx, actor, { schoolYear: fields.schoolYear ?? '', file }));
+  });
+
+  app.get('/api/textbooks/classes/issue-sheet.pdf', {
+    schema: { tags, summary: 'The class issue sheet: the set of titles and one line per pupil with a signature column (PDF)',
+      querystring: z.object({ schoolYear, grade, classLetter }), response: { 200: z.any() } },
+  }, async (req, reply) => {
+    const body = await classIssueSheetPdf(app.db, allow(req.actor, 'staffAndTeachers'), req.query, req.locale);
+    return reply.type('application/pdf')
+      .header('content-disposition', `attachment; filename="issue-sheet-${req.query.grade}-${encodeURIComponent(req.query.classLetter)}-${req.query.schoolYear}.pdf"`)
+      .send(body);
+  });
+
+  app.get('/api/textbooks/students/:readerId/formular.pdf', {
+    schema: { tags, summary: "A pupil's textbook formular: every issue with dates, conditions and a signature column (PDF)", params: readerParams, response: { 200: z.any() } },
+  }, async (req, reply) => {
+    const body = await studentFormularPdf(app.db, allow(req.actor, 'staff'), req.params.readerId, req.locale);
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="textbook-formular-${req.params.readerId}.pdf"`).send(body);
   });
 };

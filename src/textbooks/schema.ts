@@ -115,6 +115,36 @@ export interface CheckLineTable {
   counted_unusable: number;
 }
 
+export const RAID_CONDITIONS = ['good', 'worn', 'unusable', 'absent'] as const;
+export type RaidCondition = (typeof RAID_CONDITIONS)[number];
+
+export interface RaidTable {
+  id: Generated<number>;
+  organisation_id: number;
+  school_year: string;
+  grade: number;
+  class_letter: string;
+  raid_on: DateString;
+  note: string | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface RaidLineTable {
+  raid_id: number;
+  reader_id: number;
+  work_id: number;
+  condition: RaidCondition;
+  note: string | null;
+}
+
+export interface PriceTable {
+  organisation_id: number;
+  school_year: string;
+  work_id: number;
+  price_tiyn: number;
+}
+
 // Tables of the textbook fund (group accounting).
 export interface TextbooksTables {
   'textbooks.curriculum': CurriculumTable;
@@ -127,4 +157,7 @@ export interface TextbooksTables {
   'textbooks.write_off_lines': WriteOffLineTable;
   'textbooks.checks': CheckTable;
   'textbooks.check_lines': CheckLineTable;
+  'textbooks.raids': RaidTable;
+  'textbooks.raid_lines': RaidLineTable;
+  'textbooks.prices': PriceTable;
 }

@@ -13,6 +13,10 @@ export interface CheckScope {
   locationPrefix?: string | null;
   fund?: string | null;
   knowledgeGroup?: string | null;
+  /** Only the especially valuable copies. */
+  valuableOnly?: boolean;
+  /** Only the open-access fund. */
+  openAccessOnly?: boolean;
 }
 
 export interface CheckView {
@@ -22,6 +26,8 @@ export interface CheckView {
   locationPrefix: string | null;
   fund: string | null;
   knowledgeGroup: string | null;
+  valuableOnly: boolean;
+  openAccessOnly: boolean;
   status: 'open' | 'closed';
   writeOffActId: number | null;
   scanned: number;
@@ -54,6 +60,8 @@ type CheckRow = {
   location_prefix: string | null;
   fund: string | null;
   knowledge_group: string | null;
+  valuable_only: boolean;
+  open_access_only: boolean;
   status: 'open' | 'closed';
   write_off_act_id: number | null;
 };
@@ -61,7 +69,7 @@ type CheckRow = {
 async function ownCheck(db: Executor, organisationId: number, id: number): Promise<CheckRow> {
   const row = await db
     .selectFrom('fund.checks')
-    .select(['id', 'number', 'started_on', 'location_prefix', 'fund', 'knowledge_group', 'status', 'write_off_act_id'])
+    .select(['id', 'number', 'started_on', 'location_prefix', 'fund', 'knowledge_group', 'valuable_only', 'open_access_only', 'status', 'write_off_act_id'])
     .where('id', '=', id)
     .where('organisation_id', '=', organisationId)
     .executeTakeFirst();
@@ -82,6 +90,8 @@ async function toCheckView(db: Executor, c: CheckRow): Promise<CheckView> {
     locationPrefix: c.location_prefix,
     fund: c.fund,
     knowledgeGroup: c.knowledge_group,
+    valuableOnly: c.valuable_only,
+    openAccessOnly: c.open_access_only,
     status: c.status,
     writeOffActId: c.write_off_act_id,
     scanned: Number(n.n),
@@ -101,6 +111,8 @@ export async function openCheck(db: Executor, actor: Actor, scope: CheckScope): 
         location_prefix: scope.locationPrefix?.trim() || null,
         fund: scope.fund || null,
         knowledge_group: scope.knowledgeGroup || null,
+        valuable_only: scope.valuableOnly ?? false,
+        open_access_only: scope.openAccessOnly ?? false,
         created_by: actor.userId,
       })
       .returning('id')
@@ -118,7 +130,7 @@ export async function listChecks(db: Executor, actor: Actor): Promise<{ items: C
   const organisationId = staffLibrary(actor);
   const rows = await db
     .selectFrom('fund.checks')
-    .select(['id', 'number', 'started_on', 'location_prefix', 'fund', 'knowledge_group', 'status', 'write_off_act_id'])
+    .select(['id', 'number', 'started_on', 'location_prefix', 'fund', 'knowledge_group', 'valuable_only', 'open_access_only', 'status', 'write_off_act_id'])
     .where('organisation_id', '=', organisationId)
     .orderBy('id', 'desc')
     .execute();
@@ -132,6 +144,8 @@ function inScope(check: CheckRow): RawBuilder<boolean> {
   return sql<boolean>`(c.status <> 'written_off'
     ${check.location_prefix ? sql`AND c.location LIKE ${escapeLike(check.location_prefix) + '%'}` : sql``}
     ${check.fund ? sql`AND c.fund = ${check.fund}` : sql``}
+    ${check.valuable_only ? sql`AND c.valuable` : sql``}
+    ${check.open_access_only ? sql`AND c.open_access` : sql``}
     ${check.knowledge_group ? sql`AND EXISTS (SELECT 1 FROM fund.receipt_lines rl WHERE rl.id = c.receipt_line_id AND rl.knowledge_group = ${check.knowledge_group})` : sql``})`;
 }
 

@@ -102,6 +102,8 @@ const check = z.object({
   locationPrefix: z.string().nullable(),
   fund: z.string().nullable(),
   knowledgeGroup: z.string().nullable(),
+  valuableOnly: z.boolean(),
+  openAccessOnly: z.boolean(),
   status: z.enum(['open', 'closed']),
   writeOffActId: z.number().nullable(),
   scanned: z.number(),
@@ -353,7 +355,7 @@ export const accountingRoutes: Routes = async (app) => {
   }, async (req) => listChecks(app.db, allow(req.actor, 'staff')));
   app.post('/api/fund/checks', {
     schema: { tags, summary: 'Open a check of a part of the fund', response: { 201: check },
-      body: z.object({ locationPrefix: z.string().max(100).nullish(), fund: z.enum(['main', 'textbook', 'periodical', 'electronic', 'off_balance']).nullish(), knowledgeGroup: groupName.nullish() }) },
+      body: z.object({ locationPrefix: z.string().max(100).nullish(), fund: z.enum(['main', 'textbook', 'periodical', 'electronic', 'off_balance']).nullish(), knowledgeGroup: groupName.nullish(), valuableOnly: z.boolean().optional(), openAccessOnly: z.boolean().optional() }) },
   }, async (req, reply) => {
     const actor = allow(req.actor, 'staff');
     reply.status(201);

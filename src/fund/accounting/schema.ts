@@ -110,6 +110,10 @@ export interface CheckTable {
   location_prefix: string | null;
   fund: string | null;
   knowledge_group: string | null;
+  /** Only the especially valuable copies (their own check schedule). */
+  valuable_only: Generated<boolean>;
+  /** Only the open-access fund. */
+  open_access_only: Generated<boolean>;
   status: Generated<'open' | 'closed'>;
   closed_at: Date | null;
   write_off_act_id: number | null;

@@ -12,6 +12,8 @@ export function CopyEditor({ copy, onSaved, onCancel }: { copy: Copy; onSaved: (
   const [fund, setFund] = useState<FundKind>(copy.fund);
   const [price, setPrice] = useState(String(copy.priceTiyn / 100));
   const [repair, setRepair] = useState(copy.status === 'in_repair');
+  const [valuable, setValuable] = useState(copy.valuable);
+  const [openAccess, setOpenAccess] = useState(copy.openAccess);
   const [error, setError] = useState<unknown>(null);
   const [priceInvalid, setPriceInvalid] = useState(false);
   const editableStatus = copy.status === 'available' || copy.status === 'in_repair';
@@ -22,7 +24,7 @@ export function CopyEditor({ copy, onSaved, onCancel }: { copy: Copy; onSaved: (
     setPriceInvalid(priceTiyn === null);
     if (priceTiyn === null) return;
     try {
-      const body: Record<string, unknown> = { location: location.trim() || null, fund, priceTiyn };
+      const body: Record<string, unknown> = { location: location.trim() || null, fund, priceTiyn, valuable, openAccess };
       if (editableStatus) body.status = repair ? 'in_repair' : 'available';
       onSaved(await patch<Copy>(`/api/copies/${copy.id}`, body));
     } catch (err) {
@@ -66,6 +68,14 @@ export function CopyEditor({ copy, onSaved, onCancel }: { copy: Copy; onSaved: (
             {t('catalog.copy.inRepair')}
           </label>
         )}
+        <label className="row">
+          <input type="checkbox" checked={valuable} onChange={(e) => setValuable(e.target.checked)} />
+          {t('catalog.copy.valuable')}
+        </label>
+        <label className="row">
+          <input type="checkbox" checked={openAccess} onChange={(e) => setOpenAccess(e.target.checked)} />
+          {t('catalog.copy.openAccess')}
+        </label>
       </div>
       <p className="muted">{t('catalog.copy.currentPrice', { price: formatMoney(copy.priceTiyn) })}</p>
       <div className="actions">

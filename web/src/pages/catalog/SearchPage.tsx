@@ -6,7 +6,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { Pager } from '../../components/Pager.js';
 import { formatNumber } from '../../format.js';
 import { useSession } from '../../session.js';
-import { languageName, type Page, type SearchHit } from './types.js';
+import { ACCESSIBLE_FORMATS, languageName, type Page, type SearchHit } from './types.js';
 
 const LIMIT = 20;
 
@@ -19,6 +19,8 @@ export default function SearchPage() {
   const offset = Number(params.get('offset') ?? 0) || 0;
   // A school's website can link its own catalogue: /?organisationId=7 counts that library's copies.
   const organisationId = params.get('organisationId') ?? undefined;
+  // large print, Braille, audio: a reader who needs one looks through those only
+  const accessibleFormat = params.get('accessibleFormat') ?? undefined;
   const [text, setText] = useState(q);
   const [result, setResult] = useState<Page<SearchHit> | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -27,23 +29,27 @@ export default function SearchPage() {
   useEffect(() => setText(q), [q]);
 
   useEffect(() => {
-    if (!q.trim()) {
+    if (!q.trim() && !accessibleFormat) {
       setResult(null);
       return;
     }
     let current = true;
     setLoading(true);
     setError(null);
-    get<Page<SearchHit>>(`/api/catalog/search${query({ q, limit: LIMIT, offset, organisationId })}`)
+    get<Page<SearchHit>>(`/api/catalog/search${query({ q, limit: LIMIT, offset, organisationId, accessibleFormat })}`)
       .then((page) => current && setResult(page))
       .catch((err: unknown) => current && setError(err))
       .finally(() => current && setLoading(false));
     return () => {
       current = false;
     };
-  }, [q, offset, organisationId]);
+  }, [q, offset, organisationId, accessibleFormat]);
 
-  const withLibrary = (next: Record<string, string>) => (organisationId ? { ...next, organisationId } : next);
+  const withLibrary = (next: Record<string, string>) => ({
+    ...next,
+    ...(organisationId ? { organisationId } : {}),
+    ...(accessibleFormat ? { accessibleFormat } : {}),
+  });
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -67,6 +73,27 @@ export default function SearchPage() {
         />
         <button type="submit">{t('common.search')}</button>
       </form>
+      <div className="field">
+        <label htmlFor="catalog-accessible">{t('catalog.work.accessibleFormat')}</label>
+        <select
+          id="catalog-accessible"
+          value={accessibleFormat ?? ''}
+          onChange={(e) => {
+            const next: Record<string, string> = q ? { q } : {};
+            if (organisationId) next.organisationId = organisationId;
+            if (e.target.value) next.accessibleFormat = e.target.value;
+            setParams(next);
+          }}
+        >
+          <option value="">{t('catalog.search.anyFormat')}</option>
+          <option value="any">{t('catalog.search.anyAccessible')}</option>
+          {ACCESSIBLE_FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {t(`catalog.accessible.${f}`)}
+            </option>
+          ))}
+        </select>
+      </div>
       <ErrorBanner error={error} />
       {loading && <p className="muted">{t('common.loading')}</p>}
       {result && !loading && (

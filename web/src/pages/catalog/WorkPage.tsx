@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { del, download, get, upload } from '../../api.js';
+import { del, download, get, put, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatMoney, formatNumber } from '../../format.js';
 import { isStaff, useSession } from '../../session.js';
@@ -9,6 +9,7 @@ import { Recommendations } from '../reading/Recommendations.js';
 import { AddCopiesForm } from './AddCopiesForm.js';
 import { CopyEditor } from './CopyEditor.js';
 import { languageName, type Copy, type WorkWithCopies } from './types.js';
+import { fieldsOf, toWorkInput, WorkForm, type WorkFields } from './WorkForm.js';
 
 /** Labels on one A4 sheet: 3 columns × 8 rows, as the server lays them out. */
 const LABELS_PER_SHEET = 24;
@@ -21,6 +22,9 @@ export default function WorkPage() {
   const [work, setWork] = useState<WorkWithCopies | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [coverError, setCoverError] = useState<unknown>(null);
+  const [editing, setEditing] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [editError, setEditError] = useState<unknown>(null);
 
   useEffect(() => {
     setWork(null);
@@ -37,6 +41,20 @@ export default function WorkPage() {
     setCoverError(null);
     upload<WorkWithCopies>(`/api/catalog/works/${work.id}/cover`, file).then((w) => setWork({ ...work, coverUrl: w.coverUrl }), setCoverError);
   };
+  async function save(fields: WorkFields) {
+    if (!work) return;
+    setSaving(true);
+    setEditError(null);
+    try {
+      const saved = await put<WorkWithCopies>(`/api/catalog/works/${work.id}`, toWorkInput(fields));
+      setWork({ ...saved, copies: work.copies });
+      setEditing(false);
+    } catch (err) {
+      setEditError(err);
+    } finally {
+      setSaving(false);
+    }
+  }
   const dropCover = () =>
     del<WorkWithCopies>(`/api/catalog/works/${work.id}/cover`).then((w) => setWork({ ...work, coverUrl: w.coverUrl }), setCoverError);
   return (
@@ -46,16 +64,39 @@ export default function WorkPage() {
         {work.title}
         {work.subtitle ? `: ${work.subtitle}` : ''}
       </h1>
-      <p className="result-title">{work.authors.map((a) => a.name).join(', ')}</p>
+      {work.parallelTitle && <p className="muted">= {work.parallelTitle}</p>}
+      <p className="result-title">
+        {work.responsibility || work.authors.map((a) => (a.role === 'author' ? a.name : `${a.name} (${t(`catalog.role.${a.role}`)})`)).join(', ')}
+      </p>
       <dl className="facts">
+        <Fact label={t('catalog.work.edition')} value={work.edition} />
         <Fact label={t('catalog.work.publisher')} value={[work.publishPlace, work.publisher, work.publishYear].filter(Boolean).join(', ')} />
+        <Fact label={t('catalog.work.series')} value={work.series} />
         <Fact label="ISBN" value={work.isbn} />
         <Fact label={t('catalog.work.language')} value={work.language && languageName(work.language, t)} />
         <Fact label={t('catalog.work.pages')} value={work.pages} />
+        <Fact label={t('catalog.work.publicationType')} value={t(`catalog.publicationType.${work.publicationType}`)} />
         <Fact label={t('catalog.work.bbk')} value={work.bbk} />
-        <Fact label={t('catalog.work.ageRating')} value={work.ageRating} />
+        <Fact label={t('catalog.work.udc')} value={work.udc} />
+        <Fact label={t('catalog.work.authorSign')} value={work.authorSign} />
+        <Fact label={t('catalog.work.ageCategory')} value={work.ageCategory} />
+        <Fact label={t('catalog.work.accessibleFormat')} value={work.accessibleFormat && t(`catalog.accessible.${work.accessibleFormat}`)} />
+        <Fact label={t('catalog.work.subjectHeadings')} value={work.subjectHeadings.join('; ')} />
       </dl>
       {work.annotation && <p>{work.annotation}</p>}
+      {cataloguer && !editing && (
+        <p className="no-print">
+          <button type="button" onClick={() => setEditing(true)}>
+            {t('catalog.work.edit')}
+          </button>
+        </p>
+      )}
+      {cataloguer && editing && (
+        <>
+          <ErrorBanner error={editError} onClose={() => setEditError(null)} />
+          <WorkForm initial={fieldsOf(work)} busy={saving} submitLabel={t('common.save')} onSubmit={(f) => void save(f)} onCancel={() => setEditing(false)} />
+        </>
+      )}
       {cataloguer && <ErrorBanner error={coverError} onClose={() => setCoverError(null)} />}
       {cataloguer && (
         <p className="cover-actions">
@@ -181,7 +222,11 @@ function Copies({ workId, copies, onChange }: { workId: number; copies: Copy[]; 
                   <td>{copy.barcode}</td>
                   <td>{t(`catalog.fund.${copy.fund}`)}</td>
                   <td className="num">{formatMoney(copy.priceTiyn)}</td>
-                  <td>{t(`catalog.status.${copy.status}`)}</td>
+                  <td>
+                    {t(`catalog.status.${copy.status}`)}
+                    {copy.valuable && <span className="badge">{t('catalog.copy.valuableShort')}</span>}
+                    {copy.openAccess && <span className="badge">{t('catalog.copy.openAccessShort')}</span>}
+                  </td>
                   <td className="hide-narrow">{copy.location}</td>
                   <td className="hide-narrow">{formatDate(copy.acquiredOn)}</td>
                   <td>

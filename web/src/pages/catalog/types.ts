@@ -1,6 +1,8 @@
 /** Shapes of the catalogue API replies used by the pages; where a reply is the server's own type, that type. */
 import type { FundKind } from '../../../../src/fund/schema.js';
 import type { CopyView } from '../../../../src/fund/copies.js';
+import type { WorkView } from '../../../../src/catalog/works.js';
+export { ACCESSIBLE_FORMATS, AGE_CATEGORIES, PUBLICATION_TYPES } from '../../../../src/catalog/schema.js';
 
 export type { Availability, SearchHit } from '../../../../src/catalog/search.js';
 export type { FundKind, CopyStatus } from '../../../../src/fund/schema.js';
@@ -18,25 +20,8 @@ export interface Page<T> {
 
 export const FUNDS: FundKind[] = ['main', 'textbook', 'periodical', 'electronic', 'off_balance'];
 
-export interface Work {
-  id: number;
-  title: string;
-  subtitle: string | null;
-  isbn: string | null;
-  publisher: string | null;
-  publishPlace: string | null;
-  publishYear: number | null;
-  language: string | null;
-  pages: number | null;
-  bbk: string | null;
-  udc: string | null;
-  knowledgeGroup: string | null;
-  genre: string | null;
-  ageRating: string | null;
-  annotation: string | null;
-  coverUrl: string | null;
-  authors: (AuthorRef & { role: string })[];
-}
+/** GET /api/catalog/works/:id without the copies: the server's own record view. */
+export type Work = WorkView;
 
 /** GET /api/catalog/works/:id: the record and, for the library's staff, its copies. */
 export interface WorkWithCopies extends Work {

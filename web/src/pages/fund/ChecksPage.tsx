@@ -27,7 +27,9 @@ export default function ChecksPage() {
   const [params, setParams] = useSearchParams();
   const checkId = Number(params.get('check')) || null;
   const [checks, setChecks] = useState<Check[]>([]);
-  const [scope, setScope] = useState({ locationPrefix: '', fund: '', knowledgeGroup: '' });
+  const [scope, setScope] = useState({ locationPrefix: '', fund: '', knowledgeGroup: '', part: '' });
+  const [marked, setMarked] = useState<{ valuable: { copies: number }; openAccess: { copies: number } } | null>(null);
+  useEffect(() => void get<typeof marked>('/api/copies/marked').then(setMarked, () => undefined), []);
   const [error, setError] = useState<unknown>(null);
 
   const reload = useCallback(() => get<{ items: Check[] }>('/api/fund/checks').then((r) => setChecks(r.items), setError), []);
@@ -41,6 +43,8 @@ export default function ChecksPage() {
       locationPrefix: scope.locationPrefix.trim() || null,
       fund: scope.fund || null,
       knowledgeGroup: scope.knowledgeGroup || null,
+      valuableOnly: scope.part === 'valuable',
+      openAccessOnly: scope.part === 'open_access',
     }).then((check) => setParams({ check: String(check.id) }), setError);
   }
 
@@ -74,6 +78,14 @@ export default function ChecksPage() {
               {GROUPS.map((g) => (
                 <option key={g} value={g}>{t(`fund.group.${g}`)}</option>
               ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="check-part">{t('fund.check.part')}</label>
+            <select id="check-part" value={scope.part} onChange={(e) => setScope({ ...scope, part: e.target.value })}>
+              <option value="">{t('fund.check.anyPart')}</option>
+              <option value="valuable">{t('fund.check.valuable', { count: marked?.valuable.copies ?? 0 })}</option>
+              <option value="open_access">{t('fund.check.openAccess', { count: marked?.openAccess.copies ?? 0 })}</option>
             </select>
           </div>
           <div className="field">
@@ -119,6 +131,8 @@ function scopeText(c: Check, t: (key: string) => string): string {
     c.locationPrefix ? `${t('fund.check.location')}: ${c.locationPrefix}` : null,
     c.fund ? t(`fund.fund.${c.fund}`) : null,
     c.knowledgeGroup ? t(`fund.group.${c.knowledgeGroup}`) : null,
+    c.valuableOnly ? t('fund.check.valuableShort') : null,
+    c.openAccessOnly ? t('fund.check.openAccessShort') : null,
   ].filter(Boolean);
   return parts.length ? parts.join(' · ') : t('fund.check.wholeFund');
 }

@@ -77,6 +77,8 @@ export interface Check {
   locationPrefix: string | null;
   fund: (typeof FUNDS)[number] | null;
   knowledgeGroup: (typeof GROUPS)[number] | null;
+  valuableOnly: boolean;
+  openAccessOnly: boolean;
   status: 'open' | 'closed';
   writeOffActId: number | null;
   scanned: number;

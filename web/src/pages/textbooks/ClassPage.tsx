@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { get, post, query } from '../../api.js';
+import { download, get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate } from '../../format.js';
 import { isStaff, useSession } from '../../session.js';
@@ -25,6 +25,8 @@ export default function ClassPage() {
   const [returnCondition, setReturnCondition] = useState<Condition>('good');
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  /** The raid being filled in: `${readerId}/${workId}` → condition. */
+  const [raid, setRaid] = useState<Record<string, string> | null>(null);
 
   const load = () => get<Diagnosis>(`/api/textbooks/diagnosis${query(form)}`).then(setDiagnosis);
 
@@ -67,6 +69,28 @@ export default function ClassPage() {
       await load();
     });
 
+  const printSheet = () => run(() => download(`/api/textbooks/classes/issue-sheet.pdf${query(form)}`));
+  const printFormular = (readerId: number) => run(() => download(`/api/textbooks/students/${readerId}/formular.pdf`));
+
+  function startRaid() {
+    if (!diagnosis) return;
+    const lines: Record<string, string> = {};
+    for (const st of diagnosis.students) for (const i of st.items) if (i.held > 0) lines[`${st.readerId}/${i.workId}`] = 'good';
+    setRaid(lines);
+  }
+
+  const saveRaid = () =>
+    raid &&
+    run(async () => {
+      const lines = Object.entries(raid).map(([key, condition]) => {
+        const [readerId, workId] = key.split('/').map(Number);
+        return { readerId, workId, condition };
+      });
+      const saved = await post<{ counts: Record<string, number> }>('/api/textbooks/raids', { ...form, lines });
+      setRaid(null);
+      setNotice(t('textbooks.raid.saved', saved.counts));
+    });
+
   const titleOf = (workId: number) => diagnosis?.titles.find((x) => x.workId === workId)?.title ?? '';
 
   return (
@@ -104,8 +128,12 @@ export default function ClassPage() {
                 ))}
               </select>
               <button type="button" className="secondary" onClick={() => void returnClass()}>{t('textbooks.class.returnAll')}</button>
+              <button type="button" className="secondary" onClick={startRaid}>{t('textbooks.raid.start')}</button>
             </div>
           )}
+          <p className="no-print">
+            <button type="button" className="secondary" onClick={() => void printSheet()}>{t('textbooks.class.issueSheet')}</button>
+          </p>
           <div className="table-wrap">
             <table>
               <thead>
@@ -150,6 +178,44 @@ export default function ClassPage() {
         </div>
       )}
 
+      {raid && diagnosis && (
+        <div className="panel" data-testid="raid">
+          <h2>{t('textbooks.raid.title', { grade: diagnosis.grade, letter: diagnosis.classLetter })}</h2>
+          <p className="muted">{t('textbooks.raid.hint')}</p>
+          {Object.keys(raid).length === 0 ? (
+            <p>{t('textbooks.raid.nothing')}</p>
+          ) : (
+            <table>
+              <tbody>
+                {diagnosis.students.flatMap((st) =>
+                  st.items.filter((i) => i.held > 0).map((i) => (
+                    <tr key={`${st.readerId}/${i.workId}`}>
+                      <td>{st.name}</td>
+                      <td>{titleOf(i.workId)}</td>
+                      <td>
+                        <select
+                          aria-label={`${st.name}: ${titleOf(i.workId)}`}
+                          value={raid[`${st.readerId}/${i.workId}`]}
+                          onChange={(e) => setRaid({ ...raid, [`${st.readerId}/${i.workId}`]: e.target.value })}
+                        >
+                          {['good', 'worn', 'unusable', 'absent'].map((c) => (
+                            <option key={c} value={c}>{t(`textbooks.raid.condition.${c}`)}</option>
+                          ))}
+                        </select>
+                      </td>
+                    </tr>
+                  )),
+                )}
+              </tbody>
+            </table>
+          )}
+          <div className="actions">
+            <button type="button" disabled={Object.keys(raid).length === 0} onClick={() => void saveRaid()}>{t('textbooks.raid.save')}</button>
+            <button type="button" className="secondary" onClick={() => setRaid(null)}>{t('common.cancel')}</button>
+          </div>
+        </div>
+      )}
+
       {issued && (
         <div className="panel">
           <h2>{t('textbooks.class.issuedCopies', { count: issued.issuedCopies })}</h2>
@@ -166,6 +232,11 @@ export default function ClassPage() {
       {record && (
         <div className="panel" data-testid="record">
           <h2>{t('textbooks.record.title', { name: record.name, count: record.holding })}</h2>
+          {staff && (
+            <p className="no-print">
+              <button type="button" className="secondary" onClick={() => void printFormular(record.readerId)}>{t('textbooks.record.formular')}</button>
+            </p>
+          )}
           <table>
             <thead>
               <tr>

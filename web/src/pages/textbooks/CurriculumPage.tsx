@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { del, get, post, query } from '../../api.js';
+import { del, get, post, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { nextSchoolYear, schoolYearOf, today, type CurriculumItem } from './types.js';
 import { WorkPicker } from './WorkPicker.js';
@@ -43,6 +43,19 @@ export default function CurriculumPage() {
       setNotice(t('textbooks.curriculum.copied', { count: r.copied, year: previous }));
     });
 
+  const importList = (file: File | undefined) =>
+    file &&
+    run(async () => {
+      const r = await upload<{ rows: number; itemsAdded: number; worksCreated: number; pricesSet: number }>('/api/textbooks/curriculum/import', file, { schoolYear });
+      setNotice(t('textbooks.import.listDone', r));
+    });
+  const importPrices = (file: File | undefined) =>
+    file &&
+    run(async () => {
+      const r = await upload<{ rows: number; pricesSet: number }>('/api/textbooks/prices/import', file, { schoolYear });
+      setNotice(t('textbooks.import.pricesDone', r));
+    });
+
   return (
     <section>
       <h1>{t('nav.textbooks.curriculum')}</h1>
@@ -59,6 +72,18 @@ export default function CurriculumPage() {
         </div>
         <div className="field">
           <button type="button" className="secondary" onClick={() => void copyFromLastYear()}>{t('textbooks.curriculum.copy')}</button>
+        </div>
+      </div>
+      <div className="panel row">
+        <div className="field">
+          <label htmlFor="cur-import">{t('textbooks.import.list')}</label>
+          <input id="cur-import" type="file" accept=".xlsx,.csv" onChange={(e) => void importList(e.target.files?.[0])} />
+          <span className="field-hint">{t('textbooks.import.listHint')}</span>
+        </div>
+        <div className="field">
+          <label htmlFor="cur-prices">{t('textbooks.import.prices')}</label>
+          <input id="cur-prices" type="file" accept=".xlsx,.csv" onChange={(e) => void importPrices(e.target.files?.[0])} />
+          <span className="field-hint">{t('textbooks.import.pricesHint')}</span>
         </div>
       </div>
 
