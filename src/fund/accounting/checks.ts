@@ -4,6 +4,7 @@ import { audit, type Executor } from '../../org/audit.js';
 import { takeNumber } from '../../shared/counters.js';
 import { conflict, invalid, notFound } from '../../shared/errors.js';
 import { libraryStaff, today } from './access.js';
+import { bookUnbooked } from './reconciliation.js';
 
 export interface CheckScope {
   /** Shelf location prefix, e.g. 'А-3' for one bay. */
@@ -22,6 +23,8 @@ export interface CheckView {
   status: 'open' | 'closed';
   writeOffActId: number | null;
   scanned: number;
+  /** Copies of the checked part that were never booked, put on an opening-balance draft when the check closed. */
+  unbooked: { count: number; openingId: number | null };
 }
 
 export type ScanOutcome = 'found' | 'misplaced' | 'repeat' | 'unknown';
@@ -72,6 +75,14 @@ async function toCheckView(db: Executor, c: CheckRow): Promise<CheckView> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('check_id', '=', c.id)
     .executeTakeFirstOrThrow();
+  const opening = await db
+    .selectFrom('fund.opening_balances as o')
+    .select(['o.id'])
+    .select((eb) => eb.selectFrom('fund.opening_rows as r').select(eb.fn.countAll<number>().as('n')).whereRef('r.opening_id', '=', 'o.id').as('n'))
+    .where('o.check_id', '=', c.id)
+    .where('o.status', '=', 'draft')
+    .orderBy('o.id', 'desc')
+    .executeTakeFirst();
   return {
     id: c.id,
     number: c.number,
@@ -82,6 +93,7 @@ async function toCheckView(db: Executor, c: CheckRow): Promise<CheckView> {
     status: c.status,
     writeOffActId: c.write_off_act_id,
     scanned: Number(n.n),
+    unbooked: { count: Number(opening?.n ?? 0), openingId: opening?.id ?? null },
   };
 }
 
@@ -236,12 +248,32 @@ export async function closeCheck(db: Executor, actor: Actor, checkId: number, in
     actId = act.id;
     await db.insertInto('fund.write_off_lines').values(onAccount.map((c) => ({ act_id: act.id, copy_id: c.id }))).execute();
   }
+  // Never-booked copies of the checked part (found, missing or misplaced here) are not dropped: they go on an
+  // opening-balance draft tied to the check, to be booked (posted) or taken out of the holdings by the librarian.
+  const result = await checkResult(db, actor, checkId);
+  const unbookedIds = [...result.found, ...result.missing, ...result.onLoan, ...result.misplaced].map((c) => c.copyId);
+  let openingId: number | null = null;
+  if (unbookedIds.length) {
+    const free = await db
+      .selectFrom('fund.copies as c')
+      .select('c.id')
+      .where('c.id', 'in', unbookedIds)
+      .where('c.receipt_line_id', 'is', null)
+      .where('c.status', '!=', 'written_off')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('fund.opening_rows as r').innerJoin('fund.opening_balances as o', 'o.id', 'r.opening_id')
+        .select('r.id').whereRef('r.copy_id', '=', 'c.id').where('o.status', '=', 'draft'))))
+      .execute();
+    if (free.length) {
+      const opening = await bookUnbooked(db, actor, { copyIds: free.map((c) => c.id), checkId });
+      openingId = opening.id;
+    }
+  }
   await db
     .updateTable('fund.checks')
     .set({ status: 'closed', closed_at: new Date(), write_off_act_id: actId })
     .where('id', '=', checkId)
     .execute();
-  await audit(db, actor, 'close', 'fund_check', checkId, { missing: missing.length, writeOffActId: actId });
+  await audit(db, actor, 'close', 'fund_check', checkId, { missing: missing.length, writeOffActId: actId, unbookedOpeningId: openingId });
   return getCheck(db, actor, checkId);
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import { findWorksByIsbn, createWork, type WorkInput } from '../../catalog/works.js';
 import { lockWorksByIsbn } from '../../catalog/locks.js';
@@ -18,6 +19,7 @@ export interface ReceiptInput {
   receivedOn: string;
   source: ReceiptSource;
   documentNumber?: string | null;
+  documentDate?: string | null;
   supplier?: string | null;
   note?: string | null;
 }
@@ -33,7 +35,15 @@ export interface ReceiptLineInput {
   /** Temporary storage; by default brochures of 48 pages or fewer. */
   offBalance?: boolean;
   location?: string | null;
+  /** An old copy whose price nobody knows: counted as 0 tiyn and shown as unpriced. */
+  priceUnknown?: boolean;
+  /** Numbers typed by hand, for a single copy. */
+  inventoryNumber?: string;
+  barcode?: string;
 }
+
+/** Children's literature has its own column in the summary book: works for the youngest readers. */
+export const isChildrens = (ageRating: string | null, fund: string) => fund !== 'textbook' && (ageRating === '0+' || ageRating === '6+');
 
 export interface ReceiptLineView {
   id: number;
@@ -47,6 +57,7 @@ export interface ReceiptLineView {
   knowledgeGroup: KnowledgeGroup;
   languageGroup: LanguageGroup;
   offBalance: boolean;
+  priceUnknown: boolean;
   copies: { id: number; inventoryNumber: string; barcode: string }[];
 }
 
@@ -56,9 +67,12 @@ export interface ReceiptView {
   receivedOn: string;
   source: ReceiptSource;
   documentNumber: string | null;
+  documentDate: string | null;
   supplier: string | null;
   note: string | null;
   copiesCount: number;
+  /** Copies booked without a known price (counted as 0 tiyn). */
+  unpricedCount: number;
   sumTiyn: number;
   /** Textbooks received by count with this document (the textbook fund's batches), outside the copy lines. */
   textbooksCount: number;
@@ -71,6 +85,7 @@ type ReceiptRow = {
   received_on: string;
   source: ReceiptSource;
   document_number: string | null;
+  document_date: string | null;
   supplier: string | null;
   note: string | null;
 };
@@ -84,7 +99,7 @@ function checkDate(value: string) {
 async function ownReceipt(db: Executor, organisationId: number, id: number): Promise<ReceiptRow> {
   const row = await db
     .selectFrom('fund.receipts')
-    .select(['id', 'number', 'received_on', 'source', 'document_number', 'supplier', 'note'])
+    .select(['id', 'number', 'received_on', 'source', 'document_number', 'document_date', 'supplier', 'note'])
     .where('id', '=', id)
     .where('organisation_id', '=', organisationId)
     .executeTakeFirst();
@@ -95,6 +110,7 @@ async function ownReceipt(db: Executor, organisationId: number, id: number): Pro
 export async function createReceipt(db: Executor, actor: Actor, input: ReceiptInput): Promise<ReceiptView> {
   const organisationId = libraryStaff(actor);
   checkDate(input.receivedOn);
+  if (input.documentDate) checkDate(input.documentDate);
   const number = String(await takeNumber(db, organisationId, 'receipt_number'));
   const row = await db
     .insertInto('fund.receipts')
@@ -104,6 +120,7 @@ export async function createReceipt(db: Executor, actor: Actor, input: ReceiptIn
       received_on: input.receivedOn,
       source: input.source,
       document_number: input.documentNumber?.trim() || null,
+      document_date: input.documentDate || null,
       supplier: input.supplier?.trim() || null,
       note: input.note?.trim() || null,
       created_by: actor.userId,
@@ -124,12 +141,14 @@ export async function updateReceipt(db: Executor, actor: Actor, id: number, patc
   if (changesBooks && lines > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
   if (changesBooks) await refuseTextbookBatches(db, current);
   if (patch.receivedOn !== undefined) checkDate(patch.receivedOn);
+  if (patch.documentDate) checkDate(patch.documentDate);
   await db
     .updateTable('fund.receipts')
     .set({
       ...(patch.receivedOn !== undefined ? { received_on: patch.receivedOn } : {}),
       ...(patch.source !== undefined ? { source: patch.source } : {}),
       ...(patch.documentNumber !== undefined ? { document_number: patch.documentNumber?.trim() || null } : {}),
+      ...(patch.documentDate !== undefined ? { document_date: patch.documentDate || null } : {}),
       ...(patch.supplier !== undefined ? { supplier: patch.supplier?.trim() || null } : {}),
       ...(patch.note !== undefined ? { note: patch.note?.trim() || null } : {}),
     })
@@ -183,14 +202,15 @@ export async function addReceiptLine(db: Executor, actor: Actor, receiptId: numb
   if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000) throw invalid('accounting.bad_count', { value: input.count });
   const work = await db
     .selectFrom('catalog.works')
-    .select(['id', 'bbk', 'udc', 'knowledge_group', 'language', 'pages'])
+    .select(['id', 'bbk', 'udc', 'knowledge_group', 'language', 'pages', 'publication_type', 'age_rating'])
     .where('id', '=', input.workId)
     .executeTakeFirst();
   if (!work) throw notFound('work', input.workId);
 
   const fund = input.fund ?? 'main';
   const offBalance = input.offBalance ?? (fund !== 'textbook' && work.pages !== null && work.pages <= BROCHURE_MAX_PAGES);
-  if (!offBalance && input.priceTiyn === 0) throw invalid('accounting.price_required');
+  const priceUnknown = input.priceUnknown === true && input.priceTiyn === 0;
+  if (!offBalance && input.priceTiyn === 0 && !priceUnknown) throw invalid('accounting.price_required');
   const rules = await listGroupRules(db);
   const line = await db
     .insertInto('fund.receipt_lines')
@@ -204,6 +224,9 @@ export async function addReceiptLine(db: Executor, actor: Actor, receiptId: numb
       knowledge_group: knowledgeGroupOf(rules, work, fund),
       language_group: languageGroupOf(work.language),
       off_balance: offBalance,
+      publication_type: work.publication_type,
+      children: isChildrens(work.age_rating, fund),
+      price_unknown: priceUnknown,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -214,6 +237,8 @@ export async function addReceiptLine(db: Executor, actor: Actor, receiptId: numb
     priceTiyn: input.priceTiyn,
     acquiredOn: receipt.received_on,
     location: input.location ?? null,
+    ...(input.inventoryNumber ? { inventoryNumber: input.inventoryNumber } : {}),
+    ...(input.barcode ? { barcode: input.barcode } : {}),
   });
   await db
     .updateTable('fund.copies')
@@ -284,7 +309,7 @@ async function receiptLines(db: Executor, receiptId: number): Promise<ReceiptLin
   const lines = await db
     .selectFrom('fund.receipt_lines as l')
     .innerJoin('catalog.works as w', 'w.id', 'l.work_id')
-    .select(['l.id', 'l.work_id', 'w.title', 'l.copies_count', 'l.price_tiyn', 'l.valuation', 'l.fund', 'l.knowledge_group', 'l.language_group', 'l.off_balance'])
+    .select(['l.id', 'l.work_id', 'w.title', 'l.copies_count', 'l.price_tiyn', 'l.valuation', 'l.fund', 'l.knowledge_group', 'l.language_group', 'l.off_balance', 'l.price_unknown'])
     .where('l.receipt_id', '=', receiptId)
     .orderBy('l.id')
     .execute();
@@ -306,20 +331,23 @@ async function receiptLines(db: Executor, receiptId: number): Promise<ReceiptLin
     knowledgeGroup: l.knowledge_group,
     languageGroup: l.language_group,
     offBalance: l.off_balance,
+    priceUnknown: l.price_unknown,
     copies: copies.filter((c) => c.receipt_line_id === l.id).map((c) => ({ id: c.id, inventoryNumber: c.inventory_number, barcode: c.barcode })),
   }));
 }
 
-function toReceiptView(r: ReceiptRow, lines: { copiesCount: number; sumTiyn: number }[], textbooks = { copies: 0, sum: 0 }): ReceiptView {
+function toReceiptView(r: ReceiptRow, lines: { copiesCount: number; sumTiyn: number; priceUnknown?: boolean }[], textbooks = { copies: 0, sum: 0 }): ReceiptView {
   return {
     id: r.id,
     number: r.number,
     receivedOn: r.received_on,
     source: r.source,
     documentNumber: r.document_number,
+    documentDate: r.document_date,
     supplier: r.supplier,
     note: r.note,
     copiesCount: lines.reduce((s, l) => s + l.copiesCount, 0),
+    unpricedCount: lines.reduce((s, l) => s + (l.priceUnknown ? l.copiesCount : 0), 0),
     sumTiyn: lines.reduce((s, l) => s + l.sumTiyn, 0),
     textbooksCount: textbooks.copies,
     textbooksSumTiyn: textbooks.sum,
@@ -359,8 +387,9 @@ export async function listReceipts(
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await base
     .leftJoin('fund.receipt_lines as l', 'l.receipt_id', 'r.id')
-    .select(['r.id', 'r.number', 'r.received_on', 'r.source', 'r.document_number', 'r.supplier', 'r.note'])
+    .select(['r.id', 'r.number', 'r.received_on', 'r.source', 'r.document_number', 'r.document_date', 'r.supplier', 'r.note'])
     .select((eb) => [
+      sql<number>`coalesce(sum(CASE WHEN l.price_unknown THEN l.copies_count ELSE 0 END), 0)`.as('unpriced'),
       eb.fn.coalesce(eb.fn.sum<number>('l.copies_count'), eb.lit(0)).as('copies'),
       eb.fn.coalesce(eb.fn.sum<number>(eb('l.copies_count', '*', eb.ref('l.price_tiyn'))), eb.lit(0)).as('sum'),
     ])
@@ -372,7 +401,10 @@ export async function listReceipts(
     .execute();
   const textbooks = await textbookTotals(db, rows.map((r) => r.id));
   return {
-    items: rows.map((r) => toReceiptView(r, [{ copiesCount: Number(r.copies), sumTiyn: Number(r.sum) }], textbooks.get(r.id))),
+    items: rows.map((r) => toReceiptView(r, [
+      { copiesCount: Number(r.copies) - Number(r.unpriced), sumTiyn: Number(r.sum) },
+      { copiesCount: Number(r.unpriced), sumTiyn: 0, priceUnknown: true },
+    ], textbooks.get(r.id))),
     total: Number(total.n),
   };
 }

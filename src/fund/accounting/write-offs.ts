@@ -11,6 +11,12 @@ export interface ActInput {
   reason: WriteOffReason;
   /** Members of the write-off commission, as they sign the act. */
   commission?: string[];
+  /** The commission's chair (Order 44: a commission of at least three, chaired by the head or the deputy). */
+  chair?: string | null;
+  /** The head of the organisation who approves the act («Бекітемін»). */
+  head?: string | null;
+  /** Reason 'transfer': the library that receives the copies. */
+  transferTo?: number | null;
   note?: string | null;
 }
 
@@ -23,6 +29,11 @@ export interface ActView {
   actDate: string;
   reason: WriteOffReason;
   commission: string[];
+  chair: string | null;
+  head: string | null;
+  transferTo: number | null;
+  transferToName: string | null;
+  transferReceiptId: number | null;
   note: string | null;
   status: 'draft' | 'approved';
   copiesCount: number;
@@ -47,12 +58,18 @@ type ActRow = {
   commission: string[];
   note: string | null;
   status: 'draft' | 'approved';
+  commission_chair: string | null;
+  head_name: string | null;
+  transfer_to: number | null;
+  transfer_receipt_id: number | null;
+  transfer_name?: string | null;
 };
 
 async function ownAct(db: Executor, organisationId: number, id: number, lock = false): Promise<ActRow> {
   let query = db
     .selectFrom('fund.write_off_acts')
-    .select(['id', 'number', 'kind', 'reverses_id', 'act_date', 'reason', 'commission', 'note', 'status'])
+    .select(['id', 'number', 'kind', 'reverses_id', 'act_date', 'reason', 'commission', 'note', 'status', 'commission_chair', 'head_name', 'transfer_to', 'transfer_receipt_id'])
+    .select((eb) => eb.selectFrom('org.organisations as o').select('o.name').whereRef('o.id', '=', 'fund.write_off_acts.transfer_to').as('transfer_name'))
     .where('id', '=', id)
     .where('organisation_id', '=', organisationId);
   if (lock) query = query.forUpdate();
@@ -67,6 +84,57 @@ function assertDraft(act: ActRow) {
 
 const cleanCommission = (names: string[] | undefined) => (names ?? []).map((n) => n.trim()).filter(Boolean);
 
+const LIBRARY_KINDS = ['school', 'college', 'children_library'];
+
+/** A transfer names another library; any other reason names none. */
+async function transferTarget(db: Executor, organisationId: number, reason: WriteOffReason, target: number | null | undefined): Promise<number | null> {
+  if (reason !== 'transfer') return null;
+  if (!target) return null; // may be named later, but approval needs it
+  if (target === organisationId) throw invalid('accounting.transfer_to_self');
+  const org = await db.selectFrom('org.organisations').select(['id', 'kind']).where('id', '=', target).executeTakeFirst();
+  if (!org) throw notFound('organisation', target);
+  if (!LIBRARY_KINDS.includes(org.kind)) throw invalid('accounting.transfer_not_library');
+  return org.id;
+}
+
+/**
+ * The copies of an approved transfer act arrive in the receiving library as a receipt of source 'transfer':
+ * the same works, prices, groups and columns, with new inventory numbers and barcodes of that library.
+ */
+async function receiveTransfer(db: Executor, actor: Actor, fromOrganisationId: number, act: ActRow): Promise<number> {
+  const target = act.transfer_to!;
+  const from = await db.selectFrom('org.organisations').select('name').where('id', '=', fromOrganisationId).executeTakeFirstOrThrow();
+  const number = String(await takeNumber(db, target, 'receipt_number'));
+  const receipt = await db
+    .insertInto('fund.receipts')
+    .values({
+      organisation_id: target, number, received_on: act.act_date, source: 'transfer', document_number: act.number, document_date: act.act_date,
+      supplier: from.name, note: null, created_by: actor.userId, from_organisation_id: fromOrganisationId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const key = sql.raw('work_id, price_tiyn, price_unknown, fund, off_balance, knowledge_group, language_group, publication_type, children');
+  const src = sql`(SELECT c.work_id, w.price_tiyn, w.price_unknown, c.fund, w.off_balance, w.knowledge_group, w.language_group,
+                          w.publication_type, w.children, c.id AS copy_id, c.location
+                     FROM fund.write_off_lines w JOIN fund.copies c ON c.id = w.copy_id WHERE w.act_id = ${act.id})`;
+  await sql`INSERT INTO fund.receipt_lines (receipt_id, copies_count, valuation, ${key})
+            SELECT ${receipt.id}, count(*), false, ${key} FROM ${src} s GROUP BY ${key}`.execute(db);
+  const count = await db.selectFrom('fund.write_off_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('act_id', '=', act.id).executeTakeFirstOrThrow();
+  const n = Number(count.n);
+  const firstInv = await takeNumber(db, target, 'inventory_number', n);
+  const firstBar = await takeNumber(db, target, 'copy_barcode', n);
+  await sql`
+    INSERT INTO fund.copies (organisation_id, work_id, inventory_number, barcode, fund, price_tiyn, location, acquired_on, receipt_id, receipt_line_id, note)
+    SELECT ${target}, s.work_id, (${firstInv}::int8 - 1 + row_number() OVER (ORDER BY s.copy_id))::text,
+           '1' || lpad((${firstBar}::int8 - 1 + row_number() OVER (ORDER BY s.copy_id))::text, 9, '0'),
+           s.fund, s.price_tiyn, null, ${act.act_date}, ${receipt.id}, l.id, null
+      FROM ${src} s JOIN fund.receipt_lines l ON l.receipt_id = ${receipt.id} AND l.work_id = s.work_id AND l.price_tiyn = s.price_tiyn
+       AND l.price_unknown = s.price_unknown AND l.fund = s.fund AND l.off_balance = s.off_balance AND l.knowledge_group = s.knowledge_group
+       AND l.language_group = s.language_group AND l.publication_type = s.publication_type AND l.children = s.children`.execute(db);
+  await audit(db, actor, 'receive_transfer', 'receipt', receipt.id, { number, fromOrganisationId, actNumber: act.number, copies: n }, target);
+  return receipt.id;
+}
+
 /** A new draft act; `db` must be a transaction when copies are added in the same step. */
 export async function createAct(db: Executor, actor: Actor, input: ActInput): Promise<ActView> {
   const organisationId = libraryStaff(actor);
@@ -79,6 +147,9 @@ export async function createAct(db: Executor, actor: Actor, input: ActInput): Pr
       act_date: input.actDate,
       reason: input.reason,
       commission: JSON.stringify(cleanCommission(input.commission)),
+      commission_chair: input.chair?.trim() || null,
+      head_name: input.head?.trim() || null,
+      transfer_to: await transferTarget(db, organisationId, input.reason, input.transferTo),
       note: input.note?.trim() || null,
     })
     .returning('id')
@@ -89,10 +160,16 @@ export async function createAct(db: Executor, actor: Actor, input: ActInput): Pr
 
 export async function updateAct(db: Executor, actor: Actor, id: number, patch: Partial<ActInput>): Promise<ActView> {
   const organisationId = libraryStaff(actor);
-  assertDraft(await ownAct(db, organisationId, id, true));
+  const current = await ownAct(db, organisationId, id, true);
+  assertDraft(current);
+  const reason = patch.reason ?? current.reason;
+  const transferTo = reason === 'transfer' ? await transferTarget(db, organisationId, reason, patch.transferTo !== undefined ? patch.transferTo : current.transfer_to) : null;
   await db
     .updateTable('fund.write_off_acts')
     .set({
+      transfer_to: transferTo,
+      ...(patch.chair !== undefined ? { commission_chair: patch.chair?.trim() || null } : {}),
+      ...(patch.head !== undefined ? { head_name: patch.head?.trim() || null } : {}),
       ...(patch.actDate !== undefined ? { act_date: patch.actDate } : {}),
       ...(patch.reason !== undefined ? { reason: patch.reason } : {}),
       ...(patch.commission !== undefined ? { commission: JSON.stringify(cleanCommission(patch.commission)) } : {}),
@@ -210,9 +287,11 @@ export async function approveAct(db: Executor, actor: Actor, id: number): Promis
     .where('r.received_on', '>', act.act_date)
     .executeTakeFirst();
   if (early) throw conflict('accounting.act_before_receipt', { inventoryNumber: early.inventory_number, receivedOn: early.received_on });
+  if (act.reason === 'transfer' && !act.transfer_to) throw invalid('accounting.transfer_target_required', { number: act.number });
   await sql`
     UPDATE fund.write_off_lines w
-       SET price_tiyn = l.price_tiyn, knowledge_group = l.knowledge_group, language_group = l.language_group, off_balance = l.off_balance
+       SET price_tiyn = l.price_tiyn, knowledge_group = l.knowledge_group, language_group = l.language_group, off_balance = l.off_balance,
+           publication_type = l.publication_type, children = l.children, price_unknown = l.price_unknown
       FROM fund.copies c JOIN fund.receipt_lines l ON l.id = c.receipt_line_id
      WHERE w.act_id = ${id} AND c.id = w.copy_id`.execute(db);
   await db
@@ -220,9 +299,10 @@ export async function approveAct(db: Executor, actor: Actor, id: number): Promis
     .set({ status: 'written_off', write_off_id: id, updated_at: new Date() })
     .where('id', 'in', copies.map((c) => c.id))
     .execute();
+  const transferReceiptId = act.reason === 'transfer' ? await receiveTransfer(db, actor, organisationId, act) : null;
   await db
     .updateTable('fund.write_off_acts')
-    .set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId })
+    .set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId, transfer_receipt_id: transferReceiptId })
     .where('id', '=', id)
     .execute();
   await audit(db, actor, 'approve', 'write_off_act', id, { number: act.number, copies: copies.length });
@@ -237,6 +317,8 @@ export async function reverseAct(db: Executor, actor: Actor, id: number, input: 
   const organisationId = libraryStaff(actor);
   const act = await ownAct(db, organisationId, id, true);
   if (act.status !== 'approved' || act.kind !== 'write_off') throw conflict('accounting.act_not_reversible', { number: act.number });
+  // the copies now stand in the other library's books: they come back by a transfer from there, not by a reversal
+  if (act.reason === 'transfer') throw conflict('accounting.transfer_not_reversible', { number: act.number });
   const already = await db.selectFrom('fund.write_off_acts').select('number').where('reverses_id', '=', id).executeTakeFirst();
   if (already) throw conflict('accounting.act_already_reversed', { number: act.number, reversal: already.number });
   const actDate = input.actDate ?? today();
@@ -260,8 +342,9 @@ export async function reverseAct(db: Executor, actor: Actor, id: number, input: 
     .returning('id')
     .executeTakeFirstOrThrow();
   await sql`
-    INSERT INTO fund.write_off_lines (act_id, copy_id, price_tiyn, knowledge_group, language_group, off_balance)
-    SELECT ${reversal.id}, copy_id, price_tiyn, knowledge_group, language_group, off_balance FROM fund.write_off_lines WHERE act_id = ${id}`.execute(db);
+    INSERT INTO fund.write_off_lines (act_id, copy_id, price_tiyn, knowledge_group, language_group, off_balance, publication_type, children, price_unknown)
+    SELECT ${reversal.id}, copy_id, price_tiyn, knowledge_group, language_group, off_balance, publication_type, children, price_unknown
+      FROM fund.write_off_lines WHERE act_id = ${id}`.execute(db);
   await db
     .updateTable('fund.copies')
     .set({ status: 'available', write_off_id: null, updated_at: new Date() })
@@ -310,6 +393,11 @@ function toActView(a: ActRow, copiesCount: number, sumTiyn: number, reversedById
     actDate: a.act_date,
     reason: a.reason,
     commission: a.commission,
+    chair: a.commission_chair,
+    head: a.head_name,
+    transferTo: a.transfer_to,
+    transferToName: a.transfer_name ?? null,
+    transferReceiptId: a.transfer_receipt_id,
     note: a.note,
     status: a.status,
     copiesCount,
@@ -329,7 +417,9 @@ export async function listActs(
   if (query.to) base = base.where('a.act_date', '<=', query.to);
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await base
-    .select(['a.id', 'a.number', 'a.kind', 'a.reverses_id', 'a.act_date', 'a.reason', 'a.commission', 'a.note', 'a.status'])
+    .select(['a.id', 'a.number', 'a.kind', 'a.reverses_id', 'a.act_date', 'a.reason', 'a.commission', 'a.note', 'a.status',
+      'a.commission_chair', 'a.head_name', 'a.transfer_to', 'a.transfer_receipt_id'])
+    .select((eb) => eb.selectFrom('org.organisations as o').select('o.name').whereRef('o.id', '=', 'a.transfer_to').as('transfer_name'))
     .select((eb) => [
       eb.selectFrom('fund.write_off_lines as w').select((e) => e.fn.countAll<number>().as('n')).whereRef('w.act_id', '=', 'a.id').as('copies'),
       eb
