@@ -568,6 +568,7 @@ const ROW_COLUMNS = [
 /** Refuses a load that had problems: its rows (from earlier chunks) leave the draft, the problems are reported by row. */
 export async function finishLoad(db: Executor, openingId: number, load: OpeningLoad): Promise<void> {
   if (!load.problems.length) return;
+  load.problems.sort((a, b) => a.row - b.row);
   await db.deleteFrom('fund.opening_rows').where('opening_id', '=', openingId).where('load_id', '=', load.loadId).execute();
   throw invalid('accounting.opening.rows_invalid', { count: load.problems.length, first: load.problems[0]!.row }, { problems: load.problems });
 }
@@ -686,6 +687,11 @@ export async function loadOpeningFile(
 /** dd.mm.yyyy (as typed in these locales), yyyy-mm-dd, or d.m.yy. */
 export function readDate(text: string): string | null {
   const s = text.trim();
+  // a date cell of a workbook read without its styles: days since 30.12.1899
+  if (/^\d{5}$/.test(s)) {
+    const d = new Date(Date.UTC(1899, 11, 30) + Number(s) * 86_400_000);
+    return d.toISOString().slice(0, 10);
+  }
   if (DATE.test(s)) return validDate(s) ? s : null;
   const m = /^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$/.exec(s);
   if (!m) return null;
