@@ -253,6 +253,23 @@ export async function openingRoutes(
       querystring: z.object({ organisationId: id, from: isoDate, to: isoDate }), response: { 200: z.any() } },
   }, async (req) => buildAreaSummary(app.db, req.actor, req.query.organisationId, req.query));
 
+  app.get('/api/fund/transfer-targets', {
+    schema: { tags, summary: 'Libraries of the own district (or region) that may receive a transfer of books',
+      response: { 200: z.object({ items: z.array(z.object({ id: z.number(), name: z.string() })) }) } },
+  }, async (req) => {
+    const actor = staff(req);
+    const own = await app.db.selectFrom('org.organisations').select(['parent_id']).where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
+    const items = own.parent_id === null ? [] : await app.db
+      .selectFrom('org.organisations')
+      .select(['id', 'name'])
+      .where('parent_id', '=', own.parent_id)
+      .where('id', '!=', actor.organisationId)
+      .where('kind', 'in', ['school', 'college', 'children_library'])
+      .orderBy('name')
+      .execute();
+    return { items };
+  });
+
   // ---- Acts for signing ----
   app.get('/api/fund/receipts/:id/act.pdf', {
     schema: { tags, summary: 'The receipt act for the acceptance commission to sign', params: idParams, querystring: commissionQuery, produces: [PDF], response: { 200: file } },
