@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { readConfig } from './config.js';
 import { connect } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { refreshSearchKeys } from './catalog/rekey.js';
 import { buildApp } from './http/app.js';
 import { readBackupConfig, scheduleBackups } from './backup/backup.js';
 import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
@@ -10,6 +11,7 @@ const started = performance.now();
 const config = readConfig();
 const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 await migrateToLatest(database.db);
+await refreshSearchKeys(database.db, (message) => console.log(message));
 
 if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
   console.log('Empty database: loading the demo school library…');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldForSearch, foldQuery, kazakhSortKey } from './folding.js';
+import { foldForSearch, foldQuery, kazakhSortKey, searchKey, transliterationKey } from './folding.js';
 
 describe('search folding across scripts', () => {
   const abai = foldForSearch('Абай Құнанбайұлы');
@@ -64,5 +64,54 @@ describe('Kazakh sort key', () => {
 
   it('is made of digits only, so every collation sorts it alike', () => {
     expect(kazakhSortKey('Абай, «Қара сөздер»')).toMatch(/^[0-9]+$/);
+  });
+});
+
+describe('search keys in every script', () => {
+  it.each([
+    ['Greek', 'Νίκος Καζαντζάκης', 'Γιάννης Ρίτσος'],
+    ['Arabic', 'نجيب محفوظ', 'محمود درويش'],
+    ['Armenian', 'Հովհաննես Թումանյան', 'Ավետիք Իսահակյան'],
+    ['Georgian', 'შოთა რუსთაველი', 'ილია ჭავჭავაძე'],
+    ['Hebrew', 'עמוס עוז', 'שמואל יוסף עגנון'],
+    ['Chinese', '鲁迅', '老舍'],
+    ['Japanese', '村上春樹', '川端康成'],
+  ])('%s names keep their letters, and two names never share one key', (_script, one, other) => {
+    const a = foldForSearch(one);
+    const b = foldForSearch(other);
+    expect(a).not.toBe('');
+    expect(b).not.toBe('');
+    expect(a).not.toBe(b);
+    expect([...a.replace(/ /g, '')].length).toBeGreaterThanOrEqual([...one.replace(/ /g, '')].length - 1);
+  });
+
+  it('folds case and decorating marks, so a query without accents or vowel points still matches', () => {
+    expect(foldForSearch('ΚΑΖΑΝΤΖΆΚΗΣ')).toBe(foldForSearch('καζαντζακης'));
+    expect(foldForSearch('Ὀδύσσεια')).toBe(foldForSearch('οδυσσεια'));
+    expect(foldForSearch('مَحْفُوظ')).toBe(foldForSearch('محفوظ'));
+    expect(foldForSearch('שָׁלוֹם')).toBe(foldForSearch('שלום'));
+  });
+
+  it('keeps the vowel signs of Indic scripts, which are letters there', () => {
+    expect(foldForSearch('रवीन्द्रनाथ')).not.toBe(foldForSearch('रवन्द्रनथ'));
+  });
+
+  it('adds a Latin transliteration to the search key of names in other scripts', () => {
+    expect(searchKey('Νίκος Καζαντζάκης')).toContain('kazantzakis');
+    expect(searchKey('Հովհաննես Թումանյան')).toContain('hovhannes');
+    // Kazakh and Russian need none: their fold is already Latin
+    expect(transliterationKey('Абай Құнанбайұлы')).toBe('');
+  });
+
+  it.each([
+    ['Zhumabayev', 'Жұмабаев'],
+    ['Sokpakbayev', 'Соқпақбаев'],
+    ['Zhabayev', 'Жабаев'],
+    ['Aliyev', 'Әлиев'],
+    ['Aliyeva', 'Алиева'],
+    ['Belyayev', 'Беляев'],
+    ['Soqpaqbaev', 'Соқпақбаев'],
+  ])('the passport spelling %s finds %s', (latin, cyrillic) => {
+    expect(foldForSearch(latin)).toBe(foldForSearch(cyrillic));
   });
 });

@@ -1,3 +1,5 @@
+import anyAscii from 'any-ascii';
+
 /**
  * Cross-script search folding for Kazakh and Russian.
  *
@@ -30,10 +32,26 @@ const APOSTROPHE_2017: Record<string, string> = { s: 'sh', c: 'ch', g: 'g', n: '
 
 const APOSTROPHES = /[\u0027\u2019\u2018\u02BC\u02B9\u0060\u00B4]/;
 
-/** Folds one piece of text to its search key: lowercase Latin skeleton, words separated by single spaces. */
+// Marks are dropped where they only decorate a letter (Latin accents, Greek tonos, Arabic and Hebrew
+// vowel points); in the scripts of South and South-East Asia they are vowels and stay.
+const DECORATING_MARK = /([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Armenian}\p{Script=Georgian}\p{Script=Arabic}\p{Script=Hebrew}])\p{M}+/gu;
+const ARABIC_HEBREW_MARK = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0591-\u05C7]/g;
+
+/**
+ * Russian and Kazakh surnames as a passport spells them in Latin: «Жұмабаев» is "Zhumabayev",
+ * «Әлиев» "Aliyev". The y that marks the Cyrillic е after a vowel goes, so both meet.
+ */
+const PASSPORT_ENDING = /([aeiou])i(ev|eva|evich|evna)\b/g;
+
+/**
+ * Folds one piece of text to its search key: lowercase, words separated by single spaces.
+ * Kazakh and Russian, in any script, meet in one coarse Latin skeleton; letters of every other
+ * script keep their identity (case-folded, without decorating marks), so a Greek or Armenian name
+ * never folds to nothing.
+ */
 export function foldForSearch(text: string | null | undefined): string {
   if (!text) return '';
-  const lower = text.toLowerCase();
+  const lower = text.normalize('NFC').toLowerCase().replace(/ς/g, 'σ');
   let out = '';
   for (let i = 0; i < lower.length; i++) {
     const ch = lower[i]!;
@@ -57,9 +75,11 @@ export function foldForSearch(text: string | null | undefined): string {
   }
   out = out
     .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[^a-z0-9]+/g, ' ');
-  // Merge the spellings that different romanisations use for one sound.
+    .replace(DECORATING_MARK, '$1')
+    .replace(ARABIC_HEBREW_MARK, '')
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ');
+  // Merge the spellings that different romanisations use for one sound (Latin letters only).
   out = out
     .replace(/zh/g, 'j')
     .replace(/kh/g, 'h')
@@ -69,8 +89,21 @@ export function foldForSearch(text: string | null | undefined): string {
     .replace(/x/g, 'h')
     .replace(/y/g, 'i')
     .replace(/c(?!h)/g, 'ts')
-    .replace(/ng/g, 'n');
+    .replace(/ng/g, 'n')
+    .replace(PASSPORT_ENDING, '$1$2');
   return out.trim().replace(/\s+/g, ' ');
+}
+
+const OTHER_SCRIPT = /[^\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]/u;
+
+/**
+ * A Latin transliteration of the words written in scripts other than Latin and Cyrillic, folded,
+ * so that "Aristoteles" finds «Ἀριστοτέλης»; empty when there are none.
+ */
+export function transliterationKey(text: string | null | undefined): string {
+  if (!text || !OTHER_SCRIPT.test(text)) return '';
+  const words = text.split(/\s+/).filter((w) => OTHER_SCRIPT.test(w));
+  return foldForSearch(anyAscii(words.join(' ')));
 }
 
 /** The words of a search query, folded; empty words dropped. */
@@ -80,7 +113,10 @@ export function foldQuery(query: string): string[] {
 
 /** A search key for several fields at once (title, authors, ISBN, ...). */
 export function searchKey(...parts: (string | null | undefined)[]): string {
-  return parts.map(foldForSearch).filter(Boolean).join(' ');
+  return parts
+    .flatMap((p) => [foldForSearch(p), transliterationKey(p)])
+    .filter(Boolean)
+    .join(' ');
 }
 
 const KAZAKH_ALPHABET = 'аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя';

@@ -60,6 +60,7 @@ export interface CoverTable {
 
 export interface CatalogTables {
   'catalog.covers': CoverTable;
+  'catalog.search_key_version': { only_row: Generated<boolean>; version: number };
   'catalog.authors': AuthorTable;
   'catalog.works': WorkTable;
   'catalog.work_authors': WorkAuthorTable;

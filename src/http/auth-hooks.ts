@@ -9,7 +9,8 @@ export const SESSION_COOKIE = 'kt_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Routes that run before a session exists. */
-const CSRF_EXEMPT = new Set(['/api/auth/login']);
+// OAI-PMH's POST form reads and changes nothing
+const CSRF_EXEMPT = new Set(['/api/auth/login', '/api/oai']);
 
 export function installAuthHooks(app: App): void {
   app.decorateRequest('actor', null);

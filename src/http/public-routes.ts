@@ -14,6 +14,7 @@ export const PUBLIC_ROUTES = new Set([
   'GET /api/catalog/works/:id/cover',
   // harvesting by the national union base
   'GET /api/oai',
+  'POST /api/oai',
   'GET /api/sru',
 ]);
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { nameMatchKey } from '../catalog/authors.js';
 import { lockAuthority } from '../catalog/locks.js';
-import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
+import { kazakhSortKey, searchKey } from '../catalog/folding.js';
 import type { Executor } from '../org/audit.js';
 import { insertRows } from './bulk.js';
 
@@ -22,7 +22,7 @@ const AUDIT_COLUMNS = [
   ['organisation_id', 'bigint'], ['user_id', 'bigint'], ['action', 'text'], ['entity', 'text'], ['entity_id', 'text'], ['details', 'jsonb'],
 ].map(([name, type]) => ({ name: name!, type: type! }));
 
-const linkedOf = (id: number, names: string[]): LinkedAuthor => ({ id, names, folded: names.map(foldForSearch).filter(Boolean) });
+const linkedOf = (id: number, names: string[]): LinkedAuthor => ({ id, names, folded: names.map((n) => searchKey(n)).filter(Boolean) });
 
 /**
  * Candidates for several names in one query, as `findAuthor` (catalog/authors.ts) looks for one:

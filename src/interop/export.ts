@@ -5,12 +5,15 @@ import { foldQuery } from '../catalog/folding.js';
 import { authorsOf } from '../catalog/works.js';
 import { audit, type Executor } from '../org/audit.js';
 import { invalid } from '../shared/errors.js';
-import { writeIso2709 } from './marc/iso2709.js';
-import { writeMarcXmlCollection } from './marc/marcxml.js';
-import type { DataField, Field, MarcRecord } from './marc/record.js';
+import { ENCODINGS, type Encoding } from './marc/encoding.js';
+import { readIso2709, RecordTooLongError, writeIso2709 } from './marc/iso2709.js';
+import { readMarcXml, writeMarcXmlCollection } from './marc/marcxml.js';
+import { controlValue, type DataField, type Field, type MarcRecord } from './marc/record.js';
+import { mapRecord } from './mapping.js';
 
 export const EXPORT_LIMIT = 100_000;
-const REPOSITORY_CODE = 'KITAPHANA';
+/** 003 of the records this catalogue makes: configurable, so two deployments' exports are told apart. */
+export const marcOrgCode = () => process.env.KITAPHANA_MARC_ORG_CODE || 'KITAPHANA';
 
 const RELATOR: Record<string, string> = { author: 'aut', editor: 'edt', translator: 'trl', illustrator: 'ill', compiler: 'com' };
 
@@ -42,6 +45,8 @@ export interface ExportWork {
   subjects: string[];
   notes: string[];
   holdings?: { library: string; copies: ExportCopy[] };
+  /** The MARC 21 record the work was imported from (the latest), decoded: exported as it came. */
+  source?: MarcRecord;
 }
 
 const df = (tag: string, ind1: string, ind2: string, ...pairs: [string, string | null | undefined][]): DataField | null => {
@@ -53,6 +58,54 @@ const stamp = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 
 
 /** A catalogue work as a MARC 21 bibliographic record, with the library's copies in 852 and 876. */
 export function workToMarc21(work: ExportWork): MarcRecord {
+  const made = catalogueRecord(work);
+  return work.source ? mergeIntoSource(work.source, made, work) : made;
+}
+
+/** The tags that carry each part of a work the catalogue keeps, in a MARC 21 record. */
+const OWNED: { tags: string[]; value: (w: MappedLike) => unknown }[] = [
+  { tags: ['245'], value: (w) => [w.title, w.subtitle] },
+  { tags: ['020'], value: (w) => w.isbn },
+  { tags: ['260', '264'], value: (w) => [w.publishPlace, w.publisher, w.publishYear] },
+  { tags: ['300'], value: (w) => w.pages },
+  { tags: ['041'], value: (w) => w.language },
+  { tags: ['080'], value: (w) => w.udc },
+  { tags: ['084'], value: (w) => w.bbk },
+  { tags: ['520'], value: (w) => w.annotation },
+  { tags: ['100', '110', '111', '700', '710', '711'], value: (w) => w.authors.map((a) => `${a.name}|${a.role}`) },
+];
+
+type MappedLike = Pick<ExportWork, 'title' | 'subtitle' | 'isbn' | 'publishPlace' | 'publisher' | 'publishYear' | 'pages' | 'language' | 'udc' | 'bbk' | 'annotation' | 'authors'>;
+
+/**
+ * The source record as it came — every field, indicator and subfield, 880 and its 066, local 9XX
+ * fields, the material type of leader/06 — with our control fields, and with the catalogue's own
+ * version of each part a librarian changed after the import in place of the source's fields.
+ */
+function mergeIntoSource(source: MarcRecord, made: MarcRecord, work: ExportWork): MarcRecord {
+  const read = mapRecord(source, 'marc21').work;
+  const replaced = new Set<string>();
+  if (read) {
+    for (const part of OWNED) {
+      if (JSON.stringify(part.value(read)) !== JSON.stringify(part.value(work))) part.tags.forEach((t) => replaced.add(t));
+    }
+  }
+  const sourceId = controlValue(source, '001');
+  const sourceOrg = controlValue(source, '003');
+  const ours = made.fields.filter((f) => ['001', '003', '005'].includes(f.tag));
+  const kept = source.fields.filter((f) => !['001', '003', '005'].includes(f.tag) && !replaced.has(f.tag));
+  // the source's own number stays findable, as MARC 21 keeps a system control number
+  const was: Field[] = sourceId ? [{ tag: '035', ind1: ' ', ind2: ' ', subfields: [{ code: 'a', value: sourceOrg ? `(${sourceOrg})${sourceId}` : sourceId }] }] : [];
+  const changed = made.fields.filter((f) => replaced.has(f.tag) && !(f.tag === '041' && !work.language));
+  const holdings = work.holdings?.copies.length ? made.fields.filter((f) => f.tag === '852' || f.tag === '876') : [];
+  const fields = [...ours, ...was.filter(() => !kept.some((f) => f.tag === '035' && JSON.stringify(f) === JSON.stringify(was[0]))), ...kept, ...changed, ...holdings];
+  fields.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  // a stable sort keeps repeated fields (and an 880 after its pair) in the order they came
+  const leader = source.leader.padEnd(24, ' ');
+  return { leader: `${leader.slice(0, 9)}a${leader.slice(10)}`, fields };
+}
+
+function catalogueRecord(work: ExportWork): MarcRecord {
   const language = (work.language ?? '').padEnd(3, ' ').slice(0, 3);
   const year = work.publishYear ? String(work.publishYear) : '    ';
   const f008 = `${work.createdAt.toISOString().slice(2, 10).replace(/-/g, '')}${work.publishYear ? 's' : 'n'}${year}    xx            000 0 ${language} d`;
@@ -61,7 +114,7 @@ export function workToMarc21(work: ExportWork): MarcRecord {
   const added = main ? rest : work.authors;
   const fields: (Field | null)[] = [
     { tag: '001', value: String(work.id) },
-    { tag: '003', value: REPOSITORY_CODE },
+    { tag: '003', value: marcOrgCode() },
     { tag: '005', value: stamp(work.updatedAt) },
     { tag: '008', value: f008 },
     df('020', ' ', ' ', ['a', work.isbn]),
@@ -98,12 +151,19 @@ export async function loadExportWorks(db: Executor, workIds: number[], holdingsO
   const authors = await authorsOf(db, workIds);
   const sources = await db
     .selectFrom('interop.source_records')
-    .select(['work_id', 'subjects', 'notes'])
+    .select(['work_id', 'subjects', 'notes', 'format', 'encoding', 'raw', 'xml'])
     .where('work_id', 'in', workIds)
     .where('action', 'in', ['created', 'merged'])
     .orderBy('id')
     .execute();
   const extras = new Map<number, { subjects: string[]; notes: string[] }>();
+  // the latest MARC 21 record each work came from (a UNIMARC record is not MARC 21's to pass on)
+  const latest = new Map<number, MarcRecord>();
+  for (const s of sources) {
+    if (s.format !== 'marc21') continue;
+    const record = sourceRecordOf(s);
+    if (record) latest.set(s.work_id!, record);
+  }
   for (const s of sources) {
     const e = extras.get(s.work_id!) ?? { subjects: [], notes: [] };
     e.subjects.push(...(s.subjects ?? []).filter((x) => !e.subjects.includes(x)));
@@ -145,7 +205,20 @@ export async function loadExportWorks(db: Executor, workIds: number[], holdingsO
     subjects: extras.get(r.id)?.subjects ?? [],
     notes: extras.get(r.id)?.notes ?? [],
     holdings: holdingsOf ? { library: holdingsOf.library, copies: copies.get(r.id) ?? [] } : undefined,
+    source: latest.get(r.id),
   }));
+}
+
+/** A stored source record read back: ISO 2709 bytes in the encoding the import read them in, or MARCXML. */
+function sourceRecordOf(s: { raw: Uint8Array | null; xml: string | null; encoding: string | null }): MarcRecord | undefined {
+  if (s.raw) {
+    // stored as the file held it, without the record terminator
+    const raw = { number: 1, offset: 0, bytes: s.raw, terminated: true };
+    const read = readIso2709(raw, (ENCODINGS as readonly string[]).includes(s.encoding ?? '') ? (s.encoding as Encoding) : undefined);
+    return read.ok ? read.record : undefined;
+  }
+  if (s.xml) return readMarcXml(s.xml)[0]?.record ?? undefined;
+  return undefined;
 }
 
 export interface ExportRequest {
@@ -166,17 +239,37 @@ export async function selectWorkIds(db: Executor, request: Pick<ExportRequest, '
 }
 
 /** A selection of the catalogue as a MARC 21 file (UTF-8), with the own library's copies when asked. */
-export async function exportWorks(db: Executor, actor: Actor, request: ExportRequest): Promise<{ content: Buffer; count: number }> {
+export async function exportWorks(
+  db: Executor,
+  actor: Actor,
+  request: ExportRequest,
+): Promise<{ content: Buffer; count: number; skipped: { workId: number; bytes: number }[] }> {
   const organisationId = libraryOf(actor);
   if (!request.workIds && request.query === undefined) throw invalid('interop.export_selection_required');
   const ids = await selectWorkIds(db, request);
   const library = await db.selectFrom('org.organisations').select('name').where('id', '=', organisationId).executeTakeFirstOrThrow();
   const records: MarcRecord[] = [];
+  const encoded: Buffer[] = [];
+  const skipped: { workId: number; bytes: number }[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
     const works = await loadExportWorks(db, ids.slice(i, i + 1000), request.holdings ? { organisationId, library: library.name } : undefined);
-    records.push(...works.map(workToMarc21));
+    for (const work of works) {
+      const record = workToMarc21(work);
+      if (request.format === 'marcxml') {
+        records.push(record);
+        continue;
+      }
+      // a record ISO 2709 cannot hold is reported and left out; the rest of the selection is exported
+      try {
+        encoded.push(writeIso2709(record));
+      } catch (err) {
+        if (!(err instanceof RecordTooLongError)) throw err;
+        skipped.push({ workId: work.id, bytes: err.bytes });
+      }
+    }
   }
-  await audit(db, actor, 'export', 'work', null, { count: records.length, format: request.format, holdings: request.holdings });
-  const content = request.format === 'iso2709' ? Buffer.concat(records.map(writeIso2709)) : Buffer.from(writeMarcXmlCollection(records), 'utf8');
-  return { content, count: records.length };
+  const count = request.format === 'marcxml' ? records.length : encoded.length;
+  await audit(db, actor, 'export', 'work', null, { count, format: request.format, holdings: request.holdings, skipped: skipped.map((s) => s.workId) });
+  const content = request.format === 'iso2709' ? Buffer.concat(encoded) : Buffer.from(writeMarcXmlCollection(records), 'utf8');
+  return { content, count, skipped };
 }

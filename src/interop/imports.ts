@@ -3,7 +3,9 @@ import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { updateWork } from '../catalog/works.js';
 import { lockWorksByIsbn } from '../catalog/locks.js';
-import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
+import { foldForSearch, kazakhSortKey, searchKey, transliterationKey } from '../catalog/folding.js';
+import { now } from '../shared/library-time.js';
+import { marcOrgCode } from './export.js';
 import type { Db } from '../db/connect.js';
 import { audit, type Executor } from '../org/audit.js';
 import { conflict, notFound } from '../shared/errors.js';
@@ -150,6 +152,18 @@ async function findMatches(db: Executor, works: MappedWork[]): Promise<Matches> 
       .orderBy('s.id')
       .execute();
     for (const r of rows) if (!byControl.has(r.control_number!)) byControl.set(r.control_number!, r.work_id!);
+  }
+  // Our own export coming back: 003 is this catalogue's code and 001 the work's id. The id is trusted
+  // only when the title agrees, so another deployment's record under the same code cannot take a work.
+  const own = `${marcOrgCode()}|`;
+  const ownIds = new Map<number, string>();
+  for (const w of works) {
+    const id = w.controlNumber?.startsWith(own) ? Number(w.controlNumber.slice(own.length)) : NaN;
+    if (Number.isSafeInteger(id) && id > 0 && !byControl.has(w.controlNumber!)) ownIds.set(id, foldForSearch(w.title));
+  }
+  if (ownIds.size) {
+    const rows = await db.selectFrom('catalog.works').select(['id', 'title_key']).where(sql<boolean>`id = any(${[...ownIds.keys()]}::int8[])`).execute();
+    for (const r of rows) if (r.title_key === ownIds.get(r.id)) byControl.set(`${own}${r.id}`, r.id);
   }
   return { byIsbn, byControl };
 }
@@ -525,11 +539,11 @@ const WORK_COLUMNS = ['title', 'subtitle', 'isbn', 'publisher', 'publishPlace', 
  * per import, and an ISBN (digits only) folds to itself.
  */
 function workSearchKey(titleKey: string, w: MappedWork, linked: Map<string, LinkedAuthor>): string {
-  const parts = [titleKey, foldForSearch(w.subtitle)];
+  const parts = [titleKey, transliterationKey(w.title), searchKey(w.subtitle)];
   for (const a of w.authors) {
     const author = linked.get(a.name);
     if (author) parts.push(...author.folded);
-    else parts.push(foldForSearch(a.name));
+    else parts.push(searchKey(a.name));
   }
   if (w.isbn) parts.push(/^[0-9]+$/.test(w.isbn) ? w.isbn : foldForSearch(w.isbn));
   return parts.filter(Boolean).join(' ');
@@ -609,6 +623,9 @@ async function mergeInto(trx: Executor, actor: Actor, workId: number, w: MappedW
     authors: links,
   };
   if (Object.keys(patch).length) await updateWork(trx, actor, workId, patch);
+  // the merged record (its source record, its copies) changed even when no catalogue field did:
+  // a new datestamp lets an incremental OAI-PMH harvest see it
+  else await trx.updateTable('catalog.works').set({ updated_at: now() }).where('id', '=', workId).execute();
   return previous;
 }
 

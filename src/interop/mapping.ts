@@ -106,10 +106,21 @@ function roleOf(field: DataField, codeSubfield: string): string {
   return 'author';
 }
 
+/**
+ * The ISBN in an 020/010 $a as exporters write it: «978-5-699-12014-7 :», «0-306-40615-2(pbk.)»,
+ * «ISBN 5-7335-0106-2 (сб.)», a Cyrillic «х» for the check digit X. The qualifier that follows
+ * is not part of the number (it stays in the stored source record).
+ */
+const ISBN_IN_TEXT = /(?<![\dXx])(?:97[89][\s-]?)?\d(?:[\s-]?\d){8}[\s-]?[\dXxХх](?![\dXx])/u;
+
+export function isbnInText(value: string): string | null {
+  const match = ISBN_IN_TEXT.exec(value);
+  return match ? match[0].replace(/[\s-]/g, '').replace(/[хХx]$/u, 'X') : null;
+}
+
 function isbnFrom(values: string[], warnings: ReadProblem[]): string | null {
   for (const value of values) {
-    // a Cyrillic «х» typed for the check digit X is common in Russian records
-    const candidate = (value.trim().split(/[\s(]/)[0] ?? '').replace(/[хХ]$/u, 'X');
+    const candidate = isbnInText(value) ?? (value.trim().split(/[\s(:;]/)[0] ?? '');
     if (!candidate) continue;
     const parsed = parseIsbn(candidate);
     if (parsed) return parsed.isbn13;

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import iconv from 'iconv-lite';
 import marcjs from 'marcjs';
 import { describe, expect, it } from 'vitest';
-import { decodeBytes, detectEncoding } from './marc/encoding.js';
-import { readIso2709, splitIso2709, writeIso2709 } from './marc/iso2709.js';
+import { decodeBytes, detectEncoding, guessEncoding, resolveNcrs } from './marc/encoding.js';
+import { readIso2709, RecordTooLongError, splitIso2709, splitLongField, writeIso2709 } from './marc/iso2709.js';
 import { decodeMarc8 } from './marc/marc8.js';
 import { MARCXML_NS, readMarcXml, writeMarcXmlCollection } from './marc/marcxml.js';
-import { dataFields, type MarcRecord } from './marc/record.js';
+import { dataFields, type MarcRecord, type Subfield } from './marc/record.js';
 import { clean, detectFormat, mapRecord } from './mapping.js';
 import { readMarcFile, readMarcFileInSlices } from './reader.js';
 import { workToMarc21, type ExportWork } from './export.js';
@@ -289,3 +289,113 @@ describe('reading a large file without holding up the server', () => {
     for (const [value, keepPeriod, expected] of cases) expect(clean(value, keepPeriod)).toBe(expected);
   });
 });
+
+describe('UNIMARC names and ISBNs as exporters write them', () => {
+  const unimarc = (fields: { tag: string; subfields: [string, string][] }[]): MarcRecord => ({
+    leader: '00000nam0 2200000   450 ',
+    fields: [
+      { tag: '200', ind1: '1', ind2: ' ', subfields: [{ code: 'a', value: 'Foundation' }] },
+      ...fields.map((f) => ({ tag: f.tag, ind1: ' ', ind2: '1', subfields: f.subfields.map(([code, value]) => ({ code, value })) })),
+    ],
+  });
+
+  it('joins 700/701 $a, $b and $g into one name without empty parts', () => {
+    const work = mapRecord(
+      unimarc([
+        { tag: '700', subfields: [['a', 'Asimov'], ['b', 'I.'], ['g', 'Isaac']] },
+        { tag: '701', subfields: [['a', 'Иванов,'], ['b', ','], ['g', 'Иван Петрович']] },
+        { tag: '701', subfields: [['a', 'Сейфуллин'], ['b', 'С.']] },
+      ]),
+      'unimarc',
+    ).work!;
+    expect(work.authors.map((a) => a.name)).toEqual(['Asimov, Isaac', 'Иванов, Иван Петрович', 'Сейфуллин, С.']);
+  });
+
+  it.each([
+    ['978-5-699-12014-7 :', '9785699120147'],
+    ['978-5-699-12014-7:', '9785699120147'],
+    ['0-306-40615-2(pbk.)', '9780306406157'],
+    ['ISBN 0-306-40615-2 (сб.)', '9780306406157'],
+    ['978 0 306 40615 7', '9780306406157'],
+  ])('reads the ISBN in «%s»', (value, isbn) => {
+    const result = mapRecord(unimarc([{ tag: '010', subfields: [['a', value]] }]), 'unimarc');
+    expect(result.work!.isbn).toBe(isbn);
+    expect(result.warnings).toEqual([]);
+  });
+});
+
+describe('ISO 2709 export of long fields and records', () => {
+  const record = (subfields: Subfield[]): MarcRecord => ({
+    leader: '00000nam a2200000 i 4500',
+    fields: [{ tag: '001', value: 'kt1' }, { tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'Title' }] }, { tag: '520', ind1: ' ', ind2: ' ', subfields }],
+  });
+
+  it('splits a field over 9,999 bytes into repeated fields that read back to the same text', () => {
+    const long = 'Қазақ әдебиеті '.repeat(1200); // about 33,000 bytes in UTF-8
+    const bytes = writeIso2709(record([{ code: 'a', value: long }, { code: 'b', value: 'end' }]));
+    const read = readIso2709([...splitIso2709(bytes)][0]!);
+    if (!read.ok) throw new Error('not read back');
+    const back = read.record;
+    const notes = dataFields(back, '520');
+    expect(notes.length).toBeGreaterThan(3);
+    expect(notes.flatMap((f) => f.subfields.filter((s) => s.code === 'a').map((s) => s.value)).join('')).toBe(long);
+    expect(notes.at(-1)!.subfields.at(-1)).toEqual({ code: 'b', value: 'end' });
+    for (const f of notes) expect(splitLongField(f)).toHaveLength(1);
+  });
+
+  it('refuses a record over 99,999 bytes with an error the export reports, not a crash', () => {
+    expect(() => writeIso2709(record([{ code: 'a', value: 'ж'.repeat(60_000) }]))).toThrow(RecordTooLongError);
+  });
+});
+
+describe('telling the encodings apart over the whole record', () => {
+  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+
+  it.each([
+    ['before a space', bytes('Le ', [0xe5], ' titre, ', [0xe2], 'ecole')],
+    ['before punctuation', bytes('Vers ', [0xe3], '. Index ', [0xe8], 'u')],
+    ['before an ANSEL letter', bytes('K', [0xe2, 0xb2], 'benhavn ', [0xe1], 'a la')],
+    ['stacked', bytes('Vi', [0xe3, 0xe2], 'et Nam ', [0xe4], 'n')],
+  ])('reads MARC-8 with a combining mark %s as MARC-8, not Windows-1251', (_where, record) => {
+    const guess = guessEncoding(record);
+    expect(guess.encoding).toBe('marc8');
+    expect(decodeBytes(record, 'marc8').lost).toBe(0);
+  });
+
+  it('turns MARC-8 numeric character references into the letters they name', () => {
+    const text = decodeBytes(bytes('&#x049A;&#x0430;z &#1186;', [0x20], 'ok'), 'marc8').text;
+    expect(text).toBe('Қаz Ң ok');
+    expect(resolveNcrs('&#xD800; &#x110000;')).toBe('&#xD800; &#x110000;');
+  });
+
+  it('reports a record flagged as Unicode whose bytes are MARC-8', () => {
+    const record = writeIso2709({
+      leader: '00000nam a2200000 a 4500',
+      fields: [{ tag: '245', ind1: '1', ind2: '0', subfields: [{ code: 'a', value: 'x' }] }],
+    });
+    // put MARC-8 bytes where the title is: «Pérez» with the acute before the e
+    const marc8 = Buffer.concat([record.subarray(0, record.length - 4), Buffer.from([0x50, 0xe2, 0x65, 0x1e, 0x1d])]);
+    marc8.write(String(marc8.length).padStart(5, '0'), 0, 'latin1');
+    // the directory's length of field 245 follows what was written
+    const read = readIso2709([...splitIso2709(marc8)][0]!);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.encoding).toBe('marc8');
+    expect(read.warnings.map((w) => w.code)).toContain('interop.flagged_unicode');
+  });
+
+  it('tells Windows-1251 from cp866 for the same Russian and Kazakh words, and reads KZ-1048', () => {
+    const words = 'Абай Құнанбайұлы. Қара сөздер. Алматы: Атамұра, 2015';
+    const russian = 'Пушкин А. С. Капитанская дочка: повесть. Москва: Просвещение';
+    expect(guessEncoding(iconv.encode(russian, 'win1251')).encoding).toBe('cp1251');
+    expect(guessEncoding(iconv.encode(russian, 'cp866')).encoding).toBe('cp866');
+    // KZ-1048 has the Kazakh letters where Windows-1251 has Serbian and Macedonian ones
+    const kz = Buffer.from([...words].map((ch) => KZ_BYTES[ch] ?? iconv.encode(ch, 'win1251')[0]!));
+    const guess = guessEncoding(kz);
+    expect(guess.encoding).toBe('kz1048');
+    expect(decodeBytes(kz, 'kz1048').text).toBe(words);
+  });
+});
+
+/** KZ-1048 bytes of the Kazakh letters (STRK 1048-2002). */
+const KZ_BYTES: Record<string, number> = { Қ: 0x8d, қ: 0x9d, Ұ: 0xa1, ұ: 0xa2, Ә: 0xa3, ә: 0xbc, Ө: 0xa5, ө: 0xb4, Ғ: 0xaa, ғ: 0xba, Ү: 0xaf, ү: 0xbf, Ң: 0xbd, ң: 0xbe, Һ: 0x8e, һ: 0x9e };

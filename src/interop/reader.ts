@@ -1,5 +1,4 @@
-import iconv from 'iconv-lite';
-import { type Encoding, isValidUtf8 } from './marc/encoding.js';
+import { decodeBytes, type Encoding, isValidUtf8 } from './marc/encoding.js';
 import { readIso2709, splitIso2709, type RawRecord, type ReadProblem } from './marc/iso2709.js';
 import { MarcXmlReader, type XmlRecordResult } from './marc/marcxml.js';
 import type { MarcRecord } from './marc/record.js';
@@ -157,7 +156,7 @@ function xmlText(bytes: Uint8Array, hint?: Encoding): { text: string; encoding: 
   const encoding: Encoding =
     hint ?? (declared && /1251/.test(declared) ? 'cp1251' : declared && /866/.test(declared) ? 'cp866' : isValidUtf8(bytes) ? 'utf8' : 'cp1251');
   if (encoding === 'utf8' || encoding === 'marc8') return { text: buffer.toString('utf8').replace(/^\ufeff/, ''), encoding: 'utf8' };
-  return { text: iconv.decode(buffer, encoding === 'cp1251' ? 'win1251' : 'cp866'), encoding };
+  return { text: decodeBytes(bytes, encoding).text, encoding };
 }
 
 function readXmlFile(bytes: Uint8Array, options: ReadOptions): ReadFileResult {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireRole, type Actor } from '../auth/actor.js';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Routes } from '../http/types.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
@@ -269,45 +269,76 @@ export const interopRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = requireRole(req.actor, 'admin', 'librarian');
-      const { content, count } = await app.db.transaction().execute((trx) => exportWorks(trx, actor, req.body));
+      const { content, count, skipped } = await app.db.transaction().execute((trx) => exportWorks(trx, actor, req.body));
       const iso = req.body.format === 'iso2709';
       return reply
         .type(iso ? 'application/marc' : 'application/marcxml+xml; charset=utf-8')
         .header('content-disposition', `attachment; filename="kitaphana-${new Date().toISOString().slice(0, 10)}.${iso ? 'mrc' : 'xml'}"`)
         .header('x-record-count', String(count))
+        // works whose record ISO 2709 cannot hold (over 99,999 bytes), left out of the file
+        .header('x-records-skipped', skipped.map((s) => s.workId).join(','))
         .send(content);
     },
   );
 
-  const repositoryId = (hostname: string) => process.env.KITAPHANA_OAI_REPOSITORY_ID || hostname.replace(/:\d+$/, '') || 'localhost';
+  // The harvesters' address of this server: configured, never taken from a request's Host header,
+  // which any client sets as it likes.
+  const publicBase = () => (process.env.KITAPHANA_PUBLIC_URL || `http://${process.env.HOST || '127.0.0.1'}:${process.env.PORT || 3000}`).replace(/\/+$/, '');
+  const repositoryId = () => process.env.KITAPHANA_OAI_REPOSITORY_ID || new URL(publicBase()).hostname || 'localhost';
   const pageSize = () => Number(process.env.KITAPHANA_OAI_PAGE_SIZE) || 100;
 
+  async function answerOai(query: Record<string, string | string[] | undefined>, reply: FastifyReply) {
+    const args: Record<string, string | undefined> = {};
+    let repeated = false;
+    for (const [k, v] of Object.entries(query)) {
+      if (Array.isArray(v)) repeated = true;
+      args[k] = Array.isArray(v) ? v[0] : v;
+    }
+    const xml = await handleOai(app.db, repeated ? { verb: '\u0000repeated' } : args, {
+      baseUrl: `${publicBase()}/api/oai`,
+      repositoryId: repositoryId(),
+      pageSize: pageSize(),
+    });
+    return reply.type('text/xml; charset=utf-8').send(xml);
+  }
+
+  const oaiArguments = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
   app.get(
     '/api/oai',
     {
       schema: {
         tags,
         summary: 'OAI-PMH 2.0 provider (oai_dc and marc21), for harvesting by the national union base',
-        querystring: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+        querystring: oaiArguments,
         produces: ['text/xml'],
         response: { 200: z.any().describe('OAI-PMH response (text/xml)') },
       },
     },
-    async (req, reply) => {
-      const args: Record<string, string | undefined> = {};
-      let repeated = false;
-      for (const [k, v] of Object.entries(req.query)) {
-        if (Array.isArray(v)) repeated = true;
-        args[k] = Array.isArray(v) ? v[0] : v;
-      }
-      const baseUrl = `${req.protocol}://${req.host}/api/oai`;
-      const xml = await handleOai(app.db, repeated ? { verb: '\u0000repeated' } : args, {
-        baseUrl,
-        repositoryId: repositoryId(req.hostname),
-        pageSize: pageSize(),
-      });
-      return reply.type('text/xml; charset=utf-8').send(xml);
+    async (req, reply) => answerOai(req.query, reply),
+  );
+
+  // OAI-PMH 3.1.1: a request may also be a POST with its arguments form-encoded
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+    const params: Record<string, string | string[]> = {};
+    for (const [k, v] of new URLSearchParams(body as string)) {
+      const had = params[k];
+      params[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+    }
+    done(null, params);
+  });
+  app.post(
+    '/api/oai',
+    {
+      schema: {
+        tags,
+        summary: 'OAI-PMH 2.0 provider, arguments form-encoded in the body (application/x-www-form-urlencoded)',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: oaiArguments,
+        produces: ['text/xml'],
+        response: { 200: z.any().describe('OAI-PMH response (text/xml)') },
+      },
     },
+    async (req, reply) => answerOai(req.body, reply),
   );
 
   app.get(
@@ -330,7 +361,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const xml = await handleSru(app.db, req.query, `${req.protocol}://${req.host}/api/sru`);
+      const xml = await handleSru(app.db, req.query, `${publicBase()}/api/sru`);
       return reply.type('text/xml; charset=utf-8').send(xml);
     },
   );

@@ -13,7 +13,8 @@ import { escapeXml, writeMarcXmlRecord } from './marc/marcxml.js';
  */
 
 type Index = 'title' | 'author' | 'isbn' | 'any';
-type Node = { kind: 'term'; index: Index; term: string } | { kind: 'bool'; op: 'and' | 'or' | 'not'; left: Node; right: Node };
+type Relation = 'all' | 'any' | 'adj';
+type Node = { kind: 'term'; index: Index; relation: Relation; term: string } | { kind: 'bool'; op: 'and' | 'or' | 'not'; left: Node; right: Node };
 
 const INDEXES: Record<string, Index> = {
   title: 'title', 'dc.title': 'title',
@@ -72,9 +73,11 @@ export function parseCql(query: string): Node {
       pos++;
       const index = INDEXES[t.toLowerCase()];
       if (!index) throw new SruDiagnostic(16, `Unsupported index ${t}`);
-      return { kind: 'term', index, term: unquote(term) };
+      // CQL: `any` is any of the words, `all` and `=` every word, `adj`, `==` and `exact` the words in order
+      const relation: Relation = next === 'any' ? 'any' : next === 'adj' || next === '==' || next === 'exact' ? 'adj' : 'all';
+      return { kind: 'term', index, relation, term: unquote(term) };
     }
-    return { kind: 'term', index: 'any', term: unquote(t) };
+    return { kind: 'term', index: 'any', relation: 'all', term: unquote(t) };
   }
 
   function expression(): Node {
@@ -109,10 +112,13 @@ function condition(eb: Eb, node: Node): Expression<SqlBool> {
     return eb('catalog.works.isbn', '=', isbn);
   }
   if (!words.length) return sql<SqlBool>`true`;
-  if (node.index === 'title') return eb.and(words.map((w) => sql<SqlBool>`catalog.works.title_key like ${'%' + w + '%'}`));
+  const combine = (parts: Expression<SqlBool>[]) => (node.relation === 'any' ? eb.or(parts) : eb.and(parts));
+  // words in order are one pattern over the folded key; otherwise one pattern per word
+  const patterns = node.relation === 'adj' ? [words.join(' ')] : words;
+  if (node.index === 'title') return combine(patterns.map((w) => sql<SqlBool>`catalog.works.title_key like ${'%' + w + '%'}`));
   if (node.index === 'author') {
-    return eb.and(
-      words.map((w) =>
+    return combine(
+      patterns.map((w) =>
         eb.exists(
           eb
             .selectFrom('catalog.work_authors as wa')
@@ -124,7 +130,7 @@ function condition(eb: Eb, node: Node): Expression<SqlBool> {
       ),
     );
   }
-  return eb.and(words.map((w) => sql<SqlBool>`catalog.works.search_key like ${'%' + w + '%'}`));
+  return combine(patterns.map((w) => sql<SqlBool>`catalog.works.search_key like ${'%' + w + '%'}`));
 }
 
 export interface SruArgs {
@@ -137,20 +143,32 @@ export interface SruArgs {
   recordPacking?: string;
 }
 
-const SRU_NS = 'http://www.loc.gov/zing/srw/';
+/** SRU 1.2 answers in the Library of Congress namespace; SRU 2.0 in OASIS's, without a version element. */
+const SRU_NS: Record<string, string> = {
+  '1.2': 'http://www.loc.gov/zing/srw/',
+  '2.0': 'http://docs.oasis-open.org/ns/search-ws/sruResponse',
+};
+const DIAGNOSTIC_NS: Record<string, string> = {
+  '1.2': 'http://www.loc.gov/zing/srw/diagnostic/',
+  '2.0': 'http://docs.oasis-open.org/ns/search-ws/diagnostic',
+};
 
-function diagnostic(n: number, details: string): string {
-  return `<diagnostics><diagnostic xmlns="http://www.loc.gov/zing/srw/diagnostic/"><uri>info:srw/diagnostic/1/${n}</uri><details>${escapeXml(details)}</details></diagnostic></diagnostics>`;
+function diagnostic(version: string, n: number, details: string): string {
+  return `<diagnostics><diagnostic xmlns="${DIAGNOSTIC_NS[version]}"><uri>info:srw/diagnostic/1/${n}</uri><details>${escapeXml(details)}</details></diagnostic></diagnostics>`;
 }
 
 function envelope(element: string, version: string, body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${element} xmlns="${SRU_NS}"><version>${version}</version>${body}</${element}>\n`;
+  const versionElement = version === '2.0' ? '' : `<version>${version}</version>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${element} xmlns="${SRU_NS[version]}">${versionElement}${body}</${element}>\n`;
 }
+
+/** How a record is packed: SRU 1.2's recordPacking, SRU 2.0's recordXMLEscaping. */
+const packing = (version: string) => (version === '2.0' ? '<recordXMLEscaping>xml</recordXMLEscaping>' : '<recordPacking>xml</recordPacking>');
 
 export async function handleSru(db: Executor, args: SruArgs, baseUrl: string): Promise<string> {
   const version = args.version === '2.0' ? '2.0' : '1.2';
   if (!args.operation || args.operation === 'explain') return explain(version, baseUrl);
-  if (args.operation !== 'searchRetrieve') return envelope('searchRetrieveResponse', version, diagnostic(4, `Unsupported operation ${args.operation}`));
+  if (args.operation !== 'searchRetrieve') return envelope('searchRetrieveResponse', version, diagnostic(version, 4, `Unsupported operation ${args.operation}`));
   try {
     if (!args.query) throw new SruDiagnostic(7, 'query');
     const schema = (args.recordSchema ?? 'marcxml').toLowerCase();
@@ -170,26 +188,36 @@ export async function handleSru(db: Executor, args: SruArgs, baseUrl: string): P
     const records = ids
       .map((id, i) => {
         const record = writeMarcXmlRecord(workToMarc21(byId.get(id)!));
-        return `<record><recordSchema>info:srw/schema/1/marcxml-v1.1</recordSchema><recordPacking>xml</recordPacking><recordData>${record}</recordData><recordPosition>${start + i}</recordPosition></record>`;
+        return `<record><recordSchema>info:srw/schema/1/marcxml-v1.1</recordSchema>${packing(version)}<recordData>${record}</recordData><recordPosition>${start + i}</recordPosition></record>`;
       })
       .join('\n');
     const n = Number(total.n);
     const next = start - 1 + ids.length < n && ids.length ? `<nextRecordPosition>${start + ids.length}</nextRecordPosition>` : '';
     return envelope('searchRetrieveResponse', version, `<numberOfRecords>${n}</numberOfRecords><records>${records}</records>${next}`);
   } catch (err) {
-    if (err instanceof SruDiagnostic) return envelope('searchRetrieveResponse', version, `<numberOfRecords>0</numberOfRecords>${diagnostic(err.number, err.details)}`);
+    if (err instanceof SruDiagnostic) return envelope('searchRetrieveResponse', version, `<numberOfRecords>0</numberOfRecords>${diagnostic(version, err.number, err.details)}`);
     throw err;
   }
 }
 
 function explain(version: string, baseUrl: string): string {
   const url = new URL(baseUrl);
-  const indexes = ['title', 'author', 'isbn', 'any']
-    .map((i) => `<index><title>${i}</title><map><name set="cql">${i}</name></map></index>`)
+  // the indexes a query may use, each under the context set that defines it
+  const indexes = (
+    [
+      ['title', 'dc', 'title'],
+      ['author', 'dc', 'creator'],
+      ['ISBN', 'bath', 'isbn'],
+      ['any field', 'cql', 'anywhere'],
+    ] as const
+  )
+    .map(([title, set, name]) => `<index><title>${title}</title><map><name set="${set}">${name}</name></map></index>`)
     .join('');
+  const sets =
+    '<set identifier="info:srw/cql-context-set/1/cql-v1.2" name="cql"/><set identifier="info:srw/cql-context-set/1/dc-v1.1" name="dc"/><set identifier="http://zing.z3950.org/cql/bath/2.0/" name="bath"/>';
   return envelope(
     'explainResponse',
     version,
-    `<record><recordSchema>http://explain.z3950.org/dtd/2.0/</recordSchema><recordPacking>xml</recordPacking><recordData><explain xmlns="http://explain.z3950.org/dtd/2.0/"><serverInfo protocol="SRU" version="${version}"><host>${escapeXml(url.hostname)}</host><port>${url.port || (url.protocol === 'https:' ? 443 : 80)}</port><database>${escapeXml(url.pathname.replace(/^\//, ''))}</database></serverInfo><databaseInfo><title>Kitaphana</title></databaseInfo><indexInfo>${indexes}</indexInfo><schemaInfo><schema identifier="info:srw/schema/1/marcxml-v1.1" name="marcxml"><title>MARCXML</title></schema></schemaInfo></explain></recordData></record>`,
+    `<record><recordSchema>http://explain.z3950.org/dtd/2.0/</recordSchema>${packing(version)}<recordData><explain xmlns="http://explain.z3950.org/dtd/2.0/"><serverInfo protocol="SRU" version="${version}"><host>${escapeXml(url.hostname)}</host><port>${url.port || (url.protocol === 'https:' ? 443 : 80)}</port><database>${escapeXml(url.pathname.replace(/^\//, ''))}</database></serverInfo><databaseInfo><title>Kitaphana</title></databaseInfo><indexInfo>${sets}${indexes}</indexInfo><schemaInfo><schema identifier="info:srw/schema/1/marcxml-v1.1" name="marcxml"><title>MARCXML</title></schema></schemaInfo></explain></recordData></record>`,
   );
 }

@@ -1,5 +1,5 @@
-import { decodeRange, detectEncoding, type Encoding } from './encoding.js';
-import { isControlField, isControlTag, type Field, type MarcRecord } from './record.js';
+import { decodeRange, guessEncoding, type Encoding } from './encoding.js';
+import { isControlField, isControlTag, type DataField, type Field, type MarcRecord } from './record.js';
 
 export const RECORD_TERMINATOR = 0x1d;
 export const FIELD_TERMINATOR = 0x1e;
@@ -70,6 +70,9 @@ interface DirectoryEntry {
  * Reads one record (without its record terminator): leader, directory, fields, each field's
  * bytes decoded in the record's encoding — given, or from leader/09 'a' (UTF-8), or detected.
  */
+/** Below this confidence the preview says the encoding is a guess, so the librarian can name it. */
+const UNCERTAIN = 0.8;
+
 export function readIso2709(raw: RawRecord, encodingHint?: Encoding): ReadResult {
   const bytes = raw.bytes;
   if (!raw.terminated) return { ok: false, error: { code: 'interop.truncated_record' } };
@@ -88,7 +91,15 @@ export function readIso2709(raw: RawRecord, encodingHint?: Encoding): ReadResult
   if (entries.repaired) warnings.push({ code: 'interop.directory_repaired' });
 
   const leader = ascii(bytes, 0, 24);
-  const encoding = encodingHint ?? (leader[9] === 'a' ? 'utf8' : detectEncoding(bytes.subarray(base)));
+  let encoding: Encoding;
+  if (encodingHint) encoding = encodingHint;
+  else {
+    // the whole record is weighed, not only leader/09: exporters flag MARC-8 or cp1251 records as Unicode
+    const guess = guessEncoding(bytes.subarray(base), { leader09: leader[9], has066: entries.list.some((e) => e.tag === '066') });
+    encoding = guess.encoding;
+    if (guess.notUnicodeAsFlagged) warnings.push({ code: 'interop.flagged_unicode', params: { encoding } });
+    else if (guess.confidence < UNCERTAIN) warnings.push({ code: 'interop.encoding_uncertain', params: { encoding, confidence: Math.round(guess.confidence * 100) } });
+  }
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let lost = 0;
   const fields: Field[] = [];
@@ -146,22 +157,82 @@ function parseField(tag: string, text: string): Field {
 /**
  * Writes a record as ISO 2709 in UTF-8, setting leader/09 to 'a' and the lengths in bytes.
  */
+/** A record ISO 2709 cannot hold (over 99,999 bytes, or a control field over 9,999): the export skips and reports it. */
+export class RecordTooLongError extends Error {
+  constructor(readonly bytes: number) {
+    super(`record of ${bytes} bytes is too long for ISO 2709`);
+    this.name = 'RecordTooLongError';
+  }
+}
+
+const MAX_FIELD = 9999;
+const MAX_RECORD = 99_999;
+
+const fieldBytes = (field: DataField) => Buffer.byteLength(`${field.ind1}${field.ind2}` + field.subfields.map((s) => `\x1f${s.code}${s.value}`).join('') + '\x1e', 'utf8');
+
+/** Cuts text into pieces of at most `max` UTF-8 bytes, never inside a character. */
+function piecesOf(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch, 'utf8');
+    if (bytes + n > max) {
+      pieces.push(piece);
+      piece = '';
+      bytes = 0;
+    }
+    piece += ch;
+    bytes += n;
+  }
+  if (piece) pieces.push(piece);
+  return pieces;
+}
+
+/**
+ * A data field longer than ISO 2709's 9,999 bytes becomes repeated fields of the same tag, its
+ * subfields kept in order; a single subfield longer than that is continued in the next field.
+ */
+export function splitLongField(field: DataField): DataField[] {
+  if (fieldBytes(field) <= MAX_FIELD) return [field];
+  const room = MAX_FIELD - 3 - 1; // indicators and the field terminator
+  const out: DataField[] = [];
+  let current: DataField = { ...field, subfields: [] };
+  let used = 0;
+  for (const sub of field.subfields) {
+    for (const value of piecesOf(sub.value, room - 2)) {
+      const n = 2 + Buffer.byteLength(value, 'utf8');
+      if (used + n > room && current.subfields.length) {
+        out.push(current);
+        current = { ...field, subfields: [] };
+        used = 0;
+      }
+      current.subfields.push({ code: sub.code, value });
+      used += n;
+    }
+  }
+  if (current.subfields.length) out.push(current);
+  return out;
+}
+
 export function writeIso2709(record: MarcRecord): Buffer {
   const bodies: Buffer[] = [];
   let directory = '';
   let offset = 0;
-  for (const field of record.fields) {
+  const fields = record.fields.flatMap((f): Field[] => (isControlField(f) ? [f] : splitLongField(f)));
+  for (const field of fields) {
     const text = isControlField(field)
       ? field.value
       : `${field.ind1}${field.ind2}` + field.subfields.map((s) => `\x1f${s.code}${s.value}`).join('');
     const body = Buffer.from(text + '\x1e', 'utf8');
-    if (body.length > 9999 || offset > 99999) throw new Error(`field ${field.tag} too long for ISO 2709`);
+    if (body.length > MAX_FIELD) throw new RecordTooLongError(body.length);
     directory += field.tag.padEnd(3, ' ').slice(0, 3) + String(body.length).padStart(4, '0') + String(offset).padStart(5, '0');
     bodies.push(body);
     offset += body.length;
   }
   const base = 24 + directory.length + 1;
   const total = base + offset + 1;
+  if (total > MAX_RECORD) throw new RecordTooLongError(total);
   const leader = record.leader.padEnd(24, ' ').split('');
   leader.splice(0, 5, ...String(total).padStart(5, '0'));
   leader[9] = 'a';

@@ -11,7 +11,7 @@ type Preview = Omit<ImportPreview, 'problems'> & { problems: Problem[] };
 type Batch = Omit<BatchView, 'error'> & { error: (NonNullable<BatchView['error']> & { message: string }) | null };
 type Report = Batch & { problems: Problem[] };
 
-const ENCODINGS = ['', 'utf8', 'marc8', 'cp1251', 'cp866'];
+const ENCODINGS = ['', 'utf8', 'marc8', 'cp1251', 'cp866', 'kz1048'];
 const MATCHING = ['merge', 'keep', 'skip'] as const;
 const FORMATS = ['', 'marc21', 'unimarc'];
 
