@@ -74,7 +74,9 @@ async function main() {
   const database = await openTestDatabase('pglite');
   const db = database.db;
   const republic = await createOrganisation(db, null, { parentId: null, kind: 'republic', name: 'Қазақстан' });
-  const school = await createOrganisation(db, null, { parentId: republic.id, kind: 'school', name: 'Бенчмарк мектебі' });
+  const region = await createOrganisation(db, null, { parentId: republic.id, kind: 'region', name: 'Облыс' });
+  const district = await createOrganisation(db, null, { parentId: region.id, kind: 'district', name: 'Аудан' });
+  const school = await createOrganisation(db, null, { parentId: district.id, kind: 'school', name: 'Бенчмарк мектебі' });
   const userId = await createUser(db, null, { login: 'bench', password: 'bench-password-1', fullName: 'Бенчмарк', role: 'librarian', organisationId: school.id, classGrade: null, classLetter: null });
   const actor: Actor = { userId, login: 'bench', fullName: 'Бенчмарк', role: 'librarian', organisationId: school.id, orgPath: school.path, classGrade: null, classLetter: null, readerId: null, locale: 'kk' };
 
