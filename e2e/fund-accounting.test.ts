@@ -26,6 +26,8 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
 
   beforeAll(async () => {
     s = await openBrowserSession();
+    // approving an act asks for a confirmation
+    s.page.on('dialog', (d) => void d.accept());
     const work = await makeWork(s.db, { title: TITLE, authors: ['Ерлан Төлеуов'], isbn: ISBN, bbk: '75.7', language: 'kaz' });
     // No group of its own: BBK 75 (physical culture and sport) decides it.
     await s.db.updateTable('catalog.works').set({ knowledge_group: null }).where('id', '=', work).execute();
@@ -60,12 +62,12 @@ describe('a librarian keeps the fund accounting books in the browser', () => {
     await page.getByRole('link', { name: 'Есепке алу кітаптары' }).click();
     await expect.poll(() => cellNumber('received-total')).toBeGreaterThanOrEqual(3);
     expect(await cellNumber('closing-total')).toBe(closingBefore + 3);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Түгендеу кітабы (PDF)' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Инвентарлық кітап (PDF)' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^inventory-book-\d{4}-01-01-\d{4}-12-31\.pdf$/);
     const file = path.join(s.shotsDir, 'inventory-book.pdf');
     await download.saveAs(file);
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
-    expect(text).toContain('Түгендеу кітабы');
+    expect(text).toContain('Инвентарлық кітап');
     expect(text.replace(/\s+/g, ' ')).toContain('Ерлан Төлеуов. Қазақ халқының ұлттық ойындары: һәм өнер');
     expect(text).toContain('2 500,50');
   });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { Actor } from '../auth/actor.js';
 import { createWork, type WorkInput } from '../catalog/works.js';
-import { addCopies } from '../fund/copies.js';
 import type { Executor } from '../db/executor.js';
 import type { Random } from './random.js';
 
@@ -164,41 +163,4 @@ export async function catalogueTextbooks(
     }
   }
   return textbooks;
-}
-
-function shelfOf(work: DemoWork, shelf: number): string {
-  if (work.ageRating === '0+') return `Кіші сынып оқырмандары, ${shelf}-сөре`;
-  const section = work.language === 'rus' ? 'Орыс тіліндегі әдебиет' : 'Қазақ тіліндегі әдебиет';
-  return `Абонемент: ${section}, ${shelf}-сөре`;
-}
-
-function dateBetween(rng: Random, from: string, to: string): string {
-  const a = Date.parse(`${from}T00:00:00Z`);
-  const b = Date.parse(`${to}T00:00:00Z`);
-  return new Date(a + rng.next() * Math.max(0, b - a)).toISOString().slice(0, 10);
-}
-
-/** Copies of the main fund through the fund's addCopies: real inventory numbers and barcodes. */
-export async function shelveCopies(
-  trx: Executor,
-  actor: Actor,
-  rng: Random,
-  works: DemoWork[],
-  copiesPerWork: [number, number],
-  today: string,
-): Promise<number[]> {
-  const copyIds: number[] = [];
-  for (const [index, work] of works.entries()) {
-    const count = rng.int(copiesPerWork[0], copiesPerWork[1]) * work.popularity;
-    const copies = await addCopies(trx, actor, {
-      workId: work.id,
-      count,
-      fund: 'main',
-      priceTiyn: rng.int(15, 60) * 10_000,
-      location: shelfOf(work, 1 + (index % 24)),
-      acquiredOn: dateBetween(rng, '2012-01-01', today),
-    });
-    copyIds.push(...copies.map((c) => c.id));
-  }
-  return copyIds;
 }

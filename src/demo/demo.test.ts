@@ -6,6 +6,8 @@ import type { DatabaseHandle } from '../db/connect.js';
 import type { App } from '../http/types.js';
 import { ApiClient, testApp } from '../../test/support/api.js';
 import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
+import { buildSummaryBook } from '../fund/accounting/books.js';
+import { reconcile } from '../fund/accounting/reconciliation.js';
 import { DEMO_CLASS, DEMO_LOGINS, DEMO_PASSWORD, DEMO_SCHOOL_NAME, isDatabaseEmpty, loadDemoLibrary, type DemoSummary } from './seed.js';
 
 // The full demo on the embedded database (what `npm start` loads), the small one on the server.
@@ -78,6 +80,20 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
       .execute();
     expect(neighbourCopies).toHaveLength(2);
     for (const n of neighbourCopies) expect(Number(n.n)).toBeGreaterThanOrEqual(size === 'full' ? 30 : 8);
+  });
+
+  it('books its whole fund: nothing unbooked in any of its libraries, a main fund of a real school, documents over the years', async () => {
+    const libraries = await database.db.selectFrom('org.organisations').select('id').where('kind', '=', 'school').execute();
+    for (const l of libraries) expect(await reconcile(database.db, l.id)).toMatchObject({ unbooked: 0 });
+    const year = Number(localDate().slice(0, 4));
+    const book = await buildSummaryBook(database.db, schoolId, { from: `${year - 4}-01-01`, to: localDate() });
+    const books = book.balance.closing.total.copies - book.balance.closing.groups.textbooks.copies;
+    if (size === 'full') {
+      expect(books).toBeGreaterThan(10_000);
+      expect(books).toBeLessThan(20_000);
+    }
+    expect(book.receipts.some((r) => r.source === 'initial')).toBe(true);
+    expect(book.writeOffs.filter((w) => w.register === 'fund').length).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps the textbook fund by title: received and stamped in August, full sets with every class', async () => {

@@ -8,7 +8,8 @@ import type { Role } from '../org/schema.js';
 import { createUser } from '../org/users.js';
 import { runMatching } from '../reclist/matching.js';
 import { importSampleList } from '../reclist/versions.js';
-import { catalogueTextbooks, catalogueWorks, shelveCopies, type DemoWork } from './catalogue.js';
+import { catalogueTextbooks, catalogueWorks, type DemoWork } from './catalogue.js';
+import { bookDemoFund } from './fund-books.js';
 import { simulateYear, type HistorySummary } from './history.js';
 import { seedReports } from './reports.js';
 import { stockTextbookFund } from './textbook-fund.js';
@@ -84,11 +85,14 @@ interface SizeProfile {
   loans: number;
   neighbourCopies: number;
   neighbourLoans: number;
+  /** Older titles of the fund catalogued in bulk, for a main fund of a real school's size (~14,000 books). */
+  oldTitles: number;
+  neighbourOldTitles: number;
 }
 
 const SIZES: Record<'full' | 'small', SizeProfile> = {
-  full: { plan: fullSchoolPlan, copiesPerWork: [4, 8], loans: 9_500, neighbourCopies: 40, neighbourLoans: 90 },
-  small: { plan: () => smallSchoolPlan(), works: 60, copiesPerWork: [1, 3], loans: 250, neighbourCopies: 12, neighbourLoans: 8 },
+  full: { plan: fullSchoolPlan, copiesPerWork: [4, 8], loans: 9_500, neighbourCopies: 40, neighbourLoans: 90, oldTitles: 2_000, neighbourOldTitles: 120 },
+  small: { plan: () => smallSchoolPlan(), works: 60, copiesPerWork: [1, 3], loans: 250, neighbourCopies: 12, neighbourLoans: 8, oldTitles: 0, neighbourOldTitles: 0 },
 };
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
@@ -124,7 +128,10 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
   const works = await catalogueWorks(trx, users.librarian, rng, profile.works);
   // a few list titles are kept only by the neighbouring schools (works.json, "neighbours": "only")
   const shelved = works.filter((w) => w.neighbours !== 'only');
-  const copyIds = await shelveCopies(trx, users.librarian, rng, shelved, profile.copiesPerWork, today);
+  // the main fund on the books: an opening balance three years ago, then receipts and write-off acts
+  const copyIds = await bookDemoFund(trx, users.librarian, rng, shelved, today, {
+    copiesPerWork: profile.copiesPerWork, oldTitles: profile.oldTitles, yearsOfDocuments: 3,
+  });
   const textbooks = await textbooksFor(trx, users.librarian, rng, plan);
   const textbookFund = await stockTextbookFund(trx, users.librarian, rng, plan, textbooks, today);
   const history = await simulateYear(trx, rng, {
@@ -181,7 +188,8 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
   await seedReference(trx, rng, users.librarian, today);
   return {
     schoolId: orgs.school.id,
-    works: works.length + textbooks.length,
+    // the demo's titles, its textbooks and the older titles of the fund
+    works: Number((await trx.selectFrom('catalog.works').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
     copies: copyIds.length + neighbours.copies,
     textbooksReceived: textbookFund.received,
     textbooksIssued: textbookFund.issued,
@@ -303,7 +311,9 @@ async function stockNeighbour(trx: Executor, rng: Random, schoolId: number, libr
     chosen.push(work);
     copies += 2; // two copies each on average: [1, 3] below
   }
-  const copyIds = await shelveCopies(trx, librarian, rng, chosen.map((w) => ({ ...w, popularity: 1 })), [1, 3], today);
+  const copyIds = await bookDemoFund(trx, librarian, rng, chosen.map((w) => ({ ...w, popularity: 1 })), today, {
+    copiesPerWork: [1, 3], oldTitles: profile.neighbourOldTitles, yearsOfDocuments: 2,
+  });
   const readers: DemoReader[] = await registerReaders(trx, schoolId, rng, neighbourSchoolPlan(rng, profile === SIZES.small), today);
   const history = await simulateYear(trx, rng, { organisationId: schoolId, librarianId: librarian.userId, readers, copyIds, today, loans: profile.neighbourLoans });
   return { ...history, readers: readers.length, copies: copyIds.length };

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { Routes } from '../http/types.js';
-import { addCopies, findScannedCopy, getCopy, listCopies, markedParts, updateCopy } from './copies.js';
+import { findScannedCopy, getCopy, listCopies, markedParts, toCopyView, updateCopy } from './copies.js';
+import { libraryOf } from '../auth/actor.js';
+import { invalid } from '../shared/errors.js';
+import { libraryToday } from '../shared/library-time.js';
+import { addReceiptLine, createReceipt } from './accounting/receipts.js';
+import { RECEIPT_SOURCES } from './accounting/schema.js';
 import { copySchema, copyStatusSchema, fundKindSchema, listedCopySchema } from './copies-schemas.js';
 import { copyLabelSheet, SHEET } from './labels.js';
 import { inTransaction } from '../db/transaction.js';
@@ -8,7 +13,6 @@ import { allow } from '../auth/guard.js';
 import { WRITE_OFF_REASONS } from './accounting/schema.js';
 import { weedingList, weedingToAct } from './weeding.js';
 import { buildBulletin, bulletinPdf } from './bulletin.js';
-import { invalid } from '../shared/errors.js';
 
 const bulletinEntry = z.object({
   workId: z.number(), description: z.string(), title: z.string(), authors: z.string(), publishYear: z.number().nullable(), bbk: z.string().nullable(),
@@ -70,8 +74,13 @@ export const fundRoutes: Routes = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Add copies of a work to the own library; inventory numbers and barcodes are issued unless typed (one copy)',
+        summary:
+          'Add copies of a work to the own library, always on the books: on the given receipt, or on a new receipt dated ' +
+          '`acquiredOn` (today) of the given source; a price of 0 is booked as unknown. Inventory numbers and barcodes are issued unless typed (one copy)',
         body: z.object({
+          receiptId: z.number().int().positive().optional(),
+          source: z.enum(RECEIPT_SOURCES).default('budget_purchase'),
+          documentNumber: z.string().max(100).nullish(),
           workId: z.number().int().positive(),
           count: z.number().int().default(1),
           fund: fundKindSchema.default('main'),
@@ -89,7 +98,33 @@ export const fundRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = allow(req.actor, 'staff');
-      const items = await inTransaction(app.db, (trx) => addCopies(trx, actor, req.body));
+      const body = req.body;
+      if (!Number.isInteger(body.count) || body.count < 1 || body.count > 1000) throw invalid('fund.bad_count', { value: body.count });
+      if (body.priceTiyn < 0) throw invalid('fund.bad_price', { value: body.priceTiyn });
+      if (body.count > 1 && (body.inventoryNumber || body.barcode)) throw invalid('fund.numbers_for_one_copy');
+      const items = await inTransaction(app.db, async (trx) => {
+        const organisationId = libraryOf(actor);
+        const receiptId = body.receiptId ?? (await createReceipt(trx, actor, {
+          receivedOn: body.acquiredOn ?? (await libraryToday(trx, organisationId)),
+          source: body.source,
+          documentNumber: body.documentNumber ?? null,
+        })).id;
+        const line = await addReceiptLine(trx, actor, receiptId, {
+          workId: body.workId,
+          count: body.count,
+          priceTiyn: body.priceTiyn,
+          priceUnknown: body.priceTiyn === 0,
+          fund: body.fund === 'off_balance' ? 'main' : body.fund,
+          ...(body.fund === 'off_balance' ? { offBalance: true } : {}),
+          location: body.location ?? null,
+          ...(body.inventoryNumber ? { inventoryNumber: body.inventoryNumber } : {}),
+          ...(body.barcode ? { barcode: body.barcode } : {}),
+        });
+        const ids = line.copies.map((c) => c.id);
+        if (body.note) await trx.updateTable('fund.copies').set({ note: body.note }).where('id', 'in', ids).execute();
+        const rows = await trx.selectFrom('fund.copies').selectAll().where('id', 'in', ids).orderBy('id').execute();
+        return rows.map(toCopyView);
+      });
       return reply.status(201).send({ items });
     },
   );

@@ -13,6 +13,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { INTERRUPTED, markInterruptedImports, takeLease, type DatabaseKind, type Lease } from './workers.js';
 import { AuthorResolver, type LinkedAuthor } from './authority.js';
 import { addImportedCopies } from './holdings.js';
+import { createOpening, newLoad, stageOpeningRows } from '../fund/accounting/opening.js';
+import { libraryToday } from '../shared/library-time.js';
 import { insertRows } from './bulk.js';
 import type { Encoding } from './marc/encoding.js';
 import type { MappedWork, MarcFormat } from './mapping.js';
@@ -467,7 +469,10 @@ async function importChunk(
       copies += result.copyIds.length;
       r.problems.push(...result.problems);
     }
-    if (copies) await audit(trx, actor, 'import', 'copy', batchId, { count: copies });
+    if (copies) {
+      await audit(trx, actor, 'import', 'copy', batchId, { count: copies });
+      await timed(options.timings, 'opening_balance', () => putOnOpeningDraft(trx, actor, batchId, [...added.values()].flatMap((a) => a.copyIds)));
+    }
   }
 
   await timed(options.timings, 'source_records', () => insertSourceRecords(trx, batchId, chunk, outcomes, options.database));
@@ -546,6 +551,24 @@ function workSearchKey(titleKey: string, w: MappedWork, linked: Map<string, Link
 }
 
 /** Works with ids taken from the sequence first, so each record knows its work without relying on RETURNING order. */
+/**
+ * The copies an import brought stand in no register yet: they go on an opening-balance draft of the import, for the
+ * librarian to check their prices and dates and post (fund/accounting/opening.ts). A copy the draft refuses stays
+ * unbooked and is listed by the reconciliation.
+ */
+async function putOnOpeningDraft(trx: Executor, actor: Actor, batchId: number, copyIds: number[]): Promise<void> {
+  if (!copyIds.length || !['librarian', 'admin'].includes(actor.role) || !actor.organisationId) return;
+  const existing = await trx
+    .selectFrom('fund.opening_balances')
+    .select('id')
+    .where('organisation_id', '=', actor.organisationId)
+    .where('import_id', '=', batchId)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  const openingId = existing?.id ?? (await createOpening(trx, actor, { asOf: await libraryToday(trx, actor.organisationId), importId: batchId, note: null })).id;
+  await stageOpeningRows(trx, actor, openingId, copyIds.map((copyId) => ({ copyId })), newLoad());
+}
+
 async function createWorks(trx: Executor, records: FileRecord[], linked: Map<string, LinkedAuthor>, timings?: ImportTimings): Promise<number[]> {
   if (!records.length) return [];
   const { rows } = await sql<{ id: number }>`select nextval('catalog.works_id_seq')::int8 as id from generate_series(1, ${records.length})`.execute(trx);

@@ -8,7 +8,7 @@ export const messages: Messages = {
     'interop.field.publisher': 'баспа',
     'interop.field.publishPlace': 'шыққан жері',
     'interop.field.udc': 'ӘОЖ',
-    'interop.field.bbk': 'ББК',
+    'interop.field.bbk': 'КБЖ',
     'interop.field.annotation': 'аннотация',
     'interop.field.author': 'автор',
     'interop.field.subject': 'тақырып',

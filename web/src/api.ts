@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly params?: Record<string, unknown>,
+    /** What the server says beyond the message, e.g. a refused file's problems by row and column. */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -59,8 +61,8 @@ async function send(method: string, url: string, body?: unknown): Promise<Respon
 
 async function errorOf(res: Response): Promise<ApiError> {
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string; params?: Record<string, unknown> } };
-    return new ApiError(res.status, body.error?.code ?? 'common.internal', body.error?.message ?? res.statusText, body.error?.params);
+    const body = (await res.json()) as { error?: { code?: string; message?: string; params?: Record<string, unknown>; details?: unknown } };
+    return new ApiError(res.status, body.error?.code ?? 'common.internal', body.error?.message ?? res.statusText, body.error?.params, body.error?.details);
   } catch {
     return new ApiError(res.status, 'common.internal', res.statusText);
   }

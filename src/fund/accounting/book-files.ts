@@ -4,6 +4,7 @@ import type { Locale } from '../../org/schema.js';
 import { FONTS, newPdf, pdfToBuffer, type Pdf } from '../../shared/pdf.js';
 import type { Columns, InventoryLine, Register, SummaryBook, Tally } from './books.js';
 import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS } from './schema.js';
+import { PUBLICATION_TYPES, type PublicationType } from '../../catalog/schema.js';
 
 /** Tenge with two decimals and a space between thousands, as written in the books: 12 345,60. */
 export function formatTenge(tiyn: number): string {
@@ -13,23 +14,46 @@ export function formatTenge(tiyn: number): string {
   return `${sign}${whole},${String(abs % 100).padStart(2, '0')}`;
 }
 
-interface Column {
+export interface Column {
   header: string;
   width: number;
   align?: 'left' | 'right' | 'center';
 }
 
-const TALLY_KEYS = (l: Locale) => [
+/** dd.mm.yyyy, as dates are written in the books. */
+export function dmy(date: string | null | undefined): string {
+  if (!date) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : date;
+}
+
+/**
+ * The columns of the summary book: total, groups, languages, children's literature, and the publication types
+ * (those the book has copies of: a school fund rarely holds maps or sheet music, and the page is narrow).
+ */
+const TALLY_KEYS = (l: Locale, book?: SummaryBook) => [
   { key: 'total', label: t(l, 'accounting.book.col.total') },
   ...KNOWLEDGE_GROUPS.map((g) => ({ key: `g:${g}`, label: t(l, `accounting.group.${g}`) })),
   ...LANGUAGE_GROUPS.map((g) => ({ key: `l:${g}`, label: t(l, `accounting.language.${g}`) })),
+  { key: 'children', label: t(l, 'accounting.book.col.children') },
+  ...PUBLICATION_TYPES.filter((p) => !book || p === 'book' || usedType(book, p)).map((p) => ({ key: `t:${p}`, label: t(l, `accounting.publication_type.${p}`) })),
 ];
+
+function usedType(book: SummaryBook, type: PublicationType): boolean {
+  const b = book.balance;
+  return [b.opening, b.received, b.writtenOff, b.closing].some((c) => c.types[type].copies !== 0);
+}
 
 function tallyOf(columns: Columns, key: string): Tally {
   if (key === 'total') return columns.total;
-  const [kind, name] = key.split(':') as ['g' | 'l', string];
+  if (key === 'children') return columns.children;
+  const [kind, name] = key.split(':') as ['g' | 'l' | 't', string];
+  if (kind === 't') return columns.types[name as PublicationType];
   return kind === 'g' ? columns.groups[name as keyof Columns['groups']] : columns.languages[name as keyof Columns['languages']];
 }
+
+/** «Бағасыз 3»: beside every sum that counts copies without a known price as 0. */
+const unpricedNote = (x: Tally, l: Locale) => (x.unpriced ? `\n${t(l, 'accounting.book.unpriced', { count: x.unpriced })}` : '');
 
 // ---------- PDF ----------
 
@@ -40,7 +64,7 @@ const HEADER_FONT = 'header';
 const HEADER_SIZE = 5.6;
 
 /** Draws a ruled table, repeating its header on every new page. */
-function drawTable(doc: Pdf, columns: Column[], rows: string[][], options: { boldRows?: Set<number> } = {}) {
+export function drawTable(doc: Pdf, columns: Column[], rows: string[][], options: { boldRows?: Set<number> } = {}) {
   const left = doc.page.margins.left;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   const sizeOf = (font: string) => (font === HEADER_FONT ? HEADER_SIZE : FONT_SIZE);
@@ -70,7 +94,7 @@ function drawTable(doc: Pdf, columns: Column[], rows: string[][], options: { bol
   rows.forEach((r, i) => drawRow(r, options.boldRows?.has(i) ? 'bold' : 'condensed'));
 }
 
-function bookPdf(): Pdf {
+export function bookPdf(): Pdf {
   const doc = newPdf({ layout: 'landscape', margin: 28 });
   doc.registerFont(HEADER_FONT, FONTS.condensed);
   return doc;
@@ -88,44 +112,52 @@ function actReason(a: SummaryBook['writeOffs'][number], l: Locale): string {
   return t(l, `accounting.reason.${a.reason}`) + (a.kind === 'reversal' ? ` (${t(l, 'accounting.book.reversal')})` : '');
 }
 
-const tallyCell = (x: Tally) => (x.copies === 0 && x.sumTiyn === 0 ? '' : `${x.copies}\n${formatTenge(x.sumTiyn)}`);
+const tallyCell = (x: Tally, l: Locale) => (x.copies === 0 && x.sumTiyn === 0 ? '' : `${x.copies}\n${formatTenge(x.sumTiyn)}${unpricedNote(x, l)}`);
 
-function summaryColumns(l: Locale, width: number): Column[] {
-  const tallies = TALLY_KEYS(l);
+function summaryColumns(l: Locale, width: number, book: SummaryBook): Column[] {
+  const tallies = TALLY_KEYS(l, book);
   const fixed = [
     { header: t(l, 'accounting.book.col.number'), width: 22 },
-    { header: t(l, 'accounting.book.col.date'), width: 46 },
-    { header: t(l, 'accounting.book.col.document'), width: 80 },
+    { header: t(l, 'accounting.book.col.date'), width: 44 },
+    { header: t(l, 'accounting.book.col.document'), width: 78 },
+    { header: t(l, 'accounting.book.col.titles'), width: 28, align: 'right' as const },
   ];
   const rest = (width - fixed.reduce((s, c) => s + c.width, 0)) / tallies.length;
   const unit = `${t(l, 'accounting.book.col.copies')} / ${t(l, 'accounting.book.col.sum')}`;
   return [...fixed, ...tallies.map((x) => ({ header: `${x.label}\n${unit}`, width: rest, align: 'right' as const }))];
 }
 
-export async function summaryBookPdf(book: SummaryBook, l: Locale): Promise<Buffer> {
+/** The accompanying document of a receipt: source, «№ 15 от 02.09.2025», supplier. */
+export function receiptDocument(r: SummaryBook['receipts'][number], l: Locale): string {
+  const doc = r.documentNumber ? `№ ${r.documentNumber}${r.documentDate ? ` ${t(l, 'accounting.book.of_date', { date: dmy(r.documentDate) })}` : ''}` : '';
+  return [t(l, `accounting.source.${r.source}`), doc, r.supplier].filter(Boolean).join(', ');
+}
+
+const periodText = (l: Locale, p: { from: string; to: string }) => t(l, 'accounting.book.period', { from: dmy(p.from), to: dmy(p.to) });
+
+export async function summaryBookPdf(book: SummaryBook, l: Locale, title?: string): Promise<Buffer> {
   const doc = bookPdf();
   const width = doc.page.width - 56;
-  const tallies = TALLY_KEYS(l);
-  const cells = (c: Columns) => tallies.map((x) => tallyCell(tallyOf(c, x.key)));
-  heading(doc, `${t(l, 'accounting.book.summary_title')} — ${book.organisationName}`, t(l, 'accounting.book.period', { ...book.period }));
-  const columns = summaryColumns(l, width);
+  const tallies = TALLY_KEYS(l, book);
+  const cells = (c: Columns) => tallies.map((x) => tallyCell(tallyOf(c, x.key), l));
+  heading(doc, `${title ?? t(l, 'accounting.book.summary_title')} — ${book.organisationName}`, periodText(l, book.period));
+  const columns = summaryColumns(l, width, book);
 
   doc.font('bold').fontSize(9).text(t(l, 'accounting.book.part1'));
   drawTable(doc, columns, book.receipts.map((r) => [
-    r.number, r.date,
-    [t(l, `accounting.source.${r.source}`), r.documentNumber, r.supplier].filter(Boolean).join(', '),
+    r.number, dmy(r.date), receiptDocument(r, l), String(r.titles),
     ...cells(r.columns),
   ]));
   doc.moveDown();
   doc.font('bold').fontSize(9).text(t(l, 'accounting.book.part2'));
   drawTable(doc, columns, book.writeOffs.map((a) => [
-    a.number, a.date,
-    actReason(a, l),
+    a.number, dmy(a.date),
+    actReason(a, l), String(a.titles),
     ...cells(a.columns),
   ]));
   doc.moveDown();
   doc.font('bold').fontSize(9).text(t(l, 'accounting.book.part3'));
-  drawTable(doc, columns, balanceRows(book, l).map(([label, c]) => ['', '', label, ...cells(c)]), { boldRows: new Set([0, 3]) });
+  drawTable(doc, columns, balanceRows(book, l).map(([label, c]) => ['', '', label, '', ...cells(c)]), { boldRows: new Set([0, 3]) });
   return pdfToBuffer(doc);
 }
 
@@ -151,15 +183,15 @@ function inventoryColumns(l: Locale): Column[] {
   ];
 }
 
-function inventoryCells(line: InventoryLine): string[] {
+function inventoryCells(line: InventoryLine, l: Locale): string[] {
   return [
-    line.enteredOn,
+    dmy(line.enteredOn),
     line.inventoryNumber,
     [line.authors, line.title].filter(Boolean).join('. '),
     line.publishYear ? String(line.publishYear) : '',
-    formatTenge(line.priceTiyn),
+    line.priceUnknown ? t(l, 'accounting.book.price_unknown') : formatTenge(line.priceTiyn),
     line.receiptNumber,
-    line.writeOffActNumber ? `${line.writeOffActNumber}, ${line.writeOffDate}` : '',
+    line.writeOffActNumber ? `${line.writeOffActNumber}, ${dmy(line.writeOffDate)}` : '',
     [line.previousNumbers.length ? `← ${line.previousNumbers.join(', ')}` : '', line.note ?? ''].filter(Boolean).join('; '),
   ];
 }
@@ -173,8 +205,8 @@ export async function inventoryBookPdf(
   l: Locale,
 ): Promise<Buffer> {
   const doc = bookPdf();
-  heading(doc, `${registerTitle(meta.register, l)} — ${meta.organisationName}`, t(l, 'accounting.book.period', meta));
-  drawTable(doc, inventoryColumns(l), lines.map(inventoryCells));
+  heading(doc, `${registerTitle(meta.register, l)} — ${meta.organisationName}`, periodText(l, meta));
+  drawTable(doc, inventoryColumns(l), lines.map((x) => inventoryCells(x, l)));
   return pdfToBuffer(doc);
 }
 
@@ -186,36 +218,33 @@ const sheetName = (s: string) => s.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31).tri
 const tenge = (tiyn: number) => tiyn / 100;
 const MONEY = '#,##0.00';
 
-export async function summaryBookXlsx(book: SummaryBook, l: Locale): Promise<Buffer> {
+export async function summaryBookXlsx(book: SummaryBook, l: Locale, title?: string): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const tallies = TALLY_KEYS(l);
   const header = (ws: ExcelJS.Worksheet, first: string[]) => {
-    ws.addRow([`${t(l, 'accounting.book.summary_title')} — ${book.organisationName}`]).font = { bold: true };
-    ws.addRow([t(l, 'accounting.book.period', { ...book.period })]);
-    ws.addRow([...first, ...tallies.flatMap((x) => [x.label, ''])]).font = { bold: true };
-    ws.addRow([...first.map(() => ''), ...tallies.flatMap(() => [t(l, 'accounting.book.col.copies'), t(l, 'accounting.book.col.sum')])]);
-    tallies.forEach((_, i) => ws.mergeCells(3, first.length + 1 + 2 * i, 3, first.length + 2 + 2 * i));
+    ws.addRow([`${title ?? t(l, 'accounting.book.summary_title')} — ${book.organisationName}`]).font = { bold: true };
+    ws.addRow([periodText(l, book.period)]);
+    ws.addRow([...first, ...tallies.flatMap((x) => [x.label, '', ''])]).font = { bold: true };
+    ws.addRow([...first.map(() => ''), ...tallies.flatMap(() => [t(l, 'accounting.book.col.copies'), t(l, 'accounting.book.col.sum'), t(l, 'accounting.book.col.unpriced')])]);
+    tallies.forEach((_, i) => ws.mergeCells(3, first.length + 1 + 3 * i, 3, first.length + 3 + 3 * i));
   };
-  const figures = (c: Columns) => tallies.flatMap((x) => [tallyOf(c, x.key).copies, tenge(tallyOf(c, x.key).sumTiyn)]);
+  const figures = (c: Columns) => tallies.flatMap((x) => {
+    const v = tallyOf(c, x.key);
+    return [v.copies, tenge(v.sumTiyn), v.unpriced ?? 0];
+  });
   const money = (ws: ExcelJS.Worksheet, first: number) => {
-    tallies.forEach((_, i) => (ws.getColumn(first + 2 + 2 * i).numFmt = MONEY));
+    tallies.forEach((_, i) => (ws.getColumn(first + 2 + 3 * i).numFmt = MONEY));
   };
-  const cols = [t(l, 'accounting.book.col.number'), t(l, 'accounting.book.col.date'), t(l, 'accounting.book.col.document')];
+  const cols = [t(l, 'accounting.book.col.number'), t(l, 'accounting.book.col.date'), t(l, 'accounting.book.col.document'), t(l, 'accounting.book.col.titles')];
 
   const receipts = wb.addWorksheet(sheetName(t(l, 'accounting.book.sheet.receipts')));
   header(receipts, cols);
-  for (const r of book.receipts) {
-    const doc = [t(l, `accounting.source.${r.source}`), r.documentNumber, r.supplier].filter(Boolean).join(', ');
-    receipts.addRow([r.number, r.date, doc, ...figures(r.columns)]);
-  }
+  for (const r of book.receipts) receipts.addRow([r.number, dmy(r.date), receiptDocument(r, l), r.titles, ...figures(r.columns)]);
   money(receipts, cols.length);
 
   const writeOffs = wb.addWorksheet(sheetName(t(l, 'accounting.book.sheet.write_offs')));
   header(writeOffs, cols);
-  for (const a of book.writeOffs) {
-    const reason = actReason(a, l);
-    writeOffs.addRow([a.number, a.date, reason, ...figures(a.columns)]);
-  }
+  for (const a of book.writeOffs) writeOffs.addRow([a.number, dmy(a.date), actReason(a, l), a.titles, ...figures(a.columns)]);
   money(writeOffs, cols.length);
 
   const balance = wb.addWorksheet(sheetName(t(l, 'accounting.book.sheet.balance')));
@@ -233,11 +262,11 @@ export async function inventoryBookXlsx(
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(sheetName(registerTitle(meta.register, l)));
   ws.addRow([`${registerTitle(meta.register, l)} — ${meta.organisationName}`]).font = { bold: true };
-  ws.addRow([t(l, 'accounting.book.period', meta)]);
+  ws.addRow([periodText(l, meta)]);
   ws.addRow(inventoryColumns(l).map((c) => c.header)).font = { bold: true };
   for (const line of lines) {
-    const cells: (string | number)[] = inventoryCells(line);
-    cells[4] = tenge(line.priceTiyn);
+    const cells: (string | number)[] = inventoryCells(line, l);
+    if (!line.priceUnknown) cells[4] = tenge(line.priceTiyn);
     ws.addRow(cells);
   }
   ws.getColumn(5).numFmt = MONEY;

@@ -4,9 +4,9 @@ import { audit } from '../../org/audit.js';
 import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryToday } from '../../shared/library-time.js';
-import { inTransaction } from '../../db/transaction.js';
 import { staffLibrary } from '../../auth/guard.js';
+import { libraryToday } from '../../shared/library-time.js';
+import { bookUnbooked } from './reconciliation.js';
 
 export interface CheckScope {
   /** Shelf location prefix, e.g. 'А-3' for one bay. */
@@ -31,6 +31,8 @@ export interface CheckView {
   status: 'open' | 'closed';
   writeOffActId: number | null;
   scanned: number;
+  /** Copies of the checked part that were never booked, put on an opening-balance draft when the check closed. */
+  unbooked: { count: number; openingId: number | null };
 }
 
 export type ScanOutcome = 'found' | 'misplaced' | 'repeat' | 'unknown';
@@ -83,6 +85,14 @@ async function toCheckView(db: Executor, c: CheckRow): Promise<CheckView> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('check_id', '=', c.id)
     .executeTakeFirstOrThrow();
+  const opening = await db
+    .selectFrom('fund.opening_balances as o')
+    .select(['o.id'])
+    .select((eb) => eb.selectFrom('fund.opening_rows as r').select(eb.fn.countAll<number>().as('n')).whereRef('r.opening_id', '=', 'o.id').as('n'))
+    .where('o.check_id', '=', c.id)
+    .where('o.status', '=', 'draft')
+    .orderBy('o.id', 'desc')
+    .executeTakeFirst();
   return {
     id: c.id,
     number: c.number,
@@ -95,31 +105,30 @@ async function toCheckView(db: Executor, c: CheckRow): Promise<CheckView> {
     status: c.status,
     writeOffActId: c.write_off_act_id,
     scanned: Number(n.n),
+    unbooked: { count: Number(opening?.n ?? 0), openingId: opening?.id ?? null },
   };
 }
 
 export async function openCheck(db: Executor, actor: Actor, scope: CheckScope): Promise<CheckView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    const number = String(await takeNumber(trx, organisationId, 'check_number'));
-    const row = await trx
-      .insertInto('fund.checks')
-      .values({
-        organisation_id: organisationId,
-        number,
-        started_on: await libraryToday(trx, organisationId),
-        location_prefix: scope.locationPrefix?.trim() || null,
-        fund: scope.fund || null,
-        knowledge_group: scope.knowledgeGroup || null,
-        valuable_only: scope.valuableOnly ?? false,
-        open_access_only: scope.openAccessOnly ?? false,
-        created_by: actor.userId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await audit(trx, actor, 'open', 'fund_check', row.id, { number, ...scope });
-    return toCheckView(trx, await ownCheck(trx, organisationId, row.id));
-  });
+  const organisationId = staffLibrary(actor);
+  const number = String(await takeNumber(db, organisationId, 'check_number'));
+  const row = await db
+    .insertInto('fund.checks')
+    .values({
+      organisation_id: organisationId,
+      number,
+      started_on: (await libraryToday(db, organisationId)),
+      location_prefix: scope.locationPrefix?.trim() || null,
+      fund: scope.fund || null,
+      knowledge_group: scope.knowledgeGroup || null,
+      valuable_only: scope.valuableOnly ?? false,
+      open_access_only: scope.openAccessOnly ?? false,
+      created_by: actor.userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await audit(db, actor, 'open', 'fund_check', row.id, { number, ...scope });
+  return toCheckView(db, await ownCheck(db, organisationId, row.id));
 }
 
 export async function getCheck(db: Executor, actor: Actor, id: number): Promise<CheckView> {
@@ -230,40 +239,58 @@ export async function checkResult(db: Executor, actor: Actor, checkId: number): 
  * 'missing_at_check') for the commission to review and approve like any other write-off.
  */
 export async function closeCheck(db: Executor, actor: Actor, checkId: number, input: { actDate?: string }): Promise<CheckView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    const check = await ownCheck(trx, organisationId, checkId);
-    if (check.status !== 'open') throw conflict('accounting.check_closed', { number: check.number });
-    const missing = (await checkResult(trx, actor, checkId)).missing;
-    const onAccount = missing.length
-      ? await trx.selectFrom('fund.copies').select('id').where('id', 'in', missing.map((m) => m.copyId)).where('receipt_line_id', 'is not', null).execute()
-      : [];
-    let actId: number | null = null;
-    if (onAccount.length) {
-      const number = String(await takeNumber(trx, organisationId, 'write_off_number'));
-      const act = await trx
-        .insertInto('fund.write_off_acts')
-        .values({
-          organisation_id: organisationId,
-          number,
-          act_date: input.actDate ?? (await libraryToday(trx, organisationId)),
-          reason: 'missing_at_check',
-          commission: '[]',
-          note: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      actId = act.id;
-      await trx.insertInto('fund.write_off_lines').values(onAccount.map((c) => ({ act_id: act.id, copy_id: c.id }))).execute();
-    }
-    await trx
-      .updateTable('fund.checks')
-      .set({ status: 'closed', closed_at: new Date(), write_off_act_id: actId })
-      .where('id', '=', checkId)
+  const organisationId = staffLibrary(actor);
+  const check = await ownCheck(db, organisationId, checkId);
+  if (check.status !== 'open') throw conflict('accounting.check_closed', { number: check.number });
+  const missing = (await checkResult(db, actor, checkId)).missing;
+  const onAccount = missing.length
+    ? await db.selectFrom('fund.copies').select('id').where('id', 'in', missing.map((m) => m.copyId)).where('receipt_line_id', 'is not', null).execute()
+    : [];
+  let actId: number | null = null;
+  if (onAccount.length) {
+    const number = String(await takeNumber(db, organisationId, 'write_off_number'));
+    const act = await db
+      .insertInto('fund.write_off_acts')
+      .values({
+        organisation_id: organisationId,
+        number,
+        act_date: input.actDate ?? (await libraryToday(db, organisationId)),
+        reason: 'missing_at_check',
+        commission: '[]',
+        note: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    actId = act.id;
+    await db.insertInto('fund.write_off_lines').values(onAccount.map((c) => ({ act_id: act.id, copy_id: c.id }))).execute();
+  }
+  // Never-booked copies of the checked part (found, missing or misplaced here) are not dropped: they go on an
+  // opening-balance draft tied to the check, to be booked (posted) or taken out of the holdings by the librarian.
+  const result = await checkResult(db, actor, checkId);
+  const unbookedIds = [...result.found, ...result.missing, ...result.onLoan, ...result.misplaced].map((c) => c.copyId);
+  let openingId: number | null = null;
+  if (unbookedIds.length) {
+    const free = await db
+      .selectFrom('fund.copies as c')
+      .select('c.id')
+      .where('c.id', 'in', unbookedIds)
+      .where('c.receipt_line_id', 'is', null)
+      .where('c.status', '!=', 'written_off')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('fund.opening_rows as r').innerJoin('fund.opening_balances as o', 'o.id', 'r.opening_id')
+        .select('r.id').whereRef('r.copy_id', '=', 'c.id').where('o.status', '=', 'draft'))))
       .execute();
-    await audit(trx, actor, 'close', 'fund_check', checkId, { missing: missing.length, writeOffActId: actId });
-    return getCheck(trx, actor, checkId);
-  });
+    if (free.length) {
+      const opening = await bookUnbooked(db, actor, { copyIds: free.map((c) => c.id), checkId });
+      openingId = opening.id;
+    }
+  }
+  await db
+    .updateTable('fund.checks')
+    .set({ status: 'closed', closed_at: new Date(), write_off_act_id: actId })
+    .where('id', '=', checkId)
+    .execute();
+  await audit(db, actor, 'close', 'fund_check', checkId, { missing: missing.length, writeOffActId: actId, unbookedOpeningId: openingId });
+  return getCheck(db, actor, checkId);
 }
 
 /** Re-inventory: gives copies new inventory numbers from the counter and keeps the old ones. */
@@ -272,30 +299,28 @@ export async function renumberCopies(
   actor: Actor,
   copyIds: number[],
 ): Promise<{ copyId: number; oldNumber: string; newNumber: string }[]> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    if (!copyIds.length) throw invalid('accounting.no_copies');
-    const copies = await trx
-      .selectFrom('fund.copies')
-      .select(['id', 'inventory_number'])
-      .where('organisation_id', '=', organisationId)
-      .where('id', 'in', copyIds)
-      .orderBy('id')
-      .forUpdate()
+  const organisationId = staffLibrary(actor);
+  if (!copyIds.length) throw invalid('accounting.no_copies');
+  const copies = await db
+    .selectFrom('fund.copies')
+    .select(['id', 'inventory_number'])
+    .where('organisation_id', '=', organisationId)
+    .where('id', 'in', copyIds)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  const missingId = copyIds.find((id) => !copies.some((c) => c.id === id));
+  if (missingId !== undefined) throw notFound('copy', missingId);
+  const changes = [];
+  for (const copy of copies) {
+    const newNumber = String(await takeNumber(db, organisationId, 'inventory_number'));
+    await db.updateTable('fund.copies').set({ inventory_number: newNumber, updated_at: new Date() }).where('id', '=', copy.id).execute();
+    await db
+      .insertInto('fund.inventory_number_history')
+      .values({ copy_id: copy.id, old_number: copy.inventory_number, new_number: newNumber, changed_on: (await libraryToday(db, organisationId)), changed_by: actor.userId })
       .execute();
-    const missingId = copyIds.find((id) => !copies.some((c) => c.id === id));
-    if (missingId !== undefined) throw notFound('copy', missingId);
-    const changes = [];
-    for (const copy of copies) {
-      const newNumber = String(await takeNumber(trx, organisationId, 'inventory_number'));
-      await trx.updateTable('fund.copies').set({ inventory_number: newNumber, updated_at: new Date() }).where('id', '=', copy.id).execute();
-      await trx
-        .insertInto('fund.inventory_number_history')
-        .values({ copy_id: copy.id, old_number: copy.inventory_number, new_number: newNumber, changed_on: await libraryToday(trx, organisationId), changed_by: actor.userId })
-        .execute();
-      changes.push({ copyId: copy.id, oldNumber: copy.inventory_number, newNumber });
-    }
-    await audit(trx, actor, 'renumber', 'copy', copies.map((c) => c.id).join(','), { changes });
-    return changes;
-  });
+    changes.push({ copyId: copy.id, oldNumber: copy.inventory_number, newNumber });
+  }
+  await audit(db, actor, 'renumber', 'copy', copies.map((c) => c.id).join(','), { changes });
+  return changes;
 }

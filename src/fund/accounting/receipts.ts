@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
 import { findWorksByIsbn, createWork, type WorkInput } from '../../catalog/works.js';
 import { lockWorksByIsbn } from '../../catalog/locks.js';
@@ -8,10 +9,9 @@ import { takeNumber } from '../../shared/counters.js';
 import { AppError, conflict, invalid, notFound } from '../../shared/errors.js';
 import { addCopies } from '../copies.js';
 import type { FundKind } from '../schema.js';
+import { staffLibrary } from '../../auth/guard.js';
 import { knowledgeGroupOf, languageGroupOf, listGroupRules } from './groups.js';
 import type { KnowledgeGroup, LanguageGroup, ReceiptSource } from './schema.js';
-import { inTransaction } from '../../db/transaction.js';
-import { staffLibrary } from '../../auth/guard.js';
 
 /** Brochures of this many pages or fewer are kept off-balance, in their own register. */
 export const BROCHURE_MAX_PAGES = 48;
@@ -20,6 +20,7 @@ export interface ReceiptInput {
   receivedOn: string;
   source: ReceiptSource;
   documentNumber?: string | null;
+  documentDate?: string | null;
   supplier?: string | null;
   note?: string | null;
 }
@@ -35,7 +36,15 @@ export interface ReceiptLineInput {
   /** Temporary storage; by default brochures of 48 pages or fewer. */
   offBalance?: boolean;
   location?: string | null;
+  /** An old copy whose price nobody knows: counted as 0 tiyn and shown as unpriced. */
+  priceUnknown?: boolean;
+  /** Numbers typed by hand, for a single copy. */
+  inventoryNumber?: string;
+  barcode?: string;
 }
+
+/** Children's literature has its own column in the summary book: works for the youngest readers. */
+export const isChildrens = (ageRating: string | null, fund: string) => fund !== 'textbook' && (ageRating === '0+' || ageRating === '6+');
 
 export interface ReceiptLineView {
   id: number;
@@ -49,6 +58,7 @@ export interface ReceiptLineView {
   knowledgeGroup: KnowledgeGroup;
   languageGroup: LanguageGroup;
   offBalance: boolean;
+  priceUnknown: boolean;
   copies: { id: number; inventoryNumber: string; barcode: string }[];
 }
 
@@ -58,9 +68,12 @@ export interface ReceiptView {
   receivedOn: string;
   source: ReceiptSource;
   documentNumber: string | null;
+  documentDate: string | null;
   supplier: string | null;
   note: string | null;
   copiesCount: number;
+  /** Copies booked without a known price (counted as 0 tiyn). */
+  unpricedCount: number;
   sumTiyn: number;
   /** Textbooks received by count with this document (the textbook fund's batches), outside the copy lines. */
   textbooksCount: number;
@@ -73,6 +86,7 @@ type ReceiptRow = {
   received_on: string;
   source: ReceiptSource;
   document_number: string | null;
+  document_date: string | null;
   supplier: string | null;
   note: string | null;
 };
@@ -86,7 +100,7 @@ function checkDate(value: string) {
 async function ownReceipt(db: Executor, organisationId: number, id: number): Promise<ReceiptRow> {
   const row = await db
     .selectFrom('fund.receipts')
-    .select(['id', 'number', 'received_on', 'source', 'document_number', 'supplier', 'note'])
+    .select(['id', 'number', 'received_on', 'source', 'document_number', 'document_date', 'supplier', 'note'])
     .where('id', '=', id)
     .where('organisation_id', '=', organisationId)
     .executeTakeFirst();
@@ -95,65 +109,63 @@ async function ownReceipt(db: Executor, organisationId: number, id: number): Pro
 }
 
 export async function createReceipt(db: Executor, actor: Actor, input: ReceiptInput): Promise<ReceiptView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    checkDate(input.receivedOn);
-    const number = String(await takeNumber(trx, organisationId, 'receipt_number'));
-    const row = await trx
-      .insertInto('fund.receipts')
-      .values({
-        organisation_id: organisationId,
-        number,
-        received_on: input.receivedOn,
-        source: input.source,
-        document_number: input.documentNumber?.trim() || null,
-        supplier: input.supplier?.trim() || null,
-        note: input.note?.trim() || null,
-        created_by: actor.userId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await audit(trx, actor, 'create', 'receipt', row.id, { number, source: input.source, receivedOn: input.receivedOn });
-    return getReceipt(trx, actor, row.id).then((r) => r.receipt);
-  });
+  const organisationId = staffLibrary(actor);
+  checkDate(input.receivedOn);
+  if (input.documentDate) checkDate(input.documentDate);
+  const number = String(await takeNumber(db, organisationId, 'receipt_number'));
+  const row = await db
+    .insertInto('fund.receipts')
+    .values({
+      organisation_id: organisationId,
+      number,
+      received_on: input.receivedOn,
+      source: input.source,
+      document_number: input.documentNumber?.trim() || null,
+      document_date: input.documentDate || null,
+      supplier: input.supplier?.trim() || null,
+      note: input.note?.trim() || null,
+      created_by: actor.userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await audit(db, actor, 'create', 'receipt', row.id, { number, source: input.source, receivedOn: input.receivedOn });
+  return getReceipt(db, actor, row.id).then((r) => r.receipt);
 }
 
 /** The date and source can change only while the receipt is empty: its copies were entered on that date. */
 export async function updateReceipt(db: Executor, actor: Actor, id: number, patch: Partial<ReceiptInput>): Promise<ReceiptView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    const current = await ownReceipt(trx, organisationId, id);
-    const lines = await lineCount(trx, id);
-    const changesBooks = (patch.receivedOn !== undefined && patch.receivedOn !== current.received_on) ||
-      (patch.source !== undefined && patch.source !== current.source);
-    if (changesBooks && lines > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
-    if (changesBooks) await refuseTextbookBatches(trx, current);
-    if (patch.receivedOn !== undefined) checkDate(patch.receivedOn);
-    await trx
-      .updateTable('fund.receipts')
-      .set({
-        ...(patch.receivedOn !== undefined ? { received_on: patch.receivedOn } : {}),
-        ...(patch.source !== undefined ? { source: patch.source } : {}),
-        ...(patch.documentNumber !== undefined ? { document_number: patch.documentNumber?.trim() || null } : {}),
-        ...(patch.supplier !== undefined ? { supplier: patch.supplier?.trim() || null } : {}),
-        ...(patch.note !== undefined ? { note: patch.note?.trim() || null } : {}),
-      })
-      .where('id', '=', id)
-      .execute();
-    await audit(trx, actor, 'update', 'receipt', id, { fields: Object.keys(patch) });
-    return (await getReceipt(trx, actor, id)).receipt;
-  });
+  const organisationId = staffLibrary(actor);
+  const current = await ownReceipt(db, organisationId, id);
+  const lines = await lineCount(db, id);
+  const changesBooks = (patch.receivedOn !== undefined && patch.receivedOn !== current.received_on) ||
+    (patch.source !== undefined && patch.source !== current.source);
+  if (changesBooks && lines > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
+  if (changesBooks) await refuseTextbookBatches(db, current);
+  if (patch.receivedOn !== undefined) checkDate(patch.receivedOn);
+  if (patch.documentDate) checkDate(patch.documentDate);
+  await db
+    .updateTable('fund.receipts')
+    .set({
+      ...(patch.receivedOn !== undefined ? { received_on: patch.receivedOn } : {}),
+      ...(patch.source !== undefined ? { source: patch.source } : {}),
+      ...(patch.documentNumber !== undefined ? { document_number: patch.documentNumber?.trim() || null } : {}),
+      ...(patch.documentDate !== undefined ? { document_date: patch.documentDate || null } : {}),
+      ...(patch.supplier !== undefined ? { supplier: patch.supplier?.trim() || null } : {}),
+      ...(patch.note !== undefined ? { note: patch.note?.trim() || null } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+  await audit(db, actor, 'update', 'receipt', id, { fields: Object.keys(patch) });
+  return (await getReceipt(db, actor, id)).receipt;
 }
 
 export async function deleteReceipt(db: Executor, actor: Actor, id: number): Promise<void> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    const current = await ownReceipt(trx, organisationId, id);
-    if ((await lineCount(trx, id)) > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
-    await refuseTextbookBatches(trx, current);
-    await trx.deleteFrom('fund.receipts').where('id', '=', id).execute();
-    await audit(trx, actor, 'delete', 'receipt', id, { number: current.number });
-  });
+  const organisationId = staffLibrary(actor);
+  const current = await ownReceipt(db, organisationId, id);
+  if ((await lineCount(db, id)) > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
+  await refuseTextbookBatches(db, current);
+  await db.deleteFrom('fund.receipts').where('id', '=', id).execute();
+  await audit(db, actor, 'delete', 'receipt', id, { number: current.number });
 }
 
 /**
@@ -185,54 +197,58 @@ async function lineCount(db: Executor, receiptId: number): Promise<number> {
  * report group and language that the books will count them under.
  */
 export async function addReceiptLine(db: Executor, actor: Actor, receiptId: number, input: ReceiptLineInput): Promise<ReceiptLineView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    const receipt = await ownReceipt(trx, organisationId, receiptId);
-    if (!Number.isInteger(input.priceTiyn) || input.priceTiyn < 0) throw invalid('accounting.bad_price', { value: input.priceTiyn });
-    if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000) throw invalid('accounting.bad_count', { value: input.count });
-    const work = await trx
-      .selectFrom('catalog.works')
-      .select(['id', 'bbk', 'udc', 'knowledge_group', 'language', 'pages'])
-      .where('id', '=', input.workId)
-      .executeTakeFirst();
-    if (!work) throw notFound('work', input.workId);
+  const organisationId = staffLibrary(actor);
+  const receipt = await ownReceipt(db, organisationId, receiptId);
+  if (!Number.isInteger(input.priceTiyn) || input.priceTiyn < 0) throw invalid('accounting.bad_price', { value: input.priceTiyn });
+  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000) throw invalid('accounting.bad_count', { value: input.count });
+  const work = await db
+    .selectFrom('catalog.works')
+    .select(['id', 'bbk', 'udc', 'knowledge_group', 'language', 'pages', 'publication_type', 'age_rating'])
+    .where('id', '=', input.workId)
+    .executeTakeFirst();
+  if (!work) throw notFound('work', input.workId);
 
-    const fund = input.fund ?? 'main';
-    const offBalance = input.offBalance ?? (fund !== 'textbook' && work.pages !== null && work.pages <= BROCHURE_MAX_PAGES);
-    if (!offBalance && input.priceTiyn === 0) throw invalid('accounting.price_required');
-    const rules = await listGroupRules(trx);
-    const line = await trx
-      .insertInto('fund.receipt_lines')
-      .values({
-        receipt_id: receiptId,
-        work_id: work.id,
-        copies_count: input.count,
-        price_tiyn: input.priceTiyn,
-        valuation: input.valuation ?? VALUED_SOURCES.includes(receipt.source),
-        fund: offBalance ? 'off_balance' : fund,
-        knowledge_group: knowledgeGroupOf(rules, work, fund),
-        language_group: languageGroupOf(work.language),
-        off_balance: offBalance,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const copies = await addCopies(trx, actor, {
-      workId: work.id,
-      count: input.count,
+  const fund = input.fund ?? 'main';
+  const offBalance = input.offBalance ?? (fund !== 'textbook' && work.pages !== null && work.pages <= BROCHURE_MAX_PAGES);
+  const priceUnknown = input.priceUnknown === true && input.priceTiyn === 0;
+  if (!offBalance && input.priceTiyn === 0 && !priceUnknown) throw invalid('accounting.price_required');
+  const rules = await listGroupRules(db);
+  const line = await db
+    .insertInto('fund.receipt_lines')
+    .values({
+      receipt_id: receiptId,
+      work_id: work.id,
+      copies_count: input.count,
+      price_tiyn: input.priceTiyn,
+      valuation: input.valuation ?? VALUED_SOURCES.includes(receipt.source),
       fund: offBalance ? 'off_balance' : fund,
-      priceTiyn: input.priceTiyn,
-      acquiredOn: receipt.received_on,
-      location: input.location ?? null,
-    });
-    await trx
-      .updateTable('fund.copies')
-      .set({ receipt_id: receiptId, receipt_line_id: line.id })
-      .where('id', 'in', copies.map((c) => c.id))
-      .execute();
-    await audit(trx, actor, 'add_line', 'receipt', receiptId, { lineId: line.id, workId: work.id, count: input.count, priceTiyn: input.priceTiyn });
-    const view = (await receiptLines(trx, receiptId)).find((l) => l.id === line.id);
-    return view!;
+      knowledge_group: knowledgeGroupOf(rules, work, fund),
+      language_group: languageGroupOf(work.language),
+      off_balance: offBalance,
+      publication_type: work.publication_type,
+      children: isChildrens(work.age_rating, fund),
+      price_unknown: priceUnknown,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const copies = await addCopies(db, actor, {
+    workId: work.id,
+    count: input.count,
+    fund: offBalance ? 'off_balance' : fund,
+    priceTiyn: input.priceTiyn,
+    acquiredOn: receipt.received_on,
+    location: input.location ?? null,
+    ...(input.inventoryNumber ? { inventoryNumber: input.inventoryNumber } : {}),
+    ...(input.barcode ? { barcode: input.barcode } : {}),
   });
+  await db
+    .updateTable('fund.copies')
+    .set({ receipt_id: receiptId, receipt_line_id: line.id })
+    .where('id', 'in', copies.map((c) => c.id))
+    .execute();
+  await audit(db, actor, 'add_line', 'receipt', receiptId, { lineId: line.id, workId: work.id, count: input.count, priceTiyn: input.priceTiyn });
+  const view = (await receiptLines(db, receiptId)).find((l) => l.id === line.id);
+  return view!;
 }
 
 export interface IsbnReceiptInput extends Omit<ReceiptLineInput, 'workId'> {
@@ -259,44 +275,42 @@ export async function receiveByIsbn(db: Executor, actor: Actor, receiptId: numbe
 
 /** A line can be taken back only while none of its copies has lived in the fund (no loan, act or check). */
 export async function deleteReceiptLine(db: Executor, actor: Actor, receiptId: number, lineId: number): Promise<void> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    await ownReceipt(trx, organisationId, receiptId);
-    const line = await trx
-      .selectFrom('fund.receipt_lines')
-      .select(['id'])
-      .where('id', '=', lineId)
-      .where('receipt_id', '=', receiptId)
-      .executeTakeFirst();
-    if (!line) throw notFound('receipt_line', lineId);
-    const used = await trx
-      .selectFrom('fund.copies as c')
-      .select('c.id')
-      .where('c.receipt_line_id', '=', lineId)
-      .where((eb) =>
-        eb.or([
-          eb('c.status', '!=', 'available'),
-          eb.exists(eb.selectFrom('circulation.loans as l').select('l.id').whereRef('l.copy_id', '=', 'c.id')),
-          eb.exists(eb.selectFrom('fund.write_off_lines as w').select('w.act_id').whereRef('w.copy_id', '=', 'c.id')),
-          eb.exists(eb.selectFrom('fund.check_scans as s').select('s.id').whereRef('s.copy_id', '=', 'c.id')),
-          eb.exists(eb.selectFrom('fund.losses as x').select('x.id').whereRef('x.replacement_copy_id', '=', 'c.id')),
-        ]),
-      )
-      .executeTakeFirst();
-    if (used) throw conflict('accounting.line_in_use');
-    await trx.deleteFrom('fund.inventory_number_history').where('copy_id', 'in', (eb) =>
-      eb.selectFrom('fund.copies').select('id').where('receipt_line_id', '=', lineId)).execute();
-    await trx.deleteFrom('fund.copies').where('receipt_line_id', '=', lineId).execute();
-    await trx.deleteFrom('fund.receipt_lines').where('id', '=', lineId).execute();
-    await audit(trx, actor, 'delete_line', 'receipt', receiptId, { lineId });
-  });
+  const organisationId = staffLibrary(actor);
+  await ownReceipt(db, organisationId, receiptId);
+  const line = await db
+    .selectFrom('fund.receipt_lines')
+    .select(['id'])
+    .where('id', '=', lineId)
+    .where('receipt_id', '=', receiptId)
+    .executeTakeFirst();
+  if (!line) throw notFound('receipt_line', lineId);
+  const used = await db
+    .selectFrom('fund.copies as c')
+    .select('c.id')
+    .where('c.receipt_line_id', '=', lineId)
+    .where((eb) =>
+      eb.or([
+        eb('c.status', '!=', 'available'),
+        eb.exists(eb.selectFrom('circulation.loans as l').select('l.id').whereRef('l.copy_id', '=', 'c.id')),
+        eb.exists(eb.selectFrom('fund.write_off_lines as w').select('w.act_id').whereRef('w.copy_id', '=', 'c.id')),
+        eb.exists(eb.selectFrom('fund.check_scans as s').select('s.id').whereRef('s.copy_id', '=', 'c.id')),
+        eb.exists(eb.selectFrom('fund.losses as x').select('x.id').whereRef('x.replacement_copy_id', '=', 'c.id')),
+      ]),
+    )
+    .executeTakeFirst();
+  if (used) throw conflict('accounting.line_in_use');
+  await db.deleteFrom('fund.inventory_number_history').where('copy_id', 'in', (eb) =>
+    eb.selectFrom('fund.copies').select('id').where('receipt_line_id', '=', lineId)).execute();
+  await db.deleteFrom('fund.copies').where('receipt_line_id', '=', lineId).execute();
+  await db.deleteFrom('fund.receipt_lines').where('id', '=', lineId).execute();
+  await audit(db, actor, 'delete_line', 'receipt', receiptId, { lineId });
 }
 
 async function receiptLines(db: Executor, receiptId: number): Promise<ReceiptLineView[]> {
   const lines = await db
     .selectFrom('fund.receipt_lines as l')
     .innerJoin('catalog.works as w', 'w.id', 'l.work_id')
-    .select(['l.id', 'l.work_id', 'w.title', 'l.copies_count', 'l.price_tiyn', 'l.valuation', 'l.fund', 'l.knowledge_group', 'l.language_group', 'l.off_balance'])
+    .select(['l.id', 'l.work_id', 'w.title', 'l.copies_count', 'l.price_tiyn', 'l.valuation', 'l.fund', 'l.knowledge_group', 'l.language_group', 'l.off_balance', 'l.price_unknown'])
     .where('l.receipt_id', '=', receiptId)
     .orderBy('l.id')
     .execute();
@@ -318,20 +332,23 @@ async function receiptLines(db: Executor, receiptId: number): Promise<ReceiptLin
     knowledgeGroup: l.knowledge_group,
     languageGroup: l.language_group,
     offBalance: l.off_balance,
+    priceUnknown: l.price_unknown,
     copies: copies.filter((c) => c.receipt_line_id === l.id).map((c) => ({ id: c.id, inventoryNumber: c.inventory_number, barcode: c.barcode })),
   }));
 }
 
-function toReceiptView(r: ReceiptRow, lines: { copiesCount: number; sumTiyn: number }[], textbooks = { copies: 0, sum: 0 }): ReceiptView {
+function toReceiptView(r: ReceiptRow, lines: { copiesCount: number; sumTiyn: number; priceUnknown?: boolean }[], textbooks = { copies: 0, sum: 0 }): ReceiptView {
   return {
     id: r.id,
     number: r.number,
     receivedOn: r.received_on,
     source: r.source,
     documentNumber: r.document_number,
+    documentDate: r.document_date,
     supplier: r.supplier,
     note: r.note,
     copiesCount: lines.reduce((s, l) => s + l.copiesCount, 0),
+    unpricedCount: lines.reduce((s, l) => s + (l.priceUnknown ? l.copiesCount : 0), 0),
     sumTiyn: lines.reduce((s, l) => s + l.sumTiyn, 0),
     textbooksCount: textbooks.copies,
     textbooksSumTiyn: textbooks.sum,
@@ -371,8 +388,9 @@ export async function listReceipts(
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await base
     .leftJoin('fund.receipt_lines as l', 'l.receipt_id', 'r.id')
-    .select(['r.id', 'r.number', 'r.received_on', 'r.source', 'r.document_number', 'r.supplier', 'r.note'])
+    .select(['r.id', 'r.number', 'r.received_on', 'r.source', 'r.document_number', 'r.document_date', 'r.supplier', 'r.note'])
     .select((eb) => [
+      sql<number>`coalesce(sum(CASE WHEN l.price_unknown THEN l.copies_count ELSE 0 END), 0)`.as('unpriced'),
       eb.fn.coalesce(eb.fn.sum<number>('l.copies_count'), eb.lit(0)).as('copies'),
       eb.fn.coalesce(eb.fn.sum<number>(eb('l.copies_count', '*', eb.ref('l.price_tiyn'))), eb.lit(0)).as('sum'),
     ])
@@ -384,7 +402,10 @@ export async function listReceipts(
     .execute();
   const textbooks = await textbookTotals(db, rows.map((r) => r.id));
   return {
-    items: rows.map((r) => toReceiptView(r, [{ copiesCount: Number(r.copies), sumTiyn: Number(r.sum) }], textbooks.get(r.id))),
+    items: rows.map((r) => toReceiptView(r, [
+      { copiesCount: Number(r.copies) - Number(r.unpriced), sumTiyn: Number(r.sum) },
+      { copiesCount: Number(r.unpriced), sumTiyn: 0, priceUnknown: true },
+    ], textbooks.get(r.id))),
     total: Number(total.n),
   };
 }

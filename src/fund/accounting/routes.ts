@@ -11,6 +11,8 @@ import {
   addReceiptLine, createReceipt, deleteReceipt, deleteReceiptLine, getReceipt, listReceipts, receiveByIsbn, updateReceipt,
 } from './receipts.js';
 import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS, RECEIPT_SOURCES, WRITE_OFF_REASONS } from './schema.js';
+import { PUBLICATION_TYPES } from '../../catalog/schema.js';
+import { openingRoutes } from './opening-routes.js';
 import {
   addCopiesToAct, approveAct, createAct, deleteAct, getAct, listActs, removeCopyFromAct, reverseAct, updateAct,
 } from './write-offs.js';
@@ -24,16 +26,20 @@ const idParams = z.object({ id });
 const ok = z.object({ ok: z.literal(true) });
 const tiyn = z.number().int(); // negative values reach the domain check, which answers with a precise message
 
-const tally = z.object({ copies: z.number(), sumTiyn: z.number() });
+const tally = z.object({ copies: z.number(), sumTiyn: z.number(), unpriced: z.number().optional() });
 const groupName = z.enum(KNOWLEDGE_GROUPS);
 const languageName = z.enum(LANGUAGE_GROUPS);
-const columns = z.object({ total: tally, groups: z.record(groupName, tally), languages: z.record(languageName, tally) });
+const columns = z.object({
+  total: tally, groups: z.record(groupName, tally), languages: z.record(languageName, tally),
+  types: z.record(z.enum(PUBLICATION_TYPES), tally), children: tally,
+});
 const cell = tally.extend({ knowledgeGroup: groupName, languageGroup: languageName });
 
 const receiptBody = z.object({
   receivedOn: isoDate,
   source: z.enum(RECEIPT_SOURCES),
   documentNumber: z.string().max(100).nullish(),
+  documentDate: isoDate.nullish(),
   supplier: z.string().max(300).nullish(),
   note: z.string().max(1000).nullish(),
 });
@@ -43,9 +49,11 @@ const receipt = z.object({
   receivedOn: z.string(),
   source: z.enum(RECEIPT_SOURCES),
   documentNumber: z.string().nullable(),
+  documentDate: z.string().nullable(),
   supplier: z.string().nullable(),
   note: z.string().nullable(),
   copiesCount: z.number(),
+  unpricedCount: z.number(),
   sumTiyn: z.number(),
   textbooksCount: z.number(),
   textbooksSumTiyn: z.number(),
@@ -56,6 +64,7 @@ const lineFields = {
   fund: z.enum(['main', 'textbook', 'periodical', 'electronic']).optional(),
   valuation: z.boolean().optional(),
   offBalance: z.boolean().optional(),
+  priceUnknown: z.boolean().optional(),
   location: z.string().max(100).nullish(),
 };
 const receiptLine = z.object({
@@ -70,6 +79,7 @@ const receiptLine = z.object({
   knowledgeGroup: groupName,
   languageGroup: languageName,
   offBalance: z.boolean(),
+  priceUnknown: z.boolean(),
   copies: z.array(z.object({ id: z.number(), inventoryNumber: z.string(), barcode: z.string() })),
 });
 
@@ -77,6 +87,9 @@ const actBody = z.object({
   actDate: isoDate,
   reason: z.enum(WRITE_OFF_REASONS),
   commission: z.array(z.string().max(200)).max(10).optional(),
+  chair: z.string().max(200).nullish(),
+  head: z.string().max(200).nullish(),
+  transferTo: id.nullish(),
   note: z.string().max(1000).nullish(),
 });
 const act = z.object({
@@ -88,6 +101,11 @@ const act = z.object({
   actDate: z.string(),
   reason: z.enum(WRITE_OFF_REASONS),
   commission: z.array(z.string()),
+  chair: z.string().nullable(),
+  head: z.string().nullable(),
+  transferTo: z.number().nullable(),
+  transferToName: z.string().nullable(),
+  transferReceiptId: z.number().nullable(),
   note: z.string().nullable(),
   status: z.enum(['draft', 'approved']),
   copiesCount: z.number(),
@@ -107,6 +125,7 @@ const check = z.object({
   status: z.enum(['open', 'closed']),
   writeOffActId: z.number().nullable(),
   scanned: z.number(),
+  unbooked: z.object({ count: z.number(), openingId: z.number().nullable() }),
 });
 const checkCopy = z.object({ copyId: z.number(), inventoryNumber: z.string(), barcode: z.string(), title: z.string(), location: z.string().nullable() });
 
@@ -143,10 +162,11 @@ const summaryBook = z.object({
   period,
   receipts: z.array(z.object({
     receiptId: z.number(), number: z.string(), date: z.string(), source: z.string(),
-    documentNumber: z.string().nullable(), supplier: z.string().nullable(), columns,
+    documentNumber: z.string().nullable(), documentDate: z.string().nullable(), supplier: z.string().nullable(), titles: z.number(), columns,
   })),
   writeOffs: z.array(z.object({
-    register: z.enum(['fund', 'textbooks']), actId: z.number(), number: z.string(), date: z.string(), kind: z.enum(['write_off', 'reversal']), reason: z.string(), columns,
+    register: z.enum(['fund', 'textbooks']), actId: z.number(), number: z.string(), date: z.string(), kind: z.enum(['write_off', 'reversal']), reason: z.string(),
+    titles: z.number(), columns,
   })),
   balance: z.object({
     opening: columns, received: columns, writtenOff: columns, closing: columns,
@@ -162,6 +182,7 @@ const inventoryLine = z.object({
   title: z.string(),
   publishYear: z.number().nullable(),
   priceTiyn: z.number(),
+  priceUnknown: z.boolean(),
   receiptNumber: z.string(),
   receiptId: z.number(),
   writeOffActNumber: z.string().nullable(),
@@ -291,6 +312,8 @@ export const accountingRoutes: Routes = async (app) => {
       return sendFile(reply, format, `summary-book-${req.query.from}-${req.query.to}`, body);
     });
   }
+
+  await openingRoutes(app, { summaryBook, summaryQuery, tx, tags });
 
   // ---- Write-off acts ----
   const actWithCopies = z.object({ act, copies: z.array(actCopy) });

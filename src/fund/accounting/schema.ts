@@ -1,3 +1,4 @@
+import type { ColumnType } from 'kysely';
 import type { Generated } from 'kysely';
 import type { DateString, Json } from '../../org/schema.js';
 
@@ -19,7 +20,7 @@ export type RuleGroup = Exclude<KnowledgeGroup, 'textbooks'>;
 export const LANGUAGE_GROUPS = ['kk', 'ru', 'other'] as const;
 export type LanguageGroup = (typeof LANGUAGE_GROUPS)[number];
 
-export const RECEIPT_SOURCES = ['budget_purchase', 'state_order', 'gift', 'exchange', 'subscription', 'replacement', 'initial'] as const;
+export const RECEIPT_SOURCES = ['budget_purchase', 'state_order', 'gift', 'exchange', 'subscription', 'replacement', 'initial', 'transfer'] as const;
 export type ReceiptSource = (typeof RECEIPT_SOURCES)[number];
 
 export const WRITE_OFF_REASONS = [
@@ -31,6 +32,7 @@ export const WRITE_OFF_REASONS = [
   'duplicate',
   'storage_expired',
   'missing_at_check',
+  'transfer',
 ] as const;
 export type WriteOffReason = (typeof WRITE_OFF_REASONS)[number];
 
@@ -53,6 +55,8 @@ export interface ReceiptTable {
   note: string | null;
   created_by: number | null;
   created_at: Generated<Date>;
+  document_date: ColumnType<string | null, string | null | undefined, string | null>;
+  from_organisation_id: Generated<number | null>;
 }
 
 export interface ReceiptLineTable {
@@ -66,6 +70,9 @@ export interface ReceiptLineTable {
   knowledge_group: KnowledgeGroup;
   language_group: LanguageGroup;
   off_balance: Generated<boolean>;
+  publication_type: Generated<string>;
+  children: Generated<boolean>;
+  price_unknown: Generated<boolean>;
 }
 
 export interface WriteOffActTable {
@@ -82,6 +89,10 @@ export interface WriteOffActTable {
   approved_at: Date | null;
   approved_by: number | null;
   created_at: Generated<Date>;
+  commission_chair: Generated<string | null>;
+  head_name: Generated<string | null>;
+  transfer_to: Generated<number | null>;
+  transfer_receipt_id: Generated<number | null>;
 }
 
 export interface WriteOffLineTable {
@@ -91,6 +102,48 @@ export interface WriteOffLineTable {
   knowledge_group: Generated<string>;
   language_group: Generated<string>;
   off_balance: Generated<boolean>;
+  publication_type: Generated<string>;
+  children: Generated<boolean>;
+  price_unknown: Generated<boolean>;
+}
+
+export interface OpeningBalanceTable {
+  id: Generated<number>;
+  organisation_id: number;
+  as_of: DateString;
+  document_number: string | null;
+  document_date: DateString | null;
+  note: string | null;
+  status: Generated<'draft' | 'posted'>;
+  receipt_id: number | null;
+  import_id: number | null;
+  check_id: number | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  posted_at: Date | null;
+}
+
+export interface OpeningRowTable {
+  id: Generated<number>;
+  opening_id: number;
+  organisation_id: number;
+  load_id: Generated<number>;
+  row_number: number | null;
+  copy_id: number | null;
+  work_id: number;
+  inventory_number: string;
+  barcode: string | null;
+  entered_on: DateString;
+  price_tiyn: Generated<number>;
+  price_unknown: Generated<boolean>;
+  valuation: Generated<boolean>;
+  fund: Generated<string>;
+  off_balance: Generated<boolean>;
+  knowledge_group: string;
+  language_group: string;
+  publication_type: string;
+  children: Generated<boolean>;
+  location: string | null;
 }
 
 export interface InventoryNumberHistoryTable {
@@ -166,4 +219,6 @@ export interface AccountingTables {
   'fund.checks': CheckTable;
   'fund.check_scans': CheckScanTable;
   'fund.losses': LossTable;
+  'fund.opening_balances': OpeningBalanceTable;
+  'fund.opening_rows': OpeningRowTable;
 }

@@ -4,16 +4,21 @@ import { audit } from '../../org/audit.js';
 import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { AppError, conflict, invalid, notFound } from '../../shared/errors.js';
-import type { WriteOffReason } from './schema.js';
-import { libraryToday } from '../../shared/library-time.js';
-import { inTransaction } from '../../db/transaction.js';
 import { staffLibrary } from '../../auth/guard.js';
+import { libraryToday } from '../../shared/library-time.js';
+import type { WriteOffReason } from './schema.js';
 
 export interface ActInput {
   actDate: string;
   reason: WriteOffReason;
   /** Members of the write-off commission, as they sign the act. */
   commission?: string[];
+  /** The commission's chair (Order 44: a commission of at least three, chaired by the head or the deputy). */
+  chair?: string | null;
+  /** The head of the organisation who approves the act («Бекітемін»). */
+  head?: string | null;
+  /** Reason 'transfer': the library that receives the copies. */
+  transferTo?: number | null;
   note?: string | null;
 }
 
@@ -26,6 +31,11 @@ export interface ActView {
   actDate: string;
   reason: WriteOffReason;
   commission: string[];
+  chair: string | null;
+  head: string | null;
+  transferTo: number | null;
+  transferToName: string | null;
+  transferReceiptId: number | null;
   note: string | null;
   status: 'draft' | 'approved';
   copiesCount: number;
@@ -50,12 +60,18 @@ type ActRow = {
   commission: string[];
   note: string | null;
   status: 'draft' | 'approved';
+  commission_chair: string | null;
+  head_name: string | null;
+  transfer_to: number | null;
+  transfer_receipt_id: number | null;
+  transfer_name?: string | null;
 };
 
 async function ownAct(db: Executor, organisationId: number, id: number, lock = false): Promise<ActRow> {
   let query = db
     .selectFrom('fund.write_off_acts')
-    .select(['id', 'number', 'kind', 'reverses_id', 'act_date', 'reason', 'commission', 'note', 'status'])
+    .select(['id', 'number', 'kind', 'reverses_id', 'act_date', 'reason', 'commission', 'note', 'status', 'commission_chair', 'head_name', 'transfer_to', 'transfer_receipt_id'])
+    .select((eb) => eb.selectFrom('org.organisations as o').select('o.name').whereRef('o.id', '=', 'fund.write_off_acts.transfer_to').as('transfer_name'))
     .where('id', '=', id)
     .where('organisation_id', '=', organisationId);
   if (lock) query = query.forUpdate();
@@ -70,58 +86,112 @@ function assertDraft(act: ActRow) {
 
 const cleanCommission = (names: string[] | undefined) => (names ?? []).map((n) => n.trim()).filter(Boolean);
 
+const LIBRARY_KINDS = ['school', 'college', 'children_library'];
+
+/** A transfer names another library; any other reason names none. */
+async function transferTarget(db: Executor, organisationId: number, reason: WriteOffReason, target: number | null | undefined): Promise<number | null> {
+  if (reason !== 'transfer') return null;
+  if (!target) return null; // may be named later, but approval needs it
+  if (target === organisationId) throw invalid('accounting.transfer_to_self');
+  const org = await db.selectFrom('org.organisations').select(['id', 'kind']).where('id', '=', target).executeTakeFirst();
+  if (!org) throw notFound('organisation', target);
+  if (!LIBRARY_KINDS.includes(org.kind)) throw invalid('accounting.transfer_not_library');
+  return org.id;
+}
+
+/**
+ * The copies of an approved transfer act arrive in the receiving library as a receipt of source 'transfer':
+ * the same works, prices, groups and columns, with new inventory numbers and barcodes of that library.
+ */
+async function receiveTransfer(db: Executor, actor: Actor, fromOrganisationId: number, act: ActRow): Promise<number> {
+  const target = act.transfer_to!;
+  const from = await db.selectFrom('org.organisations').select('name').where('id', '=', fromOrganisationId).executeTakeFirstOrThrow();
+  const number = String(await takeNumber(db, target, 'receipt_number'));
+  const receipt = await db
+    .insertInto('fund.receipts')
+    .values({
+      organisation_id: target, number, received_on: act.act_date, source: 'transfer', document_number: act.number, document_date: act.act_date,
+      supplier: from.name, note: null, created_by: actor.userId, from_organisation_id: fromOrganisationId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const key = sql.raw('work_id, price_tiyn, price_unknown, fund, off_balance, knowledge_group, language_group, publication_type, children');
+  const src = sql`(SELECT c.work_id, w.price_tiyn, w.price_unknown, c.fund, w.off_balance, w.knowledge_group, w.language_group,
+                          w.publication_type, w.children, c.id AS copy_id, c.location
+                     FROM fund.write_off_lines w JOIN fund.copies c ON c.id = w.copy_id WHERE w.act_id = ${act.id})`;
+  await sql`INSERT INTO fund.receipt_lines (receipt_id, copies_count, valuation, ${key})
+            SELECT ${receipt.id}, count(*), false, ${key} FROM ${src} s GROUP BY ${key}`.execute(db);
+  const count = await db.selectFrom('fund.write_off_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('act_id', '=', act.id).executeTakeFirstOrThrow();
+  const n = Number(count.n);
+  const firstInv = await takeNumber(db, target, 'inventory_number', n);
+  const firstBar = await takeNumber(db, target, 'copy_barcode', n);
+  await sql`
+    INSERT INTO fund.copies (organisation_id, work_id, inventory_number, barcode, fund, price_tiyn, location, acquired_on, receipt_id, receipt_line_id, note)
+    SELECT ${target}, s.work_id, (${firstInv}::int8 - 1 + row_number() OVER (ORDER BY s.copy_id))::text,
+           '1' || lpad((${firstBar}::int8 - 1 + row_number() OVER (ORDER BY s.copy_id))::text, 9, '0'),
+           s.fund, s.price_tiyn, null, ${act.act_date}, ${receipt.id}, l.id, null
+      FROM ${src} s JOIN fund.receipt_lines l ON l.receipt_id = ${receipt.id} AND l.work_id = s.work_id AND l.price_tiyn = s.price_tiyn
+       AND l.price_unknown = s.price_unknown AND l.fund = s.fund AND l.off_balance = s.off_balance AND l.knowledge_group = s.knowledge_group
+       AND l.language_group = s.language_group AND l.publication_type = s.publication_type AND l.children = s.children`.execute(db);
+  await audit(db, actor, 'receive_transfer', 'receipt', receipt.id, { number, fromOrganisationId, actNumber: act.number, copies: n }, target);
+  return receipt.id;
+}
+
 /** A new draft act; `db` must be a transaction when copies are added in the same step. */
 export async function createAct(db: Executor, actor: Actor, input: ActInput): Promise<ActView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    const number = String(await takeNumber(trx, organisationId, 'write_off_number'));
-    const row = await trx
-      .insertInto('fund.write_off_acts')
-      .values({
-        organisation_id: organisationId,
-        number,
-        act_date: input.actDate,
-        reason: input.reason,
-        commission: JSON.stringify(cleanCommission(input.commission)),
-        note: input.note?.trim() || null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await audit(trx, actor, 'create', 'write_off_act', row.id, { number, reason: input.reason });
-    return (await getAct(trx, actor, row.id)).act;
-  });
+  const organisationId = staffLibrary(actor);
+  const number = String(await takeNumber(db, organisationId, 'write_off_number'));
+  const row = await db
+    .insertInto('fund.write_off_acts')
+    .values({
+      organisation_id: organisationId,
+      number,
+      act_date: input.actDate,
+      reason: input.reason,
+      commission: JSON.stringify(cleanCommission(input.commission)),
+      commission_chair: input.chair?.trim() || null,
+      head_name: input.head?.trim() || null,
+      transfer_to: await transferTarget(db, organisationId, input.reason, input.transferTo),
+      note: input.note?.trim() || null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await audit(db, actor, 'create', 'write_off_act', row.id, { number, reason: input.reason });
+  return (await getAct(db, actor, row.id)).act;
 }
 
 export async function updateAct(db: Executor, actor: Actor, id: number, patch: Partial<ActInput>): Promise<ActView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    assertDraft(await ownAct(trx, organisationId, id, true));
-    await trx
-      .updateTable('fund.write_off_acts')
-      .set({
-        ...(patch.actDate !== undefined ? { act_date: patch.actDate } : {}),
-        ...(patch.reason !== undefined ? { reason: patch.reason } : {}),
-        ...(patch.commission !== undefined ? { commission: JSON.stringify(cleanCommission(patch.commission)) } : {}),
-        ...(patch.note !== undefined ? { note: patch.note?.trim() || null } : {}),
-      })
-      .where('id', '=', id)
-      .execute();
-    await audit(trx, actor, 'update', 'write_off_act', id, { fields: Object.keys(patch) });
-    return (await getAct(trx, actor, id)).act;
-  });
+  const organisationId = staffLibrary(actor);
+  const current = await ownAct(db, organisationId, id, true);
+  assertDraft(current);
+  const reason = patch.reason ?? current.reason;
+  const transferTo = reason === 'transfer' ? await transferTarget(db, organisationId, reason, patch.transferTo !== undefined ? patch.transferTo : current.transfer_to) : null;
+  await db
+    .updateTable('fund.write_off_acts')
+    .set({
+      transfer_to: transferTo,
+      ...(patch.chair !== undefined ? { commission_chair: patch.chair?.trim() || null } : {}),
+      ...(patch.head !== undefined ? { head_name: patch.head?.trim() || null } : {}),
+      ...(patch.actDate !== undefined ? { act_date: patch.actDate } : {}),
+      ...(patch.reason !== undefined ? { reason: patch.reason } : {}),
+      ...(patch.commission !== undefined ? { commission: JSON.stringify(cleanCommission(patch.commission)) } : {}),
+      ...(patch.note !== undefined ? { note: patch.note?.trim() || null } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+  await audit(db, actor, 'update', 'write_off_act', id, { fields: Object.keys(patch) });
+  return (await getAct(db, actor, id)).act;
 }
 
 export async function deleteAct(db: Executor, actor: Actor, id: number): Promise<void> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    const act = await ownAct(trx, organisationId, id, true);
-    assertDraft(act);
-    await trx.updateTable('fund.checks').set({ write_off_act_id: null }).where('write_off_act_id', '=', id).execute();
-    const loss = await trx.selectFrom('fund.losses').select('id').where('write_off_act_id', '=', id).executeTakeFirst();
-    if (loss) throw conflict('accounting.act_has_losses', { number: act.number });
-    await trx.deleteFrom('fund.write_off_acts').where('id', '=', id).execute();
-    await audit(trx, actor, 'delete', 'write_off_act', id, { number: act.number });
-  });
+  const organisationId = staffLibrary(actor);
+  const act = await ownAct(db, organisationId, id, true);
+  assertDraft(act);
+  await db.updateTable('fund.checks').set({ write_off_act_id: null }).where('write_off_act_id', '=', id).execute();
+  const loss = await db.selectFrom('fund.losses').select('id').where('write_off_act_id', '=', id).executeTakeFirst();
+  if (loss) throw conflict('accounting.act_has_losses', { number: act.number });
+  await db.deleteFrom('fund.write_off_acts').where('id', '=', id).execute();
+  await audit(db, actor, 'delete', 'write_off_act', id, { number: act.number });
 }
 
 type CopyForAct = { id: number; barcode: string; inventory_number: string; status: string; receipt_line_id: number | null };
@@ -148,49 +218,45 @@ export async function addCopiesToAct(
   actId: number,
   input: { barcodes?: string[]; copyIds?: number[] },
 ): Promise<ActView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    assertDraft(await ownAct(trx, organisationId, actId, true));
-    const copies: CopyForAct[] = [];
-    const select = () =>
-      trx
-        .selectFrom('fund.copies')
-        .select(['id', 'barcode', 'inventory_number', 'status', 'receipt_line_id'])
-        .where('organisation_id', '=', organisationId);
-    for (const barcode of input.barcodes ?? []) {
-      const copy = await select().where('barcode', '=', barcode.trim()).executeTakeFirst();
-      if (!copy) throw new AppError('accounting.unknown_barcode', 404, { barcode: barcode.trim() });
-      copies.push(copy);
-    }
-    for (const id of input.copyIds ?? []) {
-      const copy = await select().where('id', '=', id).executeTakeFirst();
-      if (!copy) throw notFound('copy', id);
-      copies.push(copy);
-    }
-    if (!copies.length) throw invalid('accounting.no_copies');
-    for (const copy of copies) {
-      const problem = await obstacle(trx, copy);
-      if (problem) throw problem;
-    }
-    await trx
-      .insertInto('fund.write_off_lines')
-      .values(copies.map((c) => ({ act_id: actId, copy_id: c.id })))
-      .onConflict((oc) => oc.columns(['act_id', 'copy_id']).doNothing())
-      .execute();
-    await audit(trx, actor, 'add_copies', 'write_off_act', actId, { copyIds: copies.map((c) => c.id) });
-    return (await getAct(trx, actor, actId)).act;
-  });
+  const organisationId = staffLibrary(actor);
+  assertDraft(await ownAct(db, organisationId, actId, true));
+  const copies: CopyForAct[] = [];
+  const select = () =>
+    db
+      .selectFrom('fund.copies')
+      .select(['id', 'barcode', 'inventory_number', 'status', 'receipt_line_id'])
+      .where('organisation_id', '=', organisationId);
+  for (const barcode of input.barcodes ?? []) {
+    const copy = await select().where('barcode', '=', barcode.trim()).executeTakeFirst();
+    if (!copy) throw new AppError('accounting.unknown_barcode', 404, { barcode: barcode.trim() });
+    copies.push(copy);
+  }
+  for (const id of input.copyIds ?? []) {
+    const copy = await select().where('id', '=', id).executeTakeFirst();
+    if (!copy) throw notFound('copy', id);
+    copies.push(copy);
+  }
+  if (!copies.length) throw invalid('accounting.no_copies');
+  for (const copy of copies) {
+    const problem = await obstacle(db, copy);
+    if (problem) throw problem;
+  }
+  await db
+    .insertInto('fund.write_off_lines')
+    .values(copies.map((c) => ({ act_id: actId, copy_id: c.id })))
+    .onConflict((oc) => oc.columns(['act_id', 'copy_id']).doNothing())
+    .execute();
+  await audit(db, actor, 'add_copies', 'write_off_act', actId, { copyIds: copies.map((c) => c.id) });
+  return (await getAct(db, actor, actId)).act;
 }
 
 export async function removeCopyFromAct(db: Executor, actor: Actor, actId: number, copyId: number): Promise<ActView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    assertDraft(await ownAct(trx, organisationId, actId, true));
-    const removed = await trx.deleteFrom('fund.write_off_lines').where('act_id', '=', actId).where('copy_id', '=', copyId).executeTakeFirst();
-    if (!Number(removed.numDeletedRows)) throw notFound('copy', copyId);
-    await audit(trx, actor, 'remove_copy', 'write_off_act', actId, { copyId });
-    return (await getAct(trx, actor, actId)).act;
-  });
+  const organisationId = staffLibrary(actor);
+  assertDraft(await ownAct(db, organisationId, actId, true));
+  const removed = await db.deleteFrom('fund.write_off_lines').where('act_id', '=', actId).where('copy_id', '=', copyId).executeTakeFirst();
+  if (!Number(removed.numDeletedRows)) throw notFound('copy', copyId);
+  await audit(db, actor, 'remove_copy', 'write_off_act', actId, { copyId });
+  return (await getAct(db, actor, actId)).act;
 }
 
 /**
@@ -198,50 +264,51 @@ export async function removeCopyFromAct(db: Executor, actor: Actor, actId: numbe
  * and the copies get status 'written_off'. Refused as a whole if any copy is on loan or already written off.
  */
 export async function approveAct(db: Executor, actor: Actor, id: number): Promise<ActView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    const act = await ownAct(trx, organisationId, id, true);
-    assertDraft(act);
-    const copies = await trx
-      .selectFrom('fund.write_off_lines as w')
-      .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
-      .select(['c.id', 'c.barcode', 'c.inventory_number', 'c.status', 'c.receipt_line_id'])
-      .where('w.act_id', '=', id)
-      .forUpdate()
-      .execute();
-    if (!copies.length) throw invalid('accounting.act_empty', { number: act.number });
-    for (const copy of copies) {
-      const problem = await obstacle(trx, copy);
-      if (problem) throw problem;
-    }
-    // A copy cannot leave the fund before it entered it: the books would count it backwards.
-    const early = await trx
-      .selectFrom('fund.write_off_lines as w')
-      .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
-      .innerJoin('fund.receipts as r', 'r.id', 'c.receipt_id')
-      .select(['c.inventory_number', 'r.received_on'])
-      .where('w.act_id', '=', id)
-      .where('r.received_on', '>', act.act_date)
-      .executeTakeFirst();
-    if (early) throw conflict('accounting.act_before_receipt', { inventoryNumber: early.inventory_number, receivedOn: early.received_on });
-    await sql`
-      UPDATE fund.write_off_lines w
-         SET price_tiyn = l.price_tiyn, knowledge_group = l.knowledge_group, language_group = l.language_group, off_balance = l.off_balance
-        FROM fund.copies c JOIN fund.receipt_lines l ON l.id = c.receipt_line_id
-       WHERE w.act_id = ${id} AND c.id = w.copy_id`.execute(trx);
-    await trx
-      .updateTable('fund.copies')
-      .set({ status: 'written_off', write_off_id: id, updated_at: new Date() })
-      .where('id', 'in', copies.map((c) => c.id))
-      .execute();
-    await trx
-      .updateTable('fund.write_off_acts')
-      .set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId })
-      .where('id', '=', id)
-      .execute();
-    await audit(trx, actor, 'approve', 'write_off_act', id, { number: act.number, copies: copies.length });
-    return (await getAct(trx, actor, id)).act;
-  });
+  const organisationId = staffLibrary(actor);
+  const act = await ownAct(db, organisationId, id, true);
+  assertDraft(act);
+  const copies = await db
+    .selectFrom('fund.write_off_lines as w')
+    .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
+    .select(['c.id', 'c.barcode', 'c.inventory_number', 'c.status', 'c.receipt_line_id'])
+    .where('w.act_id', '=', id)
+    .forUpdate()
+    .execute();
+  if (!copies.length) throw invalid('accounting.act_empty', { number: act.number });
+  for (const copy of copies) {
+    const problem = await obstacle(db, copy);
+    if (problem) throw problem;
+  }
+  // A copy cannot leave the fund before it entered it: the books would count it backwards.
+  const early = await db
+    .selectFrom('fund.write_off_lines as w')
+    .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
+    .innerJoin('fund.receipts as r', 'r.id', 'c.receipt_id')
+    .select(['c.inventory_number', 'r.received_on'])
+    .where('w.act_id', '=', id)
+    .where('r.received_on', '>', act.act_date)
+    .executeTakeFirst();
+  if (early) throw conflict('accounting.act_before_receipt', { inventoryNumber: early.inventory_number, receivedOn: early.received_on });
+  if (act.reason === 'transfer' && !act.transfer_to) throw invalid('accounting.transfer_target_required', { number: act.number });
+  await sql`
+    UPDATE fund.write_off_lines w
+       SET price_tiyn = l.price_tiyn, knowledge_group = l.knowledge_group, language_group = l.language_group, off_balance = l.off_balance,
+           publication_type = l.publication_type, children = l.children, price_unknown = l.price_unknown
+      FROM fund.copies c JOIN fund.receipt_lines l ON l.id = c.receipt_line_id
+     WHERE w.act_id = ${id} AND c.id = w.copy_id`.execute(db);
+  await db
+    .updateTable('fund.copies')
+    .set({ status: 'written_off', write_off_id: id, updated_at: new Date() })
+    .where('id', 'in', copies.map((c) => c.id))
+    .execute();
+  const transferReceiptId = act.reason === 'transfer' ? await receiveTransfer(db, actor, organisationId, act) : null;
+  await db
+    .updateTable('fund.write_off_acts')
+    .set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId, transfer_receipt_id: transferReceiptId })
+    .where('id', '=', id)
+    .execute();
+  await audit(db, actor, 'approve', 'write_off_act', id, { number: act.number, copies: copies.length });
+  return (await getAct(db, actor, id)).act;
 }
 
 /**
@@ -249,43 +316,44 @@ export async function approveAct(db: Executor, actor: Actor, id: number): Promis
  * and the summary book shows it as a reversal on its own date.
  */
 export async function reverseAct(db: Executor, actor: Actor, id: number, input: { actDate?: string; note?: string | null }): Promise<ActView> {
-  return inTransaction(db, async (trx) => {
-    const organisationId = staffLibrary(actor);
-    const act = await ownAct(trx, organisationId, id, true);
-    if (act.status !== 'approved' || act.kind !== 'write_off') throw conflict('accounting.act_not_reversible', { number: act.number });
-    const already = await trx.selectFrom('fund.write_off_acts').select('number').where('reverses_id', '=', id).executeTakeFirst();
-    if (already) throw conflict('accounting.act_already_reversed', { number: act.number, reversal: already.number });
-    const actDate = input.actDate ?? (await libraryToday(trx, organisationId));
-    if (actDate < act.act_date) throw invalid('accounting.reversal_before_act', { number: act.number, date: act.act_date });
-    const number = String(await takeNumber(trx, organisationId, 'write_off_number'));
-    const reversal = await trx
-      .insertInto('fund.write_off_acts')
-      .values({
-        organisation_id: organisationId,
-        number,
-        kind: 'reversal',
-        reverses_id: id,
-        act_date: actDate,
-        reason: act.reason,
-        commission: JSON.stringify(act.commission),
-        note: input.note?.trim() || null,
-        status: 'approved',
-        approved_at: new Date(),
-        approved_by: actor.userId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await sql`
-      INSERT INTO fund.write_off_lines (act_id, copy_id, price_tiyn, knowledge_group, language_group, off_balance)
-      SELECT ${reversal.id}, copy_id, price_tiyn, knowledge_group, language_group, off_balance FROM fund.write_off_lines WHERE act_id = ${id}`.execute(trx);
-    await trx
-      .updateTable('fund.copies')
-      .set({ status: 'available', write_off_id: null, updated_at: new Date() })
-      .where('write_off_id', '=', id)
-      .execute();
-    await audit(trx, actor, 'reverse', 'write_off_act', id, { reversal: number });
-    return (await getAct(trx, actor, reversal.id)).act;
-  });
+  const organisationId = staffLibrary(actor);
+  const act = await ownAct(db, organisationId, id, true);
+  if (act.status !== 'approved' || act.kind !== 'write_off') throw conflict('accounting.act_not_reversible', { number: act.number });
+  // the copies now stand in the other library's books: they come back by a transfer from there, not by a reversal
+  if (act.reason === 'transfer') throw conflict('accounting.transfer_not_reversible', { number: act.number });
+  const already = await db.selectFrom('fund.write_off_acts').select('number').where('reverses_id', '=', id).executeTakeFirst();
+  if (already) throw conflict('accounting.act_already_reversed', { number: act.number, reversal: already.number });
+  const actDate = input.actDate ?? (await libraryToday(db, organisationId));
+  if (actDate < act.act_date) throw invalid('accounting.reversal_before_act', { number: act.number, date: act.act_date });
+  const number = String(await takeNumber(db, organisationId, 'write_off_number'));
+  const reversal = await db
+    .insertInto('fund.write_off_acts')
+    .values({
+      organisation_id: organisationId,
+      number,
+      kind: 'reversal',
+      reverses_id: id,
+      act_date: actDate,
+      reason: act.reason,
+      commission: JSON.stringify(act.commission),
+      note: input.note?.trim() || null,
+      status: 'approved',
+      approved_at: new Date(),
+      approved_by: actor.userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await sql`
+    INSERT INTO fund.write_off_lines (act_id, copy_id, price_tiyn, knowledge_group, language_group, off_balance, publication_type, children, price_unknown)
+    SELECT ${reversal.id}, copy_id, price_tiyn, knowledge_group, language_group, off_balance, publication_type, children, price_unknown
+      FROM fund.write_off_lines WHERE act_id = ${id}`.execute(db);
+  await db
+    .updateTable('fund.copies')
+    .set({ status: 'available', write_off_id: null, updated_at: new Date() })
+    .where('write_off_id', '=', id)
+    .execute();
+  await audit(db, actor, 'reverse', 'write_off_act', id, { reversal: number });
+  return (await getAct(db, actor, reversal.id)).act;
 }
 
 /**
@@ -327,6 +395,11 @@ function toActView(a: ActRow, copiesCount: number, sumTiyn: number, reversedById
     actDate: a.act_date,
     reason: a.reason,
     commission: a.commission,
+    chair: a.commission_chair,
+    head: a.head_name,
+    transferTo: a.transfer_to,
+    transferToName: a.transfer_name ?? null,
+    transferReceiptId: a.transfer_receipt_id,
     note: a.note,
     status: a.status,
     copiesCount,
@@ -346,7 +419,9 @@ export async function listActs(
   if (query.to) base = base.where('a.act_date', '<=', query.to);
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await base
-    .select(['a.id', 'a.number', 'a.kind', 'a.reverses_id', 'a.act_date', 'a.reason', 'a.commission', 'a.note', 'a.status'])
+    .select(['a.id', 'a.number', 'a.kind', 'a.reverses_id', 'a.act_date', 'a.reason', 'a.commission', 'a.note', 'a.status',
+      'a.commission_chair', 'a.head_name', 'a.transfer_to', 'a.transfer_receipt_id'])
+    .select((eb) => eb.selectFrom('org.organisations as o').select('o.name').whereRef('o.id', '=', 'a.transfer_to').as('transfer_name'))
     .select((eb) => [
       eb.selectFrom('fund.write_off_lines as w').select((e) => e.fn.countAll<number>().as('n')).whereRef('w.act_id', '=', 'a.id').as('copies'),
       eb

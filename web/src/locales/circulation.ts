@@ -13,7 +13,7 @@ export default {
     'circulation.debtors.class': '{{name}} сыныбы',
     'circulation.debtors.noClass': 'Сыныптан тыс оқырмандар',
     'circulation.debtors.reader': 'Оқырман',
-    'nav.circulation.desk': 'Кітап беру пункті',
+    'nav.circulation.desk': 'Абонемент',
     'circulation.scanCard': 'Оқырман билетін немесе кітаптың штрихкодын сканерлеңіз',
     'circulation.scanBook': 'Кітаптың штрихкодын сканерлеңіз (Esc — оқырманды жабу)',
     'circulation.deskHint': 'Сканер кодты теріп, Enter басады. Оқырман ашық болмаса, сканерленген кітап қайтарылады.',

@@ -9,7 +9,7 @@ export default {
     'people.login': 'Логин',
     'people.password': 'Құпиясөз (кемінде 8 таңба)',
     'people.grade': 'Сынып',
-    'people.letter': 'Литер',
+    'people.letter': 'Сынып әрпі',
     'people.reader': 'Оқырман',
     'people.readerHint': 'Тегі немесе билет штрихкоды',
     'people.find': 'Табу',

@@ -13,7 +13,7 @@ export default {
     'reclist.source.budget_purchase': 'Бюджеттен сатып алу',
     'reclist.source.state_order': 'Мемлекеттік тапсырыс',
     'reclist.source.gift': 'Сыйға берілген',
-    'reclist.source.exchange': 'Айырбас',
+    'reclist.source.exchange': 'Алмасу',
     'reclist.source.subscription': 'Жазылым',
     'reclist.source.replacement': 'Жоғалғанның орнына',
     'reclist.source.initial': 'Бастапқы енгізу',

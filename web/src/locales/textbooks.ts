@@ -92,7 +92,7 @@ export default {
     'textbooks.source.budget_purchase': 'Бюджеттен сатып алу',
     'textbooks.source.state_order': 'Мемлекеттік тапсырыс',
     'textbooks.source.gift': 'Сыйға берілген',
-    'textbooks.source.exchange': 'Айырбас',
+    'textbooks.source.exchange': 'Алмасу',
     'textbooks.source.replacement': 'Жоғалғанның орнына',
     'textbooks.source.initial': 'Бастапқы енгізу',
     'textbooks.writeOff.title': 'Есептен шығару',

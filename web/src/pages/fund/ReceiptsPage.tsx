@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { WorkPicker } from '../textbooks/WorkPicker.js';
 import { formatDate, formatMoney, parseTenge } from '../../format.js';
 import { RECEIPT_SOURCES, today, type Receipt, type ReceiptLine } from './types.js';
 
@@ -18,6 +19,10 @@ export default function ReceiptsPage() {
   const [header, setHeader] = useState({ receivedOn: today(), source: 'budget_purchase', documentNumber: '', supplier: '' });
   const [line, setLine] = useState({ isbn: '', count: '1', price: '', title: '', author: '' });
   const [describe, setDescribe] = useState(false);
+  // receiving without an ISBN: a work found in the catalogue, or one catalogued here in a few fields
+  const [byWork, setByWork] = useState({ workId: 0, title: '', count: '1', price: '' });
+  const [newWork, setNewWork] = useState({ title: '', author: '', year: '', language: 'kaz' });
+  const [cataloguing, setCataloguing] = useState(false);
   const isbnInput = useRef<HTMLInputElement>(null);
 
   const reload = () => get<{ items: Receipt[] }>(`/api/fund/receipts${query({ limit: 20 })}`).then((r) => setReceipts(r.items), setError);
@@ -64,6 +69,34 @@ export default function ReceiptsPage() {
       isbnInput.current?.focus();
     } catch (err) {
       if (err instanceof ApiError && err.code === 'accounting.isbn_unknown') setDescribe(true);
+      setError(err);
+    }
+  }
+
+  async function receiveWork(e: FormEvent) {
+    e.preventDefault();
+    if (!current) return;
+    setError(null);
+    try {
+      let workId = byWork.workId;
+      if (cataloguing) {
+        // the existing work-creation route; the full cataloguing form is on the catalogue's pages
+        const made = await post<{ id: number }>('/api/catalog/works', {
+          title: newWork.title.trim(),
+          authors: newWork.author.trim() ? [{ name: newWork.author.trim() }] : [],
+          publishYear: newWork.year ? Number(newWork.year) : null,
+          language: newWork.language,
+        });
+        workId = made.id;
+      }
+      if (!workId) return;
+      await post(`/api/fund/receipts/${current.receipt.id}/lines`, { workId, count: Number(byWork.count), priceTiyn: parseTenge(byWork.price) ?? -1 });
+      setByWork({ workId: 0, title: '', count: '1', price: '' });
+      setNewWork({ title: '', author: '', year: '', language: 'kaz' });
+      setCataloguing(false);
+      await open(current.receipt.id);
+      await reload();
+    } catch (err) {
       setError(err);
     }
   }
@@ -130,6 +163,51 @@ export default function ReceiptsPage() {
             )}
             <div className="field">
               <button type="submit">{t('fund.receipt.receive')}</button>
+            </div>
+          </form>
+          <form className="row" onSubmit={(e) => void receiveWork(e)} data-testid="receive-without-isbn">
+            <p className="muted">{t('fund.receipt.withoutIsbn')}</p>
+            {!cataloguing ? (
+              <WorkPicker id="receipt-work" label={t('fund.receipt.findWork')} onPick={(w) => setByWork({ ...byWork, workId: w.id, title: w.title })} />
+            ) : (
+              <>
+                <div className="field">
+                  <label htmlFor="new-work-title">{t('fund.receipt.workTitle')}</label>
+                  <input id="new-work-title" value={newWork.title} onChange={(e) => setNewWork({ ...newWork, title: e.target.value })} />
+                </div>
+                <div className="field">
+                  <label htmlFor="new-work-author">{t('fund.receipt.author')}</label>
+                  <input id="new-work-author" value={newWork.author} onChange={(e) => setNewWork({ ...newWork, author: e.target.value })} />
+                </div>
+                <div className="field">
+                  <label htmlFor="new-work-year">{t('fund.receipt.year')}</label>
+                  <input id="new-work-year" inputMode="numeric" value={newWork.year} onChange={(e) => setNewWork({ ...newWork, year: e.target.value })} />
+                </div>
+                <div className="field">
+                  <label htmlFor="new-work-language">{t('fund.receipt.language')}</label>
+                  <select id="new-work-language" value={newWork.language} onChange={(e) => setNewWork({ ...newWork, language: e.target.value })}>
+                    <option value="kaz">қазақ</option>
+                    <option value="rus">русский</option>
+                    <option value="eng">English</option>
+                  </select>
+                </div>
+              </>
+            )}
+            <div className="field">
+              <button type="button" className="secondary" onClick={() => setCataloguing(!cataloguing)}>
+                {cataloguing ? t('fund.receipt.findWork') : t('fund.receipt.catalogueNew')}
+              </button>
+            </div>
+            <div className="field">
+              <label htmlFor="receipt-work-count">{t('fund.receipt.count')}</label>
+              <input id="receipt-work-count" type="number" min={1} max={1000} value={byWork.count} onChange={(e) => setByWork({ ...byWork, count: e.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor="receipt-work-price">{t('fund.receipt.price')}</label>
+              <input id="receipt-work-price" inputMode="decimal" value={byWork.price} onChange={(e) => setByWork({ ...byWork, price: e.target.value })} />
+            </div>
+            <div className="field">
+              <button type="submit" disabled={!cataloguing && !byWork.workId}>{t('fund.receipt.receive')}</button>
             </div>
           </form>
           <table>

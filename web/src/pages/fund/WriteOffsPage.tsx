@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { get, post, query } from '../../api.js';
+import { download, get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatMoney } from '../../format.js';
 import { today, WRITE_OFF_REASONS, type Act, type ActCopy } from './types.js';
@@ -16,7 +16,9 @@ export default function WriteOffsPage() {
   const { t } = useTranslation();
   const [acts, setActs] = useState<Act[]>([]);
   const [current, setCurrent] = useState<{ act: Act; copies: ActCopy[] } | null>(null);
-  const [draft, setDraft] = useState({ actDate: today(), reason: 'physical_wear' });
+  const [draft, setDraft] = useState({ actDate: today(), reason: 'physical_wear', chair: '', members: '', head: '', transferTo: '' });
+  const [targets, setTargets] = useState<{ id: number; name: string }[]>([]);
+  useEffect(() => void get<{ items: { id: number; name: string }[] }>('/api/fund/transfer-targets').then((r) => setTargets(r.items), () => setTargets([])), []);
   const [barcode, setBarcode] = useState('');
   const [reversal, setReversal] = useState({ actDate: today(), note: '' });
   const [error, setError] = useState<unknown>(null);
@@ -44,7 +46,14 @@ export default function WriteOffsPage() {
   function create(e: FormEvent) {
     e.preventDefault();
     void run(async () => {
-      const act = await post<Act>('/api/fund/write-off-acts', draft);
+      const act = await post<Act>('/api/fund/write-off-acts', {
+        actDate: draft.actDate,
+        reason: draft.reason,
+        chair: draft.chair.trim() || null,
+        head: draft.head.trim() || null,
+        commission: draft.members.split(/[,;\n]/).map((m) => m.trim()).filter(Boolean),
+        transferTo: draft.reason === 'transfer' && draft.transferTo ? Number(draft.transferTo) : null,
+      });
       await open(act.id);
       await reload();
       scanInput.current?.focus();
@@ -67,6 +76,7 @@ export default function WriteOffsPage() {
 
   const approve = () =>
     current &&
+    window.confirm(t('fund.act.approveConfirm', { count: current.copies.length })) &&
     run(async () => {
       await post(`/api/fund/write-off-acts/${current.act.id}/approve`);
       await open(current.act.id);
@@ -111,6 +121,29 @@ export default function WriteOffsPage() {
             ))}
           </select>
         </div>
+        {draft.reason === 'transfer' && (
+          <div className="field">
+            <label htmlFor="act-transfer">{t('fund.act.transferTo')}</label>
+            <select id="act-transfer" value={draft.transferTo} onChange={(e) => setDraft({ ...draft, transferTo: e.target.value })}>
+              <option value="">—</option>
+              {targets.map((o) => (
+                <option key={o.id} value={o.id}>{o.name}</option>
+              ))}
+            </select>
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor="act-chair">{t('fund.act.chair')}</label>
+          <input id="act-chair" value={draft.chair} onChange={(e) => setDraft({ ...draft, chair: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="act-members">{t('fund.act.members')}</label>
+          <input id="act-members" value={draft.members} placeholder={t('fund.act.membersHint')} onChange={(e) => setDraft({ ...draft, members: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="act-head">{t('fund.act.head')}</label>
+          <input id="act-head" value={draft.head} onChange={(e) => setDraft({ ...draft, head: e.target.value })} />
+        </div>
         <div className="field">
           <button type="submit">{t('fund.act.create')}</button>
         </div>
@@ -121,7 +154,20 @@ export default function WriteOffsPage() {
           <h2>
             {t('fund.act.title', { number: current.act.number, date: formatDate(current.act.actDate) })} — {statusText(current.act)}
           </h2>
-          <p className="muted">{t(`fund.reason.${current.act.reason}`)}</p>
+          <p className="muted">
+            {t(`fund.reason.${current.act.reason}`)}
+            {current.act.transferToName && <> → {current.act.transferToName}</>}
+          </p>
+          {(current.act.chair || current.act.commission.length > 0) && (
+            <p data-testid="act-commission">
+              {t('fund.act.commission')}: {[current.act.chair, ...current.act.commission].filter(Boolean).join(', ')}
+            </p>
+          )}
+          <p className="no-print">
+            <button type="button" className="secondary" onClick={() => void download(`/api/fund/write-off-acts/${current.act.id}/act.pdf`)}>
+              {t('fund.act.print')}
+            </button>
+          </p>
           {current.act.kind === 'reversal' && current.act.reversesId && (
             <p className="muted">
               <button type="button" className="secondary" onClick={() => void open(current.act.reversesId!)}>{t('fund.act.reversesLink')}</button>

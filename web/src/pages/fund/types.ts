@@ -1,6 +1,6 @@
-export const RECEIPT_SOURCES = ['budget_purchase', 'state_order', 'gift', 'exchange', 'subscription', 'replacement', 'initial'] as const;
+export const RECEIPT_SOURCES = ['budget_purchase', 'state_order', 'gift', 'exchange', 'subscription', 'replacement', 'initial', 'transfer'] as const;
 export const WRITE_OFF_REASONS = [
-  'physical_wear', 'obsolete_content', 'lost_by_reader', 'defective', 'out_of_profile', 'duplicate', 'storage_expired', 'missing_at_check',
+  'physical_wear', 'obsolete_content', 'lost_by_reader', 'defective', 'out_of_profile', 'duplicate', 'storage_expired', 'missing_at_check', 'transfer',
 ] as const;
 export const GROUPS = ['socio_political', 'natural_sciences', 'technology_agriculture', 'sport_arts', 'linguistics_literature', 'fiction', 'other', 'textbooks'] as const;
 export const LANGUAGE_GROUPS = ['kk', 'ru', 'other'] as const;
@@ -40,6 +40,11 @@ export interface Act {
   status: 'draft' | 'approved';
   copiesCount: number;
   sumTiyn: number;
+  commission: string[];
+  chair: string | null;
+  head: string | null;
+  transferTo: number | null;
+  transferToName: string | null;
 }
 
 export interface ActCopy {

@@ -9,7 +9,7 @@ interface Hit {
 }
 
 /** Finds a textbook in the catalogue by title or ISBN and hands back its work id. */
-export function WorkPicker({ id, onPick }: { id: string; onPick: (work: { id: number; title: string }) => void }) {
+export function WorkPicker({ id, onPick, label }: { id: string; onPick: (work: { id: number; title: string }) => void; label?: string }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<Hit[]>([]);
@@ -23,11 +23,11 @@ export function WorkPicker({ id, onPick }: { id: string; onPick: (work: { id: nu
 
   return (
     <div className="field">
-      <label htmlFor={id}>{t('textbooks.work')}</label>
+      <label htmlFor={id}>{label ?? t('textbooks.work')}</label>
       <input
         id={id}
         value={q}
-        placeholder={t('textbooks.workSearch')}
+        placeholder={label ? undefined : t('textbooks.workSearch')}
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') search(e);
