@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, todayIso } from '../src/circulation/dates.js';
+import { addDays, localDate } from '../src/shared/library-time.js';
 import { DEMO_PASSWORD } from '../src/demo/seed.js';
 import { eventually, openBrowserSession, signIn, type BrowserSession } from './support.js';
 import { makeReader } from '../test/support/factories.js';
@@ -182,7 +182,7 @@ describe('the catalogue, the class teacher and a student in the browser', () => 
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Тізімді басып шығару (PDF)' }).click(),
     ]);
-    expect(download.suggestedFilename()).toBe(`debtors-${todayIso()}.pdf`);
+    expect(download.suggestedFilename()).toBe(`debtors-${localDate()}.pdf`);
     await page.context().close();
   });
 
@@ -199,7 +199,7 @@ describe('the catalogue, the class teacher and a student in the browser', () => 
       .execute();
     expect(open.length).toBeGreaterThan(1);
     // One book is due in two days and one is a month late.
-    const today = todayIso();
+    const today = localDate();
     const [soon, late] = open;
     await s.db.updateTable('circulation.loans').set({ due_on: addDays(today, 2), renewals: 0 }).where('id', '=', soon!.id).execute();
     await s.db.updateTable('circulation.loans').set({ due_on: addDays(today, -30) }).where('id', '=', late!.id).execute();

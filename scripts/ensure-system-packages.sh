@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from Debian when it is missing:
-# chromium for the browser tests, poppler-utils (pdftotext) to read generated PDFs back.
+# chromium for the browser tests, poppler-utils (pdftotext) to read generated PDFs back, and
+# postgresql when no PostgreSQL server is given (TEST_DATABASE_URL) or answers on 127.0.0.1:5432:
+# the suite then runs a throwaway cluster of its own (test/support/pg-cluster.ts).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ -z "${TEST_DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  missing+=(postgresql)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing from Debian: ${missing[*]}"
 SUDO=""

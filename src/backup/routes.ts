@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { requireRole } from '../auth/actor.js';
 import type { Routes } from '../http/types.js';
 import { audit } from '../org/audit.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import { backupPath, listBackups, makeBackup } from './backup.js';
+import { allow } from '../auth/guard.js';
 
 const fileSchema = z.object({
   name: z.string().describe('file name in the backup folder'),
@@ -36,7 +36,7 @@ export const backupRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin');
+      allow(req.actor, 'admin');
       const config = app.backupConfig;
       const embedded = app.dbKind === 'pglite';
       return { database: app.dbKind, dir: embedded ? config.dir : null, keepDays: config.keepDays, encrypted: !!config.key, everyHours: embedded ? config.everyHours : 0, items: embedded ? listBackups(config.dir) : [] };
@@ -47,7 +47,7 @@ export const backupRoutes: Routes = async (app) => {
     '/api/backups',
     { schema: { tags, summary: 'Make a backup of the embedded database now', response: { 201: fileSchema } } },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin');
+      const actor = allow(req.actor, 'admin');
       if (app.dbKind !== 'pglite') throw conflict('backup.server');
       if (!app.backupConfig.key && !app.backupConfig.allowPlain) throw conflict('backup.no_passphrase');
       let file;
@@ -71,7 +71,7 @@ export const backupRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin');
+      const actor = allow(req.actor, 'admin');
       const file = app.dbKind === 'pglite' ? backupPath(app.backupConfig.dir, req.params.name) : null;
       if (!file) throw notFound('backup', req.params.name);
       await audit(app.db, actor, 'download', 'backup', req.params.name);

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { foldForSearch, foldQuery, kazakhSortKey, searchKey } from './folding.js';
-import { refreshWorkSearchKey } from './works.js';
+import { refreshWorkSearchKey } from './search-keys.js';
 import { lockAuthority } from './locks.js';
 
 export interface AuthorInput {

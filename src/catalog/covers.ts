@@ -1,7 +1,8 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { AppError, invalid, notFound } from '../shared/errors.js';
 
 /** Large enough for a phone photo of a cover, small enough for an old school PC's upload. */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 
 /**
  * Transaction locks on the catalogue that every library shares. "Look it up, else add it" must

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireRole, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import { copySchema, fundKindSchema } from '../fund/copies-schemas.js';
 import { listCopies } from '../fund/copies.js';
 import type { Routes } from '../http/types.js';
@@ -9,6 +9,8 @@ import { fetchCover, isOwnCoverAddress, MAX_COVER_BYTES, readCover, removeCover,
 import { parseIsbn } from './isbn.js';
 import { searchCatalogue, TOTAL_CAP } from './search.js';
 import { addWork, findWorksByIsbn, getWork, updateWork } from './works.js';
+import { inTransaction } from '../db/transaction.js';
+import { allow, belongsTo } from '../auth/guard.js';
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const idParams = z.object({ id: z.coerce.number().int().positive() });
@@ -88,16 +90,13 @@ const searchHitSchema = z.object({
   availability: availabilitySchema,
 });
 
-/** Staff who catalogue: a librarian, or an admin. */
-const CATALOGUERS = ['admin', 'librarian'] as const;
-const SIGNED_IN = ['admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent'] as const;
 
 /**
  * Whose copies the search counts: a signed-in member of a library sees the own library;
  * a visitor of the public catalogue (and a methodologist or admin looking at one school) names it.
  */
 function availabilityLibrary(actor: Actor | null, requested: number | undefined): number | null {
-  if (actor && actor.role !== 'admin' && actor.role !== 'methodologist') return actor.organisationId;
+  if (actor && !belongsTo(actor, 'overseers')) return actor.organisationId;
   return requested ?? null;
 }
 
@@ -147,7 +146,7 @@ export const catalogRoutes: Routes = async (app) => {
     async (req) => {
       const work = await getWork(app.db, req.params.id);
       const actor = req.actor;
-      if (!actor || !(CATALOGUERS as readonly string[]).includes(actor.role)) return work;
+      if (!actor || !belongsTo(actor, 'staff')) return work;
       const copies = await listCopies(app.db, actor, { workId: work.id, limit: 1000, offset: 0 });
       return { ...work, copies: copies.items };
     },
@@ -164,11 +163,11 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const actor = allow(req.actor, 'staff');
       // a cover from elsewhere is fetched now and stored: browsers are only ever given the library's own address
       const { coverUrl, ...rest } = req.body;
       const image = coverUrl && !isOwnCoverAddress(coverUrl) ? await fetchCover(coverUrl) : null;
-      const id = await app.db.transaction().execute(async (trx) => {
+      const id = await inTransaction(app.db, async (trx) => {
         const workId = await addWork(trx, actor, image ? rest : req.body);
         if (image) await saveCover(trx, actor, workId, image);
         return workId;
@@ -189,10 +188,10 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const actor = allow(req.actor, 'staff');
       const { coverUrl, ...rest } = req.body;
       const image = coverUrl && !isOwnCoverAddress(coverUrl) ? await fetchCover(coverUrl) : null;
-      await app.db.transaction().execute(async (trx) => {
+      await inTransaction(app.db, async (trx) => {
         await updateWork(trx, actor, req.params.id, image ? rest : req.body);
         if (image) await saveCover(trx, actor, req.params.id, image);
       });
@@ -211,7 +210,7 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
+      const actor = allow(req.actor, 'staff');
       if (!req.isMultipart()) throw new AppError('catalog.cover_no_file', 400);
       const part = await req.file({ limits: { fileSize: MAX_COVER_BYTES + 1 } });
       if (!part) throw new AppError('catalog.cover_no_file', 400);
@@ -219,7 +218,7 @@ export const catalogRoutes: Routes = async (app) => {
         if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw invalid('catalog.cover_too_large', { max: MAX_COVER_BYTES / 1024 / 1024 });
         throw err;
       });
-      await app.db.transaction().execute((trx) => saveCover(trx, actor, req.params.id, bytes));
+      await inTransaction(app.db, (trx) => saveCover(trx, actor, req.params.id, bytes));
       return getWork(app.db, req.params.id);
     },
   );
@@ -241,8 +240,8 @@ export const catalogRoutes: Routes = async (app) => {
     '/api/catalog/works/:id/cover',
     { schema: { tags, summary: 'Remove the uploaded cover of a record', params: idParams, response: { 200: workSchema } } },
     async (req) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
-      await app.db.transaction().execute((trx) => removeCover(trx, actor, req.params.id));
+      const actor = allow(req.actor, 'staff');
+      await inTransaction(app.db, (trx) => removeCover(trx, actor, req.params.id));
       return getWork(app.db, req.params.id);
     },
   );
@@ -258,7 +257,7 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, ...SIGNED_IN);
+      allow(req.actor, 'signedIn');
       const parsed = parseIsbn(req.params.isbn);
       if (!parsed) throw invalid('catalog.invalid_isbn', { isbn: req.params.isbn });
       return { ...parsed, existing: await findWorksByIsbn(app.db, parsed.isbn13) };
@@ -280,7 +279,7 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, ...SIGNED_IN);
+      allow(req.actor, 'signedIn');
       return searchAuthors(app.db, req.query);
     },
   );
@@ -289,7 +288,7 @@ export const catalogRoutes: Routes = async (app) => {
     '/api/catalog/authors/:id',
     { schema: { tags, summary: 'One author of the authority', params: idParams, response: { 200: authorSchema } } },
     async (req) => {
-      requireRole(req.actor, ...SIGNED_IN);
+      allow(req.actor, 'signedIn');
       return getAuthor(app.db, req.params.id);
     },
   );
@@ -298,8 +297,8 @@ export const catalogRoutes: Routes = async (app) => {
     '/api/catalog/authors',
     { schema: { tags, summary: 'Add an author to the authority', body: authorInputSchema, response: { 201: authorSchema } } },
     async (req, reply) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
-      const id = await app.db.transaction().execute((trx) => createAuthor(trx, actor, req.body));
+      const actor = allow(req.actor, 'staff');
+      const id = await inTransaction(app.db, (trx) => createAuthor(trx, actor, req.body));
       return reply.status(201).send(await getAuthor(app.db, id));
     },
   );
@@ -316,8 +315,8 @@ export const catalogRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, ...CATALOGUERS);
-      await app.db.transaction().execute((trx) => updateAuthor(trx, actor, req.params.id, req.body));
+      const actor = allow(req.actor, 'staff');
+      await inTransaction(app.db, (trx) => updateAuthor(trx, actor, req.params.id, req.body));
       return getAuthor(app.db, req.params.id);
     },
   );

@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { FundKind } from '../fund/schema.js';
 import { foldQuery } from './folding.js';
 import { parseIsbn } from './isbn.js';

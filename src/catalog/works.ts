@@ -1,11 +1,13 @@
 import { isOwnCoverAddress } from './covers.js';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { findOrCreateAuthor, type AuthorInput, type AuthorView, toAuthorView } from './authors.js';
 import { lockWorksByIsbn } from './locks.js';
-import { foldForSearch, kazakhSortKey, searchKey } from './folding.js';
 import { normaliseIsbn } from './isbn.js';
+import { refreshWorkSearchKey } from './search-keys.js';
+import { localDateTime } from '../shared/library-time.js';
 
 export interface WorkAuthorInput extends AuthorInput {
   /** author (default), editor, translator, illustrator, compiler */
@@ -61,7 +63,7 @@ function columns(input: Partial<WorkInput>) {
   if (input.ageRating && !AGE_RATINGS.includes(input.ageRating)) {
     throw invalid('catalog.bad_age_rating', { value: input.ageRating });
   }
-  const currentYear = new Date().getFullYear();
+  const currentYear = localDateTime().year;
   if (input.publishYear != null && (input.publishYear < 1450 || input.publishYear > currentYear + 1)) {
     throw invalid('catalog.bad_year', { value: input.publishYear });
   }
@@ -150,30 +152,6 @@ export async function updateWork(db: Executor, actor: Actor | null, id: number, 
 }
 
 /** Title, subtitle, every author's name and variants, and the ISBN, folded into one key. */
-export async function refreshWorkSearchKey(db: Executor, workId: number): Promise<void> {
-  const work = await db
-    .selectFrom('catalog.works')
-    .select(['title', 'subtitle', 'isbn'])
-    .where('id', '=', workId)
-    .executeTakeFirstOrThrow();
-  const authors = await db
-    .selectFrom('catalog.work_authors as wa')
-    .innerJoin('catalog.authors as a', 'a.id', 'wa.author_id')
-    .select(['a.name', 'a.variants'])
-    .where('wa.work_id', '=', workId)
-    .execute();
-  const names = authors.flatMap((a) => [a.name, ...(a.variants ?? [])]);
-  await db
-    .updateTable('catalog.works')
-    .set({
-      search_key: searchKey(work.title, work.subtitle, ...names, work.isbn),
-      title_key: foldForSearch(work.title),
-      sort_key: kazakhSortKey(work.title),
-    })
-    .where('id', '=', workId)
-    .execute();
-}
-
 export async function getWork(db: Executor, id: number): Promise<WorkView> {
   const row = await db.selectFrom('catalog.works').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('work', id);

@@ -10,8 +10,7 @@ import { seedTenants, TEST_PASSWORD, type Tenants } from '../../test/support/ten
 import type { DatabaseHandle, Db } from '../db/connect.js';
 import type { App } from '../http/types.js';
 import { createUser } from '../org/users.js';
-import { setClock } from '../shared/library-time.js';
-import { addDays, todayIso } from './dates.js';
+import { addDays, localDate, setClock } from '../shared/library-time.js';
 import { REPEAT_SCAN_WINDOW_MS } from './desk.js';
 
 function pdfText(pdf: Buffer): string {
@@ -116,7 +115,7 @@ describe.each(BACKENDS)('the circulation API on %s', (backend) => {
 
     const issued = await desk.post('/api/circulation/scan', { code: copy.barcode, readerId: aruzhan.id });
     expect(issued.body.action).toBe('issued');
-    expect(issued.body.loan).toMatchObject({ title: 'Қан мен тер', authors: ['Әбдіжәміл Нұрпейісов'], dueOn: addDays(todayIso(), 10), readerName: 'Сәрсенова Аружан' });
+    expect(issued.body.loan).toMatchObject({ title: 'Қан мен тер', authors: ['Әбдіжәміл Нұрпейісов'], dueOn: addDays(localDate(), 10), readerName: 'Сәрсенова Аружан' });
     const direct = await desk.post('/api/circulation/issue', { readerId: aruzhan.id, barcode: second.barcode });
     expect(direct.status).toBe(201);
 
@@ -224,7 +223,7 @@ describe.each(BACKENDS)('the circulation API on %s', (backend) => {
     const method = await signedIn('method');
     expect((await method.get(`/api/circulation/readers/${reader.id}/panel`)).status).toBe(403);
     expect((await method.get('/api/circulation/debtors')).status).toBe(403);
-    const stats = await method.get(`/api/circulation/stats?from=${todayIso()}&to=${todayIso()}`);
+    const stats = await method.get(`/api/circulation/stats?from=${localDate()}&to=${localDate()}`);
     expect(stats.status).toBe(200);
     expect(stats.body.organisationIds).toContain(tenants.schoolA.id);
     expect(stats.body.organisationIds).not.toContain(tenants.schoolB.id);
@@ -239,7 +238,7 @@ describe.each(BACKENDS)('the circulation API on %s', (backend) => {
     const other = await makeCopy(db, tenants.schoolA.id, work);
     await desk.post('/api/circulation/issue', { readerId: debtor.id, barcode: copy.barcode });
     await desk.post('/api/circulation/issue', { readerId: sixth.id, barcode: other.barcode });
-    const asOf = addDays(todayIso(), 40);
+    const asOf = addDays(localDate(), 40);
 
     const teacher = await signedIn('teacher-a');
     const list = await teacher.get(`/api/circulation/debtors?asOf=${asOf}`);

@@ -1,20 +1,13 @@
 /**
  * Circulation counts in whole library days ('YYYY-MM-DD'), never in timestamps,
- * so that a due date does not move with the server's time zone.
+ * so that a due date does not move with the server's time zone. Today's date is the
+ * library's own (libraryToday in shared/library-time.ts).
  */
+import { addDays, now } from '../shared/library-time.js';
+
 const DAY_MS = 86_400_000;
 
-/** Today's date on the library's clock (the server's local date). */
-export function todayIso(now = new Date()): string {
-  const y = now.getFullYear();
-  const m = String(now.getMonth() + 1).padStart(2, '0');
-  const d = String(now.getDate()).padStart(2, '0');
-  return `${y}-${m}-${d}`;
-}
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
+export { addDays };
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
@@ -32,7 +25,7 @@ export function overdueDays(dueOn: string, today: string): number {
  * calendar day in every Kazakhstan time zone and in UTC.
  */
 export function deskMoment(today?: string): Date {
-  return today ? new Date(`${today}T12:00:00Z`) : new Date();
+  return today ? new Date(`${today}T12:00:00Z`) : now();
 }
 
 export function isIsoDate(value: string): boolean {

@@ -1,8 +1,10 @@
 import type { Actor } from '../auth/actor.js';
 import { forbidden } from '../shared/errors.js';
-import type { Executor } from '../org/audit.js';
-import { overdueDays, todayIso } from './dates.js';
+import type { Executor } from '../db/executor.js';
+import { libraryToday } from '../shared/library-time.js';
+import { overdueDays } from './dates.js';
 import { authorsOfWorks, className, fullName } from './loan-views.js';
+import { belongsTo } from '../auth/guard.js';
 
 export interface ClassFilter {
   grade?: number;
@@ -41,7 +43,7 @@ const collator = new Intl.Collator('kk');
  */
 export function debtorScope(actor: Actor, filter: ClassFilter): { library: number; filter: ClassFilter } {
   const letter = filter.classLetter?.trim().toUpperCase() || undefined;
-  if (actor.role === 'librarian' || actor.role === 'admin') {
+  if (belongsTo(actor, 'staff')) {
     return { library: actor.organisationId, filter: { grade: filter.grade, classLetter: letter } };
   }
   if (actor.role !== 'teacher' || actor.classGrade === null) throw forbidden();
@@ -54,7 +56,7 @@ export function debtorScope(actor: Actor, filter: ClassFilter): { library: numbe
 /** Readers with overdue loans on `today`, grouped by class, classes in order and readers by name. */
 export async function listDebtors(db: Executor, actor: Actor, input: ClassFilter & { today?: string }): Promise<ClassDebtors[]> {
   const { library, filter } = debtorScope(actor, input);
-  const today = input.today ?? todayIso();
+  const today = input.today ?? (await libraryToday(db, library));
   let query = db
     .selectFrom('circulation.loans as l')
     .innerJoin('fund.copies as c', 'c.id', 'l.copy_id')

@@ -1,15 +1,16 @@
 import { countVisit } from './visits.js';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { conflict, notFound } from '../shared/errors.js';
-import { now } from '../shared/library-time.js';
-import { todayIso } from './dates.js';
+import { libraryToday, now, organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
 import { fromCyrillicLayout } from './keyboard.js';
 import { authorsJson, className, fullName, loanQuery, toLoanView, type LoanView } from './loan-views.js';
-import { deskLibrary, inTransaction, issueCopy, returnCopy, unknownCode } from './loans.js';
+import { inTransaction } from '../db/transaction.js';
+import { issueCopy, returnCopy, unknownCode } from './loans.js';
 import { loanRulesJson, toLoanRules } from './rules.js';
+import { staffLibrary } from '../auth/guard.js';
 
 /** What the desk shows while a reader is open: the reader, the books at home, the history. */
 export interface ReaderPanel {
@@ -55,8 +56,8 @@ const HISTORY_SIZE = 30;
  * typed is tried once more as if the scanner had typed it under a Latin keyboard layout.
  */
 export async function scan(db: Executor, actor: Actor, input: ScanInput): Promise<ScanResult> {
-  const library = deskLibrary(actor);
-  const today = input.today ?? todayIso();
+  const library = staffLibrary(actor);
+  const today = input.today ?? (await libraryToday(db, library));
   const typed = input.code.trim();
   return inTransaction(db, async (trx) => {
     const found = (await identify(trx, library, typed)) ?? (await identifyAsLatin(trx, library, typed));
@@ -122,11 +123,16 @@ export { countVisit } from './visits.js';
  * statements: the reader with the rules and this year's counts, the books at home and the last
  * returns, each loan with its authors.
  */
-export async function readerPanel(db: Executor, actor: Actor, readerId: number, today = todayIso()): Promise<ReaderPanel> {
-  const library = deskLibrary(actor);
+export async function readerPanel(db: Executor, actor: Actor, readerId: number, today?: string): Promise<ReaderPanel> {
+  const library = staffLibrary(actor);
+  today ??= await libraryToday(db, library);
   const year = today.slice(0, 4);
   const from = `${year}-01-01`;
   const to = `${Number(year) + 1}-01-01`;
+  // the year as lived in the library: a book issued at 00:30 on 1 January counts in the new year
+  const zone = await organisationTimeZone(db, library);
+  const yearStarts = startOfLocalDay(from, zone);
+  const yearEnds = startOfLocalDay(to, zone);
   const reader = await db
     .selectFrom('readers.readers as r')
     .select(['r.id', 'r.kind', 'r.barcode', 'r.registration_number', 'r.last_name', 'r.first_name', 'r.middle_name', 'r.grade', 'r.class_letter'])
@@ -135,7 +141,7 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
       sql<number>`(select count(*) from circulation.visits v
         where v.organisation_id = ${library} and v.reader_id = r.id and v.visited_on >= ${from} and v.visited_on < ${to})`.as('visits'),
       sql<number>`(select count(*) from circulation.loans l
-        where l.organisation_id = ${library} and l.reader_id = r.id and l.issued_at::date >= ${from} and l.issued_at::date < ${to})`.as('loans'),
+        where l.organisation_id = ${library} and l.reader_id = r.id and l.issued_at >= ${yearStarts} and l.issued_at < ${yearEnds})`.as('loans'),
     ])
     .where('r.organisation_id', '=', library)
     .where('r.id', '=', readerId)

@@ -1,9 +1,9 @@
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
-import { todayIso } from './dates.js';
+import type { Executor } from '../db/executor.js';
+import { libraryToday } from '../shared/library-time.js';
 import { loanQuery, toLoanViews, type LoanView } from './loan-views.js';
-import { deskLibrary } from './loans.js';
 import { loanRulesFor } from './rules.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export type LoanStatus = 'open' | 'overdue' | 'returned';
 
@@ -17,8 +17,8 @@ export interface LoanListInput {
 
 /** The library's loans: open ones by due date, returned ones newest first. */
 export async function listLoans(db: Executor, actor: Actor, input: LoanListInput): Promise<{ items: LoanView[]; total: number }> {
-  const library = deskLibrary(actor);
-  const today = input.today ?? todayIso();
+  const library = staffLibrary(actor);
+  const today = input.today ?? (await libraryToday(db, library));
   let query = loanQuery(db, library);
   if (input.status === 'open') query = query.where('l.returned_at', 'is', null);
   if (input.status === 'overdue') query = query.where('l.returned_at', 'is', null).where('l.due_on', '<', today);

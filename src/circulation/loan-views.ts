@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { FundKind } from '../fund/schema.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { overdueDays } from './dates.js';
 import { resolveLoanRule, type LoanRule } from './rules.js';

@@ -1,14 +1,18 @@
 import { registerActivity } from '../readers/registrations.js';
 import { countVisit } from './visits.js';
 import { sql } from 'kysely';
-import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
-import { addDays, deskMoment, overdueDays, todayIso } from './dates.js';
+import { libraryToday } from '../shared/library-time.js';
+import { addDays, deskMoment, overdueDays } from './dates.js';
 import { authorsJson, fullName, loanQuery, RENEWAL_GRACE_DAYS, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
 import { loanRulesFor, loanRulesJson, resolveLoanRule, toLoanRules, type LoanRuleRow } from './rules.js';
+import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export interface IssueInput {
   readerId: number;
@@ -25,16 +29,6 @@ export interface ReturnInput {
 export interface RenewInput {
   loanId: number;
   today?: string;
-}
-
-/** Runs `work` in the caller's transaction, or in a new one when given the plain database. */
-export function inTransaction<T>(db: Executor, work: (trx: Executor) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db) : db.transaction().execute(work);
-}
-
-/** Only the library's staff work the desk. */
-export function deskLibrary(actor: Actor): number {
-  return libraryOf(requireRole(actor, 'librarian', 'admin'));
 }
 
 export const unknownCode = (code: string) => new AppError('circulation.unknown_code', 404, { code });
@@ -153,8 +147,8 @@ function readIssueFacts(db: Executor, library: number, barcode: string, readerId
  * record (a refused insert changes nothing). The answer is made from what these two returned.
  */
 export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): Promise<LoanView> {
-  const library = deskLibrary(actor);
-  const today = input.today ?? todayIso();
+  const library = staffLibrary(actor);
+  const today = input.today ?? (await libraryToday(db, library));
   return inTransaction(db, async (trx) => {
     // The reader's row is locked first, so that two desks issuing to one reader at once count the
     // books at home one after the other: every per-reader limit reads what the other desk wrote.
@@ -263,8 +257,8 @@ interface ReturnRow {
  * the loan as shown, so it is atomic by itself and needs no transaction around it.
  */
 export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput): Promise<LoanView> {
-  const library = deskLibrary(actor);
-  const today = input.today ?? todayIso();
+  const library = staffLibrary(actor);
+  const today = input.today ?? (await libraryToday(db, library));
   const row = await sql<ReturnRow>`
     with c as (
       select id, barcode, inventory_number, fund, work_id from fund.copies
@@ -321,7 +315,7 @@ export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput)
 
 /** Renews a loan at the desk. */
 export async function renewLoan(db: Executor, actor: Actor, input: RenewInput): Promise<LoanView> {
-  const library = deskLibrary(actor);
+  const library = staffLibrary(actor);
   return inTransaction(db, (trx) => renewOpenLoan(trx, actor, library, input));
 }
 
@@ -330,36 +324,38 @@ export async function renewLoan(db: Executor, actor: Actor, input: RenewInput): 
  * rule's number of renewals. A book overdue by more than RENEWAL_GRACE_DAYS must come back first.
  */
 export async function renewOpenLoan(
-  trx: Executor,
+  db: Executor,
   actor: Actor,
   library: number,
   input: RenewInput & { readerId?: number },
 ): Promise<LoanView> {
-  const today = input.today ?? todayIso();
-  let query = trx
-    .selectFrom('circulation.loans as l')
-    .innerJoin('fund.copies as c', 'c.id', 'l.copy_id')
-    .innerJoin('readers.readers as r', 'r.id', 'l.reader_id')
-    .select(['l.id', 'l.due_on', 'l.renewals', 'l.returned_at', 'c.fund', 'r.kind'])
-    .where('l.id', '=', input.loanId)
-    .where('l.organisation_id', '=', library);
-  if (input.readerId !== undefined) query = query.where('l.reader_id', '=', input.readerId);
-  const loan = await query.forUpdate('l').executeTakeFirst();
-  if (!loan) throw notFound('loan', input.loanId);
-  if (loan.returned_at !== null) throw conflict('circulation.loan_closed', { loanId: loan.id });
+  return inTransaction(db, async (trx) => {
+    const today = input.today ?? (await libraryToday(trx, library));
+    let query = trx
+      .selectFrom('circulation.loans as l')
+      .innerJoin('fund.copies as c', 'c.id', 'l.copy_id')
+      .innerJoin('readers.readers as r', 'r.id', 'l.reader_id')
+      .select(['l.id', 'l.due_on', 'l.renewals', 'l.returned_at', 'c.fund', 'r.kind'])
+      .where('l.id', '=', input.loanId)
+      .where('l.organisation_id', '=', library);
+    if (input.readerId !== undefined) query = query.where('l.reader_id', '=', input.readerId);
+    const loan = await query.forUpdate('l').executeTakeFirst();
+    if (!loan) throw notFound('loan', input.loanId);
+    if (loan.returned_at !== null) throw conflict('circulation.loan_closed', { loanId: loan.id });
 
-  const rule = resolveLoanRule(await loanRulesFor(trx, library), loan.kind as ReaderKind, loan.fund as FundKind);
-  if (loan.renewals >= rule.maxRenewals) throw conflict('circulation.renewal_limit', { max: rule.maxRenewals });
-  const late = overdueDays(loan.due_on, today);
-  if (late > RENEWAL_GRACE_DAYS) throw conflict('circulation.renewal_overdue', { days: late, grace: RENEWAL_GRACE_DAYS });
+    const rule = resolveLoanRule(await loanRulesFor(trx, library), loan.kind as ReaderKind, loan.fund as FundKind);
+    if (loan.renewals >= rule.maxRenewals) throw conflict('circulation.renewal_limit', { max: rule.maxRenewals });
+    const late = overdueDays(loan.due_on, today);
+    if (late > RENEWAL_GRACE_DAYS) throw conflict('circulation.renewal_overdue', { days: late, grace: RENEWAL_GRACE_DAYS });
 
-  const extended = addDays(today, rule.loanDays);
-  const dueOn = extended > loan.due_on ? extended : loan.due_on;
-  await trx
-    .updateTable('circulation.loans')
-    .set({ due_on: dueOn, renewals: loan.renewals + 1 })
-    .where('id', '=', loan.id)
-    .execute();
-  await audit(trx, actor, 'renew', 'loan', loan.id, { from: loan.due_on, to: dueOn });
-  return loanView(trx, library, loan.id, today);
+    const extended = addDays(today, rule.loanDays);
+    const dueOn = extended > loan.due_on ? extended : loan.due_on;
+    await trx
+      .updateTable('circulation.loans')
+      .set({ due_on: dueOn, renewals: loan.renewals + 1 })
+      .where('id', '=', loan.id)
+      .execute();
+    await audit(trx, actor, 'renew', 'loan', loan.id, { from: loan.due_on, to: dueOn });
+    return loanView(trx, library, loan.id, today);
+  });
 }

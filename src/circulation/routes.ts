@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { requireRole } from '../auth/actor.js';
 import type { FastifyRequest } from 'fastify';
 import type { Routes } from '../http/types.js';
-import { isIsoDate, todayIso } from './dates.js';
+import { libraryToday } from '../shared/library-time.js';
+import { isIsoDate } from './dates.js';
 import { listDebtors } from './debtors.js';
 import { debtorsPdf } from './debtors-pdf.js';
 import { readerPanel, scan } from './desk.js';
@@ -11,6 +11,8 @@ import { issueCopy, renewLoan, returnCopy } from './loans.js';
 import { myLoans, renewMyLoan } from './my-loans.js';
 import { listLoanRules, replaceLoanRules } from './rules.js';
 import { circulationStats, READER_GROUPS } from './stats.js';
+import { inTransaction } from '../db/transaction.js';
+import { allow } from '../auth/guard.js';
 
 const tags = ['circulation'];
 const readerKind = z.enum(['student', 'teacher', 'staff', 'parent', 'other']);
@@ -118,7 +120,7 @@ const debtorsQuery = z.object({
 
 const counts = { visits: z.number(), loans: z.number(), returns: z.number() };
 
-const staff = (req: FastifyRequest) => requireRole(req.actor, 'librarian', 'admin');
+const staff = (req: FastifyRequest) => allow(req.actor, 'staff');
 
 export const circulationRoutes: Routes = async (app) => {
   app.get(
@@ -148,7 +150,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = staff(req);
-      const items = await app.db.transaction().execute((trx) => replaceLoanRules(trx, actor, req.body.rules));
+      const items = await inTransaction(app.db, (trx) => replaceLoanRules(trx, actor, req.body.rules));
       return { items, total: items.length };
     },
   );
@@ -165,7 +167,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = staff(req);
-      return app.db.transaction().execute((trx) => scan(trx, actor, { code: req.body.code, readerId: req.body.readerId ?? null }));
+      return inTransaction(app.db, (trx) => scan(trx, actor, { code: req.body.code, readerId: req.body.readerId ?? null }));
     },
   );
 
@@ -194,7 +196,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req, reply) => {
       const actor = staff(req);
-      const issued = await app.db.transaction().execute((trx) => issueCopy(trx, actor, req.body));
+      const issued = await inTransaction(app.db, (trx) => issueCopy(trx, actor, req.body));
       return reply.status(201).send(issued);
     },
   );
@@ -215,7 +217,7 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = staff(req);
-      return app.db.transaction().execute((trx) => renewLoan(trx, actor, { loanId: req.params.id }));
+      return inTransaction(app.db, (trx) => renewLoan(trx, actor, { loanId: req.params.id }));
     },
   );
 
@@ -248,7 +250,7 @@ export const circulationRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'librarian', 'admin', 'teacher');
+      const actor = allow(req.actor, 'staffAndTeachers');
       const items = await listDebtors(app.db, actor, { ...req.query, today: req.query.asOf });
       return { items, total: items.length };
     },
@@ -266,8 +268,8 @@ export const circulationRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'librarian', 'admin', 'teacher');
-      const today = req.query.asOf ?? todayIso();
+      const actor = allow(req.actor, 'staffAndTeachers');
+      const today = req.query.asOf ?? (await libraryToday(app.db, actor.organisationId));
       const classes = await listDebtors(app.db, actor, { ...req.query, today });
       const library = await app.db
         .selectFrom('org.organisations')
@@ -292,7 +294,7 @@ export const circulationRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const items = await myLoans(app.db, requireRole(req.actor, 'student', 'parent'));
+      const items = await myLoans(app.db, allow(req.actor, 'readers'));
       return { items, total: items.length };
     },
   );
@@ -303,8 +305,8 @@ export const circulationRoutes: Routes = async (app) => {
       schema: { tags, summary: 'Renew one of the own loans online', params: z.object({ id }), response: { 200: loan } },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'student', 'parent');
-      return app.db.transaction().execute((trx) => renewMyLoan(trx, actor, { loanId: req.params.id }));
+      const actor = allow(req.actor, 'readers');
+      return inTransaction(app.db, (trx) => renewMyLoan(trx, actor, { loanId: req.params.id }));
     },
   );
 
@@ -327,7 +329,7 @@ export const circulationRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'librarian', 'admin', 'methodologist');
+      const actor = allow(req.actor, 'staffAndOverseers');
       return circulationStats(app.db, actor, req.query);
     },
   );

@@ -1,10 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { invalid } from '../shared/errors.js';
+import { inTransaction } from '../db/transaction.js';
+import { libraryOf } from '../auth/guard.js';
 
 /** A loan rule as data: NULL organisation, reader kind or fund means "any". */
 export interface LoanRule {
@@ -100,29 +102,31 @@ export async function listLoanRules(db: Executor, actor: Actor): Promise<LoanRul
  * Two rules for the same (reader kind, fund) would make the choice ambiguous, so they are refused.
  */
 export async function replaceLoanRules(db: Executor, actor: Actor, rules: LibraryRuleInput[]): Promise<LoanRule[]> {
-  const organisationId = libraryOf(actor);
-  const seen = new Set<string>();
-  for (const rule of rules) {
-    const key = label(rule);
-    if (seen.has(key)) throw invalid('circulation.duplicate_rule', { readerKind: rule.readerKind ?? '*', fund: rule.fund ?? '*' });
-    seen.add(key);
-  }
-  await db.deleteFrom('circulation.loan_rules').where('organisation_id', '=', organisationId).execute();
-  if (rules.length > 0) {
-    await db
-      .insertInto('circulation.loan_rules')
-      .values(
-        rules.map((r) => ({
-          organisation_id: organisationId,
-          reader_kind: r.readerKind,
-          fund: r.fund,
-          loan_days: r.loanDays,
-          max_renewals: r.maxRenewals,
-          max_loans: r.maxLoans,
-        })),
-      )
-      .execute();
-  }
-  await audit(db, actor, 'replace', 'loan_rules', organisationId, { rules });
-  return loanRulesFor(db, organisationId);
+  return inTransaction(db, async (trx) => {
+    const organisationId = libraryOf(actor);
+    const seen = new Set<string>();
+    for (const rule of rules) {
+      const key = label(rule);
+      if (seen.has(key)) throw invalid('circulation.duplicate_rule', { readerKind: rule.readerKind ?? '*', fund: rule.fund ?? '*' });
+      seen.add(key);
+    }
+    await trx.deleteFrom('circulation.loan_rules').where('organisation_id', '=', organisationId).execute();
+    if (rules.length > 0) {
+      await trx
+        .insertInto('circulation.loan_rules')
+        .values(
+          rules.map((r) => ({
+            organisation_id: organisationId,
+            reader_kind: r.readerKind,
+            fund: r.fund,
+            loan_days: r.loanDays,
+            max_renewals: r.maxRenewals,
+            max_loans: r.maxLoans,
+          })),
+        )
+        .execute();
+    }
+    await audit(trx, actor, 'replace', 'loan_rules', organisationId, { rules });
+    return loanRulesFor(trx, organisationId);
+  });
 }

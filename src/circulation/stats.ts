@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
-import { assertCanSeeOrganisation, subtreeIds } from '../org/organisations.js';
+import type { Executor } from '../db/executor.js';
+import { subtreeIds } from '../org/organisations.js';
 import { forbidden, invalid } from '../shared/errors.js';
-import { addDays } from './dates.js';
+import { organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
+import { assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** The reader groups of the library's annual report. */
 export const READER_GROUPS = ['grades_1_4', 'grades_5_9', 'grades_10_11', 'teachers', 'others'] as const;
@@ -64,8 +65,11 @@ export async function circulationStats(
     .where('v.visited_on', '<=', to)
     .groupBy(sql`1`)
     .execute();
-  const loans = await countLoanEvents(db, organisationIds, 'issued_at', from, to);
-  const returns = await countLoanEvents(db, organisationIds, 'returned_at', from, to);
+  // the days of the period as they were lived in the library (an issue at 00:30 counts on its own day)
+  const zone = await organisationTimeZone(db, input.organisationId ?? actor.organisationId);
+  const period = { from: startOfLocalDay(from, zone), until: startOfLocalDay(to, zone, 1) };
+  const loans = await countLoanEvents(db, organisationIds, 'issued_at', period);
+  const returns = await countLoanEvents(db, organisationIds, 'returned_at', period);
 
   const byGroup = READER_GROUPS.map((group) => ({
     group,
@@ -77,15 +81,15 @@ export async function circulationStats(
   return { from, to, organisationIds, visits: total('visits'), loans: total('loans'), returns: total('returns'), byGroup };
 }
 
-async function countLoanEvents(db: Executor, organisationIds: number[], column: 'issued_at' | 'returned_at', from: string, to: string) {
+async function countLoanEvents(db: Executor, organisationIds: number[], column: 'issued_at' | 'returned_at', period: { from: Date; until: Date }) {
   // A range on the timestamp itself, so that the (organisation, time) indexes serve it.
   return db
     .selectFrom('circulation.loans as l')
     .innerJoin('readers.readers as r', 'r.id', 'l.reader_id')
     .select([groupOf.as('grp'), (eb) => eb.fn.countAll<number>().as('n')])
     .where('l.organisation_id', 'in', organisationIds)
-    .where(`l.${column}`, '>=', sql<Date>`${from}::date`)
-    .where(`l.${column}`, '<', sql<Date>`${addDays(to, 1)}::date`)
+    .where(`l.${column}`, '>=', period.from)
+    .where(`l.${column}`, '<', period.until)
     .groupBy(sql`1`)
     .execute();
 }

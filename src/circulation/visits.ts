@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
 import { auditedChange } from '../db/transaction.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { registerActivity } from '../readers/registrations.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Actor } from '../auth/actor.js';
 import { createWork, type WorkInput } from '../catalog/works.js';
 import { addCopies } from '../fund/copies.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { Random } from './random.js';
 
 /** One title of the demo catalogue as written in works.json; the loader fills in the edition. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchCatalogue } from '../catalog/search.js';
-import { todayIso } from '../circulation/dates.js';
+import { localDate } from '../shared/library-time.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { App } from '../http/types.js';
 import { ApiClient, testApp } from '../../test/support/api.js';
@@ -17,7 +17,7 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
   let summary: DemoSummary;
   let schoolId: number;
   const size = SIZE[backend];
-  const today = todayIso();
+  const today = localDate();
 
   beforeAll(async () => {
     database = await openTestDatabase(backend);

@@ -1,5 +1,5 @@
 import { addDays, daysBetween } from '../circulation/dates.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { Random } from './random.js';
 import type { DemoReader } from './school-readers.js';
 

@@ -4,7 +4,7 @@
  * contact consent and one open request from the parent — so that every privacy rule can be seen.
  */
 import { sql } from 'kysely';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { insertReader, issueReaderNumbers } from '../readers/readers.js';
 import { makePerson, mobilePhone } from './names.js';
 import type { Random } from './random.js';

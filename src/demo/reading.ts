@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { issueReaderNumbers, insertReader } from '../readers/readers.js';
 import { createBingo, drawBingo } from '../reading/bingo.js';
 import { joinChallenge, addDays } from '../reading/challenges.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { addDays } from '../circulation/dates.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { schoolYearOf } from '../shared/library-time.js';
 import type { Random } from './random.js';
 

@@ -1,5 +1,5 @@
 import { insertReader, issueReaderNumbers, type ReaderInput } from '../readers/readers.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { makePerson, mobilePhone } from './names.js';
 import type { Random } from './random.js';
 

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Actor } from '../auth/actor.js';
-import { todayIso } from '../circulation/dates.js';
+import { localDate } from '../shared/library-time.js';
 import type { Db } from '../db/connect.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { createOrganisation } from '../org/organisations.js';
 import type { Role } from '../org/schema.js';
 import { createUser } from '../org/users.js';
@@ -104,7 +104,7 @@ export async function loadDemoLibrary(db: Db, options: DemoOptions = {}): Promis
   if (!(await isDatabaseEmpty(db))) return null;
   const started = performance.now();
   const profile = SIZES[options.size ?? 'full'];
-  const today = options.today ?? todayIso();
+  const today = options.today ?? localDate();
   const summary = await db.transaction().execute((trx) => seedDemo(trx, profile, today));
   return { ...summary, milliseconds: Math.round(performance.now() - started) };
 }

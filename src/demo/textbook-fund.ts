@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { addCurriculumItem, setClassLanguage } from '../textbooks/curriculum.js';
 import { issueSetToClass } from '../textbooks/issues.js';
 import { receiveTextbooks, stampBatches } from '../textbooks/stock.js';

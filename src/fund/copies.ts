@@ -1,14 +1,16 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
 import { foldQuery } from '../catalog/folding.js';
-import { todayIso } from '../circulation/dates.js';
+import { libraryToday } from '../shared/library-time.js';
 import { fromCyrillicLayout } from '../circulation/keyboard.js';
 import { authorsOf } from '../catalog/works.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { bumpCounterPast, takeNumber } from '../shared/counters.js';
 import { conflict, invalid, isUniqueViolation, notFound } from '../shared/errors.js';
 import type { CopyStatus, FundKind } from './schema.js';
+import { inTransaction } from '../db/transaction.js';
+import { libraryOf } from '../auth/guard.js';
 
 export interface CopyInput {
   workId: number;
@@ -71,46 +73,48 @@ async function keepCountersPast(db: Executor, organisationId: number, typed: { i
  * A hand-typed inventory number or barcode is allowed only for a single copy.
  */
 export async function addCopies(db: Executor, actor: Actor, input: CopyInput & { count?: number }): Promise<CopyView[]> {
-  const organisationId = libraryOf(actor);
-  const count = input.count ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > 1000) throw invalid('fund.bad_count', { value: count });
-  if (count > 1 && (input.inventoryNumber || input.barcode)) throw invalid('fund.numbers_for_one_copy');
-  checkPrice(input.priceTiyn);
-  const work = await db.selectFrom('catalog.works').select('id').where('id', '=', input.workId).executeTakeFirst();
-  if (!work) throw notFound('work', input.workId);
+  return inTransaction(db, async (trx) => {
+    const organisationId = libraryOf(actor);
+    const count = input.count ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > 1000) throw invalid('fund.bad_count', { value: count });
+    if (count > 1 && (input.inventoryNumber || input.barcode)) throw invalid('fund.numbers_for_one_copy');
+    checkPrice(input.priceTiyn);
+    const work = await trx.selectFrom('catalog.works').select('id').where('id', '=', input.workId).executeTakeFirst();
+    if (!work) throw notFound('work', input.workId);
 
-  const created: CopyView[] = [];
-  for (let i = 0; i < count; i++) {
-    const inventoryNumber = input.inventoryNumber?.trim() || String(await takeNumber(db, organisationId, 'inventory_number'));
-    const barcode = input.barcode?.trim() || copyBarcode(await takeNumber(db, organisationId, 'copy_barcode'));
-    await keepCountersPast(db, organisationId, { inventoryNumber: input.inventoryNumber?.trim(), barcode: input.barcode?.trim() });
-    try {
-      const row = await db
-        .insertInto('fund.copies')
-        .values({
-          organisation_id: organisationId,
-          work_id: input.workId,
-          inventory_number: inventoryNumber,
-          barcode,
-          fund: input.fund ?? 'main',
-          price_tiyn: input.priceTiyn ?? 0,
-          location: input.location ?? null,
-          acquired_on: input.acquiredOn ?? todayIso(),
-          note: input.note ?? null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      created.push(toCopyView(row));
-    } catch (err) {
-      throw uniqueError(err, { inventoryNumber, barcode });
+    const created: CopyView[] = [];
+    for (let i = 0; i < count; i++) {
+      const inventoryNumber = input.inventoryNumber?.trim() || String(await takeNumber(trx, organisationId, 'inventory_number'));
+      const barcode = input.barcode?.trim() || copyBarcode(await takeNumber(trx, organisationId, 'copy_barcode'));
+      await keepCountersPast(trx, organisationId, { inventoryNumber: input.inventoryNumber?.trim(), barcode: input.barcode?.trim() });
+      try {
+        const row = await trx
+          .insertInto('fund.copies')
+          .values({
+            organisation_id: organisationId,
+            work_id: input.workId,
+            inventory_number: inventoryNumber,
+            barcode,
+            fund: input.fund ?? 'main',
+            price_tiyn: input.priceTiyn ?? 0,
+            location: input.location ?? null,
+            acquired_on: input.acquiredOn ?? (await libraryToday(trx, organisationId)),
+            note: input.note ?? null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        created.push(toCopyView(row));
+      } catch (err) {
+        throw uniqueError(err, { inventoryNumber, barcode });
+      }
     }
-  }
-  await audit(db, actor, 'create', 'copy', created.map((c) => c.id).join(','), {
-    workId: input.workId,
-    count,
-    inventoryNumbers: created.map((c) => c.inventoryNumber),
+    await audit(trx, actor, 'create', 'copy', created.map((c) => c.id).join(','), {
+      workId: input.workId,
+      count,
+      inventoryNumbers: created.map((c) => c.inventoryNumber),
+    });
+    return created;
   });
-  return created;
 }
 
 export type CopyPatch = Partial<Pick<CopyInput, 'inventoryNumber' | 'barcode' | 'fund' | 'priceTiyn' | 'location' | 'note' | 'acquiredOn'>> & {
@@ -118,44 +122,46 @@ export type CopyPatch = Partial<Pick<CopyInput, 'inventoryNumber' | 'barcode' | 
 };
 
 export async function updateCopy(db: Executor, actor: Actor, id: number, patch: CopyPatch): Promise<CopyView> {
-  const organisationId = libraryOf(actor);
-  const current = await db
-    .selectFrom('fund.copies')
-    .selectAll()
-    .where('id', '=', id)
-    .where('organisation_id', '=', organisationId)
-    .executeTakeFirst();
-  if (!current) throw notFound('copy', id);
-  checkPrice(patch.priceTiyn);
-  if (patch.status && ['on_loan', 'lost', 'written_off'].includes(current.status)) {
-    throw conflict('fund.status_locked', { status: current.status });
-  }
-  const set = {
-    ...(patch.inventoryNumber !== undefined ? { inventory_number: patch.inventoryNumber.trim() } : {}),
-    ...(patch.barcode !== undefined ? { barcode: patch.barcode.trim() } : {}),
-    ...(patch.fund !== undefined ? { fund: patch.fund } : {}),
-    ...(patch.priceTiyn !== undefined ? { price_tiyn: patch.priceTiyn } : {}),
-    ...(patch.location !== undefined ? { location: patch.location } : {}),
-    ...(patch.note !== undefined ? { note: patch.note } : {}),
-    ...(patch.acquiredOn !== undefined ? { acquired_on: patch.acquiredOn } : {}),
-    ...(patch.status !== undefined ? { status: patch.status } : {}),
-  };
-  if ((set.inventory_number !== undefined && !set.inventory_number) || (set.barcode !== undefined && !set.barcode)) {
-    throw invalid('fund.number_required');
-  }
-  await keepCountersPast(db, organisationId, { inventoryNumber: set.inventory_number, barcode: set.barcode });
-  try {
-    const row = await db
-      .updateTable('fund.copies')
-      .set({ ...set, updated_at: new Date() })
+  return inTransaction(db, async (trx) => {
+    const organisationId = libraryOf(actor);
+    const current = await trx
+      .selectFrom('fund.copies')
+      .selectAll()
       .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(db, actor, 'update', 'copy', id, { before: pick(current, Object.keys(set)), after: set });
-    return toCopyView(row);
-  } catch (err) {
-    throw uniqueError(err, { inventoryNumber: set.inventory_number, barcode: set.barcode });
-  }
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirst();
+    if (!current) throw notFound('copy', id);
+    checkPrice(patch.priceTiyn);
+    if (patch.status && ['on_loan', 'lost', 'written_off'].includes(current.status)) {
+      throw conflict('fund.status_locked', { status: current.status });
+    }
+    const set = {
+      ...(patch.inventoryNumber !== undefined ? { inventory_number: patch.inventoryNumber.trim() } : {}),
+      ...(patch.barcode !== undefined ? { barcode: patch.barcode.trim() } : {}),
+      ...(patch.fund !== undefined ? { fund: patch.fund } : {}),
+      ...(patch.priceTiyn !== undefined ? { price_tiyn: patch.priceTiyn } : {}),
+      ...(patch.location !== undefined ? { location: patch.location } : {}),
+      ...(patch.note !== undefined ? { note: patch.note } : {}),
+      ...(patch.acquiredOn !== undefined ? { acquired_on: patch.acquiredOn } : {}),
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+    };
+    if ((set.inventory_number !== undefined && !set.inventory_number) || (set.barcode !== undefined && !set.barcode)) {
+      throw invalid('fund.number_required');
+    }
+    await keepCountersPast(trx, organisationId, { inventoryNumber: set.inventory_number, barcode: set.barcode });
+    try {
+      const row = await trx
+        .updateTable('fund.copies')
+        .set({ ...set, updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await audit(trx, actor, 'update', 'copy', id, { before: pick(current, Object.keys(set)), after: set });
+      return toCopyView(row);
+    } catch (err) {
+      throw uniqueError(err, { inventoryNumber: set.inventory_number, barcode: set.barcode });
+    }
+  });
 }
 
 export async function findCopyByBarcode(db: Executor, organisationId: number, barcode: string) {

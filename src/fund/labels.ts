@@ -1,10 +1,10 @@
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
 import { authorsOf } from '../catalog/works.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { notFound } from '../shared/errors.js';
 import { code128Png, newPdf, pdfToBuffer, type Pdf } from '../shared/pdf.js';
 import { shortAuthors } from './copies.js';
+import { libraryOf } from '../auth/guard.js';
 
 /**
  * The common A4 sheet of self-adhesive labels: 3 columns × 8 rows of 70 × 37 mm, no gaps.

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { requireRole } from '../auth/actor.js';
 import type { Routes } from '../http/types.js';
 import { addCopies, findScannedCopy, getCopy, listCopies, updateCopy } from './copies.js';
 import { copySchema, copyStatusSchema, fundKindSchema, listedCopySchema } from './copies-schemas.js';
 import { copyLabelSheet, SHEET } from './labels.js';
+import { inTransaction } from '../db/transaction.js';
+import { allow } from '../auth/guard.js';
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 /** Copies are the library's own: its librarian works with them, or an admin attached to it. */
-const KEEPERS = ['admin', 'librarian'] as const;
 
 export const fundRoutes: Routes = async (app) => {
   const tags = ['copies'];
@@ -31,7 +31,7 @@ export const fundRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, ...KEEPERS);
+      const actor = allow(req.actor, 'staff');
       return listCopies(app.db, actor, req.query);
     },
   );
@@ -57,8 +57,8 @@ export const fundRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, ...KEEPERS);
-      const items = await app.db.transaction().execute((trx) => addCopies(trx, actor, req.body));
+      const actor = allow(req.actor, 'staff');
+      const items = await inTransaction(app.db, (trx) => addCopies(trx, actor, req.body));
       return reply.status(201).send({ items });
     },
   );
@@ -74,7 +74,7 @@ export const fundRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, ...KEEPERS);
+      const actor = allow(req.actor, 'staff');
       return findScannedCopy(app.db, actor, req.params.barcode);
     },
   );
@@ -83,7 +83,7 @@ export const fundRoutes: Routes = async (app) => {
     '/api/copies/:id',
     { schema: { tags, summary: 'One copy of the own library', params: idParams, response: { 200: listedCopySchema } } },
     async (req) => {
-      const actor = requireRole(req.actor, ...KEEPERS);
+      const actor = allow(req.actor, 'staff');
       return getCopy(app.db, actor, req.params.id);
     },
   );
@@ -109,8 +109,8 @@ export const fundRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, ...KEEPERS);
-      return app.db.transaction().execute((trx) => updateCopy(trx, actor, req.params.id, req.body));
+      const actor = allow(req.actor, 'staff');
+      return inTransaction(app.db, (trx) => updateCopy(trx, actor, req.params.id, req.body));
     },
   );
 
@@ -128,7 +128,7 @@ export const fundRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, ...KEEPERS);
+      const actor = allow(req.actor, 'staff');
       const pdf = await copyLabelSheet(app.db, actor, req.body.copyIds, req.body.startAt);
       return reply.type('application/pdf').header('content-disposition', 'inline; filename="labels.pdf"').send(pdf);
     },

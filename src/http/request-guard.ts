@@ -51,7 +51,8 @@ export function installRequestGuard(app: App): void {
       done(new AppError('common.bad_encoding', 400), undefined);
       return;
     }
-    parseJson(req, text, done);
+    // the default parser answers through `done`; what it returns is not waited for
+    void parseJson(req, text, done);
   });
 
   app.addHook('preValidation', async (req: FastifyRequest) => {

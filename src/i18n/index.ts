@@ -5,7 +5,8 @@ import { domainMessages } from './registry.js';
 import { PARAM_VOCABULARY, valueMessages } from './values.js';
 
 export const LOCALES: Locale[] = ['kk', 'ru', 'en'];
-export type Messages = Record<Locale, Record<string, string>>;
+export type { Messages } from './types.js';
+import type { Messages } from './types.js';
 
 /** All server-side messages of every domain, merged: one flat key space like 'circulation.copy_on_loan'. */
 export function allMessages(): Messages {

@@ -1,4 +1,4 @@
-import type { Messages } from './index.js';
+import type { Messages } from './types.js';
 
 export const messages: Messages = {
   kk: {

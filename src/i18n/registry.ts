@@ -1,4 +1,4 @@
-import type { Messages } from './index.js';
+import type { Messages } from './types.js';
 import { messages as catalog } from '../catalog/messages.js';
 import { messages as fund } from '../fund/messages.js';
 import { messages as accounting } from '../fund/accounting/messages.js';

@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { nameMatchKey } from '../catalog/authors.js';
 import { lockAuthority } from '../catalog/locks.js';
 import { kazakhSortKey, searchKey } from '../catalog/folding.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { insertRows } from './bulk.js';
 
 export interface LinkedAuthor {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 
 export interface BulkColumn {
   name: string;

@@ -1,15 +1,16 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
 import { foldQuery } from '../catalog/folding.js';
 import { authorsOf } from '../catalog/works.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { invalid } from '../shared/errors.js';
 import { ENCODINGS, type Encoding } from './marc/encoding.js';
 import { readIso2709, RecordTooLongError, writeIso2709 } from './marc/iso2709.js';
 import { readMarcXml, writeMarcXmlCollection } from './marc/marcxml.js';
 import { controlValue, type DataField, type Field, type MarcRecord } from './marc/record.js';
 import { mapRecord } from './mapping.js';
+import { libraryOf } from '../auth/guard.js';
 
 export const EXPORT_LIMIT = 100_000;
 /** 003 of the records this catalogue makes: configurable, so two deployments' exports are told apart. */

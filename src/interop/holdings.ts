@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { insertRows } from './bulk.js';
 import { copyBarcode } from '../fund/copies.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { bumpCounterPast, takeNumber } from '../shared/counters.js';
 import type { MappedHolding } from './mapping.js';
 import type { Problem } from './reader.js';
+import { libraryToday } from '../shared/library-time.js';
 
 export interface HoldingsRequest<K> {
   key: K;
@@ -73,7 +74,7 @@ export async function addImportedCopies<K>(
 
   const { rows } = await sql<{ id: number }>`select nextval('fund.copies_id_seq')::int8 as id from generate_series(1, ${planned.length})`.execute(trx);
   const ids = rows.map((r) => Number(r.id));
-  const today = new Date().toISOString().slice(0, 10);
+  const today = await libraryToday(trx, organisationId);
   const values = planned.map((p, i) => ({
     id: ids[i]!,
     organisation_id: organisationId,

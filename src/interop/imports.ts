@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
 import { updateWork } from '../catalog/works.js';
 import { lockWorksByIsbn } from '../catalog/locks.js';
 import { foldForSearch, kazakhSortKey, searchKey, transliterationKey } from '../catalog/folding.js';
 import { now } from '../shared/library-time.js';
 import { marcOrgCode } from './export.js';
 import type { Db } from '../db/connect.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { INTERRUPTED, markInterruptedImports, takeLease, type DatabaseKind, type Lease } from './workers.js';
@@ -16,8 +16,9 @@ import { addImportedCopies } from './holdings.js';
 import { insertRows } from './bulk.js';
 import type { Encoding } from './marc/encoding.js';
 import type { MappedWork, MarcFormat } from './mapping.js';
-import { openMarcFile, readMarcFileInSlices, summarise, type FileRecord, type MarcFileSource, type Problem, type ReadFileResult } from './reader.js';
+import { openMarcFile, readMarcFileInSlices, summarise, type FileRecord, type MarcFileSource, type ReadFileResult } from './reader.js';
 import type { ImportStatus, RecordAction } from './schema.js';
+import { libraryOf } from '../auth/guard.js';
 
 export type Matching = 'merge' | 'keep' | 'skip';
 

@@ -56,7 +56,6 @@ describe.each(BACKENDS)('MARC import, export and harvesting on %s', (backend) =>
   let database: DatabaseHandle;
   let app: App;
   let tenants: Tenants;
-  const librarianA = () => new ApiClient(app).login('librarian-a');
 
   beforeAll(async () => {
     database = await openTestDatabase(backend);

@@ -16,7 +16,7 @@ import { createAuthor, findAuthor, findOrCreateAuthor } from '../catalog/authors
 import { addWork } from '../catalog/works.js';
 import { createReceipt, receiveByIsbn } from '../fund/accounting/receipts.js';
 import { markInterruptedImports } from './workers.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { sql } from 'kysely';
 
 /** 30 records in chunks of 10: a title, an author from three, an ISBN-less record, a copy each. */

@@ -1,6 +1,7 @@
 import { parseIsbn } from '../catalog/isbn.js';
 import type { ReadProblem } from './marc/iso2709.js';
 import { controlValue, dataFields, firstValue, subfield, subfields, type DataField, type MarcRecord } from './marc/record.js';
+import { localDateTime } from '../shared/library-time.js';
 
 export const FORMATS = ['marc21', 'unimarc'] as const;
 /** UNIMARC and its Russian profile RUSMARC share tags; both are 'unimarc' here. */
@@ -140,7 +141,7 @@ export function mapRecord(record: MarcRecord, format: MarcFormat): MappingResult
   const warnings: ReadProblem[] = [];
   const work = format === 'marc21' ? mapMarc21(record, warnings) : mapUnimarc(record, warnings);
   if (!work.title) return { work: null, warnings, error: { code: 'interop.no_title' } };
-  if (work.publishYear !== null && (work.publishYear < 1450 || work.publishYear > new Date().getFullYear() + 1)) {
+  if (work.publishYear !== null && (work.publishYear < 1450 || work.publishYear > localDateTime().year + 1)) {
     warnings.push({ code: 'interop.bad_year', params: { value: work.publishYear } });
     work.publishYear = null;
   }

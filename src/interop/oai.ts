@@ -1,4 +1,4 @@
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { loadExportWorks, workToMarc21, type ExportWork } from './export.js';
 import { escapeXml, writeMarcXmlRecord } from './marc/marcxml.js';
 

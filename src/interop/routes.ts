@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireRole, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Routes } from '../http/types.js';
 import { t } from '../i18n/index.js';
@@ -13,6 +13,8 @@ import { handleOai } from './oai.js';
 import { handleSru } from './sru.js';
 import { undoImport } from './undo.js';
 import { markInterruptedImports } from './workers.js';
+import { libraryToday } from '../shared/library-time.js';
+import { allow } from '../auth/guard.js';
 
 const problemSchema = z.object({
   position: z.number().describe('1-based record number in the file (0: the file as a whole)'),
@@ -153,7 +155,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const file = await uploadedFile(req);
       const preview = await previewImport(app.db, actor, file.bytes, req.query);
       return { ...preview, problems: translate(req.locale, preview.problems) };
@@ -172,7 +174,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const file = await uploadedFile(req);
       const options: ImportOptions = {
         fileName: file.fileName,
@@ -203,7 +205,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const file = await uploadedFile(req);
       const { start, options } = await resumeImport(app.db, actor, req.params.id, file.bytes, { database: app.dbKind });
       runInBackground(req, actor, start, options);
@@ -216,7 +218,7 @@ export const interopRoutes: Routes = async (app) => {
     '/api/interop/imports',
     { schema: { tags, summary: 'Imports of the own library, newest first', querystring: page, response: { 200: z.object({ items: z.array(batchSchema), total: z.number() }) } } },
     async (req) => {
-      const list = await listImports(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query);
+      const list = await listImports(app.db, allow(req.actor, 'staff'), req.query);
       return { ...list, items: list.items.map((b) => translateBatch(req.locale, b)) };
     },
   );
@@ -233,7 +235,7 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const report = await getImport(app.db, requireRole(req.actor, 'admin', 'librarian'), req.params.id, req.query);
+      const report = await getImport(app.db, allow(req.actor, 'staff'), req.params.id, req.query);
       return { ...translateBatch(req.locale, report), problems: translate(req.locale, report.problems) };
     },
   );
@@ -242,7 +244,7 @@ export const interopRoutes: Routes = async (app) => {
     '/api/interop/imports/:id/undo',
     { schema: { tags, summary: 'Undo an import: remove what it created, restore what it merged', params: idParams, response: { 200: batchSchema } } },
     async (req) => {
-      const actor: Actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor: Actor = allow(req.actor, 'staff');
       await app.db.transaction().execute((trx) => undoImport(trx, actor, req.params.id));
       const { problems: _p, records: _r, ...batch } = await getImport(app.db, actor, req.params.id, { limit: 0, offset: 0 });
       return translateBatch(req.locale, batch);
@@ -268,12 +270,13 @@ export const interopRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const { content, count, skipped } = await app.db.transaction().execute((trx) => exportWorks(trx, actor, req.body));
       const iso = req.body.format === 'iso2709';
+      const today = await libraryToday(app.db, actor.organisationId);
       return reply
         .type(iso ? 'application/marc' : 'application/marcxml+xml; charset=utf-8')
-        .header('content-disposition', `attachment; filename="kitaphana-${new Date().toISOString().slice(0, 10)}.${iso ? 'mrc' : 'xml'}"`)
+        .header('content-disposition', `attachment; filename="kitaphana-${today}.${iso ? 'mrc' : 'xml'}"`)
         .header('x-record-count', String(count))
         // works whose record ISO 2709 cannot hold (over 99,999 bytes), left out of the file
         .header('x-records-skipped', skipped.map((s) => s.workId).join(','))

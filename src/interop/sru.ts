@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kyse
 import { foldQuery } from '../catalog/folding.js';
 import { parseIsbn } from '../catalog/isbn.js';
 import type { Database } from '../db/schema.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { loadExportWorks, workToMarc21 } from './export.js';
 import { escapeXml, writeMarcXmlRecord } from './marc/marcxml.js';
 

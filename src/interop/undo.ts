@@ -1,8 +1,9 @@
 import type { Actor } from '../auth/actor.js';
-import { libraryOf } from '../auth/actor.js';
-import { refreshWorkSearchKey } from '../catalog/works.js';
-import { audit, type Executor } from '../org/audit.js';
+import { refreshWorkSearchKey } from '../catalog/search-keys.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, notFound } from '../shared/errors.js';
+import { libraryOf } from '../auth/guard.js';
 
 interface PreviousState {
   fields: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 
 /**
  * Which imports are still being worked on. An import runs in the background of the server process

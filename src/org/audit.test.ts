@@ -5,6 +5,7 @@ import { ApiClient, testApp, type Response } from '../../test/support/api.js';
 import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
 import { seedTenants, type Tenants } from '../../test/support/tenants.js';
 import { audit, auditFacets, listAudit, type AuditLine, type AuditPage } from './audit.js';
+import { startOfLocalDay } from '../shared/library-time.js';
 
 describe.each(BACKENDS)('the audit log page’s API on %s', (backend) => {
   let database: DatabaseHandle;
@@ -39,9 +40,10 @@ describe.each(BACKENDS)('the audit log page’s API on %s', (backend) => {
     await write('otherSchool', b, 'anonymise', 'reader', 901, { count: 3, marker: 'school-b-secret' });
     await write('otherSchoolMore', b, 'import', 'reader', 902, {});
     // long ago, and 23:30 and 00:10 on the library's clock: either side of midnight of 11 January
-    await setAt('readerCreated', new Date(2020, 0, 10, 9, 0));
-    await setAt('readerUpdated', new Date(2020, 0, 11, 23, 30));
-    await setAt('copyCreated', new Date(2020, 0, 12, 0, 10));
+    const almaty = (day: string, hours: number, minutes: number) => new Date(startOfLocalDay(day, 'Asia/Almaty').getTime() + (hours * 60 + minutes) * 60_000);
+    await setAt('readerCreated', almaty('2020-01-10', 9, 0));
+    await setAt('readerUpdated', almaty('2020-01-11', 23, 30));
+    await setAt('copyCreated', almaty('2020-01-12', 0, 10));
     librarian = new ApiClient(app);
     expect((await librarian.login('librarian-a')).status).toBe(200);
   });

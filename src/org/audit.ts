@@ -1,12 +1,10 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { Db } from '../db/connect.js';
-import type { Database } from '../db/schema.js';
-import { forbidden, invalid } from '../shared/errors.js';
-import { assertCanSeeOrganisation } from './organisations.js';
+import { invalid } from '../shared/errors.js';
+import { organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
 
-export type { Executor } from '../db/executor.js';
 import type { Executor } from '../db/executor.js';
+import { allow, assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** Records who changed what; call it inside the transaction that makes the change. */
 export async function audit(
@@ -78,7 +76,7 @@ export interface AuditFacets {
  * The log holds staff names and what they did, so no other role reads it.
  */
 async function auditOrganisation(db: Executor, actor: Actor, organisationId: number | undefined): Promise<number> {
-  if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
+  allow(actor, 'staff');
   const orgId = organisationId ?? actor.organisationId;
   await assertCanSeeOrganisation(db, actor, orgId);
   return orgId;
@@ -91,18 +89,11 @@ function isoDay(value: string): boolean {
   return day.getUTCFullYear() === y && day.getUTCMonth() === m! - 1 && day.getUTCDate() === d;
 }
 
-/**
- * Midnight starting the day on the library's clock, which is the server's local time (as
- * circulation's `todayIso`): a day typed by the librarian covers that day as it was lived there.
- */
-function dayStart(value: string, plusDays = 0): Date {
-  const [y, m, d] = value.split('-').map(Number);
-  return new Date(y!, m! - 1, d! + plusDays);
-}
-
 /** Lines of the log, newest first, paged by id so that lines written meanwhile neither repeat nor push others off a page. */
 export async function listAudit(db: Executor, actor: Actor, query: AuditQuery = {}): Promise<AuditPage> {
   const orgId = await auditOrganisation(db, actor, query.organisationId);
+  // a day typed by the librarian covers that day as it was lived in the library
+  const zone = await organisationTimeZone(db, orgId);
   for (const [field, value] of [['from', query.from], ['to', query.to]] as const) {
     if (value !== undefined && !isoDay(value)) throw invalid('org.audit_bad_date', { field, value });
   }
@@ -118,8 +109,8 @@ export async function listAudit(db: Executor, actor: Actor, query: AuditQuery = 
   if (query.entity !== undefined) q = q.where('a.entity', '=', query.entity);
   if (query.action !== undefined) q = q.where('a.action', '=', query.action);
   if (query.userId !== undefined) q = q.where('a.user_id', '=', query.userId);
-  if (query.from !== undefined) q = q.where('a.at', '>=', dayStart(query.from));
-  if (query.to !== undefined) q = q.where('a.at', '<', dayStart(query.to, 1));
+  if (query.from !== undefined) q = q.where('a.at', '>=', startOfLocalDay(query.from, zone));
+  if (query.to !== undefined) q = q.where('a.at', '<', startOfLocalDay(query.to, zone, 1));
   // one more than asked tells whether another page follows
   const rows = await q.orderBy('a.id', 'desc').limit(limit + 1).execute();
 

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { forbidden, invalid, notFound } from '../shared/errors.js';
-import type { Executor } from './audit.js';
+import { invalid, notFound } from '../shared/errors.js';
+import type { Executor } from '../db/executor.js';
 import { audit } from './audit.js';
 import type { OrganisationKind } from './schema.js';
+import { inTransaction } from '../db/transaction.js';
 
 const PARENT_KIND: Record<OrganisationKind, OrganisationKind[]> = {
   republic: [],
@@ -26,37 +27,39 @@ export interface NewOrganisation {
 }
 
 export async function createOrganisation(db: Executor, actor: Actor | null, input: NewOrganisation) {
-  let parentPath = '/';
-  if (input.parentId !== null) {
-    const parent = await db
-      .selectFrom('org.organisations')
-      .select(['id', 'kind', 'path'])
-      .where('id', '=', input.parentId)
-      .executeTakeFirst();
-    if (!parent) throw notFound('organisation', input.parentId);
-    if (!PARENT_KIND[input.kind].includes(parent.kind)) {
-      throw invalid('org.bad_parent', { kind: input.kind, parentKind: parent.kind });
+  return inTransaction(db, async (trx) => {
+    let parentPath = '/';
+    if (input.parentId !== null) {
+      const parent = await trx
+        .selectFrom('org.organisations')
+        .select(['id', 'kind', 'path'])
+        .where('id', '=', input.parentId)
+        .executeTakeFirst();
+      if (!parent) throw notFound('organisation', input.parentId);
+      if (!PARENT_KIND[input.kind].includes(parent.kind)) {
+        throw invalid('org.bad_parent', { kind: input.kind, parentKind: parent.kind });
+      }
+      parentPath = parent.path;
+    } else if (input.kind !== 'republic') {
+      throw invalid('org.bad_parent', { kind: input.kind, parentKind: '-' });
     }
-    parentPath = parent.path;
-  } else if (input.kind !== 'republic') {
-    throw invalid('org.bad_parent', { kind: input.kind, parentKind: '-' });
-  }
-  const row = await db
-    .insertInto('org.organisations')
-    .values({
-      parent_id: input.parentId,
-      kind: input.kind,
-      name: input.name,
-      name_ru: input.nameRu ?? null,
-      name_en: input.nameEn ?? null,
-      code: input.code ?? null,
-    })
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
-  const path = `${parentPath}${row.id}/`;
-  await db.updateTable('org.organisations').set({ path }).where('id', '=', row.id).execute();
-  await audit(db, actor, 'create', 'organisation', row.id, { name: input.name, kind: input.kind }, row.id);
-  return { id: row.id, path };
+    const row = await trx
+      .insertInto('org.organisations')
+      .values({
+        parent_id: input.parentId,
+        kind: input.kind,
+        name: input.name,
+        name_ru: input.nameRu ?? null,
+        name_en: input.nameEn ?? null,
+        code: input.code ?? null,
+      })
+      .returning(['id'])
+      .executeTakeFirstOrThrow();
+    const path = `${parentPath}${row.id}/`;
+    await trx.updateTable('org.organisations').set({ path }).where('id', '=', row.id).execute();
+    await audit(trx, actor, 'create', 'organisation', row.id, { name: input.name, kind: input.kind }, row.id);
+    return { id: row.id, path };
+  });
 }
 
 /** Ids of an organisation and everything below it. */
@@ -75,17 +78,3 @@ export async function subtreeIds(db: Executor, organisationId: number): Promise<
   return rows.map((r) => r.id);
 }
 
-/** An admin sees everything; a methodologist their district or region; others their own library. */
-export async function assertCanSeeOrganisation(db: Executor, actor: Actor, organisationId: number): Promise<void> {
-  if (actor.role === 'admin') return;
-  const org = await db
-    .selectFrom('org.organisations')
-    .select('path')
-    .where('id', '=', organisationId)
-    .executeTakeFirst();
-  if (!org) throw notFound('organisation', organisationId);
-  if (actor.role === 'methodologist' ? org.path.startsWith(actor.orgPath) : organisationId === actor.organisationId) {
-    return;
-  }
-  throw forbidden();
-}

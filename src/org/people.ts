@@ -5,10 +5,12 @@ import { hashPassword } from '../auth/passwords.js';
 import { normaliseClassLetter } from '../readers/classes.js';
 import { cleanPersonText } from '../shared/text.js';
 import { forbidden, invalid, notFound } from '../shared/errors.js';
-import { audit, type Executor } from './audit.js';
-import { assertCanSeeOrganisation } from './organisations.js';
+import { audit } from './audit.js';
+import type { Executor } from '../db/executor.js';
 import type { Role } from './schema.js';
 import { createUser, type NewUser } from './users.js';
+import { inTransaction } from '../db/transaction.js';
+import { allow, assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** An account of a library, as the people page lists it. */
 export interface PersonView {
@@ -50,7 +52,7 @@ export async function openAccount(db: Executor, actor: Actor, input: NewUser): P
 
 /** The accounts of a library: a librarian's own, any organisation's for an admin. */
 export async function listPeople(db: Executor, actor: Actor, organisationId?: number): Promise<PersonView[]> {
-  if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
+  allow(actor, 'staff');
   const orgId = organisationId ?? actor.organisationId;
   await assertCanSeeOrganisation(db, actor, orgId);
   const rows = await db
@@ -97,29 +99,31 @@ export interface PersonPatch {
  * or a new password signs the person out everywhere at once.
  */
 export async function updatePerson(db: Executor, actor: Actor, id: number, patch: PersonPatch): Promise<void> {
-  if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
-  const person = await db.selectFrom('org.users').select(['id', 'role', 'organisation_id', 'login', 'full_name']).where('id', '=', id).executeTakeFirst();
-  if (!person) throw notFound('user', id);
-  if (actor.role === 'librarian' && (person.organisation_id !== actor.organisationId || !LIBRARIAN_MANAGES.has(person.role))) {
-    // another library's people are not even said to exist
-    if (person.organisation_id !== actor.organisationId) throw notFound('user', id);
-    throw forbidden();
-  }
-  if (actor.role === 'admin') await assertCanSeeOrganisation(db, actor, person.organisation_id);
-  if (patch.active === false && id === actor.userId) throw invalid('org.cannot_close_own_account');
-  if (patch.password !== undefined) checkPasswordPolicy(patch.password, { login: person.login, role: person.role, fullName: patch.fullName ?? person.full_name });
-  const classLetter = patch.classLetter ? normaliseClassLetter(patch.classLetter) : patch.classLetter;
-  if (patch.classLetter && !classLetter) throw invalid('readers.bad_class_letter', { letter: patch.classLetter });
-  if (person.role === 'teacher' && (patch.classGrade === null || patch.classLetter === null || patch.classLetter === '')) throw invalid('org.teacher_needs_class');
-  const set: Record<string, unknown> = {};
-  if (patch.fullName !== undefined) set.full_name = cleanPersonText(patch.fullName);
-  if (patch.active !== undefined) set.active = patch.active;
-  if (patch.classGrade !== undefined) set.class_grade = patch.classGrade;
-  if (patch.classLetter !== undefined) set.class_letter = classLetter;
-  if (patch.password !== undefined) set.password_hash = await hashPassword(patch.password);
-  if (!Object.keys(set).length) return;
-  await db.updateTable('org.users').set(set).where('id', '=', id).execute();
-  if (patch.active === false || patch.password !== undefined) await db.deleteFrom('org.sessions').where('user_id', '=', id).execute();
-  // which fields, never the password itself
-  await audit(db, actor, 'update', 'user', id, { fields: Object.keys(patch) }, person.organisation_id);
+  return inTransaction(db, async (trx) => {
+    allow(actor, 'staff');
+    const person = await trx.selectFrom('org.users').select(['id', 'role', 'organisation_id', 'login', 'full_name']).where('id', '=', id).executeTakeFirst();
+    if (!person) throw notFound('user', id);
+    if (actor.role === 'librarian' && (person.organisation_id !== actor.organisationId || !LIBRARIAN_MANAGES.has(person.role))) {
+      // another library's people are not even said to exist
+      if (person.organisation_id !== actor.organisationId) throw notFound('user', id);
+      throw forbidden();
+    }
+    if (actor.role === 'admin') await assertCanSeeOrganisation(trx, actor, person.organisation_id);
+    if (patch.active === false && id === actor.userId) throw invalid('org.cannot_close_own_account');
+    if (patch.password !== undefined) checkPasswordPolicy(patch.password, { login: person.login, role: person.role, fullName: patch.fullName ?? person.full_name });
+    const classLetter = patch.classLetter ? normaliseClassLetter(patch.classLetter) : patch.classLetter;
+    if (patch.classLetter && !classLetter) throw invalid('readers.bad_class_letter', { letter: patch.classLetter });
+    if (person.role === 'teacher' && (patch.classGrade === null || patch.classLetter === null || patch.classLetter === '')) throw invalid('org.teacher_needs_class');
+    const set: Record<string, unknown> = {};
+    if (patch.fullName !== undefined) set.full_name = cleanPersonText(patch.fullName);
+    if (patch.active !== undefined) set.active = patch.active;
+    if (patch.classGrade !== undefined) set.class_grade = patch.classGrade;
+    if (patch.classLetter !== undefined) set.class_letter = classLetter;
+    if (patch.password !== undefined) set.password_hash = await hashPassword(patch.password);
+    if (!Object.keys(set).length) return;
+    await trx.updateTable('org.users').set(set).where('id', '=', id).execute();
+    if (patch.active === false || patch.password !== undefined) await trx.deleteFrom('org.sessions').where('user_id', '=', id).execute();
+    // which fields, never the password itself
+    await audit(trx, actor, 'update', 'user', id, { fields: Object.keys(patch) }, person.organisation_id);
+  });
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { requireRole, type Actor } from '../auth/actor.js';
+import { type Actor } from '../auth/actor.js';
 import { SESSION_COOKIE } from '../http/auth-hooks.js';
 import type { Routes } from '../http/types.js';
 import { AppError } from '../shared/errors.js';
@@ -8,6 +8,8 @@ import { createOrganisation } from './organisations.js';
 import { checkCredentials, closeSession, openSession, recordFailedSignIn, setLocale, actorForSession } from './users.js';
 import { audit, auditFacets, listAudit } from './audit.js';
 import { listPeople, openAccount, updatePerson } from './people.js';
+import { inTransaction } from '../db/transaction.js';
+import { allow } from '../auth/guard.js';
 
 const roleSchema = z.enum(['admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent']);
 const localeSchema = z.enum(['kk', 'ru', 'en']);
@@ -86,7 +88,7 @@ export const orgRoutes: Routes = async (app) => {
   });
 
   app.get('/api/auth/me', { schema: { tags, response: { 200: meSchema } } }, async (req) => {
-    const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent');
+    const actor = allow(req.actor, 'signedIn');
     return me(actor, req.csrfToken!);
   });
 
@@ -94,7 +96,7 @@ export const orgRoutes: Routes = async (app) => {
     '/api/auth/locale',
     { schema: { tags, body: z.object({ locale: localeSchema }), response: { 204: z.null() } } },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent');
+      const actor = allow(req.actor, 'signedIn');
       await setLocale(app.db, actor, req.body.locale);
       return reply.status(204).send(null);
     },
@@ -114,7 +116,7 @@ export const orgRoutes: Routes = async (app) => {
     '/api/organisations',
     { schema: { tags: ['organisations'], summary: 'Organisations the user may see', response: { 200: z.array(orgSchema) } } },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent');
+      const actor = allow(req.actor, 'signedIn');
       let q = app.db
         .selectFrom('org.organisations')
         .select(['id', 'parent_id', 'kind', 'name', 'name_ru', 'name_en', 'code'])
@@ -151,8 +153,8 @@ export const orgRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin');
-      const created = await app.db.transaction().execute((trx) => createOrganisation(trx, actor, req.body));
+      const actor = allow(req.actor, 'admin');
+      const created = await inTransaction(app.db, (trx) => createOrganisation(trx, actor, req.body));
       return reply.status(201).send({ id: created.id });
     },
   );
@@ -178,8 +180,8 @@ export const orgRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
-      const id = await app.db.transaction().execute((trx) => openAccount(trx, actor, req.body));
+      const actor = allow(req.actor, 'staff');
+      const id = await inTransaction(app.db, (trx) => openAccount(trx, actor, req.body));
       return reply.status(201).send({ id });
     },
   );
@@ -208,7 +210,7 @@ export const orgRoutes: Routes = async (app) => {
         response: { 200: z.array(personSchema) },
       },
     },
-    async (req) => listPeople(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query.organisationId),
+    async (req) => listPeople(app.db, allow(req.actor, 'staff'), req.query.organisationId),
   );
 
   app.patch(
@@ -229,8 +231,8 @@ export const orgRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
-      await app.db.transaction().execute((trx) => updatePerson(trx, actor, req.params.id, req.body));
+      const actor = allow(req.actor, 'staff');
+      await inTransaction(app.db, (trx) => updatePerson(trx, actor, req.params.id, req.body));
       return reply.status(204).send(null);
     },
   );
@@ -272,7 +274,7 @@ export const orgRoutes: Routes = async (app) => {
         },
       },
     },
-    async (req) => listAudit(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query),
+    async (req) => listAudit(app.db, allow(req.actor, 'staff'), req.query),
   );
 
   app.get(
@@ -292,6 +294,6 @@ export const orgRoutes: Routes = async (app) => {
         },
       },
     },
-    async (req) => auditFacets(app.db, requireRole(req.actor, 'admin', 'librarian'), req.query.organisationId),
+    async (req) => auditFacets(app.db, allow(req.actor, 'staff'), req.query.organisationId),
   );
 };

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.js';
 import { conflict } from '../shared/errors.js';
-import type { Executor } from './audit.js';
+import type { Executor } from '../db/executor.js';
 import { createOrganisation } from './organisations.js';
 import type { OrganisationKind } from './schema.js';
 import { createUser } from './users.js';

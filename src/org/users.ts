@@ -6,8 +6,10 @@ import { normaliseClassLetter } from '../readers/classes.js';
 import { cleanPersonText } from '../shared/text.js';
 import type { Db } from '../db/connect.js';
 import { conflict, invalid, isUniqueViolation } from '../shared/errors.js';
-import { audit, type Executor } from './audit.js';
+import type { Executor } from '../db/executor.js';
+import { audit } from './audit.js';
 import type { Locale, Role } from './schema.js';
+import { auditedChange } from '../db/transaction.js';
 
 export interface NewUser {
   login: string;
@@ -39,25 +41,32 @@ export async function createUser(db: Executor, actor: Actor | null, input: NewUs
   }
   const classLetter = input.classLetter ? normaliseClassLetter(input.classLetter) : null;
   if (input.classLetter && !classLetter) throw invalid('readers.bad_class_letter', { letter: input.classLetter });
+  // hashed before the transaction opens: the hash takes a while and holds no row
   const passwordHash = await hashPassword(input.password);
   try {
-    const row = await db
-      .insertInto('org.users')
-      .values({
-        login,
-        password_hash: passwordHash,
-        full_name: fullName,
-        role: input.role,
-        organisation_id: input.organisationId,
-        class_grade: input.classGrade ?? null,
-        class_letter: classLetter,
-        reader_id: input.readerId ?? null,
-        locale: input.locale ?? 'kk',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await audit(db, actor, 'create', 'user', row.id, { login, role: input.role }, input.organisationId);
-    return row.id;
+    return await auditedChange(
+      db,
+      actor,
+      (id: number) => ({ action: 'create', entity: 'user', entityId: id, details: { login, role: input.role }, organisationId: input.organisationId }),
+      async (trx) => {
+        const row = await trx
+          .insertInto('org.users')
+          .values({
+            login,
+            password_hash: passwordHash,
+            full_name: fullName,
+            role: input.role,
+            organisation_id: input.organisationId,
+            class_grade: input.classGrade ?? null,
+            class_letter: classLetter,
+            reader_id: input.readerId ?? null,
+            locale: input.locale ?? 'kk',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        return row.id;
+      },
+    );
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('org.login_taken', { login });
     throw err;

@@ -10,7 +10,8 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Actor } from '../auth/actor.js';
 import { kazakhSortKey, searchKey } from '../catalog/folding.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { writableLibrary } from './readers.js';
 

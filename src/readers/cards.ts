@@ -1,11 +1,12 @@
 /** Reader cards to print and cut: ten per A4 sheet, each with a Code 128 barcode the desk scanner reads. */
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { Locale } from '../org/schema.js';
 import { AppError } from '../shared/errors.js';
 import { code128Png, newPdf, pdfToBuffer, type Pdf } from '../shared/pdf.js';
 import { formatClassName } from './classes.js';
-import { fullNameOf, readersForCards, writableLibrary, type ReaderRow } from './readers.js';
+import { fullNameOf, readersForCards, type ReaderRow } from './readers.js';
+import { staffLibrary } from '../auth/guard.js';
 
 const COLUMNS = 2;
 const ROWS = 5;
@@ -26,7 +27,7 @@ export interface CardSelection {
 
 /** A PDF with the cards of the chosen readers of the actor's library. */
 export async function readerCardsPdf(db: Executor, actor: Actor | null, selection: CardSelection, locale: Locale): Promise<Buffer> {
-  const organisationId = writableLibrary(actor);
+  const organisationId = staffLibrary(actor);
   const readers = await readersForCards(db, actor, selection);
   if (readers.length === 0) throw new AppError('readers.cards.none', 404);
   const library = await db

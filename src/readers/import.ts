@@ -4,10 +4,12 @@
  * the librarian chooses to skip the broken rows.
  */
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { AppError, invalid } from '../shared/errors.js';
+import { libraryToday } from '../shared/library-time.js';
 import { isValidGrade, normaliseClassLetter } from './classes.js';
-import { fullNameOf, insertReader, issueReaderNumbers, writableLibrary } from './readers.js';
+import { fullNameOf, insertReader, issueReaderNumbers } from './readers.js';
 import {
   duplicateKey,
   parseRoster,
@@ -18,6 +20,8 @@ import {
   type RosterRow,
   type RosterTable,
 } from './roster.js';
+import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export interface RosterFile {
   bytes: Uint8Array;
@@ -70,9 +74,9 @@ function rosterDefaults(options: ImportOptions): RosterDefaults {
 
 /** Reads the roster and checks every row, also against the readers already on file. Writes nothing. */
 export async function previewImport(db: Executor, actor: Actor | null, file: RosterFile, options: ImportOptions = {}): Promise<ImportPreview> {
-  const organisationId = writableLibrary(actor);
+  const organisationId = staffLibrary(actor);
   const table = await readRosterFile(file.bytes, file.filename, options.encoding ?? 'auto');
-  const { columns, rows } = parseRoster(table, rosterDefaults(options));
+  const { columns, rows } = parseRoster(table, { ...rosterDefaults(options), today: await libraryToday(db, organisationId) });
   await markExistingDuplicates(db, organisationId, rows);
   const invalidCount = rows.filter((r) => r.errors.length > 0).length;
   return {
@@ -117,7 +121,7 @@ async function markExistingDuplicates(db: Executor, organisationId: number, rows
 }
 
 /**
- * Imports the roster's valid rows as student readers; call inside one transaction so that a
+ * Imports the roster's valid rows as student readers in one transaction (the caller's, if any), so that a
  * failure on any row leaves nothing behind. With errors and without `skipInvalid` it refuses
  * with 422 and the per-row report in the error's details.
  */
@@ -127,39 +131,41 @@ export async function importRoster(
   file: RosterFile,
   options: ImportOptions & { skipInvalid?: boolean } = {},
 ): Promise<ImportResult> {
-  const organisationId = writableLibrary(actor);
-  const preview = await previewImport(db, actor, file, options);
-  if (preview.invalidCount > 0 && !options.skipInvalid) {
-    throw new AppError('readers.import.has_errors', 422, { invalid: preview.invalidCount }, preview);
-  }
-  const valid = preview.rows.filter((r) => r.errors.length === 0);
-  if (valid.length === 0) throw new AppError('readers.import.nothing_to_import', 422, {}, preview);
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const preview = await previewImport(trx, actor, file, options);
+    if (preview.invalidCount > 0 && !options.skipInvalid) {
+      throw new AppError('readers.import.has_errors', 422, { invalid: preview.invalidCount }, preview);
+    }
+    const valid = preview.rows.filter((r) => r.errors.length === 0);
+    if (valid.length === 0) throw new AppError('readers.import.nothing_to_import', 422, {}, preview);
 
-  const numbers = await issueReaderNumbers(db, organisationId, valid.length);
-  const imported: ImportedReader[] = [];
-  for (const [i, row] of valid.entries()) {
-    const reader = await insertReader(db, organisationId, {
-      ...row.values,
-      lastName: row.values.lastName!,
-      firstName: row.values.firstName!,
-      kind: 'student',
-      ...numbers[i]!,
+    const numbers = await issueReaderNumbers(trx, organisationId, valid.length);
+    const imported: ImportedReader[] = [];
+    for (const [i, row] of valid.entries()) {
+      const reader = await insertReader(trx, organisationId, {
+        ...row.values,
+        lastName: row.values.lastName!,
+        firstName: row.values.firstName!,
+        kind: 'student',
+        ...numbers[i]!,
+      });
+      imported.push({
+        line: row.line,
+        readerId: reader.id,
+        registrationNumber: reader.registration_number,
+        barcode: reader.barcode,
+        fullName: fullNameOf(reader),
+      });
+    }
+    const rejected = preview.rows.filter((r) => r.errors.length > 0).map(({ line, errors }) => ({ line, errors }));
+    await audit(trx, actor, 'import', 'reader', null, {
+      filename: file.filename,
+      format: preview.format,
+      imported: imported.length,
+      rejected: rejected.length,
+      readerIds: imported.map((r) => r.readerId),
     });
-    imported.push({
-      line: row.line,
-      readerId: reader.id,
-      registrationNumber: reader.registration_number,
-      barcode: reader.barcode,
-      fullName: fullNameOf(reader),
-    });
-  }
-  const rejected = preview.rows.filter((r) => r.errors.length > 0).map(({ line, errors }) => ({ line, errors }));
-  await audit(db, actor, 'import', 'reader', null, {
-    filename: file.filename,
-    format: preview.format,
-    imported: imported.length,
-    rejected: rejected.length,
-    readerIds: imported.map((r) => r.readerId),
+    return { format: preview.format, encoding: preview.encoding, delimiter: preview.delimiter, imported, rejected };
   });
-  return { format: preview.format, encoding: preview.encoding, delimiter: preview.delimiter, imported, rejected };
 }

@@ -7,7 +7,8 @@
  */
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { libraryToday } from '../shared/library-time.js';
 import { conflict, forbidden, invalid, notFound, unauthorised } from '../shared/errors.js';
 import { toReaderJson, writableLibrary, type ReaderJson } from './readers.js';

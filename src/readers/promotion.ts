@@ -5,11 +5,15 @@
  */
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
-import { AppError, conflict, notFound } from '../shared/errors.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
+import { conflict, notFound } from '../shared/errors.js';
+import { libraryToday } from '../shared/library-time.js';
 import { formatClassName, MAX_GRADE } from './classes.js';
-import { classLetterOrder, todayIso, writableLibrary } from './readers.js';
+import { classLetterOrder } from './readers.js';
 import type { PromotionChange, TeacherClassChange } from './schema.js';
+import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export interface ClassMove {
   grade: number;
@@ -57,8 +61,9 @@ function promotable(db: Executor, organisationId: number) {
     .where('grade', 'is not', null);
 }
 
-export async function previewPromotion(db: Executor, actor: Actor | null, date = todayIso()): Promise<PromotionPreview> {
-  const organisationId = writableLibrary(actor);
+export async function previewPromotion(db: Executor, actor: Actor | null, date?: string): Promise<PromotionPreview> {
+  const organisationId = staffLibrary(actor);
+  date ??= await libraryToday(db, organisationId);
   const rows = await promotable(db, organisationId)
     .select((eb) => ['grade', 'class_letter', eb.fn.countAll<number>().as('count'), sql<number>`min(${classLetterOrder})`.as('letter_order')])
     .groupBy(['grade', 'class_letter'])
@@ -99,69 +104,72 @@ function classTeachers(db: Executor, organisationId: number) {
     .orderBy('id');
 }
 
-/** Moves every class up one grade and lets the 11th grade leave on `date`; call inside a transaction. */
-export async function performPromotion(db: Executor, actor: Actor | null, date = todayIso()): Promise<PromotionSummary> {
-  const organisationId = writableLibrary(actor);
-  const readers = await promotable(db, organisationId)
-    .select(['id', 'grade', 'class_letter', 'status', 'left_on'])
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  if (readers.length === 0) throw conflict('readers.promotion.nothing_to_promote');
-  await refuseSecondPromotionOfYear(db, organisationId, date);
+/** Moves every class up one grade and lets the 11th grade leave on `date`, in one transaction with its audit line. */
+export async function performPromotion(db: Executor, actor: Actor | null, date?: string): Promise<PromotionSummary> {
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    date ??= await libraryToday(trx, organisationId);
+    const readers = await promotable(trx, organisationId)
+      .select(['id', 'grade', 'class_letter', 'status', 'left_on'])
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    if (readers.length === 0) throw conflict('readers.promotion.nothing_to_promote');
+    await refuseSecondPromotionOfYear(trx, organisationId, date);
 
-  const changes: PromotionChange[] = readers.map((r) => ({
-    readerId: r.id,
-    grade: r.grade,
-    classLetter: r.class_letter,
-    status: r.status,
-    leftOn: r.left_on,
-  }));
-  const leavingIds = readers.filter((r) => r.grade! >= MAX_GRADE).map((r) => r.id);
-  const promotedIds = readers.filter((r) => r.grade! < MAX_GRADE).map((r) => r.id);
-  const now = new Date();
-  if (promotedIds.length) {
-    await db
-      .updateTable('readers.readers')
-      .set((eb) => ({ grade: eb('grade', '+', 1), updated_at: now }))
-      .where('id', 'in', promotedIds)
-      .execute();
-  }
-  if (leavingIds.length) {
-    await db
-      .updateTable('readers.readers')
-      .set({ status: 'left', left_on: date, updated_at: now })
-      .where('id', 'in', leavingIds)
-      .execute();
-  }
-  const teachers = await classTeachers(db, organisationId).forUpdate().execute();
-  const teacherChanges: TeacherClassChange[] = teachers.map((u) => ({ userId: u.id, classGrade: u.class_grade!, classLetter: u.class_letter }));
-  const movingTeachers = teachers.filter((u) => u.class_grade! < MAX_GRADE).map((u) => u.id);
-  const graduatedTeachers = teachers.filter((u) => u.class_grade! >= MAX_GRADE).map((u) => u.id);
-  if (movingTeachers.length) {
-    await db.updateTable('org.users').set((eb) => ({ class_grade: eb('class_grade', '+', 1) })).where('id', 'in', movingTeachers).execute();
-  }
-  if (graduatedTeachers.length) {
-    await db.updateTable('org.users').set({ class_grade: null, class_letter: null }).where('id', 'in', graduatedTeachers).execute();
-  }
-  const promotion = await db
-    .insertInto('readers.promotions')
-    .values({
-      organisation_id: organisationId,
-      performed_by: actor!.userId,
-      promoted_on: date,
-      changes: JSON.stringify(changes),
-      teacher_changes: JSON.stringify(teacherChanges),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await audit(db, actor, 'promote', 'promotion', promotion.id, {
-    date,
-    promoted: promotedIds.length,
-    leaving: leavingIds.length,
-    teachers: teacherChanges.length,
+    const changes: PromotionChange[] = readers.map((r) => ({
+      readerId: r.id,
+      grade: r.grade,
+      classLetter: r.class_letter,
+      status: r.status,
+      leftOn: r.left_on,
+    }));
+    const leavingIds = readers.filter((r) => r.grade! >= MAX_GRADE).map((r) => r.id);
+    const promotedIds = readers.filter((r) => r.grade! < MAX_GRADE).map((r) => r.id);
+    const now = new Date();
+    if (promotedIds.length) {
+      await trx
+        .updateTable('readers.readers')
+        .set((eb) => ({ grade: eb('grade', '+', 1), updated_at: now }))
+        .where('id', 'in', promotedIds)
+        .execute();
+    }
+    if (leavingIds.length) {
+      await trx
+        .updateTable('readers.readers')
+        .set({ status: 'left', left_on: date, updated_at: now })
+        .where('id', 'in', leavingIds)
+        .execute();
+    }
+    const teachers = await classTeachers(trx, organisationId).forUpdate().execute();
+    const teacherChanges: TeacherClassChange[] = teachers.map((u) => ({ userId: u.id, classGrade: u.class_grade!, classLetter: u.class_letter }));
+    const movingTeachers = teachers.filter((u) => u.class_grade! < MAX_GRADE).map((u) => u.id);
+    const graduatedTeachers = teachers.filter((u) => u.class_grade! >= MAX_GRADE).map((u) => u.id);
+    if (movingTeachers.length) {
+      await trx.updateTable('org.users').set((eb) => ({ class_grade: eb('class_grade', '+', 1) })).where('id', 'in', movingTeachers).execute();
+    }
+    if (graduatedTeachers.length) {
+      await trx.updateTable('org.users').set({ class_grade: null, class_letter: null }).where('id', 'in', graduatedTeachers).execute();
+    }
+    const promotion = await trx
+      .insertInto('readers.promotions')
+      .values({
+        organisation_id: organisationId,
+        performed_by: actor!.userId,
+        promoted_on: date,
+        changes: JSON.stringify(changes),
+        teacher_changes: JSON.stringify(teacherChanges),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, actor, 'promote', 'promotion', promotion.id, {
+      date,
+      promoted: promotedIds.length,
+      leaving: leavingIds.length,
+      teachers: teacherChanges.length,
+    });
+    return promotionSummary(trx, organisationId, promotion.id);
   });
-  return promotionSummary(db, organisationId, promotion.id);
 }
 
 /** The school year (September to August) a date belongs to, named by the year it starts in. */
@@ -194,46 +202,48 @@ async function refuseSecondPromotionOfYear(db: Executor, organisationId: number,
  * undoing never mixes two years.
  */
 export async function undoPromotion(db: Executor, actor: Actor | null, id: number): Promise<PromotionSummary> {
-  const organisationId = writableLibrary(actor);
-  const promotion = await db
-    .selectFrom('readers.promotions')
-    .selectAll()
-    .where('id', '=', id)
-    .where('organisation_id', '=', organisationId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!promotion) throw notFound('promotion', id);
-  if (promotion.undone_at) throw conflict('readers.promotion.already_undone');
-  const later = await db
-    .selectFrom('readers.promotions')
-    .select('id')
-    .where('organisation_id', '=', organisationId)
-    .where('undone_at', 'is', null)
-    .where('id', '>', id)
-    .executeTakeFirst();
-  if (later) throw conflict('readers.promotion.not_latest', { id: later.id });
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const promotion = await trx
+      .selectFrom('readers.promotions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('organisation_id', '=', organisationId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!promotion) throw notFound('promotion', id);
+    if (promotion.undone_at) throw conflict('readers.promotion.already_undone');
+    const later = await trx
+      .selectFrom('readers.promotions')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .where('undone_at', 'is', null)
+      .where('id', '>', id)
+      .executeTakeFirst();
+    if (later) throw conflict('readers.promotion.not_latest', { id: later.id });
 
-  const now = new Date();
-  // one statement for the whole school: a promotion moves a thousand readers at once
-  if (promotion.changes.length) {
-    await sql`
-      UPDATE readers.readers r
-         SET grade = c.grade, class_letter = c."classLetter", status = c.status, left_on = c."leftOn", updated_at = ${now}
-        FROM jsonb_to_recordset(${JSON.stringify(promotion.changes)}::jsonb)
-             AS c("readerId" int, grade smallint, "classLetter" text, status text, "leftOn" date)
-       WHERE r.id = c."readerId" AND r.organisation_id = ${organisationId}`.execute(db);
-  }
-  if (promotion.teacher_changes.length) {
-    await sql`
-      UPDATE org.users u
-         SET class_grade = c."classGrade", class_letter = c."classLetter"
-        FROM jsonb_to_recordset(${JSON.stringify(promotion.teacher_changes)}::jsonb)
-             AS c("userId" int, "classGrade" smallint, "classLetter" text)
-       WHERE u.id = c."userId" AND u.organisation_id = ${organisationId} AND u.role = 'teacher'`.execute(db);
-  }
-  await db.updateTable('readers.promotions').set({ undone_at: now }).where('id', '=', id).execute();
-  await audit(db, actor, 'undo', 'promotion', id, { readers: promotion.changes.length });
-  return promotionSummary(db, organisationId, id);
+    const now = new Date();
+    // one statement for the whole school: a promotion moves a thousand readers at once
+    if (promotion.changes.length) {
+      await sql`
+        UPDATE readers.readers r
+           SET grade = c.grade, class_letter = c."classLetter", status = c.status, left_on = c."leftOn", updated_at = ${now}
+          FROM jsonb_to_recordset(${JSON.stringify(promotion.changes)}::jsonb)
+               AS c("readerId" int, grade smallint, "classLetter" text, status text, "leftOn" date)
+         WHERE r.id = c."readerId" AND r.organisation_id = ${organisationId}`.execute(trx);
+    }
+    if (promotion.teacher_changes.length) {
+      await sql`
+        UPDATE org.users u
+           SET class_grade = c."classGrade", class_letter = c."classLetter"
+          FROM jsonb_to_recordset(${JSON.stringify(promotion.teacher_changes)}::jsonb)
+               AS c("userId" int, "classGrade" smallint, "classLetter" text)
+         WHERE u.id = c."userId" AND u.organisation_id = ${organisationId} AND u.role = 'teacher'`.execute(trx);
+    }
+    await trx.updateTable('readers.promotions').set({ undone_at: now }).where('id', '=', id).execute();
+    await audit(trx, actor, 'undo', 'promotion', id, { readers: promotion.changes.length });
+    return promotionSummary(trx, organisationId, id);
+  });
 }
 
 function promotionsOf(db: Executor, organisationId: number) {
@@ -271,7 +281,7 @@ export async function listPromotions(
   actor: Actor | null,
   page: { limit?: number; offset?: number } = {},
 ): Promise<{ items: PromotionSummary[]; total: number }> {
-  const organisationId = writableLibrary(actor);
+  const organisationId = staffLibrary(actor);
   const { total } = await promotionsOf(db, organisationId)
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();

@@ -2,7 +2,10 @@ import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { foldQuery, kazakhSortKey, searchKey } from '../catalog/folding.js';
 import type { Database } from '../db/schema.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
+import { libraryToday } from '../shared/library-time.js';
+import { staffLibrary } from '../auth/guard.js';
 import { bumpCounterPast, takeNumber } from '../shared/counters.js';
 import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound, unauthorised } from '../shared/errors.js';
 import { cleanPersonText } from '../shared/text.js';
@@ -155,9 +158,7 @@ function readScope(actor: Actor | null): ReadScope {
 
 /** The library whose readers this actor may change. */
 export function writableLibrary(actor: Actor | null): number {
-  if (!actor) throw unauthorised();
-  if (actor.role !== 'librarian' && actor.role !== 'admin') throw forbidden();
-  return actor.organisationId;
+  return staffLibrary(actor);
 }
 
 function scoped<O>(query: SelectQueryBuilder<Database, 'readers.readers', O>, scope: ReadScope) {
@@ -264,12 +265,10 @@ export function formatReaderBarcode(n: number): string {
   return `2${String(n).padStart(9, '0')}`;
 }
 
-export function todayIso(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
 /** Issues the next registration numbers and card barcodes of a library, `count` at a time. */
-export async function issueReaderNumbers(db: Executor, organisationId: number, count: number, year = Number(todayIso().slice(0, 4))) {
+/** The year in the number is the library's own year today: a reader registered at 00:30 on 1 January gets the new one. */
+export async function issueReaderNumbers(db: Executor, organisationId: number, count: number, year?: number) {
+  year ??= Number((await libraryToday(db, organisationId)).slice(0, 4));
   const firstNumber = await takeNumber(db, organisationId, 'reader_number', count);
   const firstBarcode = await takeNumber(db, organisationId, 'reader_barcode', count);
   return Array.from({ length: count }, (_, i) => ({
@@ -292,7 +291,7 @@ const trimmed = (s: string | null | undefined) => {
 };
 
 /** Checks and normalises a reader's fields; returns the columns to store, keys included. */
-function readerColumns(input: ReaderInput) {
+function readerColumns(input: ReaderInput, today: string) {
   const lastName = trimmed(input.lastName);
   const firstName = trimmed(input.firstName);
   if (!lastName || !firstName) throw invalid('readers.name_required');
@@ -320,7 +319,7 @@ function readerColumns(input: ReaderInput) {
     parent_name: trimmed(input.parentName),
     parent_phone: trimmed(input.parentPhone),
     status,
-    left_on: status === 'left' ? (input.leftOn ?? todayIso()) : null,
+    left_on: status === 'left' ? (input.leftOn ?? today) : null,
     sort_key: kazakhSortKey([lastName, firstName, middleName].filter(Boolean).join(' ')),
   };
 }
@@ -346,7 +345,7 @@ function explainUniqueViolation(err: unknown, registrationNumber: string, barcod
 /** Inserts one reader inside the caller's transaction; numbers must already be issued. */
 export async function insertReader(db: Executor, organisationId: number, input: ReaderInput & { registrationNumber: string; barcode: string }) {
   // a new pupil has no contact consent yet: the family's phone and e-mail are not collected
-  const columns = withoutContacts(readerColumns(input), input.kind === 'student');
+  const columns = withoutContacts(readerColumns(input, await libraryToday(db, organisationId)), input.kind === 'student');
   checkNumbers(input.registrationNumber, input.barcode);
   try {
     return await db
@@ -393,7 +392,7 @@ export async function updateReader(db: Executor, actor: Actor | null, id: number
 
   const before = toReaderJson(current);
   const merged = { ...before, ...definedOnly(patch) };
-  const columns = withoutContacts(readerColumns(merged), merged.kind === 'student' && !(await hasContactConsent(db, id)));
+  const columns = withoutContacts(readerColumns(merged, await libraryToday(db, organisationId)), merged.kind === 'student' && !(await hasContactConsent(db, id)));
   const registrationNumber = trimmed(merged.registrationNumber) ?? '';
   const barcode = trimmed(merged.barcode) ?? '';
   checkNumbers(registrationNumber, barcode);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { auditedChange } from '../db/transaction.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { invalid } from '../shared/errors.js';
 import { libraryToday, schoolYearOf, schoolYearRange } from '../shared/library-time.js';
 

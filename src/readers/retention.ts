@@ -8,7 +8,8 @@
 import type { Actor } from '../auth/actor.js';
 import { pruneBackups, type BackupConfig } from '../backup/backup.js';
 import type { Db } from '../db/connect.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { invalid } from '../shared/errors.js';
 import { libraryToday, localDate, now } from '../shared/library-time.js';
 import { appendToLedger, eraseReaders, ledgerEntriesFor, purgeErasedValues } from './anonymise.js';

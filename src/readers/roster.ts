@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { foldForSearch } from '../catalog/folding.js';
 import { AppError } from '../shared/errors.js';
+import { localDate } from '../shared/library-time.js';
 import { parseClassName, type SchoolClass } from './classes.js';
 
 export type RosterEncoding = 'utf-8' | 'windows-1251';
@@ -207,7 +208,7 @@ export interface RecognisedColumn {
 }
 
 /** Reads 'dd.mm.yyyy' (also with / or -) or 'yyyy-mm-dd' into 'YYYY-MM-DD'; undefined if it is no real past date. */
-export function parseBirthDate(text: string, today = new Date()): string | undefined {
+export function parseBirthDate(text: string, today: string = localDate()): string | undefined {
   const t = text.trim();
   let y: number, m: number, d: number;
   const dmy = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(t);
@@ -217,8 +218,9 @@ export function parseBirthDate(text: string, today = new Date()): string | undef
   else return undefined;
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
-  if (y < 1900 || date.getTime() > today.getTime()) return undefined;
-  return date.toISOString().slice(0, 10);
+  const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  if (y < 1900 || iso > today) return undefined;
+  return iso;
 }
 
 /** «Сәрсенова Аружан Болатқызы» → last, first and the rest as the patronymic («Болат қызы» has two words). */
@@ -237,6 +239,8 @@ export interface RosterDefaults {
   /** Class for a roster without a class column (or with the cell left empty). */
   grade?: number;
   classLetter?: string | null;
+  /** The library's date today: a birth date after it is an error. */
+  today?: string;
 }
 
 /** The longest values the reader form takes (readers/routes.ts): a longer one is the row's error, not a reader saved that cannot be edited. */
@@ -276,7 +280,7 @@ export function parseRoster(table: RosterTable, defaults: RosterDefaults = {}): 
 
     const schoolClass = rowClass(cell('className'), defaults, errors);
     const birthText = cell('birthDate');
-    const birthDate = birthText ? parseBirthDate(birthText) : undefined;
+    const birthDate = birthText ? parseBirthDate(birthText, defaults.today) : undefined;
     if (birthText && !birthDate) errors.push({ code: 'readers.import.bad_date', params: { value: birthText } });
 
     const values: RosterValues = {

@@ -1,6 +1,7 @@
 import { type Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
-import { assertCanSeeOrganisation, subtreeIds } from '../org/organisations.js';
+import { assertCanSeeOrganisation } from '../auth/guard.js';
+import { subtreeIds } from '../org/organisations.js';
 import { AppError, forbidden, invalid, unauthorised } from '../shared/errors.js';
 import { libraryToday, schoolYearOf, schoolYearRange } from '../shared/library-time.js';
 

@@ -4,7 +4,7 @@ import { foldForSearch } from '../catalog/folding.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
 import { formatClassName } from '../readers/classes.js';
-import { AppError, conflict, forbidden, invalid, isUniqueViolation, notFound, unauthorised } from '../shared/errors.js';
+import { AppError, conflict, forbidden, invalid, isUniqueViolation, unauthorised } from '../shared/errors.js';
 import { libraryToday, localDate, organisationTimeZone, schoolYearOf } from '../shared/library-time.js';
 import { ownReaderOf, readingStaff } from './access.js';
 import type { RecordSource, RecordStatus } from './schema.js';

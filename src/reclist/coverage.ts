@@ -2,13 +2,15 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { t } from '../i18n/index.js';
-import { audit, type Executor } from '../org/audit.js';
-import { assertCanSeeOrganisation, LIBRARY_KINDS } from '../org/organisations.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
+import { LIBRARY_KINDS } from '../org/organisations.js';
 import type { Locale } from '../org/schema.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { CATEGORIES, type AgeGroup, type Category, type CategoryFigures } from './schema.js';
 import { ACTIVE_STATUSES, per100, percent } from './stats.js';
 import { findVersion } from './versions.js';
+import { assertCanSeeOrganisation } from '../auth/guard.js';
 
 export interface TitleCoverage {
   entryId: number;

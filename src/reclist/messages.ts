@@ -1,4 +1,4 @@
-import type { Messages } from '../i18n/index.js';
+import type { Messages } from '../i18n/types.js';
 
 export const messages: Messages = {
   kk: {

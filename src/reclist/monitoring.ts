@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
-import { assertCanSeeOrganisation, LIBRARY_KINDS } from '../org/organisations.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
+import { LIBRARY_KINDS } from '../org/organisations.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { CATEGORIES, type BoughtFigures, type CategoryFigures } from './schema.js';
 import { computeSchoolStats, per100, percent, type SchoolStats } from './stats.js';
 import { findVersion } from './versions.js';
+import { localDateTime } from '../shared/library-time.js';
+import { assertCanSeeOrganisation } from '../auth/guard.js';
 
 /**
  * Freshness rule: a level reads the per-school rows of reclist.school_stats. Before it does,
@@ -20,8 +23,9 @@ export const AUTO_REFRESH_LIMIT = 60;
 
 const REFRESH_CHUNK = 200;
 
+/** The monitoring year: the calendar year now in Kazakhstan. */
 export function currentPeriod(): number {
-  return new Date().getFullYear();
+  return localDateTime().year;
 }
 
 async function levelOf(db: Executor, actor: Actor, organisationId: number) {

@@ -1,14 +1,16 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
-import { assertCanSeeOrganisation, LIBRARY_KINDS } from '../org/organisations.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
+import { LIBRARY_KINDS } from '../org/organisations.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { CATEGORIES } from './schema.js';
 import { resolveLibrary } from './coverage.js';
 import { currentPeriod, saveStats } from './monitoring.js';
 import { computeSchoolStats, type SchoolStats } from './stats.js';
 import { findVersion } from './versions.js';
+import { assertCanSeeOrganisation } from '../auth/guard.js';
 
 export const PACKAGE_FORMAT = 'kitaphana.reclist-stats/1';
 /**

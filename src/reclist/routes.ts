@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { requireRole } from '../auth/actor.js';
 import type { Routes } from '../http/types.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
@@ -12,6 +11,7 @@ import { levelSummary, rankedSchools, refreshLevelFor, schoolFigures } from './m
 import { exportPackage, importPackage, ownPublicKey, trustSchoolKey } from './packages.js';
 import { AGE_GROUPS, CATEGORIES } from './schema.js';
 import { diffVersions, importList, listEntries, listVersions, previewList } from './versions.js';
+import { allow } from '../auth/guard.js';
 
 const tags = ['recommended list'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -206,7 +206,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher');
+      allow(req.actor, 'staffTeachersAndOverseers');
       const items = await listVersions(app.db);
       return { items, total: items.length };
     },
@@ -224,7 +224,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher');
+      allow(req.actor, 'staffTeachersAndOverseers');
       return listEntries(app.db, req.params.year, req.query);
     },
   );
@@ -253,7 +253,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin');
+      allow(req.actor, 'admin');
       const { bytes } = await readFile(req);
       const preview = await previewList(app.db, bytes, req.query.year ?? null);
       return { ...preview, errors: translateRows(req.locale, preview.errors) };
@@ -273,7 +273,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin');
+      const actor = allow(req.actor, 'admin');
       const { bytes, filename } = await readFile(req);
       try {
         const result = await app.db
@@ -297,7 +297,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher');
+      allow(req.actor, 'staffTeachersAndOverseers');
       return diffVersions(app.db, req.query.from, req.query.to);
     },
   );
@@ -316,7 +316,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       return app.db.transaction().execute((trx) => runMatching(trx, actor, req.body?.year ?? null));
     },
   );
@@ -352,7 +352,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin', 'librarian');
+      allow(req.actor, 'staff');
       return reviewQueue(app.db, req.query);
     },
   );
@@ -372,7 +372,7 @@ export const reclistRoutes: Routes = async (app) => {
         },
       },
       async (req) => {
-        const actor = requireRole(req.actor, 'admin', 'librarian');
+        const actor = allow(req.actor, 'staff');
         return app.db.transaction().execute((trx) => decideMatch(trx, actor, req.params.id, decision));
       },
     );
@@ -412,7 +412,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin', 'librarian');
+      allow(req.actor, 'staff');
       return matchingEntries(app.db, { ...req.query, unmatched: req.query.unmatched === 'true' });
     },
   );
@@ -433,7 +433,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin', 'librarian');
+      allow(req.actor, 'staff');
       return entryMatches(app.db, req.params.id);
     },
   );
@@ -455,7 +455,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      requireRole(req.actor, 'admin', 'librarian');
+      allow(req.actor, 'staff');
       return linkCandidates(app.db, req.params.id, req.query);
     },
   );
@@ -472,7 +472,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       return app.db.transaction().execute((trx) => linkWork(trx, actor, req.params.id, req.body.workId));
     },
   );
@@ -488,7 +488,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       return app.db.transaction().execute((trx) => unlinkMatch(trx, actor, req.params.id));
     },
   );
@@ -505,7 +505,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian');
+      const actor = allow(req.actor, 'staffAndOverseers');
       return libraryCoverage(app.db, actor, req.query);
     },
   );
@@ -514,7 +514,7 @@ export const reclistRoutes: Routes = async (app) => {
     '/api/reclist/coverage.xlsx',
     { schema: { tags, summary: 'The coverage as an XLSX workbook', querystring: libraryQuery, produces: [XLSX], response: { 200: z.any().describe(XLSX) } } },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian');
+      const actor = allow(req.actor, 'staffAndOverseers');
       const coverage = await libraryCoverage(app.db, actor, req.query);
       const file = await coverageWorkbook(coverage, req.locale);
       return reply.type(XLSX).header('content-disposition', attachment(`coverage-${coverage.listYear}.xlsx`)).send(file);
@@ -525,7 +525,7 @@ export const reclistRoutes: Routes = async (app) => {
     '/api/reclist/purchase-rule',
     { schema: { tags, summary: 'The library\'s rule for its purchase plan', querystring: z.object({ organisationId: libraryQuery.shape.organisationId }), response: { 200: ruleSchema } } },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian');
+      const actor = allow(req.actor, 'staffAndOverseers');
       return getPurchaseRule(app.db, actor, req.query.organisationId);
     },
   );
@@ -534,7 +534,7 @@ export const reclistRoutes: Routes = async (app) => {
     '/api/reclist/purchase-rule',
     { schema: { tags, summary: 'Sets the own library\'s rule: one copy per N students of the age group, a minimum, a price', body: ruleBody, response: { 200: ruleSchema } } },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       return app.db.transaction().execute((trx) => setPurchaseRule(trx, actor, req.body));
     },
   );
@@ -543,7 +543,7 @@ export const reclistRoutes: Routes = async (app) => {
     '/api/reclist/purchase-plan',
     { schema: { tags, summary: 'Copies to buy to close the gaps under the library\'s rule, with the estimated sum', querystring: libraryQuery, response: { 200: planSchema } } },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian');
+      const actor = allow(req.actor, 'staffAndOverseers');
       return purchasePlan(app.db, actor, req.query);
     },
   );
@@ -552,7 +552,7 @@ export const reclistRoutes: Routes = async (app) => {
     '/api/reclist/purchase-plan.xlsx',
     { schema: { tags, summary: 'The purchase plan as an XLSX workbook', querystring: libraryQuery, produces: [XLSX], response: { 200: z.any().describe(XLSX) } } },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian');
+      const actor = allow(req.actor, 'staffAndOverseers');
       const plan = await purchasePlan(app.db, actor, req.query);
       const file = await planWorkbook(plan, req.locale);
       return reply.type(XLSX).header('content-disposition', attachment(`purchase-plan-${plan.listYear}.xlsx`)).send(file);
@@ -572,7 +572,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian');
+      const actor = allow(req.actor, 'staffAndOverseers');
       return app.db.transaction().execute((trx) => levelSummary(trx, actor, req.params.organisationId, req.query.period));
     },
   );
@@ -589,7 +589,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian');
+      const actor = allow(req.actor, 'staffAndOverseers');
       return app.db.transaction().execute((trx) => rankedSchools(trx, actor, req.params.organisationId, req.query));
     },
   );
@@ -606,7 +606,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist');
+      const actor = allow(req.actor, 'overseers');
       return app.db.transaction().execute((trx) => refreshLevelFor(trx, actor, req.params.organisationId, req.query.period));
     },
   );
@@ -623,7 +623,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian');
+      const actor = allow(req.actor, 'staffAndOverseers');
       return app.db.transaction().execute((trx) => schoolFigures(trx, actor, req.params.organisationId, req.query.period));
     },
   );
@@ -641,7 +641,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       const pkg = await app.db.transaction().execute((trx) => exportPackage(trx, actor, req.query.period));
       const name = `reclist-stats-${pkg.payload.schoolCode}-${pkg.payload.period}.json`;
       return reply.type('application/json').header('content-disposition', attachment(name)).send(Buffer.from(JSON.stringify(pkg, null, 2)));
@@ -658,7 +658,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'librarian');
+      const actor = allow(req.actor, 'staff');
       return app.db.transaction().execute((trx) => ownPublicKey(trx, actor));
     },
   );
@@ -675,7 +675,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist');
+      const actor = allow(req.actor, 'overseers');
       return app.db.transaction().execute((trx) => trustSchoolKey(trx, actor, req.params.organisationId, req.body.publicKey));
     },
   );
@@ -692,7 +692,7 @@ export const reclistRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist');
+      const actor = allow(req.actor, 'overseers');
       const { bytes } = await readFile(req);
       return app.db.transaction().execute((trx) => importPackage(trx, actor, bytes));
     },

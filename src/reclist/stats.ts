@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { CATEGORIES, type BoughtFigures, type CategoryFigures } from './schema.js';
 
 /** The statistics one school reports upward: counts only, never a reader. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { LIBRARY_KINDS } from '../org/organisations.js';
 import type { OrganisationKind } from '../org/schema.js';
 import { forbidden, notFound } from '../shared/errors.js';

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { libraryOf, requireRole } from '../auth/actor.js';
 import { auditedChange, inTransaction } from '../db/transaction.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { LIBRARY_KINDS } from '../org/organisations.js';
 import { exportPackage, handleAnnualSections, importPackage, type StatsPackage } from '../reclist/packages.js';
 import { conflict, forbidden, invalid } from '../shared/errors.js';

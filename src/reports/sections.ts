@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { ReaderGroup } from '../readers/registrations.js';
 import { DOMAINS, emptyFigures, LANGUAGES, REASONS, SOURCES, type Figures } from './figures.js';
 import { nextDay, type ReportPeriod } from './period.js';

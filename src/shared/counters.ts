@@ -1,4 +1,4 @@
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 
 /**
  * Takes the next value of a per-organisation counter (inventory numbers, barcodes,

@@ -63,6 +63,36 @@ export function localDate(timeZone: string = DEFAULT_TIME_ZONE, at: Date = now()
   return localDateTime(timeZone, at).date;
 }
 
+/**
+ * The moment a local day begins in a time zone: midnight of 'YYYY-MM-DD' there, `plusDays` later.
+ * A period of days typed by a librarian covers those days as they were lived in the library.
+ */
+export function startOfLocalDay(date: string, timeZone: string = DEFAULT_TIME_ZONE, plusDays = 0): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  const wall = Date.UTC(y!, m! - 1, d! + plusDays);
+  // The zone's offset at a moment is the difference between its wall clock and UTC; two rounds settle a change of offset.
+  let guess = wall;
+  for (let i = 0; i < 2; i++) {
+    const l = localDateTime(timeZone, new Date(guess));
+    const [hh, mm, ss] = l.time.split(':').map(Number);
+    const seen = Date.UTC(l.year, l.month - 1, l.day, hh, mm, ss);
+    guess = wall - (seen - guess);
+  }
+  return new Date(guess);
+}
+
+/** 'YYYY-MM-DD' `days` later (earlier when negative): calendar arithmetic, no clock. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const t = new Date(Date.UTC(y!, m! - 1, d! + days));
+  return `${String(t.getUTCFullYear()).padStart(4, '0')}-${String(t.getUTCMonth() + 1).padStart(2, '0')}-${String(t.getUTCDate()).padStart(2, '0')}`;
+}
+
+/** For tests: forget the organisations' time zones read so far (each test database numbers its own organisations). */
+export function forgetTimeZones(): void {
+  zoneCache.clear();
+}
+
 export function isValidTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone });

@@ -1,18 +1,6 @@
-import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
+
 import { isValidGrade, normaliseClassLetter } from '../readers/classes.js';
-import { forbidden, invalid } from '../shared/errors.js';
-
-/** Librarians and admins keep the textbook fund of their own library; the organisation id to filter by. */
-export function textbookStaff(actor: Actor | null | undefined): number {
-  return libraryOf(requireRole(actor, 'librarian', 'admin'));
-}
-
-/** Staff of the library, or the class teacher of exactly this class: a class's supply is the teacher's business too. */
-export function classViewer(actor: Actor | null | undefined, grade: number, classLetter: string): number {
-  const who = requireRole(actor, 'librarian', 'admin', 'teacher');
-  if (who.role === 'teacher' && (who.classGrade !== grade || who.classLetter !== classLetter)) throw forbidden();
-  return libraryOf(who);
-}
+import { invalid } from '../shared/errors.js';
 
 /** A school year is written '2026-2027': two consecutive years. */
 export function checkSchoolYear(value: string): string {
@@ -31,7 +19,6 @@ export function checkDate(value: string): string {
   return value;
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);
 
 /** A class as the readers register stores it: grade 0–11 and one Kazakh capital letter ('5 ә' is 5 Ә). */
 export function checkClass(grade: number, letter: string): { grade: number; classLetter: string } {

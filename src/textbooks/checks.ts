@@ -1,8 +1,12 @@
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, invalid } from '../shared/errors.js';
-import { checkDate, textbookStaff, today } from './access.js';
+import { checkDate } from './access.js';
 import { EMPTY_SHELF, lockShelves, moveOnShelf, titleMap } from './stock.js';
+import { libraryToday } from '../shared/library-time.js';
+import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 /** Copies of one title counted on the shelf by condition; copies with students are not on the shelf. */
 export interface CountedLine {
@@ -35,47 +39,49 @@ const onShelf = (c: { good: number; worn: number; unusable: number }) => c.good 
  * refused: copies that were never received must be taken on account by a receipt first.
  */
 export async function recordCheck(db: Executor, actor: Actor, input: { checkedOn?: string; note?: string | null; lines: CountedLine[] }): Promise<CheckView> {
-  const organisationId = textbookStaff(actor);
-  const checkedOn = checkDate(input.checkedOn ?? today());
-  if (!input.lines.length) throw invalid('textbooks.no_lines');
-  const workIds = input.lines.map((l) => l.workId);
-  if (new Set(workIds).size !== workIds.length) throw invalid('textbooks.check_title_twice');
-  for (const l of input.lines) {
-    for (const n of [l.good, l.worn, l.unusable]) if (!Number.isInteger(n) || n < 0) throw invalid('textbooks.bad_count', { value: n });
-  }
-  const titles = await titleMap(db, workIds);
-  const shelves = await lockShelves(db, organisationId, workIds);
-  const check = await db
-    .insertInto('textbooks.checks')
-    .values({ organisation_id: organisationId, checked_on: checkedOn, note: input.note?.trim() || null, created_by: actor.userId })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const line of input.lines) {
-    const expected = shelves.get(line.workId) ?? EMPTY_SHELF;
-    const surplus = onShelf(line) - onShelf(expected);
-    if (surplus > 0) throw conflict('textbooks.check_surplus', { title: titles.get(line.workId)!, surplus });
-    await db
-      .insertInto('textbooks.check_lines')
-      .values({
-        check_id: check.id,
-        work_id: line.workId,
-        expected_good: expected.good,
-        expected_worn: expected.worn,
-        expected_unusable: expected.unusable,
-        counted_good: line.good,
-        counted_worn: line.worn,
-        counted_unusable: line.unusable,
-      })
-      .execute();
-    await moveOnShelf(db, organisationId, line.workId, {
-      good: line.good - expected.good,
-      worn: line.worn - expected.worn,
-      unusable: line.unusable - expected.unusable,
-      lost: -surplus,
-    });
-  }
-  await audit(db, actor, 'check', 'textbook_check', check.id, { checkedOn, titles: workIds.length });
-  return (await checkViews(db, organisationId, check.id))[0]!;
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const checkedOn = checkDate(input.checkedOn ?? (await libraryToday(trx, organisationId)));
+    if (!input.lines.length) throw invalid('textbooks.no_lines');
+    const workIds = input.lines.map((l) => l.workId);
+    if (new Set(workIds).size !== workIds.length) throw invalid('textbooks.check_title_twice');
+    for (const l of input.lines) {
+      for (const n of [l.good, l.worn, l.unusable]) if (!Number.isInteger(n) || n < 0) throw invalid('textbooks.bad_count', { value: n });
+    }
+    const titles = await titleMap(trx, workIds);
+    const shelves = await lockShelves(trx, organisationId, workIds);
+    const check = await trx
+      .insertInto('textbooks.checks')
+      .values({ organisation_id: organisationId, checked_on: checkedOn, note: input.note?.trim() || null, created_by: actor.userId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const line of input.lines) {
+      const expected = shelves.get(line.workId) ?? EMPTY_SHELF;
+      const surplus = onShelf(line) - onShelf(expected);
+      if (surplus > 0) throw conflict('textbooks.check_surplus', { title: titles.get(line.workId)!, surplus });
+      await trx
+        .insertInto('textbooks.check_lines')
+        .values({
+          check_id: check.id,
+          work_id: line.workId,
+          expected_good: expected.good,
+          expected_worn: expected.worn,
+          expected_unusable: expected.unusable,
+          counted_good: line.good,
+          counted_worn: line.worn,
+          counted_unusable: line.unusable,
+        })
+        .execute();
+      await moveOnShelf(trx, organisationId, line.workId, {
+        good: line.good - expected.good,
+        worn: line.worn - expected.worn,
+        unusable: line.unusable - expected.unusable,
+        lost: -surplus,
+      });
+    }
+    await audit(trx, actor, 'check', 'textbook_check', check.id, { checkedOn, titles: workIds.length });
+    return (await checkViews(trx, organisationId, check.id))[0]!;
+  });
 }
 
 async function checkViews(db: Executor, organisationId: number, id?: number): Promise<CheckView[]> {
@@ -104,5 +110,5 @@ async function checkViews(db: Executor, organisationId: number, id?: number): Pr
 }
 
 export async function listChecks(db: Executor, actor: Actor): Promise<CheckView[]> {
-  return checkViews(db, textbookStaff(actor));
+  return checkViews(db, staffLibrary(actor));
 }

@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
-import { checkClass, checkSchoolYear, textbookStaff } from './access.js';
+import { checkClass, checkSchoolYear } from './access.js';
+import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export interface CurriculumInput {
   schoolYear: string;
@@ -84,7 +87,7 @@ export async function listCurriculum(
   actor: Actor,
   filter: { schoolYear: string; grade?: number; language?: string },
 ): Promise<CurriculumItem[]> {
-  const organisationId = textbookStaff(actor);
+  const organisationId = staffLibrary(actor);
   checkSchoolYear(filter.schoolYear);
   return curriculumOf(db, organisationId, filter);
 }
@@ -96,32 +99,34 @@ async function getItem(db: Executor, organisationId: number, id: number): Promis
 }
 
 export async function addCurriculumItem(db: Executor, actor: Actor, input: CurriculumInput): Promise<CurriculumItem> {
-  const organisationId = textbookStaff(actor);
-  const values = {
-    organisation_id: organisationId,
-    school_year: checkSchoolYear(input.schoolYear),
-    grade: checkGrade(input.grade),
-    subject: input.subject.trim(),
-    work_id: input.workId,
-    language: checkLanguage(input.language),
-    copies_per_student: checkCopiesPerStudent(input.copiesPerStudent ?? 1),
-  };
-  if (!values.subject) throw invalid('textbooks.subject_required');
-  const work = await db.selectFrom('catalog.works').select(['id', 'title']).where('id', '=', input.workId).executeTakeFirst();
-  if (!work) throw notFound('work', input.workId);
-  const twin = await db
-    .selectFrom('textbooks.curriculum')
-    .select('id')
-    .where('organisation_id', '=', organisationId)
-    .where('school_year', '=', values.school_year)
-    .where('grade', '=', values.grade)
-    .where('language', '=', values.language)
-    .where('work_id', '=', values.work_id)
-    .executeTakeFirst();
-  if (twin) throw conflict('textbooks.curriculum_duplicate', { title: work.title, grade: values.grade, schoolYear: values.school_year });
-  const row = await db.insertInto('textbooks.curriculum').values(values).returning('id').executeTakeFirstOrThrow();
-  await audit(db, actor, 'create', 'curriculum', row.id, { schoolYear: values.school_year, grade: values.grade, workId: values.work_id });
-  return getItem(db, organisationId, row.id);
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const values = {
+      organisation_id: organisationId,
+      school_year: checkSchoolYear(input.schoolYear),
+      grade: checkGrade(input.grade),
+      subject: input.subject.trim(),
+      work_id: input.workId,
+      language: checkLanguage(input.language),
+      copies_per_student: checkCopiesPerStudent(input.copiesPerStudent ?? 1),
+    };
+    if (!values.subject) throw invalid('textbooks.subject_required');
+    const work = await trx.selectFrom('catalog.works').select(['id', 'title']).where('id', '=', input.workId).executeTakeFirst();
+    if (!work) throw notFound('work', input.workId);
+    const twin = await trx
+      .selectFrom('textbooks.curriculum')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .where('school_year', '=', values.school_year)
+      .where('grade', '=', values.grade)
+      .where('language', '=', values.language)
+      .where('work_id', '=', values.work_id)
+      .executeTakeFirst();
+    if (twin) throw conflict('textbooks.curriculum_duplicate', { title: work.title, grade: values.grade, schoolYear: values.school_year });
+    const row = await trx.insertInto('textbooks.curriculum').values(values).returning('id').executeTakeFirstOrThrow();
+    await audit(trx, actor, 'create', 'curriculum', row.id, { schoolYear: values.school_year, grade: values.grade, workId: values.work_id });
+    return getItem(trx, organisationId, row.id);
+  });
 }
 
 export async function updateCurriculumItem(
@@ -130,27 +135,31 @@ export async function updateCurriculumItem(
   id: number,
   patch: { subject?: string; copiesPerStudent?: number },
 ): Promise<CurriculumItem> {
-  const organisationId = textbookStaff(actor);
-  await getItem(db, organisationId, id);
-  const subject = patch.subject?.trim();
-  if (patch.subject !== undefined && !subject) throw invalid('textbooks.subject_required');
-  await db
-    .updateTable('textbooks.curriculum')
-    .set({
-      ...(subject ? { subject } : {}),
-      ...(patch.copiesPerStudent !== undefined ? { copies_per_student: checkCopiesPerStudent(patch.copiesPerStudent) } : {}),
-    })
-    .where('id', '=', id)
-    .execute();
-  await audit(db, actor, 'update', 'curriculum', id, { fields: Object.keys(patch) });
-  return getItem(db, organisationId, id);
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    await getItem(trx, organisationId, id);
+    const subject = patch.subject?.trim();
+    if (patch.subject !== undefined && !subject) throw invalid('textbooks.subject_required');
+    await trx
+      .updateTable('textbooks.curriculum')
+      .set({
+        ...(subject ? { subject } : {}),
+        ...(patch.copiesPerStudent !== undefined ? { copies_per_student: checkCopiesPerStudent(patch.copiesPerStudent) } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, actor, 'update', 'curriculum', id, { fields: Object.keys(patch) });
+    return getItem(trx, organisationId, id);
+  });
 }
 
 export async function deleteCurriculumItem(db: Executor, actor: Actor, id: number): Promise<void> {
-  const organisationId = textbookStaff(actor);
-  const item = await getItem(db, organisationId, id);
-  await db.deleteFrom('textbooks.curriculum').where('id', '=', id).execute();
-  await audit(db, actor, 'delete', 'curriculum', id, { schoolYear: item.schoolYear, grade: item.grade, workId: item.workId });
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const item = await getItem(trx, organisationId, id);
+    await trx.deleteFrom('textbooks.curriculum').where('id', '=', id).execute();
+    await audit(trx, actor, 'delete', 'curriculum', id, { schoolYear: item.schoolYear, grade: item.grade, workId: item.workId });
+  });
 }
 
 /**
@@ -158,26 +167,28 @@ export async function deleteCurriculumItem(db: Executor, actor: Actor, id: numbe
  * what the ministry changed. Rows the new year already has are kept as they are.
  */
 export async function copyCurriculum(db: Executor, actor: Actor, input: { fromYear: string; toYear: string }): Promise<{ copied: number }> {
-  const organisationId = textbookStaff(actor);
-  const fromYear = checkSchoolYear(input.fromYear);
-  const toYear = checkSchoolYear(input.toYear);
-  if (fromYear === toYear) throw invalid('textbooks.same_school_year', { value: toYear });
-  const source = await db
-    .selectFrom('textbooks.curriculum')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('organisation_id', '=', organisationId)
-    .where('school_year', '=', fromYear)
-    .executeTakeFirstOrThrow();
-  if (!Number(source.n)) throw invalid('textbooks.curriculum_empty', { schoolYear: fromYear });
-  const result = await sql`
-    INSERT INTO textbooks.curriculum (organisation_id, school_year, grade, subject, work_id, language, copies_per_student)
-    SELECT organisation_id, ${toYear}, grade, subject, work_id, language, copies_per_student
-      FROM textbooks.curriculum
-     WHERE organisation_id = ${organisationId} AND school_year = ${fromYear}
-    ON CONFLICT (organisation_id, school_year, grade, language, work_id) DO NOTHING`.execute(db);
-  const copied = Number(result.numAffectedRows ?? 0);
-  await audit(db, actor, 'copy', 'curriculum', null, { fromYear, toYear, copied });
-  return { copied };
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const fromYear = checkSchoolYear(input.fromYear);
+    const toYear = checkSchoolYear(input.toYear);
+    if (fromYear === toYear) throw invalid('textbooks.same_school_year', { value: toYear });
+    const source = await trx
+      .selectFrom('textbooks.curriculum')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('organisation_id', '=', organisationId)
+      .where('school_year', '=', fromYear)
+      .executeTakeFirstOrThrow();
+    if (!Number(source.n)) throw invalid('textbooks.curriculum_empty', { schoolYear: fromYear });
+    const result = await sql`
+      INSERT INTO textbooks.curriculum (organisation_id, school_year, grade, subject, work_id, language, copies_per_student)
+      SELECT organisation_id, ${toYear}, grade, subject, work_id, language, copies_per_student
+        FROM textbooks.curriculum
+       WHERE organisation_id = ${organisationId} AND school_year = ${fromYear}
+      ON CONFLICT (organisation_id, school_year, grade, language, work_id) DO NOTHING`.execute(trx);
+    const copied = Number(result.numAffectedRows ?? 0);
+    await audit(trx, actor, 'copy', 'curriculum', null, { fromYear, toYear, copied });
+    return { copied };
+  });
 }
 
 // ---- Languages of instruction and expected first graders ----
@@ -189,20 +200,22 @@ export interface ClassLanguage {
 }
 
 export async function setClassLanguage(db: Executor, actor: Actor, input: ClassLanguage): Promise<ClassLanguage> {
-  const organisationId = textbookStaff(actor);
-  const { grade, classLetter } = checkClass(input.grade, input.classLetter);
-  const language = checkLanguage(input.language);
-  await db
-    .insertInto('textbooks.class_languages')
-    .values({ organisation_id: organisationId, grade, class_letter: classLetter, language })
-    .onConflict((oc) => oc.columns(['organisation_id', 'grade', 'class_letter']).doUpdateSet({ language }))
-    .execute();
-  await audit(db, actor, 'set_language', 'class', `${grade}${classLetter}`, { language });
-  return { grade, classLetter, language };
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const { grade, classLetter } = checkClass(input.grade, input.classLetter);
+    const language = checkLanguage(input.language);
+    await trx
+      .insertInto('textbooks.class_languages')
+      .values({ organisation_id: organisationId, grade, class_letter: classLetter, language })
+      .onConflict((oc) => oc.columns(['organisation_id', 'grade', 'class_letter']).doUpdateSet({ language }))
+      .execute();
+    await audit(trx, actor, 'set_language', 'class', `${grade}${classLetter}`, { language });
+    return { grade, classLetter, language };
+  });
 }
 
 export async function listClassLanguages(db: Executor, actor: Actor): Promise<ClassLanguage[]> {
-  const organisationId = textbookStaff(actor);
+  const organisationId = staffLibrary(actor);
   const rows = await db
     .selectFrom('textbooks.class_languages')
     .select(['grade', 'class_letter', 'language'])
@@ -233,28 +246,30 @@ export interface Forecast {
 }
 
 export async function setForecast(db: Executor, actor: Actor, input: Forecast): Promise<Forecast> {
-  const organisationId = textbookStaff(actor);
-  const values = {
-    organisation_id: organisationId,
-    school_year: checkSchoolYear(input.schoolYear),
-    grade: checkGrade(input.grade),
-    language: checkLanguage(input.language),
-    expected: input.expected,
-  };
-  if (!Number.isInteger(input.expected) || input.expected < 0 || input.expected > 5000) {
-    throw invalid('textbooks.bad_expected', { value: input.expected });
-  }
-  await db
-    .insertInto('textbooks.enrolment_forecasts')
-    .values(values)
-    .onConflict((oc) => oc.columns(['organisation_id', 'school_year', 'grade', 'language']).doUpdateSet({ expected: values.expected }))
-    .execute();
-  await audit(db, actor, 'set_forecast', 'enrolment_forecast', `${values.school_year}/${values.grade}/${values.language}`, { expected: values.expected });
-  return { schoolYear: values.school_year, grade: values.grade, language: values.language, expected: values.expected };
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const values = {
+      organisation_id: organisationId,
+      school_year: checkSchoolYear(input.schoolYear),
+      grade: checkGrade(input.grade),
+      language: checkLanguage(input.language),
+      expected: input.expected,
+    };
+    if (!Number.isInteger(input.expected) || input.expected < 0 || input.expected > 5000) {
+      throw invalid('textbooks.bad_expected', { value: input.expected });
+    }
+    await trx
+      .insertInto('textbooks.enrolment_forecasts')
+      .values(values)
+      .onConflict((oc) => oc.columns(['organisation_id', 'school_year', 'grade', 'language']).doUpdateSet({ expected: values.expected }))
+      .execute();
+    await audit(trx, actor, 'set_forecast', 'enrolment_forecast', `${values.school_year}/${values.grade}/${values.language}`, { expected: values.expected });
+    return { schoolYear: values.school_year, grade: values.grade, language: values.language, expected: values.expected };
+  });
 }
 
 export async function listForecasts(db: Executor, actor: Actor, schoolYear: string): Promise<Forecast[]> {
-  const organisationId = textbookStaff(actor);
+  const organisationId = staffLibrary(actor);
   return forecastsOf(db, organisationId, checkSchoolYear(schoolYear));
 }
 

@@ -1,12 +1,15 @@
 import { registerActivity } from '../readers/registrations.js';
 import type { Actor } from '../auth/actor.js';
-import { libraryOf, requireRole } from '../auth/actor.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
-import { checkClass, checkDate, checkSchoolYear, classViewer, textbookStaff, today } from './access.js';
+import { checkClass, checkDate, checkSchoolYear } from './access.js';
 import { curriculumOf, languageOfClass, type CurriculumItem } from './curriculum.js';
 import type { Condition, IssuableCondition } from './schema.js';
 import { EMPTY_SHELF, lockShelves, moveOnShelf, titleMap, type Shelf } from './stock.js';
+import { libraryToday } from '../shared/library-time.js';
+import { inTransaction } from '../db/transaction.js';
+import { allow, classViewer, libraryOf, staffLibrary } from '../auth/guard.js';
 
 export interface ClassInput {
   schoolYear: string;
@@ -182,37 +185,39 @@ export interface SetIssueResult {
  * they still lack, in register order, while the stock lasts. Whoever is left without a title is reported.
  */
 export async function issueSetToClass(db: Executor, actor: Actor, input: ClassInput & { issuedOn?: string }): Promise<SetIssueResult> {
-  const organisationId = textbookStaff(actor);
-  const issuedOn = checkDate(input.issuedOn ?? today());
-  const picture = await classPicture(db, organisationId, input);
-  if (!picture.titles.length) throw invalid('textbooks.curriculum_empty', { schoolYear: picture.schoolYear });
-  const shelves = await lockShelves(db, organisationId, picture.titles.map((t) => t.workId));
-  const result: SetIssueResult = { issuedCopies: 0, notIssued: [] };
-  for (const title of picture.titles) {
-    const shelf = { ...(shelves.get(title.workId) ?? EMPTY_SHELF) };
-    const rows: ReturnType<typeof issueRow>[] = [];
-    const taken: IssuableCondition[] = [];
-    for (const student of picture.students) {
-      const missing = Math.max(0, title.copiesPerStudent - heldBy(picture.held, student.id, title.workId));
-      const copies = takeCopies(shelf, missing);
-      taken.push(...copies);
-      rows.push(...copies.map((condition) => issueRow(organisationId, actor, student.id, title.workId, picture.schoolYear, issuedOn, condition)));
-      if (copies.length < missing) {
-        result.notIssued.push({ readerId: student.id, name: student.name, workId: title.workId, title: title.title, missing: missing - copies.length });
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const issuedOn = checkDate(input.issuedOn ?? (await libraryToday(trx, organisationId)));
+    const picture = await classPicture(trx, organisationId, input);
+    if (!picture.titles.length) throw invalid('textbooks.curriculum_empty', { schoolYear: picture.schoolYear });
+    const shelves = await lockShelves(trx, organisationId, picture.titles.map((t) => t.workId));
+    const result: SetIssueResult = { issuedCopies: 0, notIssued: [] };
+    for (const title of picture.titles) {
+      const shelf = { ...(shelves.get(title.workId) ?? EMPTY_SHELF) };
+      const rows: ReturnType<typeof issueRow>[] = [];
+      const taken: IssuableCondition[] = [];
+      for (const student of picture.students) {
+        const missing = Math.max(0, title.copiesPerStudent - heldBy(picture.held, student.id, title.workId));
+        const copies = takeCopies(shelf, missing);
+        taken.push(...copies);
+        rows.push(...copies.map((condition) => issueRow(organisationId, actor, student.id, title.workId, picture.schoolYear, issuedOn, condition)));
+        if (copies.length < missing) {
+          result.notIssued.push({ readerId: student.id, name: student.name, workId: title.workId, title: title.title, missing: missing - copies.length });
+        }
       }
+      if (!rows.length) continue;
+      await trx.insertInto('textbooks.issues').values(rows).execute();
+      await moveOnShelf(trx, organisationId, title.workId, countBy(taken));
+      result.issuedCopies += rows.length;
+      await registerActivity(trx, organisationId, rows.map((r) => r.reader_id), issuedOn, 'loan');
     }
-    if (!rows.length) continue;
-    await db.insertInto('textbooks.issues').values(rows).execute();
-    await moveOnShelf(db, organisationId, title.workId, countBy(taken));
-    result.issuedCopies += rows.length;
-    await registerActivity(db, organisationId, rows.map((r) => r.reader_id), issuedOn, 'loan');
-  }
-  await audit(db, actor, 'issue_set', 'class', `${picture.grade}${picture.classLetter}`, {
-    schoolYear: picture.schoolYear,
-    issuedCopies: result.issuedCopies,
-    notIssued: result.notIssued.length,
+    await audit(trx, actor, 'issue_set', 'class', `${picture.grade}${picture.classLetter}`, {
+      schoolYear: picture.schoolYear,
+      issuedCopies: result.issuedCopies,
+      notIssued: result.notIssued.length,
+    });
+    return result;
   });
-  return result;
 }
 
 function issueRow(organisationId: number, actor: Actor, readerId: number, workId: number, schoolYear: string, issuedOn: string, condition: IssuableCondition, barcode: string | null = null) {
@@ -248,26 +253,28 @@ export interface StudentIssueInput {
 
 /** Issues titles to one student (a newcomer, a replacement); all or nothing. */
 export async function issueToStudent(db: Executor, actor: Actor, readerId: number, input: StudentIssueInput): Promise<TextbookRecord> {
-  const organisationId = textbookStaff(actor);
-  const schoolYear = checkSchoolYear(input.schoolYear);
-  const issuedOn = checkDate(input.issuedOn ?? today());
-  const reader = await studentOf(db, organisationId, readerId);
-  if (reader.kind !== 'student' || reader.status !== 'active') throw conflict('textbooks.not_active_student', { name: `${reader.last_name} ${reader.first_name}` });
-  if (!input.items.length) throw invalid('textbooks.no_lines');
-  const titles = await titleMap(db, input.items.map((i) => i.workId));
-  const shelves = await lockShelves(db, organisationId, [...titles.keys()]);
-  for (const item of input.items) {
-    const barcode = await freeBarcode(db, organisationId, item.barcode);
-    const shelf = shelves.get(item.workId) ?? { ...EMPTY_SHELF };
-    const [condition] = takeCopies(shelf, 1);
-    if (!condition) throw conflict('textbooks.out_of_stock', { title: titles.get(item.workId)! });
-    shelves.set(item.workId, shelf);
-    await db.insertInto('textbooks.issues').values(issueRow(organisationId, actor, readerId, item.workId, schoolYear, issuedOn, condition, barcode)).execute();
-    await moveOnShelf(db, organisationId, item.workId, { [condition]: -1 });
-  }
-  await registerActivity(db, organisationId, readerId, issuedOn, 'loan');
-  await audit(db, actor, 'issue', 'textbook_issue', readerId, { schoolYear, works: input.items.map((i) => i.workId) }, organisationId);
-  return studentRecordOf(db, organisationId, readerId);
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const schoolYear = checkSchoolYear(input.schoolYear);
+    const issuedOn = checkDate(input.issuedOn ?? (await libraryToday(trx, organisationId)));
+    const reader = await studentOf(trx, organisationId, readerId);
+    if (reader.kind !== 'student' || reader.status !== 'active') throw conflict('textbooks.not_active_student', { name: `${reader.last_name} ${reader.first_name}` });
+    if (!input.items.length) throw invalid('textbooks.no_lines');
+    const titles = await titleMap(trx, input.items.map((i) => i.workId));
+    const shelves = await lockShelves(trx, organisationId, [...titles.keys()]);
+    for (const item of input.items) {
+      const barcode = await freeBarcode(trx, organisationId, item.barcode);
+      const shelf = shelves.get(item.workId) ?? { ...EMPTY_SHELF };
+      const [condition] = takeCopies(shelf, 1);
+      if (!condition) throw conflict('textbooks.out_of_stock', { title: titles.get(item.workId)! });
+      shelves.set(item.workId, shelf);
+      await trx.insertInto('textbooks.issues').values(issueRow(organisationId, actor, readerId, item.workId, schoolYear, issuedOn, condition, barcode)).execute();
+      await moveOnShelf(trx, organisationId, item.workId, { [condition]: -1 });
+    }
+    await registerActivity(trx, organisationId, readerId, issuedOn, 'loan');
+    await audit(trx, actor, 'issue', 'textbook_issue', readerId, { schoolYear, works: input.items.map((i) => i.workId) }, organisationId);
+    return studentRecordOf(trx, organisationId, readerId);
+  });
 }
 
 /** A numbered textbook is with one student at a time; digits only, as the scanner types them. */
@@ -348,15 +355,17 @@ export async function returnFromStudent(
   readerId: number,
   input: { returnedOn?: string; items: ReturnItem[] },
 ): Promise<TextbookRecord> {
-  const organisationId = textbookStaff(actor);
-  const returnedOn = checkDate(input.returnedOn ?? today());
-  await studentOf(db, organisationId, readerId);
-  if (!input.items.length) throw invalid('textbooks.no_lines');
-  const open = await openIssuesOf(db, organisationId, [readerId]);
-  const closing = await matchReturns(db, open, input.items.map((i) => ({ ...i, readerId })));
-  await closeIssues(db, organisationId, closing, returnedOn);
-  await audit(db, actor, 'return', 'textbook_issue', readerId, { returned: closing.length }, organisationId);
-  return studentRecordOf(db, organisationId, readerId);
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const returnedOn = checkDate(input.returnedOn ?? (await libraryToday(trx, organisationId)));
+    await studentOf(trx, organisationId, readerId);
+    if (!input.items.length) throw invalid('textbooks.no_lines');
+    const open = await openIssuesOf(trx, organisationId, [readerId]);
+    const closing = await matchReturns(trx, open, input.items.map((i) => ({ ...i, readerId })));
+    await closeIssues(trx, organisationId, closing, returnedOn);
+    await audit(trx, actor, 'return', 'textbook_issue', readerId, { returned: closing.length }, organisationId);
+    return studentRecordOf(trx, organisationId, readerId);
+  });
 }
 
 export interface ClassReturnInput {
@@ -370,21 +379,23 @@ export interface ClassReturnInput {
 
 /** The May return of a class: everything the class holds comes back, in one condition except the copies listed. */
 export async function returnFromClass(db: Executor, actor: Actor, input: ClassReturnInput): Promise<{ returned: number; byCondition: Shelf }> {
-  const organisationId = textbookStaff(actor);
-  const { grade, classLetter } = checkClass(input.grade, input.classLetter);
-  const returnedOn = checkDate(input.returnedOn ?? today());
-  const students = await classStudents(db, organisationId, grade, classLetter);
-  const open = await openIssuesOf(db, organisationId, students.map((s) => s.id));
-  const exceptions = await matchReturns(db, open, input.exceptions ?? []);
-  const excepted = new Set(exceptions.map((e) => e.issue.id));
-  const rest = open.filter((i) => !excepted.has(i.id)).map((issue) => ({ issue, condition: input.condition ?? ('good' as Condition) }));
-  const closing = [...exceptions, ...rest];
-  if (!closing.length) throw conflict('textbooks.class_holds_nothing', { grade, classLetter });
-  await closeIssues(db, organisationId, closing, returnedOn);
-  const byCondition = { ...EMPTY_SHELF };
-  for (const c of closing) byCondition[c.condition] += 1;
-  await audit(db, actor, 'return_class', 'class', `${grade}${classLetter}`, { returned: closing.length, byCondition });
-  return { returned: closing.length, byCondition };
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const { grade, classLetter } = checkClass(input.grade, input.classLetter);
+    const returnedOn = checkDate(input.returnedOn ?? (await libraryToday(trx, organisationId)));
+    const students = await classStudents(trx, organisationId, grade, classLetter);
+    const open = await openIssuesOf(trx, organisationId, students.map((s) => s.id));
+    const exceptions = await matchReturns(trx, open, input.exceptions ?? []);
+    const excepted = new Set(exceptions.map((e) => e.issue.id));
+    const rest = open.filter((i) => !excepted.has(i.id)).map((issue) => ({ issue, condition: input.condition ?? ('good' as Condition) }));
+    const closing = [...exceptions, ...rest];
+    if (!closing.length) throw conflict('textbooks.class_holds_nothing', { grade, classLetter });
+    await closeIssues(trx, organisationId, closing, returnedOn);
+    const byCondition = { ...EMPTY_SHELF };
+    for (const c of closing) byCondition[c.condition] += 1;
+    await audit(trx, actor, 'return_class', 'class', `${grade}${classLetter}`, { returned: closing.length, byCondition });
+    return { returned: closing.length, byCondition };
+  });
 }
 
 // ---- A student's textbook record ----
@@ -446,7 +457,7 @@ async function studentRecordOf(db: Executor, organisationId: number, readerId: n
  * and the student or parent whose account is linked to this reader.
  */
 export async function studentRecord(db: Executor, actor: Actor | null, readerId: number): Promise<TextbookRecord> {
-  const who = requireRole(actor, 'librarian', 'admin', 'teacher', 'student', 'parent');
+  const who = allow(actor, 'libraryMembers');
   const organisationId = libraryOf(who);
   const reader = await studentOf(db, organisationId, readerId);
   const own = (who.role === 'student' || who.role === 'parent') && who.readerId === readerId;

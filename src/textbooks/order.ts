@@ -2,12 +2,13 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { t } from '../i18n/index.js';
-import type { Executor } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import type { Locale } from '../org/schema.js';
 import { invalid } from '../shared/errors.js';
-import { checkSchoolYear, textbookStaff } from './access.js';
+import { checkSchoolYear } from './access.js';
 import { curriculumOf, forecastsOf } from './curriculum.js';
 import { usableCopies } from './stock.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export interface ExpectedGrade {
   grade: number;
@@ -73,7 +74,7 @@ async function lastPrices(db: Executor, organisationId: number): Promise<Map<num
  * entered for first graders) × the titles of that year's curriculum, minus the copies still usable.
  */
 export async function textbookOrder(db: Executor, actor: Actor, input: { schoolYear: string }): Promise<TextbookOrder> {
-  const organisationId = textbookStaff(actor);
+  const organisationId = staffLibrary(actor);
   const schoolYear = checkSchoolYear(input.schoolYear);
   const curriculum = await curriculumOf(db, organisationId, { schoolYear });
   if (!curriculum.length) throw invalid('textbooks.curriculum_empty', { schoolYear });

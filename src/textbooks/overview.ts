@@ -1,6 +1,7 @@
-import { requireRole, type Actor } from '../auth/actor.js';
-import { assertCanSeeOrganisation, subtreeIds } from '../org/organisations.js';
-import type { Executor } from '../org/audit.js';
+import { type Actor } from '../auth/actor.js';
+import { subtreeIds } from '../org/organisations.js';
+import type { Executor } from '../db/executor.js';
+import { allow, assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** One school's textbook supply in figures only: no student is named, so a methodologist may see it. */
 export interface SchoolSupply {
@@ -31,7 +32,7 @@ const tally = (rows: { organisation_id: number; n: number | string | null }[]): 
  * for the methodologist who monitors it; a librarian sees the own school the same way.
  */
 export async function supplyOverview(db: Executor, actor: Actor | null, input: { organisationId?: number }): Promise<SchoolSupply[]> {
-  const who = requireRole(actor, 'admin', 'methodologist', 'librarian');
+  const who = allow(actor, 'staffAndOverseers');
   const rootId = input.organisationId ?? who.organisationId;
   await assertCanSeeOrganisation(db, who, rootId);
   const ids = await subtreeIds(db, rootId);

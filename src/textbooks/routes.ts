@@ -1,7 +1,4 @@
-import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import { requireRole } from '../auth/actor.js';
-import type { Database } from '../db/schema.js';
 import { RECEIPT_SOURCES } from '../fund/accounting/schema.js';
 import type { Routes } from '../http/types.js';
 import {
@@ -14,6 +11,8 @@ import { textbookOrder, textbookOrderXlsx } from './order.js';
 import { supplyOverview } from './overview.js';
 import { CONDITIONS, WRITE_OFF_REASONS } from './schema.js';
 import { listBatches, listStock, listWriteOffs, receiveTextbooks, stampBatches, writeOffTextbooks } from './stock.js';
+import { inTransaction, type Trx } from '../db/transaction.js';
+import { allow } from '../auth/guard.js';
 
 const id = z.coerce.number().int().positive();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -93,20 +92,20 @@ const returnItem = z.object({ workId: z.number().int().positive().optional(), ba
 
 export const textbooksRoutes: Routes = async (app) => {
   const tags = ['textbook fund'];
-  const tx = <T>(fn: (trx: Transaction<Database>) => Promise<T>) => app.db.transaction().execute(fn);
+  const tx = <T>(fn: (trx: Trx) => Promise<T>) => inTransaction(app.db, fn);
 
   // ---- Curriculum list ----
   app.get('/api/textbooks/curriculum', {
     schema: { tags, summary: 'The textbooks each grade needs in a school year',
       querystring: z.object({ schoolYear, grade: grade.optional(), language: language.optional() }), response: { 200: list(curriculumItem) } },
-  }, async (req) => asList(await listCurriculum(app.db, requireRole(req.actor, 'librarian', 'admin'), req.query)));
+  }, async (req) => asList(await listCurriculum(app.db, allow(req.actor, 'staff'), req.query)));
 
   app.post('/api/textbooks/curriculum', {
     schema: { tags, summary: 'Put a textbook on the list of a grade',
       body: z.object({ schoolYear, grade: z.number().int(), subject: z.string().max(200), workId: z.number().int().positive(), language, copiesPerStudent: z.number().int().optional() }),
       response: { 201: curriculumItem } },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => addCurriculumItem(trx, actor, req.body));
   });
@@ -115,14 +114,14 @@ export const textbooksRoutes: Routes = async (app) => {
     schema: { tags, summary: 'Change the subject or copies per student of a list row', params: z.object({ id }),
       body: z.object({ subject: z.string().max(200).optional(), copiesPerStudent: z.number().int().optional() }), response: { 200: curriculumItem } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => updateCurriculumItem(trx, actor, req.params.id, req.body));
   });
 
   app.delete('/api/textbooks/curriculum/:id', {
     schema: { tags, summary: 'Take a textbook off the list', params: z.object({ id }), response: { 200: ok } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     await tx((trx) => deleteCurriculumItem(trx, actor, req.params.id));
     return { ok: true as const };
   });
@@ -131,33 +130,33 @@ export const textbooksRoutes: Routes = async (app) => {
     schema: { tags, summary: 'Start a school year’s list from another year’s', body: z.object({ fromYear: schoolYear, toYear: schoolYear }),
       response: { 200: z.object({ copied: z.number() }) } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => copyCurriculum(trx, actor, req.body));
   });
 
   // ---- Languages of instruction and expected first graders ----
   app.get('/api/textbooks/class-languages', {
     schema: { tags, summary: 'Languages of instruction of the classes (Kazakh unless listed)', response: { 200: list(classLanguage) } },
-  }, async (req) => asList(await listClassLanguages(app.db, requireRole(req.actor, 'librarian', 'admin'))));
+  }, async (req) => asList(await listClassLanguages(app.db, allow(req.actor, 'staff'))));
 
   app.put('/api/textbooks/class-languages', {
     schema: { tags, summary: 'Set the language of instruction of a class', body: z.object({ grade: z.number().int(), classLetter, language }),
       response: { 200: classLanguage } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => setClassLanguage(trx, actor, req.body));
   });
 
   app.get('/api/textbooks/forecasts', {
     schema: { tags, summary: 'Students expected in grades no current grade feeds (first graders)', querystring: z.object({ schoolYear }),
       response: { 200: list(forecast) } },
-  }, async (req) => asList(await listForecasts(app.db, requireRole(req.actor, 'librarian', 'admin'), req.query.schoolYear)));
+  }, async (req) => asList(await listForecasts(app.db, allow(req.actor, 'staff'), req.query.schoolYear)));
 
   app.put('/api/textbooks/forecasts', {
     schema: { tags, summary: 'Enter the students expected in a grade next year',
       body: z.object({ schoolYear, grade: z.number().int(), language, expected: z.number().int() }), response: { 200: forecast } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => setForecast(trx, actor, req.body));
   });
 
@@ -166,7 +165,7 @@ export const textbooksRoutes: Routes = async (app) => {
     schema: { tags, summary: 'Batches of textbooks received, newest first',
       querystring: z.object({ schoolYear: schoolYear.optional(), unstamped: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }),
       response: { 200: list(batch) } },
-  }, async (req) => asList(await listBatches(app.db, requireRole(req.actor, 'librarian', 'admin'), req.query)));
+  }, async (req) => asList(await listBatches(app.db, allow(req.actor, 'staff'), req.query)));
 
   app.post('/api/textbooks/receipts', {
     schema: { tags, summary: 'Receive textbooks by title and count with a receipt document of the fund',
@@ -177,7 +176,7 @@ export const textbooksRoutes: Routes = async (app) => {
       }),
       response: { 201: list(batch) } },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return asList(await tx((trx) => receiveTextbooks(trx, actor, req.body)));
   });
@@ -186,18 +185,18 @@ export const textbooksRoutes: Routes = async (app) => {
     schema: { tags, summary: 'Note that batches were stamped as the library’s property',
       body: z.object({ batchIds: z.array(z.number().int().positive()).max(500), stampedOn: isoDate.optional() }), response: { 200: list(batch) } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return asList(await tx((trx) => stampBatches(trx, actor, req.body)));
   });
 
   app.get('/api/textbooks/stock', {
     schema: { tags, summary: 'The textbook fund by title: received, written off, on the shelf by condition, with students',
       response: { 200: list(stockLine) } },
-  }, async (req) => asList(await listStock(app.db, requireRole(req.actor, 'librarian', 'admin'))));
+  }, async (req) => asList(await listStock(app.db, allow(req.actor, 'staff'))));
 
   app.get('/api/textbooks/write-offs', {
     schema: { tags, summary: 'Write-off acts of the textbook fund', response: { 200: list(writeOff) } },
-  }, async (req) => asList(await listWriteOffs(app.db, requireRole(req.actor, 'librarian', 'admin'))));
+  }, async (req) => asList(await listWriteOffs(app.db, allow(req.actor, 'staff'))));
 
   app.post('/api/textbooks/write-offs', {
     schema: { tags, summary: 'Write textbooks off by count: wear, loss or curriculum change',
@@ -207,7 +206,7 @@ export const textbooksRoutes: Routes = async (app) => {
       }),
       response: { 201: writeOff } },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => writeOffTextbooks(trx, actor, req.body));
   });
@@ -215,7 +214,7 @@ export const textbooksRoutes: Routes = async (app) => {
   // ---- Textbook checks ----
   app.get('/api/textbooks/checks', {
     schema: { tags, summary: 'Textbook checks of the library, newest first', response: { 200: list(check) } },
-  }, async (req) => asList(await listChecks(app.db, requireRole(req.actor, 'librarian', 'admin'))));
+  }, async (req) => asList(await listChecks(app.db, allow(req.actor, 'staff'))));
 
   app.post('/api/textbooks/checks', {
     schema: { tags, summary: 'Record a textbook check: copies counted on the shelf by condition; missing ones become lost',
@@ -225,7 +224,7 @@ export const textbooksRoutes: Routes = async (app) => {
       }),
       response: { 201: check } },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => recordCheck(trx, actor, req.body));
   });
@@ -234,13 +233,13 @@ export const textbooksRoutes: Routes = async (app) => {
   app.get('/api/textbooks/diagnosis', {
     schema: { tags, summary: 'Supply diagnosis of a class: each student against the curriculum, and the shortage per title',
       querystring: z.object({ schoolYear, grade, classLetter }), response: { 200: diagnosis } },
-  }, async (req) => classDiagnosis(app.db, requireRole(req.actor, 'librarian', 'admin', 'teacher'), req.query));
+  }, async (req) => classDiagnosis(app.db, allow(req.actor, 'staffAndTeachers'), req.query));
 
   app.post('/api/textbooks/classes/issue', {
     schema: { tags, summary: 'Issue the full set to a class while the stock lasts; reports who did not get what',
       body: z.object({ schoolYear, grade: z.number().int(), classLetter, issuedOn: isoDate.optional() }), response: { 200: setIssue } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => issueSetToClass(trx, actor, req.body));
   });
 
@@ -252,7 +251,7 @@ export const textbooksRoutes: Routes = async (app) => {
       }),
       response: { 200: z.object({ returned: z.number(), byCondition: z.object({ good: z.number(), worn: z.number(), unusable: z.number(), lost: z.number() }) }) } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => returnFromClass(trx, actor, req.body));
   });
 
@@ -269,7 +268,7 @@ export const textbooksRoutes: Routes = async (app) => {
       }),
       response: { 200: record } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => issueToStudent(trx, actor, req.params.readerId, req.body));
   });
 
@@ -277,7 +276,7 @@ export const textbooksRoutes: Routes = async (app) => {
     schema: { tags, summary: 'Take textbooks back from one student with their condition', params: readerParams,
       body: z.object({ returnedOn: isoDate.optional(), items: z.array(returnItem).max(50) }), response: { 200: record } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => returnFromStudent(trx, actor, req.params.readerId, req.body));
   });
 
@@ -291,12 +290,12 @@ export const textbooksRoutes: Routes = async (app) => {
   app.get('/api/textbooks/order', {
     schema: { tags, summary: 'Next year’s order: expected students × curriculum − usable copies', querystring: z.object({ schoolYear }),
       response: { 200: order } },
-  }, async (req) => textbookOrder(app.db, requireRole(req.actor, 'librarian', 'admin'), req.query));
+  }, async (req) => textbookOrder(app.db, allow(req.actor, 'staff'), req.query));
 
   app.get('/api/textbooks/order.xlsx', {
     schema: { tags, summary: 'Next year’s order as a spreadsheet', querystring: z.object({ schoolYear }), response: { 200: z.any() } },
   }, async (req, reply) => {
-    const result = await textbookOrder(app.db, requireRole(req.actor, 'librarian', 'admin'), req.query);
+    const result = await textbookOrder(app.db, allow(req.actor, 'staff'), req.query);
     const body = await textbookOrderXlsx(result, req.locale);
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

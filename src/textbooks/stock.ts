@@ -3,11 +3,15 @@ import type { Actor } from '../auth/actor.js';
 import { languageGroupOf } from '../fund/accounting/groups.js';
 import { createReceipt } from '../fund/accounting/receipts.js';
 import type { ReceiptSource } from '../fund/accounting/schema.js';
-import { audit, type Executor } from '../org/audit.js';
+import { audit } from '../org/audit.js';
+import type { Executor } from '../db/executor.js';
 import { takeNumber } from '../shared/counters.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
-import { checkDate, checkSchoolYear, textbookStaff, today } from './access.js';
+import { checkDate, checkSchoolYear } from './access.js';
 import type { Condition, TextbookWriteOffReason } from './schema.js';
+import { libraryToday } from '../shared/library-time.js';
+import { inTransaction } from '../db/transaction.js';
+import { staffLibrary } from '../auth/guard.js';
 
 export type Shelf = Record<Condition, number>;
 export const EMPTY_SHELF: Readonly<Shelf> = Object.freeze({ good: 0, worn: 0, unusable: 0, lost: 0 });
@@ -115,38 +119,40 @@ async function receiptFor(db: Executor, actor: Actor, organisationId: number, in
  * the titles go to the textbook fund as batches and onto the shelf as good copies.
  */
 export async function receiveTextbooks(db: Executor, actor: Actor, input: TextbookReceiptInput): Promise<BatchView[]> {
-  const organisationId = textbookStaff(actor);
-  const schoolYear = checkSchoolYear(input.schoolYear);
-  checkDate(input.receivedOn);
-  if (!input.lines.length) throw invalid('textbooks.no_lines');
-  for (const line of input.lines) {
-    if (!Number.isInteger(line.count) || line.count < 1 || line.count > 10000) throw invalid('textbooks.bad_count', { value: line.count });
-    if (!Number.isInteger(line.priceTiyn) || line.priceTiyn <= 0) throw invalid('textbooks.bad_price', { value: line.priceTiyn });
-  }
-  const works = await db.selectFrom('catalog.works').select(['id', 'language']).where('id', 'in', input.lines.map((l) => l.workId)).execute();
-  const known = new Map(works.map((w) => [w.id, w.language]));
-  const unknown = input.lines.find((l) => !known.has(l.workId));
-  if (unknown) throw notFound('work', unknown.workId);
-  const booked = await bookedTitles(db, organisationId, input.lines.map((l) => l.workId));
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const schoolYear = checkSchoolYear(input.schoolYear);
+    checkDate(input.receivedOn);
+    if (!input.lines.length) throw invalid('textbooks.no_lines');
+    for (const line of input.lines) {
+      if (!Number.isInteger(line.count) || line.count < 1 || line.count > 10000) throw invalid('textbooks.bad_count', { value: line.count });
+      if (!Number.isInteger(line.priceTiyn) || line.priceTiyn <= 0) throw invalid('textbooks.bad_price', { value: line.priceTiyn });
+    }
+    const works = await trx.selectFrom('catalog.works').select(['id', 'language']).where('id', 'in', input.lines.map((l) => l.workId)).execute();
+    const known = new Map(works.map((w) => [w.id, w.language]));
+    const unknown = input.lines.find((l) => !known.has(l.workId));
+    if (unknown) throw notFound('work', unknown.workId);
+    const booked = await bookedTitles(trx, organisationId, input.lines.map((l) => l.workId));
 
-  const receiptId = await receiptFor(db, actor, organisationId, input);
-  const ids: number[] = [];
-  for (const line of input.lines) {
-    // A title keeps the language column it was first booked under, whatever the catalogue says later.
-    const languageGroup = booked.get(line.workId)?.languageGroup ?? languageGroupOf(known.get(line.workId) ?? null);
-    const batch = await db
-      .insertInto('textbooks.batches')
-      .values({
-        organisation_id: organisationId, receipt_id: receiptId, work_id: line.workId, school_year: schoolYear,
-        copies_count: line.count, price_tiyn: line.priceTiyn, language_group: languageGroup,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await moveOnShelf(db, organisationId, line.workId, { good: line.count });
-    ids.push(batch.id);
-  }
-  await audit(db, actor, 'receive', 'textbook_receipt', receiptId, { batches: ids, copies: input.lines.reduce((s, l) => s + l.count, 0) });
-  return (await listBatches(db, actor, { receiptId })).filter((b) => ids.includes(b.id));
+    const receiptId = await receiptFor(trx, actor, organisationId, input);
+    const ids: number[] = [];
+    for (const line of input.lines) {
+      // A title keeps the language column it was first booked under, whatever the catalogue says later.
+      const languageGroup = booked.get(line.workId)?.languageGroup ?? languageGroupOf(known.get(line.workId) ?? null);
+      const batch = await trx
+        .insertInto('textbooks.batches')
+        .values({
+          organisation_id: organisationId, receipt_id: receiptId, work_id: line.workId, school_year: schoolYear,
+          copies_count: line.count, price_tiyn: line.priceTiyn, language_group: languageGroup,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await moveOnShelf(trx, organisationId, line.workId, { good: line.count });
+      ids.push(batch.id);
+    }
+    await audit(trx, actor, 'receive', 'textbook_receipt', receiptId, { batches: ids, copies: input.lines.reduce((s, l) => s + l.count, 0) });
+    return (await listBatches(trx, actor, { receiptId })).filter((b) => ids.includes(b.id));
+  });
 }
 
 export async function listBatches(
@@ -154,7 +160,7 @@ export async function listBatches(
   actor: Actor,
   filter: { schoolYear?: string; receiptId?: number; unstamped?: boolean } = {},
 ): Promise<BatchView[]> {
-  const organisationId = textbookStaff(actor);
+  const organisationId = staffLibrary(actor);
   let q = db
     .selectFrom('textbooks.batches as b')
     .innerJoin('fund.receipts as r', 'r.id', 'b.receipt_id')
@@ -186,24 +192,26 @@ export async function listBatches(
  * and the list of unstamped batches is the librarian's to-do list after a delivery.
  */
 export async function stampBatches(db: Executor, actor: Actor, input: { batchIds: number[]; stampedOn?: string }): Promise<BatchView[]> {
-  const organisationId = textbookStaff(actor);
-  const stampedOn = checkDate(input.stampedOn ?? today());
-  if (!input.batchIds.length) throw invalid('textbooks.no_lines');
-  const own = await db
-    .selectFrom('textbooks.batches')
-    .select(['id', 'stamped_on'])
-    .where('organisation_id', '=', organisationId)
-    .where('id', 'in', input.batchIds)
-    .forUpdate()
-    .execute();
-  const missing = input.batchIds.find((id) => !own.some((b) => b.id === id));
-  if (missing !== undefined) throw notFound('textbook_batch', missing);
-  const fresh = own.filter((b) => b.stamped_on === null).map((b) => b.id);
-  if (fresh.length) {
-    await db.updateTable('textbooks.batches').set({ stamped_on: stampedOn }).where('id', 'in', fresh).execute();
-    await audit(db, actor, 'stamp', 'textbook_batch', null, { batchIds: fresh, stampedOn });
-  }
-  return (await listBatches(db, actor)).filter((b) => input.batchIds.includes(b.id));
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const stampedOn = checkDate(input.stampedOn ?? (await libraryToday(trx, organisationId)));
+    if (!input.batchIds.length) throw invalid('textbooks.no_lines');
+    const own = await trx
+      .selectFrom('textbooks.batches')
+      .select(['id', 'stamped_on'])
+      .where('organisation_id', '=', organisationId)
+      .where('id', 'in', input.batchIds)
+      .forUpdate()
+      .execute();
+    const missing = input.batchIds.find((id) => !own.some((b) => b.id === id));
+    if (missing !== undefined) throw notFound('textbook_batch', missing);
+    const fresh = own.filter((b) => b.stamped_on === null).map((b) => b.id);
+    if (fresh.length) {
+      await trx.updateTable('textbooks.batches').set({ stamped_on: stampedOn }).where('id', 'in', fresh).execute();
+      await audit(trx, actor, 'stamp', 'textbook_batch', null, { batchIds: fresh, stampedOn });
+    }
+    return (await listBatches(trx, actor)).filter((b) => input.batchIds.includes(b.id));
+  });
 }
 
 // ---- Stock by title ----
@@ -265,7 +273,7 @@ export async function stockLines(db: Executor, organisationId: number): Promise<
 }
 
 export async function listStock(db: Executor, actor: Actor): Promise<StockLine[]> {
-  return stockLines(db, textbookStaff(actor));
+  return stockLines(db, staffLibrary(actor));
 }
 
 // ---- Write-off on wear, loss or curriculum change ----
@@ -315,53 +323,55 @@ async function titlesInLatestCurriculum(db: Executor, organisationId: number): P
  * for more copies than the shelf holds in that condition.
  */
 export async function writeOffTextbooks(db: Executor, actor: Actor, input: WriteOffInput): Promise<WriteOffView> {
-  const organisationId = textbookStaff(actor);
-  const actDate = checkDate(input.actDate ?? today());
-  if (!input.lines.length) throw invalid('textbooks.no_lines');
-  const lines = mergeLines(input.lines);
-  for (const line of lines) {
-    if (!Number.isInteger(line.count) || line.count < 1) throw invalid('textbooks.bad_count', { value: line.count });
-    if (!CONDITIONS_OF_REASON[input.reason].includes(line.condition)) {
-      throw invalid('textbooks.condition_not_for_reason', { condition: line.condition, reason: input.reason });
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const actDate = checkDate(input.actDate ?? (await libraryToday(trx, organisationId)));
+    if (!input.lines.length) throw invalid('textbooks.no_lines');
+    const lines = mergeLines(input.lines);
+    for (const line of lines) {
+      if (!Number.isInteger(line.count) || line.count < 1) throw invalid('textbooks.bad_count', { value: line.count });
+      if (!CONDITIONS_OF_REASON[input.reason].includes(line.condition)) {
+        throw invalid('textbooks.condition_not_for_reason', { condition: line.condition, reason: input.reason });
+      }
     }
-  }
-  const titles = await titleMap(db, lines.map((l) => l.workId));
-  if (input.reason === 'curriculum_change') {
-    const planned = await titlesInLatestCurriculum(db, organisationId);
-    const still = lines.find((l) => planned.has(l.workId));
-    if (still) throw conflict('textbooks.still_in_curriculum', { title: titles.get(still.workId)! });
-  }
-  const shelves = await lockShelves(db, organisationId, lines.map((l) => l.workId));
-  for (const line of lines) {
-    const available = (shelves.get(line.workId) ?? EMPTY_SHELF)[line.condition];
-    if (available < line.count) {
-      throw conflict('textbooks.not_enough_on_shelf', { title: titles.get(line.workId)!, condition: line.condition, available, count: line.count });
+    const titles = await titleMap(trx, lines.map((l) => l.workId));
+    if (input.reason === 'curriculum_change') {
+      const planned = await titlesInLatestCurriculum(trx, organisationId);
+      const still = lines.find((l) => planned.has(l.workId));
+      if (still) throw conflict('textbooks.still_in_curriculum', { title: titles.get(still.workId)! });
     }
-  }
-  const booked = await bookedTitles(db, organisationId, lines.map((l) => l.workId));
-  for (const [workId, count] of countsByTitle(lines)) {
-    const available = await lowestBalanceFrom(db, organisationId, workId, actDate);
-    if (available < count) throw conflict('textbooks.act_before_receipt', { title: titles.get(workId)!, date: actDate, available, count });
-  }
-  const number = String(await takeNumber(db, organisationId, 'write_off_number'));
-  const act = await db
-    .insertInto('textbooks.write_off_acts')
-    .values({ organisation_id: organisationId, number, act_date: actDate, reason: input.reason, note: input.note?.trim() || null, created_by: actor.userId })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const line of lines) {
-    const title = booked.get(line.workId) ?? { languageGroup: 'other' as const, copies: 0, valueTiyn: 0 };
-    const sum = bookValueOf(title, line.count);
-    title.copies -= line.count;
-    title.valueTiyn -= sum;
-    await db
-      .insertInto('textbooks.write_off_lines')
-      .values({ act_id: act.id, work_id: line.workId, condition: line.condition, copies_count: line.count, sum_tiyn: sum, language_group: title.languageGroup })
-      .execute();
-    await moveOnShelf(db, organisationId, line.workId, { [line.condition]: -line.count });
-  }
-  await audit(db, actor, 'write_off', 'textbook_write_off', act.id, { number, reason: input.reason, lines });
-  return getWriteOff(db, organisationId, act.id);
+    const shelves = await lockShelves(trx, organisationId, lines.map((l) => l.workId));
+    for (const line of lines) {
+      const available = (shelves.get(line.workId) ?? EMPTY_SHELF)[line.condition];
+      if (available < line.count) {
+        throw conflict('textbooks.not_enough_on_shelf', { title: titles.get(line.workId)!, condition: line.condition, available, count: line.count });
+      }
+    }
+    const booked = await bookedTitles(trx, organisationId, lines.map((l) => l.workId));
+    for (const [workId, count] of countsByTitle(lines)) {
+      const available = await lowestBalanceFrom(trx, organisationId, workId, actDate);
+      if (available < count) throw conflict('textbooks.act_before_receipt', { title: titles.get(workId)!, date: actDate, available, count });
+    }
+    const number = String(await takeNumber(trx, organisationId, 'write_off_number'));
+    const act = await trx
+      .insertInto('textbooks.write_off_acts')
+      .values({ organisation_id: organisationId, number, act_date: actDate, reason: input.reason, note: input.note?.trim() || null, created_by: actor.userId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const line of lines) {
+      const title = booked.get(line.workId) ?? { languageGroup: 'other' as const, copies: 0, valueTiyn: 0 };
+      const sum = bookValueOf(title, line.count);
+      title.copies -= line.count;
+      title.valueTiyn -= sum;
+      await trx
+        .insertInto('textbooks.write_off_lines')
+        .values({ act_id: act.id, work_id: line.workId, condition: line.condition, copies_count: line.count, sum_tiyn: sum, language_group: title.languageGroup })
+        .execute();
+      await moveOnShelf(trx, organisationId, line.workId, { [line.condition]: -line.count });
+    }
+    await audit(trx, actor, 'write_off', 'textbook_write_off', act.id, { number, reason: input.reason, lines });
+    return getWriteOff(trx, organisationId, act.id);
+  });
 }
 
 /** What the books hold of a title: the language it was booked under, and the copies and value not yet written off. */
@@ -490,5 +500,5 @@ async function writeOffViews(db: Executor, organisationId: number, id?: number):
 }
 
 export async function listWriteOffs(db: Executor, actor: Actor): Promise<WriteOffView[]> {
-  return writeOffViews(db, textbookStaff(actor));
+  return writeOffViews(db, staffLibrary(actor));
 }

@@ -1,3 +1,4 @@
+import { localDate } from '../../src/shared/library-time.js';
 import type { Db } from '../../src/db/connect.js';
 import { foldForSearch, kazakhSortKey, searchKey } from '../../src/catalog/folding.js';
 import type { FundKind } from '../../src/fund/schema.js';
@@ -69,7 +70,7 @@ export async function makeCopy(
       price_tiyn: over.priceTiyn ?? 250000,
       location: null,
       note: null,
-      acquired_on: over.acquiredOn ?? new Date().toISOString().slice(0, 10),
+      acquired_on: over.acquiredOn ?? localDate(),
     })
     .returning(['id', 'barcode', 'inventory_number'])
     .executeTakeFirstOrThrow();

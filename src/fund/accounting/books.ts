@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
-import { assertCanSeeOrganisation } from '../../org/organisations.js';
-import type { Executor } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { forbidden, invalid } from '../../shared/errors.js';
-import { libraryStaff } from './access.js';
+import { addDays } from '../../shared/library-time.js';
 import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS, type KnowledgeGroup, type LanguageGroup } from './schema.js';
+import { assertCanSeeOrganisation, staffLibrary } from '../../auth/guard.js';
 
 export interface Period {
   from: string;
@@ -173,11 +173,7 @@ function mergeCells(rows: CellRow[]): Cell[] {
   return combine([], rows.map(toCell), 1);
 }
 
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+const nextDay = (date: string) => addDays(date, 1);
 
 export function checkPeriod(period: Period) {
   for (const value of [period.from, period.to]) {
@@ -196,7 +192,7 @@ export async function summaryBookLibrary(db: Executor, actor: Actor | null, orga
     await assertCanSeeOrganisation(db, actor, organisationId);
     return organisationId;
   }
-  const own = libraryStaff(actor);
+  const own = staffLibrary(actor);
   if (organisationId !== undefined && organisationId !== own) throw forbidden();
   return own;
 }
@@ -322,7 +318,7 @@ export async function inventoryBook(
   actor: Actor,
   query: Period & { register: Register; limit?: number; offset?: number },
 ): Promise<{ items: InventoryLine[]; total: number }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   checkPeriod(query);
   const base = db
     .selectFrom('fund.copies as c')

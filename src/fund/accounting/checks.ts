@@ -1,9 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
-import { audit, type Executor } from '../../org/audit.js';
+import { audit } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryStaff, today } from './access.js';
+import { libraryToday } from '../../shared/library-time.js';
+import { inTransaction } from '../../db/transaction.js';
+import { staffLibrary } from '../../auth/guard.js';
 
 export interface CheckScope {
   /** Shelf location prefix, e.g. 'А-3' for one bay. */
@@ -86,31 +89,33 @@ async function toCheckView(db: Executor, c: CheckRow): Promise<CheckView> {
 }
 
 export async function openCheck(db: Executor, actor: Actor, scope: CheckScope): Promise<CheckView> {
-  const organisationId = libraryStaff(actor);
-  const number = String(await takeNumber(db, organisationId, 'check_number'));
-  const row = await db
-    .insertInto('fund.checks')
-    .values({
-      organisation_id: organisationId,
-      number,
-      started_on: today(),
-      location_prefix: scope.locationPrefix?.trim() || null,
-      fund: scope.fund || null,
-      knowledge_group: scope.knowledgeGroup || null,
-      created_by: actor.userId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await audit(db, actor, 'open', 'fund_check', row.id, { number, ...scope });
-  return toCheckView(db, await ownCheck(db, organisationId, row.id));
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const number = String(await takeNumber(trx, organisationId, 'check_number'));
+    const row = await trx
+      .insertInto('fund.checks')
+      .values({
+        organisation_id: organisationId,
+        number,
+        started_on: await libraryToday(trx, organisationId),
+        location_prefix: scope.locationPrefix?.trim() || null,
+        fund: scope.fund || null,
+        knowledge_group: scope.knowledgeGroup || null,
+        created_by: actor.userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, actor, 'open', 'fund_check', row.id, { number, ...scope });
+    return toCheckView(trx, await ownCheck(trx, organisationId, row.id));
+  });
 }
 
 export async function getCheck(db: Executor, actor: Actor, id: number): Promise<CheckView> {
-  return toCheckView(db, await ownCheck(db, libraryStaff(actor), id));
+  return toCheckView(db, await ownCheck(db, staffLibrary(actor), id));
 }
 
 export async function listChecks(db: Executor, actor: Actor): Promise<{ items: CheckView[]; total: number }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const rows = await db
     .selectFrom('fund.checks')
     .select(['id', 'number', 'started_on', 'location_prefix', 'fund', 'knowledge_group', 'status', 'write_off_act_id'])
@@ -142,7 +147,7 @@ export async function recordScan(
   checkId: number,
   input: { barcode: string; shelf?: string | null },
 ): Promise<{ outcome: ScanOutcome; copy: CheckCopy | null }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const check = await ownCheck(db, organisationId, checkId);
   if (check.status !== 'open') throw conflict('accounting.check_closed', { number: check.number });
   const barcode = input.barcode.trim();
@@ -166,7 +171,7 @@ export async function recordScan(
 
 /** Expected (the part of the fund) against scanned: found, missing, on loan, misplaced, unknown. */
 export async function checkResult(db: Executor, actor: Actor, checkId: number): Promise<CheckResult> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const check = await ownCheck(db, organisationId, checkId);
   const { rows } = await sql<CheckCopy & { state: 'found' | 'missing' | 'on_loan' | 'misplaced' }>`
     WITH scanned AS (SELECT copy_id FROM fund.check_scans WHERE check_id = ${checkId} AND copy_id IS NOT NULL),
@@ -211,38 +216,40 @@ export async function checkResult(db: Executor, actor: Actor, checkId: number): 
  * 'missing_at_check') for the commission to review and approve like any other write-off.
  */
 export async function closeCheck(db: Executor, actor: Actor, checkId: number, input: { actDate?: string }): Promise<CheckView> {
-  const organisationId = libraryStaff(actor);
-  const check = await ownCheck(db, organisationId, checkId);
-  if (check.status !== 'open') throw conflict('accounting.check_closed', { number: check.number });
-  const missing = (await checkResult(db, actor, checkId)).missing;
-  const onAccount = missing.length
-    ? await db.selectFrom('fund.copies').select('id').where('id', 'in', missing.map((m) => m.copyId)).where('receipt_line_id', 'is not', null).execute()
-    : [];
-  let actId: number | null = null;
-  if (onAccount.length) {
-    const number = String(await takeNumber(db, organisationId, 'write_off_number'));
-    const act = await db
-      .insertInto('fund.write_off_acts')
-      .values({
-        organisation_id: organisationId,
-        number,
-        act_date: input.actDate ?? today(),
-        reason: 'missing_at_check',
-        commission: '[]',
-        note: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    actId = act.id;
-    await db.insertInto('fund.write_off_lines').values(onAccount.map((c) => ({ act_id: act.id, copy_id: c.id }))).execute();
-  }
-  await db
-    .updateTable('fund.checks')
-    .set({ status: 'closed', closed_at: new Date(), write_off_act_id: actId })
-    .where('id', '=', checkId)
-    .execute();
-  await audit(db, actor, 'close', 'fund_check', checkId, { missing: missing.length, writeOffActId: actId });
-  return getCheck(db, actor, checkId);
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const check = await ownCheck(trx, organisationId, checkId);
+    if (check.status !== 'open') throw conflict('accounting.check_closed', { number: check.number });
+    const missing = (await checkResult(trx, actor, checkId)).missing;
+    const onAccount = missing.length
+      ? await trx.selectFrom('fund.copies').select('id').where('id', 'in', missing.map((m) => m.copyId)).where('receipt_line_id', 'is not', null).execute()
+      : [];
+    let actId: number | null = null;
+    if (onAccount.length) {
+      const number = String(await takeNumber(trx, organisationId, 'write_off_number'));
+      const act = await trx
+        .insertInto('fund.write_off_acts')
+        .values({
+          organisation_id: organisationId,
+          number,
+          act_date: input.actDate ?? (await libraryToday(trx, organisationId)),
+          reason: 'missing_at_check',
+          commission: '[]',
+          note: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      actId = act.id;
+      await trx.insertInto('fund.write_off_lines').values(onAccount.map((c) => ({ act_id: act.id, copy_id: c.id }))).execute();
+    }
+    await trx
+      .updateTable('fund.checks')
+      .set({ status: 'closed', closed_at: new Date(), write_off_act_id: actId })
+      .where('id', '=', checkId)
+      .execute();
+    await audit(trx, actor, 'close', 'fund_check', checkId, { missing: missing.length, writeOffActId: actId });
+    return getCheck(trx, actor, checkId);
+  });
 }
 
 /** Re-inventory: gives copies new inventory numbers from the counter and keeps the old ones. */
@@ -251,28 +258,30 @@ export async function renumberCopies(
   actor: Actor,
   copyIds: number[],
 ): Promise<{ copyId: number; oldNumber: string; newNumber: string }[]> {
-  const organisationId = libraryStaff(actor);
-  if (!copyIds.length) throw invalid('accounting.no_copies');
-  const copies = await db
-    .selectFrom('fund.copies')
-    .select(['id', 'inventory_number'])
-    .where('organisation_id', '=', organisationId)
-    .where('id', 'in', copyIds)
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  const missingId = copyIds.find((id) => !copies.some((c) => c.id === id));
-  if (missingId !== undefined) throw notFound('copy', missingId);
-  const changes = [];
-  for (const copy of copies) {
-    const newNumber = String(await takeNumber(db, organisationId, 'inventory_number'));
-    await db.updateTable('fund.copies').set({ inventory_number: newNumber, updated_at: new Date() }).where('id', '=', copy.id).execute();
-    await db
-      .insertInto('fund.inventory_number_history')
-      .values({ copy_id: copy.id, old_number: copy.inventory_number, new_number: newNumber, changed_on: today(), changed_by: actor.userId })
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    if (!copyIds.length) throw invalid('accounting.no_copies');
+    const copies = await trx
+      .selectFrom('fund.copies')
+      .select(['id', 'inventory_number'])
+      .where('organisation_id', '=', organisationId)
+      .where('id', 'in', copyIds)
+      .orderBy('id')
+      .forUpdate()
       .execute();
-    changes.push({ copyId: copy.id, oldNumber: copy.inventory_number, newNumber });
-  }
-  await audit(db, actor, 'renumber', 'copy', copies.map((c) => c.id).join(','), { changes });
-  return changes;
+    const missingId = copyIds.find((id) => !copies.some((c) => c.id === id));
+    if (missingId !== undefined) throw notFound('copy', missingId);
+    const changes = [];
+    for (const copy of copies) {
+      const newNumber = String(await takeNumber(trx, organisationId, 'inventory_number'));
+      await trx.updateTable('fund.copies').set({ inventory_number: newNumber, updated_at: new Date() }).where('id', '=', copy.id).execute();
+      await trx
+        .insertInto('fund.inventory_number_history')
+        .values({ copy_id: copy.id, old_number: copy.inventory_number, new_number: newNumber, changed_on: await libraryToday(trx, organisationId), changed_by: actor.userId })
+        .execute();
+      changes.push({ copyId: copy.id, oldNumber: copy.inventory_number, newNumber });
+    }
+    await audit(trx, actor, 'renumber', 'copy', copies.map((c) => c.id).join(','), { changes });
+    return changes;
+  });
 }

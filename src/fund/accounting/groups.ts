@@ -1,9 +1,11 @@
 import type { Actor } from '../../auth/actor.js';
-import { requireRole } from '../../auth/actor.js';
-import { audit, type Executor } from '../../org/audit.js';
+import { audit } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { invalid } from '../../shared/errors.js';
 import type { FundKind } from '../schema.js';
 import { KNOWLEDGE_GROUPS, type KnowledgeGroup, type LanguageGroup, type RuleGroup } from './schema.js';
+import { inTransaction } from '../../db/transaction.js';
+import { allow } from '../../auth/guard.js';
 
 export interface GroupRule {
   scheme: 'bbk' | 'udc';
@@ -36,23 +38,25 @@ export async function listGroupRules(db: Executor): Promise<GroupRule[]> {
 
 /** Replaces the deployment's whole mapping at once (an admin edits it as one table). */
 export async function replaceGroupRules(db: Executor, actor: Actor, rules: GroupRule[]): Promise<GroupRule[]> {
-  requireRole(actor, 'admin');
-  const seen = new Set<string>();
-  for (const rule of rules) {
-    const key = `${rule.scheme}:${compact(rule.prefix)}`;
-    if (!compact(rule.prefix)) throw invalid('accounting.rule_prefix_required');
-    if (seen.has(key)) throw invalid('accounting.rule_duplicate', { scheme: rule.scheme, prefix: rule.prefix });
-    seen.add(key);
-  }
-  await db.deleteFrom('fund.knowledge_group_rules').execute();
-  if (rules.length) {
-    await db
-      .insertInto('fund.knowledge_group_rules')
-      .values(rules.map((r) => ({ scheme: r.scheme, prefix: compact(r.prefix), knowledge_group: r.knowledgeGroup, priority: r.priority })))
-      .execute();
-  }
-  await audit(db, actor, 'replace', 'knowledge_group_rules', null, { count: rules.length });
-  return listGroupRules(db);
+  return inTransaction(db, async (trx) => {
+    allow(actor, 'admin');
+    const seen = new Set<string>();
+    for (const rule of rules) {
+      const key = `${rule.scheme}:${compact(rule.prefix)}`;
+      if (!compact(rule.prefix)) throw invalid('accounting.rule_prefix_required');
+      if (seen.has(key)) throw invalid('accounting.rule_duplicate', { scheme: rule.scheme, prefix: rule.prefix });
+      seen.add(key);
+    }
+    await trx.deleteFrom('fund.knowledge_group_rules').execute();
+    if (rules.length) {
+      await trx
+        .insertInto('fund.knowledge_group_rules')
+        .values(rules.map((r) => ({ scheme: r.scheme, prefix: compact(r.prefix), knowledge_group: r.knowledgeGroup, priority: r.priority })))
+        .execute();
+    }
+    await audit(trx, actor, 'replace', 'knowledge_group_rules', null, { count: rules.length });
+    return listGroupRules(trx);
+  });
 }
 
 /** The longest matching prefix wins; among equal lengths the higher priority. */

@@ -1,9 +1,12 @@
 import type { Actor } from '../../auth/actor.js';
-import { audit, type Executor } from '../../org/audit.js';
+import { audit } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryStaff, today } from './access.js';
 import { addReceiptLine, createReceipt } from './receipts.js';
+import { libraryToday } from '../../shared/library-time.js';
+import { inTransaction } from '../../db/transaction.js';
+import { staffLibrary } from '../../auth/guard.js';
 
 export interface LossInput {
   readerId: number;
@@ -71,75 +74,77 @@ async function lossAct(db: Executor, organisationId: number, date: string): Prom
  * and the loss settled by a replacement copy (entered as a receipt of source 'replacement') or a payment.
  */
 export async function recordLoss(db: Executor, actor: Actor, input: LossInput): Promise<LossView> {
-  const organisationId = libraryStaff(actor);
-  const lostOn = input.lostOn ?? today();
-  const reader = await db
-    .selectFrom('readers.readers')
-    .select('id')
-    .where('id', '=', input.readerId)
-    .where('organisation_id', '=', organisationId)
-    .executeTakeFirst();
-  if (!reader) throw notFound('reader', input.readerId);
-  const copy = await lostCopy(db, organisationId, input);
-  const label = { inventoryNumber: copy.inventory_number, barcode: copy.barcode };
-  if (copy.status === 'written_off' || copy.status === 'lost') throw conflict('accounting.copy_already_lost', label);
-  if (copy.receipt_line_id === null) throw conflict('accounting.copy_not_on_account', label);
-  if (input.settlement === 'payment' && (!Number.isInteger(input.paymentTiyn) || input.paymentTiyn! <= 0)) {
-    throw invalid('accounting.payment_required');
-  }
-  const loan = await db
-    .selectFrom('circulation.loans')
-    .select(['id', 'reader_id'])
-    .where('copy_id', '=', copy.id)
-    .where('returned_at', 'is', null)
-    .executeTakeFirst();
-  if (loan && loan.reader_id !== reader.id) throw conflict('accounting.loan_of_other_reader', label);
-  if (loan) {
-    await db.updateTable('circulation.loans').set({ returned_at: new Date(), returned_by: actor.userId }).where('id', '=', loan.id).execute();
-  }
-  await db.updateTable('fund.copies').set({ status: 'lost', updated_at: new Date() }).where('id', '=', copy.id).execute();
-  const actId = await lossAct(db, organisationId, lostOn);
-  await db.insertInto('fund.write_off_lines').values({ act_id: actId, copy_id: copy.id }).execute();
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const lostOn = input.lostOn ?? (await libraryToday(trx, organisationId));
+    const reader = await trx
+      .selectFrom('readers.readers')
+      .select('id')
+      .where('id', '=', input.readerId)
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirst();
+    if (!reader) throw notFound('reader', input.readerId);
+    const copy = await lostCopy(trx, organisationId, input);
+    const label = { inventoryNumber: copy.inventory_number, barcode: copy.barcode };
+    if (copy.status === 'written_off' || copy.status === 'lost') throw conflict('accounting.copy_already_lost', label);
+    if (copy.receipt_line_id === null) throw conflict('accounting.copy_not_on_account', label);
+    if (input.settlement === 'payment' && (!Number.isInteger(input.paymentTiyn) || input.paymentTiyn! <= 0)) {
+      throw invalid('accounting.payment_required');
+    }
+    const loan = await trx
+      .selectFrom('circulation.loans')
+      .select(['id', 'reader_id'])
+      .where('copy_id', '=', copy.id)
+      .where('returned_at', 'is', null)
+      .executeTakeFirst();
+    if (loan && loan.reader_id !== reader.id) throw conflict('accounting.loan_of_other_reader', label);
+    if (loan) {
+      await trx.updateTable('circulation.loans').set({ returned_at: new Date(), returned_by: actor.userId }).where('id', '=', loan.id).execute();
+    }
+    await trx.updateTable('fund.copies').set({ status: 'lost', updated_at: new Date() }).where('id', '=', copy.id).execute();
+    const actId = await lossAct(trx, organisationId, lostOn);
+    await trx.insertInto('fund.write_off_lines').values({ act_id: actId, copy_id: copy.id }).execute();
 
-  let replacementCopyId: number | null = null;
-  if (input.settlement === 'replacement') {
-    const booked = await db.selectFrom('fund.receipt_lines').select('price_tiyn').where('id', '=', copy.receipt_line_id).executeTakeFirstOrThrow();
-    const receipt = await createReceipt(db, actor, {
-      receivedOn: lostOn,
-      source: 'replacement',
-      note: `№ ${copy.inventory_number}`,
-    });
-    const line = await addReceiptLine(db, actor, receipt.id, {
-      workId: input.replacement?.workId ?? copy.work_id,
-      count: 1,
-      priceTiyn: input.replacement?.priceTiyn ?? booked.price_tiyn,
-    });
-    replacementCopyId = line.copies[0]!.id;
-  }
-  const row = await db
-    .insertInto('fund.losses')
-    .values({
-      organisation_id: organisationId,
-      reader_id: reader.id,
-      copy_id: copy.id,
-      loan_id: loan?.id ?? null,
-      lost_on: lostOn,
-      settlement: input.settlement,
-      replacement_copy_id: replacementCopyId,
-      payment_tiyn: input.settlement === 'payment' ? input.paymentTiyn! : null,
-      write_off_act_id: actId,
-      note: input.note?.trim() || null,
-      created_by: actor.userId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await audit(db, actor, 'create', 'loss', row.id, { readerId: reader.id, copyId: copy.id, settlement: input.settlement });
-  return (await listLosses(db, actor, { readerId: reader.id })).items.find((l) => l.id === row.id)!;
+    let replacementCopyId: number | null = null;
+    if (input.settlement === 'replacement') {
+      const booked = await trx.selectFrom('fund.receipt_lines').select('price_tiyn').where('id', '=', copy.receipt_line_id).executeTakeFirstOrThrow();
+      const receipt = await createReceipt(trx, actor, {
+        receivedOn: lostOn,
+        source: 'replacement',
+        note: `№ ${copy.inventory_number}`,
+      });
+      const line = await addReceiptLine(trx, actor, receipt.id, {
+        workId: input.replacement?.workId ?? copy.work_id,
+        count: 1,
+        priceTiyn: input.replacement?.priceTiyn ?? booked.price_tiyn,
+      });
+      replacementCopyId = line.copies[0]!.id;
+    }
+    const row = await trx
+      .insertInto('fund.losses')
+      .values({
+        organisation_id: organisationId,
+        reader_id: reader.id,
+        copy_id: copy.id,
+        loan_id: loan?.id ?? null,
+        lost_on: lostOn,
+        settlement: input.settlement,
+        replacement_copy_id: replacementCopyId,
+        payment_tiyn: input.settlement === 'payment' ? input.paymentTiyn! : null,
+        write_off_act_id: actId,
+        note: input.note?.trim() || null,
+        created_by: actor.userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, actor, 'create', 'loss', row.id, { readerId: reader.id, copyId: copy.id, settlement: input.settlement });
+    return (await listLosses(trx, actor, { readerId: reader.id })).items.find((l) => l.id === row.id)!;
+  });
 }
 
 /** The losses recorded on a reader (or all of the library's). */
 export async function listLosses(db: Executor, actor: Actor, query: { readerId?: number }): Promise<{ items: LossView[]; total: number }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   let q = db
     .selectFrom('fund.losses as x')
     .innerJoin('fund.copies as c', 'c.id', 'x.copy_id')

@@ -2,14 +2,16 @@ import type { Actor } from '../../auth/actor.js';
 import { findWorksByIsbn, createWork, type WorkInput } from '../../catalog/works.js';
 import { lockWorksByIsbn } from '../../catalog/locks.js';
 import { normaliseIsbn } from '../../catalog/isbn.js';
-import { audit, type Executor } from '../../org/audit.js';
+import { audit } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { AppError, conflict, invalid, notFound } from '../../shared/errors.js';
 import { addCopies } from '../copies.js';
 import type { FundKind } from '../schema.js';
-import { libraryStaff } from './access.js';
 import { knowledgeGroupOf, languageGroupOf, listGroupRules } from './groups.js';
 import type { KnowledgeGroup, LanguageGroup, ReceiptSource } from './schema.js';
+import { inTransaction } from '../../db/transaction.js';
+import { staffLibrary } from '../../auth/guard.js';
 
 /** Brochures of this many pages or fewer are kept off-balance, in their own register. */
 export const BROCHURE_MAX_PAGES = 48;
@@ -93,59 +95,65 @@ async function ownReceipt(db: Executor, organisationId: number, id: number): Pro
 }
 
 export async function createReceipt(db: Executor, actor: Actor, input: ReceiptInput): Promise<ReceiptView> {
-  const organisationId = libraryStaff(actor);
-  checkDate(input.receivedOn);
-  const number = String(await takeNumber(db, organisationId, 'receipt_number'));
-  const row = await db
-    .insertInto('fund.receipts')
-    .values({
-      organisation_id: organisationId,
-      number,
-      received_on: input.receivedOn,
-      source: input.source,
-      document_number: input.documentNumber?.trim() || null,
-      supplier: input.supplier?.trim() || null,
-      note: input.note?.trim() || null,
-      created_by: actor.userId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await audit(db, actor, 'create', 'receipt', row.id, { number, source: input.source, receivedOn: input.receivedOn });
-  return getReceipt(db, actor, row.id).then((r) => r.receipt);
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    checkDate(input.receivedOn);
+    const number = String(await takeNumber(trx, organisationId, 'receipt_number'));
+    const row = await trx
+      .insertInto('fund.receipts')
+      .values({
+        organisation_id: organisationId,
+        number,
+        received_on: input.receivedOn,
+        source: input.source,
+        document_number: input.documentNumber?.trim() || null,
+        supplier: input.supplier?.trim() || null,
+        note: input.note?.trim() || null,
+        created_by: actor.userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, actor, 'create', 'receipt', row.id, { number, source: input.source, receivedOn: input.receivedOn });
+    return getReceipt(trx, actor, row.id).then((r) => r.receipt);
+  });
 }
 
 /** The date and source can change only while the receipt is empty: its copies were entered on that date. */
 export async function updateReceipt(db: Executor, actor: Actor, id: number, patch: Partial<ReceiptInput>): Promise<ReceiptView> {
-  const organisationId = libraryStaff(actor);
-  const current = await ownReceipt(db, organisationId, id);
-  const lines = await lineCount(db, id);
-  const changesBooks = (patch.receivedOn !== undefined && patch.receivedOn !== current.received_on) ||
-    (patch.source !== undefined && patch.source !== current.source);
-  if (changesBooks && lines > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
-  if (changesBooks) await refuseTextbookBatches(db, current);
-  if (patch.receivedOn !== undefined) checkDate(patch.receivedOn);
-  await db
-    .updateTable('fund.receipts')
-    .set({
-      ...(patch.receivedOn !== undefined ? { received_on: patch.receivedOn } : {}),
-      ...(patch.source !== undefined ? { source: patch.source } : {}),
-      ...(patch.documentNumber !== undefined ? { document_number: patch.documentNumber?.trim() || null } : {}),
-      ...(patch.supplier !== undefined ? { supplier: patch.supplier?.trim() || null } : {}),
-      ...(patch.note !== undefined ? { note: patch.note?.trim() || null } : {}),
-    })
-    .where('id', '=', id)
-    .execute();
-  await audit(db, actor, 'update', 'receipt', id, { fields: Object.keys(patch) });
-  return (await getReceipt(db, actor, id)).receipt;
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const current = await ownReceipt(trx, organisationId, id);
+    const lines = await lineCount(trx, id);
+    const changesBooks = (patch.receivedOn !== undefined && patch.receivedOn !== current.received_on) ||
+      (patch.source !== undefined && patch.source !== current.source);
+    if (changesBooks && lines > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
+    if (changesBooks) await refuseTextbookBatches(trx, current);
+    if (patch.receivedOn !== undefined) checkDate(patch.receivedOn);
+    await trx
+      .updateTable('fund.receipts')
+      .set({
+        ...(patch.receivedOn !== undefined ? { received_on: patch.receivedOn } : {}),
+        ...(patch.source !== undefined ? { source: patch.source } : {}),
+        ...(patch.documentNumber !== undefined ? { document_number: patch.documentNumber?.trim() || null } : {}),
+        ...(patch.supplier !== undefined ? { supplier: patch.supplier?.trim() || null } : {}),
+        ...(patch.note !== undefined ? { note: patch.note?.trim() || null } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, actor, 'update', 'receipt', id, { fields: Object.keys(patch) });
+    return (await getReceipt(trx, actor, id)).receipt;
+  });
 }
 
 export async function deleteReceipt(db: Executor, actor: Actor, id: number): Promise<void> {
-  const organisationId = libraryStaff(actor);
-  const current = await ownReceipt(db, organisationId, id);
-  if ((await lineCount(db, id)) > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
-  await refuseTextbookBatches(db, current);
-  await db.deleteFrom('fund.receipts').where('id', '=', id).execute();
-  await audit(db, actor, 'delete', 'receipt', id, { number: current.number });
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const current = await ownReceipt(trx, organisationId, id);
+    if ((await lineCount(trx, id)) > 0) throw conflict('accounting.receipt_has_copies', { number: current.number });
+    await refuseTextbookBatches(trx, current);
+    await trx.deleteFrom('fund.receipts').where('id', '=', id).execute();
+    await audit(trx, actor, 'delete', 'receipt', id, { number: current.number });
+  });
 }
 
 /**
@@ -177,52 +185,54 @@ async function lineCount(db: Executor, receiptId: number): Promise<number> {
  * report group and language that the books will count them under.
  */
 export async function addReceiptLine(db: Executor, actor: Actor, receiptId: number, input: ReceiptLineInput): Promise<ReceiptLineView> {
-  const organisationId = libraryStaff(actor);
-  const receipt = await ownReceipt(db, organisationId, receiptId);
-  if (!Number.isInteger(input.priceTiyn) || input.priceTiyn < 0) throw invalid('accounting.bad_price', { value: input.priceTiyn });
-  if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000) throw invalid('accounting.bad_count', { value: input.count });
-  const work = await db
-    .selectFrom('catalog.works')
-    .select(['id', 'bbk', 'udc', 'knowledge_group', 'language', 'pages'])
-    .where('id', '=', input.workId)
-    .executeTakeFirst();
-  if (!work) throw notFound('work', input.workId);
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const receipt = await ownReceipt(trx, organisationId, receiptId);
+    if (!Number.isInteger(input.priceTiyn) || input.priceTiyn < 0) throw invalid('accounting.bad_price', { value: input.priceTiyn });
+    if (!Number.isInteger(input.count) || input.count < 1 || input.count > 1000) throw invalid('accounting.bad_count', { value: input.count });
+    const work = await trx
+      .selectFrom('catalog.works')
+      .select(['id', 'bbk', 'udc', 'knowledge_group', 'language', 'pages'])
+      .where('id', '=', input.workId)
+      .executeTakeFirst();
+    if (!work) throw notFound('work', input.workId);
 
-  const fund = input.fund ?? 'main';
-  const offBalance = input.offBalance ?? (fund !== 'textbook' && work.pages !== null && work.pages <= BROCHURE_MAX_PAGES);
-  if (!offBalance && input.priceTiyn === 0) throw invalid('accounting.price_required');
-  const rules = await listGroupRules(db);
-  const line = await db
-    .insertInto('fund.receipt_lines')
-    .values({
-      receipt_id: receiptId,
-      work_id: work.id,
-      copies_count: input.count,
-      price_tiyn: input.priceTiyn,
-      valuation: input.valuation ?? VALUED_SOURCES.includes(receipt.source),
+    const fund = input.fund ?? 'main';
+    const offBalance = input.offBalance ?? (fund !== 'textbook' && work.pages !== null && work.pages <= BROCHURE_MAX_PAGES);
+    if (!offBalance && input.priceTiyn === 0) throw invalid('accounting.price_required');
+    const rules = await listGroupRules(trx);
+    const line = await trx
+      .insertInto('fund.receipt_lines')
+      .values({
+        receipt_id: receiptId,
+        work_id: work.id,
+        copies_count: input.count,
+        price_tiyn: input.priceTiyn,
+        valuation: input.valuation ?? VALUED_SOURCES.includes(receipt.source),
+        fund: offBalance ? 'off_balance' : fund,
+        knowledge_group: knowledgeGroupOf(rules, work, fund),
+        language_group: languageGroupOf(work.language),
+        off_balance: offBalance,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const copies = await addCopies(trx, actor, {
+      workId: work.id,
+      count: input.count,
       fund: offBalance ? 'off_balance' : fund,
-      knowledge_group: knowledgeGroupOf(rules, work, fund),
-      language_group: languageGroupOf(work.language),
-      off_balance: offBalance,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const copies = await addCopies(db, actor, {
-    workId: work.id,
-    count: input.count,
-    fund: offBalance ? 'off_balance' : fund,
-    priceTiyn: input.priceTiyn,
-    acquiredOn: receipt.received_on,
-    location: input.location ?? null,
+      priceTiyn: input.priceTiyn,
+      acquiredOn: receipt.received_on,
+      location: input.location ?? null,
+    });
+    await trx
+      .updateTable('fund.copies')
+      .set({ receipt_id: receiptId, receipt_line_id: line.id })
+      .where('id', 'in', copies.map((c) => c.id))
+      .execute();
+    await audit(trx, actor, 'add_line', 'receipt', receiptId, { lineId: line.id, workId: work.id, count: input.count, priceTiyn: input.priceTiyn });
+    const view = (await receiptLines(trx, receiptId)).find((l) => l.id === line.id);
+    return view!;
   });
-  await db
-    .updateTable('fund.copies')
-    .set({ receipt_id: receiptId, receipt_line_id: line.id })
-    .where('id', 'in', copies.map((c) => c.id))
-    .execute();
-  await audit(db, actor, 'add_line', 'receipt', receiptId, { lineId: line.id, workId: work.id, count: input.count, priceTiyn: input.priceTiyn });
-  const view = (await receiptLines(db, receiptId)).find((l) => l.id === line.id);
-  return view!;
 }
 
 export interface IsbnReceiptInput extends Omit<ReceiptLineInput, 'workId'> {
@@ -233,7 +243,7 @@ export interface IsbnReceiptInput extends Omit<ReceiptLineInput, 'workId'> {
 
 /** The quick way to receive a batch: scan the ISBN, type the number of copies and the price. */
 export async function receiveByIsbn(db: Executor, actor: Actor, receiptId: number, input: IsbnReceiptInput): Promise<ReceiptLineView> {
-  libraryStaff(actor);
+  staffLibrary(actor);
   const isbn = normaliseIsbn(input.isbn);
   if (!isbn) throw invalid('catalog.invalid_isbn', { isbn: input.isbn });
   let workId = (await findWorksByIsbn(db, isbn))[0]?.id;
@@ -249,35 +259,37 @@ export async function receiveByIsbn(db: Executor, actor: Actor, receiptId: numbe
 
 /** A line can be taken back only while none of its copies has lived in the fund (no loan, act or check). */
 export async function deleteReceiptLine(db: Executor, actor: Actor, receiptId: number, lineId: number): Promise<void> {
-  const organisationId = libraryStaff(actor);
-  await ownReceipt(db, organisationId, receiptId);
-  const line = await db
-    .selectFrom('fund.receipt_lines')
-    .select(['id'])
-    .where('id', '=', lineId)
-    .where('receipt_id', '=', receiptId)
-    .executeTakeFirst();
-  if (!line) throw notFound('receipt_line', lineId);
-  const used = await db
-    .selectFrom('fund.copies as c')
-    .select('c.id')
-    .where('c.receipt_line_id', '=', lineId)
-    .where((eb) =>
-      eb.or([
-        eb('c.status', '!=', 'available'),
-        eb.exists(eb.selectFrom('circulation.loans as l').select('l.id').whereRef('l.copy_id', '=', 'c.id')),
-        eb.exists(eb.selectFrom('fund.write_off_lines as w').select('w.act_id').whereRef('w.copy_id', '=', 'c.id')),
-        eb.exists(eb.selectFrom('fund.check_scans as s').select('s.id').whereRef('s.copy_id', '=', 'c.id')),
-        eb.exists(eb.selectFrom('fund.losses as x').select('x.id').whereRef('x.replacement_copy_id', '=', 'c.id')),
-      ]),
-    )
-    .executeTakeFirst();
-  if (used) throw conflict('accounting.line_in_use');
-  await db.deleteFrom('fund.inventory_number_history').where('copy_id', 'in', (eb) =>
-    eb.selectFrom('fund.copies').select('id').where('receipt_line_id', '=', lineId)).execute();
-  await db.deleteFrom('fund.copies').where('receipt_line_id', '=', lineId).execute();
-  await db.deleteFrom('fund.receipt_lines').where('id', '=', lineId).execute();
-  await audit(db, actor, 'delete_line', 'receipt', receiptId, { lineId });
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    await ownReceipt(trx, organisationId, receiptId);
+    const line = await trx
+      .selectFrom('fund.receipt_lines')
+      .select(['id'])
+      .where('id', '=', lineId)
+      .where('receipt_id', '=', receiptId)
+      .executeTakeFirst();
+    if (!line) throw notFound('receipt_line', lineId);
+    const used = await trx
+      .selectFrom('fund.copies as c')
+      .select('c.id')
+      .where('c.receipt_line_id', '=', lineId)
+      .where((eb) =>
+        eb.or([
+          eb('c.status', '!=', 'available'),
+          eb.exists(eb.selectFrom('circulation.loans as l').select('l.id').whereRef('l.copy_id', '=', 'c.id')),
+          eb.exists(eb.selectFrom('fund.write_off_lines as w').select('w.act_id').whereRef('w.copy_id', '=', 'c.id')),
+          eb.exists(eb.selectFrom('fund.check_scans as s').select('s.id').whereRef('s.copy_id', '=', 'c.id')),
+          eb.exists(eb.selectFrom('fund.losses as x').select('x.id').whereRef('x.replacement_copy_id', '=', 'c.id')),
+        ]),
+      )
+      .executeTakeFirst();
+    if (used) throw conflict('accounting.line_in_use');
+    await trx.deleteFrom('fund.inventory_number_history').where('copy_id', 'in', (eb) =>
+      eb.selectFrom('fund.copies').select('id').where('receipt_line_id', '=', lineId)).execute();
+    await trx.deleteFrom('fund.copies').where('receipt_line_id', '=', lineId).execute();
+    await trx.deleteFrom('fund.receipt_lines').where('id', '=', lineId).execute();
+    await audit(trx, actor, 'delete_line', 'receipt', receiptId, { lineId });
+  });
 }
 
 async function receiptLines(db: Executor, receiptId: number): Promise<ReceiptLineView[]> {
@@ -340,7 +352,7 @@ async function textbookTotals(db: Executor, receiptIds: number[]): Promise<Map<n
 }
 
 export async function getReceipt(db: Executor, actor: Actor, id: number): Promise<{ receipt: ReceiptView; lines: ReceiptLineView[] }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const row = await ownReceipt(db, organisationId, id);
   const lines = await receiptLines(db, id);
   const textbooks = await textbookTotals(db, [id]);
@@ -352,7 +364,7 @@ export async function listReceipts(
   actor: Actor,
   query: { from?: string; to?: string; limit: number; offset: number },
 ): Promise<{ items: ReceiptView[]; total: number }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   let base = db.selectFrom('fund.receipts as r').where('r.organisation_id', '=', organisationId);
   if (query.from) base = base.where('r.received_on', '>=', query.from);
   if (query.to) base = base.where('r.received_on', '<=', query.to);

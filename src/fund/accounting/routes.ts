@@ -1,11 +1,7 @@
 import type { FastifyReply } from 'fastify';
-import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../../db/schema.js';
 import type { Routes } from '../../http/types.js';
-import { requireRole } from '../../auth/actor.js';
 import { AppError } from '../../shared/errors.js';
-import { libraryStaff } from './access.js';
 import { inventoryBookPdf, inventoryBookXlsx, summaryBookPdf, summaryBookXlsx } from './book-files.js';
 import { buildSummaryBook, inventoryBook, summaryBookLibrary } from './books.js';
 import { checkResult, closeCheck, getCheck, listChecks, openCheck, recordScan, renumberCopies } from './checks.js';
@@ -18,6 +14,8 @@ import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS, RECEIPT_SOURCES, WRITE_OFF_REASONS }
 import {
   addCopiesToAct, approveAct, createAct, deleteAct, getAct, listActs, removeCopyFromAct, reverseAct, updateAct,
 } from './write-offs.js';
+import { inTransaction, type Trx } from '../../db/transaction.js';
+import { allow, staffLibrary } from '../../auth/guard.js';
 
 const id = z.coerce.number().int().positive();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -172,13 +170,13 @@ const file = z.any();
 
 export const accountingRoutes: Routes = async (app) => {
   const tags = ['fund accounting'];
-  const tx = <T>(fn: (trx: Transaction<Database>) => Promise<T>) => app.db.transaction().execute(fn);
+  const tx = <T>(fn: (trx: Trx) => Promise<T>) => inTransaction(app.db, fn);
 
   // ---- Knowledge-group rules ----
   app.get('/api/fund/knowledge-group-rules', {
     schema: { tags, summary: 'The BBK/UDC → report group mapping of this deployment', response: { 200: z.object({ items: z.array(rule), total: z.number() }) } },
   }, async (req) => {
-    requireRole(req.actor, 'admin', 'librarian', 'methodologist');
+    allow(req.actor, 'staffAndOverseers');
     const items = await listGroupRules(app.db);
     return { items, total: items.length };
   });
@@ -186,7 +184,7 @@ export const accountingRoutes: Routes = async (app) => {
     schema: { tags, summary: 'Replace the BBK/UDC → report group mapping (admin)', body: z.object({ items: z.array(rule).max(2000) }),
       response: { 200: z.object({ items: z.array(rule), total: z.number() }) } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'admin');
+    const actor = allow(req.actor, 'admin');
     const items = await tx((trx) => replaceGroupRules(trx, actor, req.body.items));
     return { items, total: items.length };
   });
@@ -195,34 +193,34 @@ export const accountingRoutes: Routes = async (app) => {
   app.get('/api/fund/receipts', {
     schema: { tags, summary: 'Receipt documents of the library', querystring: z.object({ from: isoDate.optional(), to: isoDate.optional(), ...page }),
       response: { 200: z.object({ items: z.array(receipt), total: z.number() }) } },
-  }, async (req) => listReceipts(app.db, requireRole(req.actor, 'librarian', 'admin'), req.query));
+  }, async (req) => listReceipts(app.db, allow(req.actor, 'staff'), req.query));
   app.post('/api/fund/receipts', {
     schema: { tags, summary: 'Open a receipt document', body: receiptBody, response: { 201: receipt } },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => createReceipt(trx, actor, req.body));
   });
   app.get('/api/fund/receipts/:id', {
     schema: { tags, summary: 'A receipt with its lines and copies', params: idParams, response: { 200: z.object({ receipt, lines: z.array(receiptLine) }) } },
-  }, async (req) => getReceipt(app.db, requireRole(req.actor, 'librarian', 'admin'), req.params.id));
+  }, async (req) => getReceipt(app.db, allow(req.actor, 'staff'), req.params.id));
   app.patch('/api/fund/receipts/:id', {
     schema: { tags, summary: 'Correct a receipt header', params: idParams, body: receiptBody.partial(), response: { 200: receipt } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => updateReceipt(trx, actor, req.params.id, req.body));
   });
   app.delete('/api/fund/receipts/:id', {
     schema: { tags, summary: 'Delete an empty receipt', params: idParams, response: { 200: ok } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     await tx((trx) => deleteReceipt(trx, actor, req.params.id));
     return { ok: true as const };
   });
   app.post('/api/fund/receipts/:id/lines', {
     schema: { tags, summary: 'Receive copies of a catalogued work', params: idParams, body: z.object({ workId: id, ...lineFields }), response: { 201: receiptLine } },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => addReceiptLine(trx, actor, req.params.id, req.body));
   });
@@ -246,14 +244,14 @@ export const accountingRoutes: Routes = async (app) => {
       response: { 201: receiptLine },
     },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => receiveByIsbn(trx, actor, req.params.id, req.body));
   });
   app.delete('/api/fund/receipts/:id/lines/:lineId', {
     schema: { tags, summary: 'Take back a line whose copies were never used', params: z.object({ id, lineId: id }), response: { 200: ok } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     await tx((trx) => deleteReceiptLine(trx, actor, req.params.id, req.params.lineId));
     return { ok: true as const };
   });
@@ -262,14 +260,14 @@ export const accountingRoutes: Routes = async (app) => {
   app.get('/api/fund/inventory-book', {
     schema: { tags, summary: 'Inventory book (or off-balance register) for a period', querystring: inventoryQuery.extend(page),
       response: { 200: z.object({ items: z.array(inventoryLine), total: z.number() }) } },
-  }, async (req) => inventoryBook(app.db, requireRole(req.actor, 'librarian', 'admin'), req.query));
+  }, async (req) => inventoryBook(app.db, allow(req.actor, 'staff'), req.query));
   for (const format of ['pdf', 'xlsx'] as const) {
     app.get(`/api/fund/inventory-book.${format}`, {
       schema: { tags, summary: `Inventory book as ${format.toUpperCase()}`, querystring: inventoryQuery, produces: [mime(format)], response: { 200: file } },
     }, async (req, reply) => {
-      const actor = requireRole(req.actor, 'librarian', 'admin');
+      const actor = allow(req.actor, 'staff');
       const { items } = await inventoryBook(app.db, actor, req.query);
-      const org = await app.db.selectFrom('org.organisations').select('name').where('id', '=', libraryStaff(actor)).executeTakeFirstOrThrow();
+      const org = await app.db.selectFrom('org.organisations').select('name').where('id', '=', staffLibrary(actor)).executeTakeFirstOrThrow();
       const meta = { organisationName: org.name, ...req.query };
       const body = format === 'pdf' ? await inventoryBookPdf(items, meta, req.locale) : await inventoryBookXlsx(items, meta, req.locale);
       return sendFile(reply, format, `inventory-book-${req.query.from}-${req.query.to}`, body);
@@ -297,27 +295,27 @@ export const accountingRoutes: Routes = async (app) => {
   app.get('/api/fund/write-off-acts', {
     schema: { tags, summary: 'Write-off acts and their reversals', querystring: z.object({ status: z.enum(['draft', 'approved']).optional(), from: isoDate.optional(), to: isoDate.optional(), ...page }),
       response: { 200: z.object({ items: z.array(act), total: z.number() }) } },
-  }, async (req) => listActs(app.db, requireRole(req.actor, 'librarian', 'admin'), req.query));
+  }, async (req) => listActs(app.db, allow(req.actor, 'staff'), req.query));
   app.post('/api/fund/write-off-acts', {
     schema: { tags, summary: 'Draft a write-off act', body: actBody, response: { 201: act } },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => createAct(trx, actor, req.body));
   });
   app.get('/api/fund/write-off-acts/:id', {
     schema: { tags, summary: 'A write-off act with its copies', params: idParams, response: { 200: actWithCopies } },
-  }, async (req) => getAct(app.db, requireRole(req.actor, 'librarian', 'admin'), req.params.id));
+  }, async (req) => getAct(app.db, allow(req.actor, 'staff'), req.params.id));
   app.patch('/api/fund/write-off-acts/:id', {
     schema: { tags, summary: 'Edit a draft act', params: idParams, body: actBody.partial(), response: { 200: act } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => updateAct(trx, actor, req.params.id, req.body));
   });
   app.delete('/api/fund/write-off-acts/:id', {
     schema: { tags, summary: 'Delete a draft act', params: idParams, response: { 200: ok } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     await tx((trx) => deleteAct(trx, actor, req.params.id));
     return { ok: true as const };
   });
@@ -325,26 +323,26 @@ export const accountingRoutes: Routes = async (app) => {
     schema: { tags, summary: 'Add copies to a draft act by scanned barcodes or by ids', params: idParams,
       body: z.object({ barcodes: z.array(z.string().max(50)).max(1000).optional(), copyIds: z.array(id).max(1000).optional() }), response: { 200: act } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => addCopiesToAct(trx, actor, req.params.id, req.body));
   });
   app.delete('/api/fund/write-off-acts/:id/copies/:copyId', {
     schema: { tags, summary: 'Remove a copy from a draft act', params: z.object({ id, copyId: id }), response: { 200: act } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => removeCopyFromAct(trx, actor, req.params.id, req.params.copyId));
   });
   app.post('/api/fund/write-off-acts/:id/approve', {
     schema: { tags, summary: 'Approve an act: its copies leave the fund and the books', params: idParams, response: { 200: act } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => approveAct(trx, actor, req.params.id));
   });
   app.post('/api/fund/write-off-acts/:id/reverse', {
     schema: { tags, summary: 'Reverse an approved act by a new document', params: idParams,
       body: z.object({ actDate: isoDate.optional(), note: z.string().max(1000).nullish() }), response: { 201: act } },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => reverseAct(trx, actor, req.params.id, req.body));
   });
@@ -352,24 +350,24 @@ export const accountingRoutes: Routes = async (app) => {
   // ---- Fund checks ----
   app.get('/api/fund/checks', {
     schema: { tags, summary: 'Fund checks of the library', response: { 200: z.object({ items: z.array(check), total: z.number() }) } },
-  }, async (req) => listChecks(app.db, requireRole(req.actor, 'librarian', 'admin')));
+  }, async (req) => listChecks(app.db, allow(req.actor, 'staff')));
   app.post('/api/fund/checks', {
     schema: { tags, summary: 'Open a check of a part of the fund', response: { 201: check },
       body: z.object({ locationPrefix: z.string().max(100).nullish(), fund: z.enum(['main', 'textbook', 'periodical', 'electronic', 'off_balance']).nullish(), knowledgeGroup: groupName.nullish() }) },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => openCheck(trx, actor, req.body));
   });
   app.get('/api/fund/checks/:id', {
     schema: { tags, summary: 'A fund check', params: idParams, response: { 200: check } },
-  }, async (req) => getCheck(app.db, requireRole(req.actor, 'librarian', 'admin'), req.params.id));
+  }, async (req) => getCheck(app.db, allow(req.actor, 'staff'), req.params.id));
   app.post('/api/fund/checks/:id/scans', {
     schema: { tags, summary: 'Record one shelf scan (idempotent; an unknown barcode is recorded and answered 404)', params: idParams,
       body: z.object({ barcode: z.string().max(50), shelf: z.string().max(100).nullish() }),
       response: { 200: z.object({ outcome: z.enum(['found', 'misplaced', 'repeat']), copy: checkCopy }) } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     // Committed before answering, so an unknown barcode stays in the check's report.
     const scan = await tx((trx) => recordScan(trx, actor, req.params.id, req.body));
     if (scan.outcome === 'unknown' || !scan.copy) throw new AppError('accounting.unknown_barcode', 404, { barcode: req.body.barcode.trim() });
@@ -382,19 +380,19 @@ export const accountingRoutes: Routes = async (app) => {
         counts: z.object({ expected: z.number(), found: z.number(), missing: z.number(), onLoan: z.number(), misplaced: z.number(), unknown: z.number() }),
         found: z.array(checkCopy), missing: z.array(checkCopy), onLoan: z.array(checkCopy), misplaced: z.array(checkCopy), unknown: z.array(z.string()),
       }) } },
-  }, async (req) => checkResult(app.db, requireRole(req.actor, 'librarian', 'admin'), req.params.id));
+  }, async (req) => checkResult(app.db, allow(req.actor, 'staff'), req.params.id));
   app.post('/api/fund/checks/:id/close', {
     schema: { tags, summary: 'Close a check; missing copies go to a draft shortage act', params: idParams,
       body: z.object({ actDate: isoDate.optional() }), response: { 200: check } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return tx((trx) => closeCheck(trx, actor, req.params.id, req.body));
   });
   app.post('/api/fund/renumber', {
     schema: { tags, summary: 'Re-inventory: new inventory numbers, old ones kept', body: z.object({ copyIds: z.array(id).min(1).max(1000) }),
       response: { 200: z.object({ items: z.array(z.object({ copyId: z.number(), oldNumber: z.string(), newNumber: z.string() })) }) } },
   }, async (req) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     return { items: await tx((trx) => renumberCopies(trx, actor, req.body.copyIds)) };
   });
 
@@ -402,7 +400,7 @@ export const accountingRoutes: Routes = async (app) => {
   app.get('/api/fund/losses', {
     schema: { tags, summary: 'Books lost by readers', querystring: z.object({ readerId: id.optional() }),
       response: { 200: z.object({ items: z.array(loss), total: z.number() }) } },
-  }, async (req) => listLosses(app.db, requireRole(req.actor, 'librarian', 'admin'), req.query));
+  }, async (req) => listLosses(app.db, allow(req.actor, 'staff'), req.query));
   app.post('/api/fund/losses', {
     schema: { tags, summary: 'Record a book lost by a reader and how it was settled', response: { 201: loss },
       body: z.object({
@@ -416,7 +414,7 @@ export const accountingRoutes: Routes = async (app) => {
         note: z.string().max(1000).nullish(),
       }) },
   }, async (req, reply) => {
-    const actor = requireRole(req.actor, 'librarian', 'admin');
+    const actor = allow(req.actor, 'staff');
     reply.status(201);
     return tx((trx) => recordLoss(trx, actor, req.body));
   });

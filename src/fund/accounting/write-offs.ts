@@ -1,10 +1,13 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../../auth/actor.js';
-import { audit, type Executor } from '../../org/audit.js';
+import { audit } from '../../org/audit.js';
+import type { Executor } from '../../db/executor.js';
 import { takeNumber } from '../../shared/counters.js';
 import { AppError, conflict, invalid, notFound } from '../../shared/errors.js';
-import { libraryStaff, today } from './access.js';
 import type { WriteOffReason } from './schema.js';
+import { libraryToday } from '../../shared/library-time.js';
+import { inTransaction } from '../../db/transaction.js';
+import { staffLibrary } from '../../auth/guard.js';
 
 export interface ActInput {
   actDate: string;
@@ -69,50 +72,56 @@ const cleanCommission = (names: string[] | undefined) => (names ?? []).map((n) =
 
 /** A new draft act; `db` must be a transaction when copies are added in the same step. */
 export async function createAct(db: Executor, actor: Actor, input: ActInput): Promise<ActView> {
-  const organisationId = libraryStaff(actor);
-  const number = String(await takeNumber(db, organisationId, 'write_off_number'));
-  const row = await db
-    .insertInto('fund.write_off_acts')
-    .values({
-      organisation_id: organisationId,
-      number,
-      act_date: input.actDate,
-      reason: input.reason,
-      commission: JSON.stringify(cleanCommission(input.commission)),
-      note: input.note?.trim() || null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await audit(db, actor, 'create', 'write_off_act', row.id, { number, reason: input.reason });
-  return (await getAct(db, actor, row.id)).act;
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const number = String(await takeNumber(trx, organisationId, 'write_off_number'));
+    const row = await trx
+      .insertInto('fund.write_off_acts')
+      .values({
+        organisation_id: organisationId,
+        number,
+        act_date: input.actDate,
+        reason: input.reason,
+        commission: JSON.stringify(cleanCommission(input.commission)),
+        note: input.note?.trim() || null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, actor, 'create', 'write_off_act', row.id, { number, reason: input.reason });
+    return (await getAct(trx, actor, row.id)).act;
+  });
 }
 
 export async function updateAct(db: Executor, actor: Actor, id: number, patch: Partial<ActInput>): Promise<ActView> {
-  const organisationId = libraryStaff(actor);
-  assertDraft(await ownAct(db, organisationId, id, true));
-  await db
-    .updateTable('fund.write_off_acts')
-    .set({
-      ...(patch.actDate !== undefined ? { act_date: patch.actDate } : {}),
-      ...(patch.reason !== undefined ? { reason: patch.reason } : {}),
-      ...(patch.commission !== undefined ? { commission: JSON.stringify(cleanCommission(patch.commission)) } : {}),
-      ...(patch.note !== undefined ? { note: patch.note?.trim() || null } : {}),
-    })
-    .where('id', '=', id)
-    .execute();
-  await audit(db, actor, 'update', 'write_off_act', id, { fields: Object.keys(patch) });
-  return (await getAct(db, actor, id)).act;
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    assertDraft(await ownAct(trx, organisationId, id, true));
+    await trx
+      .updateTable('fund.write_off_acts')
+      .set({
+        ...(patch.actDate !== undefined ? { act_date: patch.actDate } : {}),
+        ...(patch.reason !== undefined ? { reason: patch.reason } : {}),
+        ...(patch.commission !== undefined ? { commission: JSON.stringify(cleanCommission(patch.commission)) } : {}),
+        ...(patch.note !== undefined ? { note: patch.note?.trim() || null } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, actor, 'update', 'write_off_act', id, { fields: Object.keys(patch) });
+    return (await getAct(trx, actor, id)).act;
+  });
 }
 
 export async function deleteAct(db: Executor, actor: Actor, id: number): Promise<void> {
-  const organisationId = libraryStaff(actor);
-  const act = await ownAct(db, organisationId, id, true);
-  assertDraft(act);
-  await db.updateTable('fund.checks').set({ write_off_act_id: null }).where('write_off_act_id', '=', id).execute();
-  const loss = await db.selectFrom('fund.losses').select('id').where('write_off_act_id', '=', id).executeTakeFirst();
-  if (loss) throw conflict('accounting.act_has_losses', { number: act.number });
-  await db.deleteFrom('fund.write_off_acts').where('id', '=', id).execute();
-  await audit(db, actor, 'delete', 'write_off_act', id, { number: act.number });
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const act = await ownAct(trx, organisationId, id, true);
+    assertDraft(act);
+    await trx.updateTable('fund.checks').set({ write_off_act_id: null }).where('write_off_act_id', '=', id).execute();
+    const loss = await trx.selectFrom('fund.losses').select('id').where('write_off_act_id', '=', id).executeTakeFirst();
+    if (loss) throw conflict('accounting.act_has_losses', { number: act.number });
+    await trx.deleteFrom('fund.write_off_acts').where('id', '=', id).execute();
+    await audit(trx, actor, 'delete', 'write_off_act', id, { number: act.number });
+  });
 }
 
 type CopyForAct = { id: number; barcode: string; inventory_number: string; status: string; receipt_line_id: number | null };
@@ -139,45 +148,49 @@ export async function addCopiesToAct(
   actId: number,
   input: { barcodes?: string[]; copyIds?: number[] },
 ): Promise<ActView> {
-  const organisationId = libraryStaff(actor);
-  assertDraft(await ownAct(db, organisationId, actId, true));
-  const copies: CopyForAct[] = [];
-  const select = () =>
-    db
-      .selectFrom('fund.copies')
-      .select(['id', 'barcode', 'inventory_number', 'status', 'receipt_line_id'])
-      .where('organisation_id', '=', organisationId);
-  for (const barcode of input.barcodes ?? []) {
-    const copy = await select().where('barcode', '=', barcode.trim()).executeTakeFirst();
-    if (!copy) throw new AppError('accounting.unknown_barcode', 404, { barcode: barcode.trim() });
-    copies.push(copy);
-  }
-  for (const id of input.copyIds ?? []) {
-    const copy = await select().where('id', '=', id).executeTakeFirst();
-    if (!copy) throw notFound('copy', id);
-    copies.push(copy);
-  }
-  if (!copies.length) throw invalid('accounting.no_copies');
-  for (const copy of copies) {
-    const problem = await obstacle(db, copy);
-    if (problem) throw problem;
-  }
-  await db
-    .insertInto('fund.write_off_lines')
-    .values(copies.map((c) => ({ act_id: actId, copy_id: c.id })))
-    .onConflict((oc) => oc.columns(['act_id', 'copy_id']).doNothing())
-    .execute();
-  await audit(db, actor, 'add_copies', 'write_off_act', actId, { copyIds: copies.map((c) => c.id) });
-  return (await getAct(db, actor, actId)).act;
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    assertDraft(await ownAct(trx, organisationId, actId, true));
+    const copies: CopyForAct[] = [];
+    const select = () =>
+      trx
+        .selectFrom('fund.copies')
+        .select(['id', 'barcode', 'inventory_number', 'status', 'receipt_line_id'])
+        .where('organisation_id', '=', organisationId);
+    for (const barcode of input.barcodes ?? []) {
+      const copy = await select().where('barcode', '=', barcode.trim()).executeTakeFirst();
+      if (!copy) throw new AppError('accounting.unknown_barcode', 404, { barcode: barcode.trim() });
+      copies.push(copy);
+    }
+    for (const id of input.copyIds ?? []) {
+      const copy = await select().where('id', '=', id).executeTakeFirst();
+      if (!copy) throw notFound('copy', id);
+      copies.push(copy);
+    }
+    if (!copies.length) throw invalid('accounting.no_copies');
+    for (const copy of copies) {
+      const problem = await obstacle(trx, copy);
+      if (problem) throw problem;
+    }
+    await trx
+      .insertInto('fund.write_off_lines')
+      .values(copies.map((c) => ({ act_id: actId, copy_id: c.id })))
+      .onConflict((oc) => oc.columns(['act_id', 'copy_id']).doNothing())
+      .execute();
+    await audit(trx, actor, 'add_copies', 'write_off_act', actId, { copyIds: copies.map((c) => c.id) });
+    return (await getAct(trx, actor, actId)).act;
+  });
 }
 
 export async function removeCopyFromAct(db: Executor, actor: Actor, actId: number, copyId: number): Promise<ActView> {
-  const organisationId = libraryStaff(actor);
-  assertDraft(await ownAct(db, organisationId, actId, true));
-  const removed = await db.deleteFrom('fund.write_off_lines').where('act_id', '=', actId).where('copy_id', '=', copyId).executeTakeFirst();
-  if (!Number(removed.numDeletedRows)) throw notFound('copy', copyId);
-  await audit(db, actor, 'remove_copy', 'write_off_act', actId, { copyId });
-  return (await getAct(db, actor, actId)).act;
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    assertDraft(await ownAct(trx, organisationId, actId, true));
+    const removed = await trx.deleteFrom('fund.write_off_lines').where('act_id', '=', actId).where('copy_id', '=', copyId).executeTakeFirst();
+    if (!Number(removed.numDeletedRows)) throw notFound('copy', copyId);
+    await audit(trx, actor, 'remove_copy', 'write_off_act', actId, { copyId });
+    return (await getAct(trx, actor, actId)).act;
+  });
 }
 
 /**
@@ -185,48 +198,50 @@ export async function removeCopyFromAct(db: Executor, actor: Actor, actId: numbe
  * and the copies get status 'written_off'. Refused as a whole if any copy is on loan or already written off.
  */
 export async function approveAct(db: Executor, actor: Actor, id: number): Promise<ActView> {
-  const organisationId = libraryStaff(actor);
-  const act = await ownAct(db, organisationId, id, true);
-  assertDraft(act);
-  const copies = await db
-    .selectFrom('fund.write_off_lines as w')
-    .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
-    .select(['c.id', 'c.barcode', 'c.inventory_number', 'c.status', 'c.receipt_line_id'])
-    .where('w.act_id', '=', id)
-    .forUpdate()
-    .execute();
-  if (!copies.length) throw invalid('accounting.act_empty', { number: act.number });
-  for (const copy of copies) {
-    const problem = await obstacle(db, copy);
-    if (problem) throw problem;
-  }
-  // A copy cannot leave the fund before it entered it: the books would count it backwards.
-  const early = await db
-    .selectFrom('fund.write_off_lines as w')
-    .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
-    .innerJoin('fund.receipts as r', 'r.id', 'c.receipt_id')
-    .select(['c.inventory_number', 'r.received_on'])
-    .where('w.act_id', '=', id)
-    .where('r.received_on', '>', act.act_date)
-    .executeTakeFirst();
-  if (early) throw conflict('accounting.act_before_receipt', { inventoryNumber: early.inventory_number, receivedOn: early.received_on });
-  await sql`
-    UPDATE fund.write_off_lines w
-       SET price_tiyn = l.price_tiyn, knowledge_group = l.knowledge_group, language_group = l.language_group, off_balance = l.off_balance
-      FROM fund.copies c JOIN fund.receipt_lines l ON l.id = c.receipt_line_id
-     WHERE w.act_id = ${id} AND c.id = w.copy_id`.execute(db);
-  await db
-    .updateTable('fund.copies')
-    .set({ status: 'written_off', write_off_id: id, updated_at: new Date() })
-    .where('id', 'in', copies.map((c) => c.id))
-    .execute();
-  await db
-    .updateTable('fund.write_off_acts')
-    .set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId })
-    .where('id', '=', id)
-    .execute();
-  await audit(db, actor, 'approve', 'write_off_act', id, { number: act.number, copies: copies.length });
-  return (await getAct(db, actor, id)).act;
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const act = await ownAct(trx, organisationId, id, true);
+    assertDraft(act);
+    const copies = await trx
+      .selectFrom('fund.write_off_lines as w')
+      .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
+      .select(['c.id', 'c.barcode', 'c.inventory_number', 'c.status', 'c.receipt_line_id'])
+      .where('w.act_id', '=', id)
+      .forUpdate()
+      .execute();
+    if (!copies.length) throw invalid('accounting.act_empty', { number: act.number });
+    for (const copy of copies) {
+      const problem = await obstacle(trx, copy);
+      if (problem) throw problem;
+    }
+    // A copy cannot leave the fund before it entered it: the books would count it backwards.
+    const early = await trx
+      .selectFrom('fund.write_off_lines as w')
+      .innerJoin('fund.copies as c', 'c.id', 'w.copy_id')
+      .innerJoin('fund.receipts as r', 'r.id', 'c.receipt_id')
+      .select(['c.inventory_number', 'r.received_on'])
+      .where('w.act_id', '=', id)
+      .where('r.received_on', '>', act.act_date)
+      .executeTakeFirst();
+    if (early) throw conflict('accounting.act_before_receipt', { inventoryNumber: early.inventory_number, receivedOn: early.received_on });
+    await sql`
+      UPDATE fund.write_off_lines w
+         SET price_tiyn = l.price_tiyn, knowledge_group = l.knowledge_group, language_group = l.language_group, off_balance = l.off_balance
+        FROM fund.copies c JOIN fund.receipt_lines l ON l.id = c.receipt_line_id
+       WHERE w.act_id = ${id} AND c.id = w.copy_id`.execute(trx);
+    await trx
+      .updateTable('fund.copies')
+      .set({ status: 'written_off', write_off_id: id, updated_at: new Date() })
+      .where('id', 'in', copies.map((c) => c.id))
+      .execute();
+    await trx
+      .updateTable('fund.write_off_acts')
+      .set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId })
+      .where('id', '=', id)
+      .execute();
+    await audit(trx, actor, 'approve', 'write_off_act', id, { number: act.number, copies: copies.length });
+    return (await getAct(trx, actor, id)).act;
+  });
 }
 
 /**
@@ -234,41 +249,43 @@ export async function approveAct(db: Executor, actor: Actor, id: number): Promis
  * and the summary book shows it as a reversal on its own date.
  */
 export async function reverseAct(db: Executor, actor: Actor, id: number, input: { actDate?: string; note?: string | null }): Promise<ActView> {
-  const organisationId = libraryStaff(actor);
-  const act = await ownAct(db, organisationId, id, true);
-  if (act.status !== 'approved' || act.kind !== 'write_off') throw conflict('accounting.act_not_reversible', { number: act.number });
-  const already = await db.selectFrom('fund.write_off_acts').select('number').where('reverses_id', '=', id).executeTakeFirst();
-  if (already) throw conflict('accounting.act_already_reversed', { number: act.number, reversal: already.number });
-  const actDate = input.actDate ?? today();
-  if (actDate < act.act_date) throw invalid('accounting.reversal_before_act', { number: act.number, date: act.act_date });
-  const number = String(await takeNumber(db, organisationId, 'write_off_number'));
-  const reversal = await db
-    .insertInto('fund.write_off_acts')
-    .values({
-      organisation_id: organisationId,
-      number,
-      kind: 'reversal',
-      reverses_id: id,
-      act_date: actDate,
-      reason: act.reason,
-      commission: JSON.stringify(act.commission),
-      note: input.note?.trim() || null,
-      status: 'approved',
-      approved_at: new Date(),
-      approved_by: actor.userId,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await sql`
-    INSERT INTO fund.write_off_lines (act_id, copy_id, price_tiyn, knowledge_group, language_group, off_balance)
-    SELECT ${reversal.id}, copy_id, price_tiyn, knowledge_group, language_group, off_balance FROM fund.write_off_lines WHERE act_id = ${id}`.execute(db);
-  await db
-    .updateTable('fund.copies')
-    .set({ status: 'available', write_off_id: null, updated_at: new Date() })
-    .where('write_off_id', '=', id)
-    .execute();
-  await audit(db, actor, 'reverse', 'write_off_act', id, { reversal: number });
-  return (await getAct(db, actor, reversal.id)).act;
+  return inTransaction(db, async (trx) => {
+    const organisationId = staffLibrary(actor);
+    const act = await ownAct(trx, organisationId, id, true);
+    if (act.status !== 'approved' || act.kind !== 'write_off') throw conflict('accounting.act_not_reversible', { number: act.number });
+    const already = await trx.selectFrom('fund.write_off_acts').select('number').where('reverses_id', '=', id).executeTakeFirst();
+    if (already) throw conflict('accounting.act_already_reversed', { number: act.number, reversal: already.number });
+    const actDate = input.actDate ?? (await libraryToday(trx, organisationId));
+    if (actDate < act.act_date) throw invalid('accounting.reversal_before_act', { number: act.number, date: act.act_date });
+    const number = String(await takeNumber(trx, organisationId, 'write_off_number'));
+    const reversal = await trx
+      .insertInto('fund.write_off_acts')
+      .values({
+        organisation_id: organisationId,
+        number,
+        kind: 'reversal',
+        reverses_id: id,
+        act_date: actDate,
+        reason: act.reason,
+        commission: JSON.stringify(act.commission),
+        note: input.note?.trim() || null,
+        status: 'approved',
+        approved_at: new Date(),
+        approved_by: actor.userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await sql`
+      INSERT INTO fund.write_off_lines (act_id, copy_id, price_tiyn, knowledge_group, language_group, off_balance)
+      SELECT ${reversal.id}, copy_id, price_tiyn, knowledge_group, language_group, off_balance FROM fund.write_off_lines WHERE act_id = ${id}`.execute(trx);
+    await trx
+      .updateTable('fund.copies')
+      .set({ status: 'available', write_off_id: null, updated_at: new Date() })
+      .where('write_off_id', '=', id)
+      .execute();
+    await audit(trx, actor, 'reverse', 'write_off_act', id, { reversal: number });
+    return (await getAct(trx, actor, reversal.id)).act;
+  });
 }
 
 /**
@@ -280,7 +297,7 @@ function linePrice(status: RawBuilder<unknown>) {
 }
 
 export async function getAct(db: Executor, actor: Actor, id: number): Promise<{ act: ActView; copies: ActCopyView[] }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   const act = await ownAct(db, organisationId, id);
   const copies = await db
     .selectFrom('fund.write_off_lines as w')
@@ -322,7 +339,7 @@ export async function listActs(
   actor: Actor,
   query: { status?: 'draft' | 'approved'; from?: string; to?: string; limit: number; offset: number },
 ): Promise<{ items: ActView[]; total: number }> {
-  const organisationId = libraryStaff(actor);
+  const organisationId = staffLibrary(actor);
   let base = db.selectFrom('fund.write_off_acts as a').where('a.organisation_id', '=', organisationId);
   if (query.status) base = base.where('a.status', '=', query.status);
   if (query.from) base = base.where('a.act_date', '>=', query.from);

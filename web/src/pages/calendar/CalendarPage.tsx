@@ -41,7 +41,7 @@ export default function CalendarPage() {
     setError(null);
     try {
       const r = await post<{ id: number }>('/api/events/exhibitions/from-calendar', { key: i.key, year: i.year });
-      navigate(`/events/exhibitions?id=${r.id}`);
+      void navigate(`/events/exhibitions?id=${r.id}`);
     } catch (err) {
       setError(err);
     }

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { download, get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
-import { formatMoney, formatNumber } from '../../format.js';
+import { formatMoney, formatNumber, today } from '../../format.js';
 import { GROUPS, LANGUAGE_GROUPS, type Columns, type SummaryBook, type Tally } from './types.js';
 
 const ROWS = ['opening', 'received', 'writtenOff', 'closing'] as const;
@@ -10,7 +10,7 @@ const ROWS = ['opening', 'received', 'writtenOff', 'closing'] as const;
 /** The accounting books for a period: the balance part of the summary book on screen, both books to print. */
 export default function BooksPage() {
   const { t } = useTranslation();
-  const year = new Date().getFullYear();
+  const year = Number(today().slice(0, 4));
   const [from, setFrom] = useState(`${year}-01-01`);
   const [to, setTo] = useState(`${year}-12-31`);
   const [period, setPeriod] = useState({ from, to });

@@ -65,7 +65,8 @@ export interface SummaryBook {
   balance: { opening: Columns; received: Columns; writtenOff: Columns; closing: Columns };
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);
+/** Today on this computer's calendar (the library's own), not the UTC date. */
+export { today } from '../../format.js';
 
 export const FUNDS = ['main', 'textbook', 'periodical', 'electronic', 'off_balance'] as const;
 

@@ -58,7 +58,7 @@ export default function MonitoringPage() {
   const schoolSeries = useMemo(() => (schools ? [{ name: t('reclist.coverage'), values: schools.items.map((s) => s.coverage ?? 0) }] : []), [schools, t]);
   const openSchool = useCallback((index: number) => {
     const school = schools?.items[index];
-    if (school) navigate(`/reclist/schools/${school.organisationId}`);
+    if (school) void navigate(`/reclist/schools/${school.organisationId}`);
   }, [schools, navigate]);
 
   async function refresh() {

@@ -9,7 +9,6 @@ import { useSession } from '../../session.js';
 import { Chart } from './Charts.js';
 import { periodFromParams, periodKey } from './period.js';
 
-type Indicators = AnnualReportReply['indicators'];
 type IndicatorKey = 'readers' | 'visits' | 'loans' | 'fund' | 'acquired' | 'regularVisitors';
 const MAIN: IndicatorKey[] = ['readers', 'visits', 'loans', 'fund', 'acquired', 'regularVisitors'];
 const PLANNED = new Set<IndicatorKey>(['readers', 'visits', 'loans', 'acquired', 'regularVisitors']);

@@ -97,4 +97,5 @@ export function nextSchoolYear(year: string): string {
   return `${first}-${first + 1}`;
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);
+/** Today on this computer's calendar (the library's own), not the UTC date. */
+export { today } from '../../format.js';
