@@ -307,7 +307,6 @@ describe.each(BACKENDS)('the annual report on %s', (backend) => {
   });
   it('counts events, exhibitions, clubs, references, periodicals, digitised documents and the reading movement from their own domains', async () => {
     const A = tn.schoolA.id;
-    const B = tn.schoolB.id;
     await recordEvent(db, lib, { heldOn: '2026-01-20', title: 'Абай оқулары', form: 'literary_evening', pupils: 25, teachers: 3, parents: 7 });
     await recordEvent(db, lib, { heldOn: '2026-02-12', title: 'Кітап сайысы', form: 'quiz', pupils: 15, others: 2 });
     await recordEvent(db, lib, { heldOn: '2025-12-20', title: 'Өткен жылғы кеш', form: 'quiz', pupils: 40 });
