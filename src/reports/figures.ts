@@ -9,6 +9,8 @@ import { READER_GROUPS } from '../readers/registrations.js';
  * ratio is computed afterwards from those sums (never averaged).
  */
 const n = z.number();
+/** A leaf added after packages were first sent: a package of an older version without it reads as zero. */
+const opt = z.number().default(0);
 const record = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((k) => [k, n])) as Record<K, typeof n>);
 const tally = z.object({ copies: n, sumTiyn: n });
 const tallies = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((k) => [k, tally])) as Record<K, typeof tally>);
@@ -49,10 +51,23 @@ export const figuresSchema = z.object({
   writeOffs: z.object({ copies: n, sumTiyn: n, byReason: tallies(REASONS), byDomain: record(DOMAINS), kazakh: n }),
   passport: z.object({ areaM2: n, readingRoomM2: n, storageM2: n, seats: n, computers: n, internetComputers: n, openAccessCopies: n }),
   /** Sections of domains that may not exist yet in this deployment: counted when they do. */
-  events: z.object({ events: n, participants: n, exhibitions: n, clubs: n, clubMembers: n }),
-  reference: z.object({ total: n, thematic: n, factual: n, address: n, clarifying: n, virtual: n }),
-  periodicals: z.object({ titles: n, kazakhTitles: n, childrenTitles: n, copies: n, sumTiyn: n }),
-  digitisation: z.object({ digitised: n, uses: n }),
+  events: z.object({
+    events: n,
+    participants: n,
+    pupils: opt,
+    teachers: opt,
+    parents: opt,
+    others: opt,
+    fromPlan: opt,
+    exhibitions: n,
+    virtualExhibitions: opt,
+    clubs: n,
+    clubMembers: n,
+    clubSessions: opt,
+  }),
+  reference: z.object({ total: n, thematic: n, factual: n, address: n, clarifying: n, virtual: n, unmet: opt }),
+  periodicals: z.object({ titles: n, kazakhTitles: n, childrenTitles: n, copies: n, sumTiyn: n, articlesIndexed: opt }),
+  digitisation: z.object({ digitised: n, uses: n, pages: opt, addedInPeriod: opt, views: opt, downloads: opt }),
   readingMovement: z.object({ participants: n, pupils: n, parents: n, activePupils: n, activeParents: n }),
 });
 export type Figures = z.infer<typeof figuresSchema>;
@@ -60,7 +75,7 @@ export type Figures = z.infer<typeof figuresSchema>;
 type Tree = { [k: string]: number | Tree };
 
 function zeroOf(schema: z.ZodType): number | Tree {
-  if (schema instanceof z.ZodNumber) return 0;
+  if (schema instanceof z.ZodNumber || schema instanceof z.ZodDefault) return 0;
   const shape = (schema as z.ZodObject<z.ZodRawShape>).shape;
   return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, zeroOf(v as z.ZodType)]));
 }

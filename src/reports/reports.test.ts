@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
 import { makeCopy, makeReader, makeWork } from '../../test/support/factories.js';
 import { seedTenants, type Tenants } from '../../test/support/tenants.js';
+import { ApiClient, testApp } from '../../test/support/api.js';
 import type { Actor } from '../auth/actor.js';
 import { scan } from '../circulation/desk.js';
 import { issueCopy, returnCopy } from '../circulation/loans.js';
@@ -16,7 +17,15 @@ import { registerClass } from '../readers/registrations.js';
 import { AppError } from '../shared/errors.js';
 import { setClock } from '../shared/library-time.js';
 import { annualReport, reportHistory } from './annual.js';
-import { GROUP_SECTIONS } from './sections.js';
+import { GROUP_SECTIONS, PENDING_SECTIONS, type GroupSection } from './sections.js';
+import { recordEvent } from '../events/held.js';
+import { createExhibition } from '../events/exhibitions.js';
+import { addMember, createClub, recordSession } from '../events/clubs.js';
+import { logRequest } from '../reference/service.js';
+import { addPeriodical, checkInIssue, subscribe } from '../reference/periodicals.js';
+import { openDocument, storeDocument } from '../reference/documents.js';
+import { recordReadingRoom } from '../reading/records.js';
+import { newPdf, pdfToBuffer } from '../shared/pdf.js';
 import { reportPdf, reportXlsx } from './documents.js';
 import { closePeriod, exportAnnualPackage, importAnnualPackage, reopenPeriod, savePassport, savePlan, saveSettings, scheduleStatus, setSchedule } from './manage.js';
 
@@ -126,12 +135,9 @@ describe.each(BACKENDS)('the annual report on %s', (backend) => {
     expect(r.indicators.renewalTarget).toBe(0.2);
     // Last year: nobody came in 2024, the fund stood at 11.
     expect(r.lastYear).toMatchObject({ readers: 0, loans: 0, fund: 11, loansPerReader: null });
-    // Sections of domains that are not here yet count zero and say so.
-    expect(r.figures.events.events).toBe(0);
-    expect(r.pendingSections.map((p) => p.section).sort()).toEqual(
-      ['digitisation', 'events', 'periodicals', 'readingMovement', 'reference'].filter((k) => !GROUP_SECTIONS.some((g) => g.key === k)).sort(),
-    );
-    for (const p of r.pendingSections) expect(Object.values(r.figures[p.section as 'events']).every((v) => v === 0)).toBe(true);
+    // Every section is counted by its own domain now: none is pending.
+    expect(r.pendingSections).toEqual([]);
+    expect(PENDING_SECTIONS).toEqual({});
   });
 
   it('counts a school year from September to August, re-registering readers per school year', async () => {
@@ -284,13 +290,13 @@ describe.each(BACKENDS)('the annual report on %s', (backend) => {
     // A stand-in for an area's own counting function: one digitised document per library asked about.
     const section = {
       key: 'digitisation' as const,
-      count: async (_db: unknown, ids: number[]) => ({ digitisation: { digitised: ids.length, uses: 10 * ids.length } }),
-    };
+      count: async (_db: unknown, ids: number[]) => ({ digitisation: { digitised: ids.length, uses: 10 * ids.length, pages: 0, addedInPeriod: 0, views: 0, downloads: 0 } }),
+    } satisfies GroupSection;
     GROUP_SECTIONS.push(section);
     try {
       const region = await annualReport(db, tn.admin, { year: 2025, organisationId: tn.region.id });
       // School A closed 2025 before this section existed: its kept figures stand; school B is open and counted.
-      expect(region.figures.digitisation).toEqual({ digitised: 1, uses: 10 });
+      expect(region.figures.digitisation).toMatchObject({ digitised: 1, uses: 10 });
       const b = await annualReport(db, tn.librarianB, { year: 2025 });
       expect(b.figures.digitisation.digitised).toBe(1);
       const a = await annualReport(db, lib, { year: 2025 });
@@ -298,5 +304,94 @@ describe.each(BACKENDS)('the annual report on %s', (backend) => {
     } finally {
       GROUP_SECTIONS.splice(GROUP_SECTIONS.indexOf(section), 1);
     }
+  });
+  it('counts events, exhibitions, clubs, references, periodicals, digitised documents and the reading movement from their own domains', async () => {
+    const A = tn.schoolA.id;
+    await recordEvent(db, lib, { heldOn: '2026-01-20', title: 'Абай оқулары', form: 'literary_evening', pupils: 25, teachers: 3, parents: 7 });
+    await recordEvent(db, lib, { heldOn: '2026-02-12', title: 'Кітап сайысы', form: 'quiz', pupils: 15, others: 2 });
+    await recordEvent(db, lib, { heldOn: '2025-12-20', title: 'Өткен жылғы кеш', form: 'quiz', pupils: 40 });
+    await recordEvent(db, tn.librarianB, { heldOn: '2026-02-01', title: 'Ертегі сағаты', form: 'literary_hour', pupils: 10, parents: 4 });
+    await createExhibition(db, lib, { title: 'Қазақ ертегілері', startsOn: '2026-02-01', endsOn: '2026-02-28' });
+    const { id: pupil } = await makeReader(db, A, { grade: 5, classLetter: 'А' });
+    const club = await createClub(db, lib, { name: 'Жас оқырман' });
+    const member = await addMember(db, lib, club, pupil, '2026-01-10');
+    await recordSession(db, lib, club, { heldOn: '2026-02-05', topic: 'Ертегілер', present: [member] });
+    for (const kind of ['thematic', 'thematic', 'address', 'clarifying', 'factographic'] as const) {
+      await logRequest(db, lib, { askedOn: '2026-02-10', kind, question: 'Абай туралы', readerGroup: '5-9', language: 'kk', virtual: kind === 'address' });
+    }
+    const ulan = await addPeriodical(db, lib, { title: 'Ұлан', language: 'kk', forChildren: true });
+    await subscribe(db, lib, ulan, { year: 2026, half: 1, issuesExpected: 26, priceTiyn: 1_200_000 });
+    await checkInIssue(db, lib, ulan, { label: '№ 5', receivedOn: '2026-02-03' });
+    const doc = newPdf();
+    doc.text('Ауыл тарихы');
+    const pdf = await pdfToBuffer(doc);
+    const stored = await storeDocument(db, lib, { title: 'Ауыл тарихы', kind: 'book', access: 'readers' } as never, {
+      stream: (async function* () {
+        yield pdf;
+      })(),
+      filename: 'auyl.pdf',
+      truncated: () => false,
+    });
+    await openDocument(db, lib, stored.id, 'view');
+    await openDocument(db, lib, stored.id, 'view');
+    await openDocument(db, lib, stored.id, 'download');
+    await recordReadingRoom(db, lib, { readerId: pupil, title: 'Менің атым Қожа', readOn: '2026-02-15' });
+    const pupilsA = await sql<{ n: number }>`select count(*)::int as n from readers.readers where organisation_id = ${A} and kind = 'student' and status = 'active'`.execute(db);
+    const parentsA = await sql<{ n: number }>`select count(*)::int as n from readers.readers where organisation_id = ${A} and kind = 'parent' and status = 'active'`.execute(db);
+
+    const app = await testApp(database);
+    const client = new ApiClient(app);
+    let res;
+    try {
+      expect((await client.login('librarian-a')).status).toBe(200);
+      res = await client.get('/api/reports/annual?year=2026');
+    } finally {
+      await app.close();
+    }
+    expect(res.status).toBe(200);
+    const f = res.body.figures;
+    expect(f.events).toMatchObject({ events: 2, participants: 52, pupils: 40, teachers: 3, parents: 7, others: 2, exhibitions: 1, clubs: 1, clubMembers: 1, clubSessions: 1 });
+    expect(f.reference).toMatchObject({ total: 5, thematic: 2, address: 1, clarifying: 1, factual: 1, virtual: 1 });
+    expect(f.periodicals).toMatchObject({ titles: 1, kazakhTitles: 1, childrenTitles: 1, copies: 1, sumTiyn: 1_200_000 });
+    expect(f.digitisation).toMatchObject({ digitised: 1, pages: 1, views: 2, downloads: 1, uses: 3 });
+    expect(f.readingMovement).toMatchObject({ pupils: pupilsA.rows[0]!.n, activePupils: 1, parents: parentsA.rows[0]!.n, activeParents: 0, participants: 1 });
+    expect(res.body.indicators).toMatchObject({ events: 2, participants: 52, exhibitions: 1 });
+    expect(res.body.indicators.activePupilShare).toBe(1 / pupilsA.rows[0]!.n);
+    expect(res.body.pendingSections).toEqual([]);
+
+    // The district of school A is school A; the region sums both schools' events leaf by leaf.
+    const district = await annualReport(db, tn.admin, { year: 2026, organisationId: tn.district.id });
+    expect(district.figures.events).toEqual(res.body.figures.events);
+    const region = await annualReport(db, tn.admin, { year: 2026, organisationId: tn.region.id });
+    expect(region.figures.events).toMatchObject({ events: 3, participants: 66, pupils: 50, parents: 11 });
+    expect(region.figures.reference.total).toBe(5);
+    expect(region.children.map((c) => c.indicators.events).sort()).toEqual([1, 2]);
+
+    // School A's 2025 stands as its package sent it, before its December event was entered.
+    const kept = await annualReport(db, lib, { year: 2025 });
+    expect(kept.closed).toBe(true);
+    expect(kept.figures.events.events).toBe(0);
+    // Closing a school year keeps these sections with the library's own figures: a later entry does not move them.
+    await recordEvent(db, lib, { heldOn: '2025-05-20', title: 'Жыл соңындағы кеш', form: 'literary_evening', pupils: 12, parents: 2 });
+    await closePeriod(db, lib, { schoolYear: '2024-2025' });
+    await recordEvent(db, lib, { heldOn: '2025-05-21', title: 'Кешіккен жазба', form: 'quiz', pupils: 5 });
+    const closedYear = await annualReport(db, lib, { schoolYear: '2024-2025' });
+    expect(closedYear.closed).toBe(true);
+    expect(closedYear.figures.events).toMatchObject({ events: 1, participants: 14, pupils: 12, parents: 2 });
+    const keptRow = await db.selectFrom('reports.closed_periods').select('figures').where('organisation_id', '=', A).where('period', '=', closedYear.period.key).executeTakeFirstOrThrow();
+    expect((typeof keptRow.figures === 'string' ? JSON.parse(keptRow.figures) : keptRow.figures).events.pupils).toBe(12);
+
+    // The documents print these sections.
+    const report = await annualReport(db, lib, { year: 2026 });
+    const xlsx = await reportXlsx(report);
+    const ExcelJS = (await import('exceljs')).default;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx as never);
+    const rows = book.worksheets[0]!.getRows(1, 400)!.map((row) => [String(row.getCell(1).value ?? ''), String(row.getCell(2).value ?? ''), String(row.getCell(3).value ?? '')]);
+    const cell = (start: string) => rows.find((row) => row[0].startsWith(start));
+    expect(cell('Анықтамалар саны')).toBeDefined();
+    expect(cell('Анықтамалар саны')!.slice(1)).toContain('5');
+    expect(cell('Сандық көшірмелерді қарау')!.slice(1)).toContain('2');
+    expect((await reportPdf(report)).subarray(0, 4).toString()).toBe('%PDF');
   });
 });

@@ -3,6 +3,9 @@ import type { Executor } from '../db/executor.js';
 import type { ReaderGroup } from '../readers/registrations.js';
 import { DOMAINS, emptyFigures, LANGUAGES, REASONS, SOURCES, type Figures } from './figures.js';
 import { nextDay, type ReportPeriod } from './period.js';
+import { clubCounts, eventCounts, exhibitionCounts } from '../events/counts.js';
+import { digitisationCounts, periodicalCounts, referenceCounts } from '../reference/counts.js';
+import { activeShare } from '../reading/standings.js';
 
 /**
  * The sections of the annual report. Each is a plain function of (db, organisationIds, period) that
@@ -316,7 +319,101 @@ export interface GroupSection {
   key: keyof Figures;
   count: (db: Executor, organisationIds: number[], period: ReportPeriod) => Promise<Partial<Figures>>;
 }
-export const GROUP_SECTIONS: GroupSection[] = [];
+export const GROUP_SECTIONS: GroupSection[] = [
+  {
+    key: 'events',
+    count: async (db, organisationIds, period) => {
+      const [e, x, c] = [
+        await eventCounts(db, organisationIds, period.from, period.to),
+        await exhibitionCounts(db, organisationIds, period.from, period.to),
+        await clubCounts(db, organisationIds, period.from, period.to),
+      ];
+      return {
+        events: {
+          events: e.events,
+          participants: e.participants,
+          pupils: e.pupils,
+          teachers: e.teachers,
+          parents: e.parents,
+          others: e.others,
+          fromPlan: e.fromPlan,
+          exhibitions: x.exhibitions,
+          virtualExhibitions: x.virtual,
+          clubs: c.clubs,
+          clubMembers: c.members,
+          clubSessions: c.sessions,
+        },
+      };
+    },
+  },
+  {
+    key: 'reference',
+    count: async (db, organisationIds, period) => {
+      const r = await referenceCounts(db, organisationIds, period.from, period.to);
+      return {
+        reference: {
+          total: r.total,
+          thematic: r.byKind.thematic,
+          factual: r.byKind.factographic,
+          address: r.byKind.address,
+          clarifying: r.byKind.clarifying,
+          virtual: r.virtual,
+          unmet: r.unmet,
+        },
+      };
+    },
+  },
+  {
+    key: 'periodicals',
+    count: async (db, organisationIds, period) => {
+      const p = await periodicalCounts(db, organisationIds, period.from, period.to);
+      return {
+        periodicals: {
+          titles: p.titles,
+          kazakhTitles: p.kazakh,
+          childrenTitles: p.forChildren,
+          // The issues received in the period are the copies of periodicals taken in.
+          copies: p.issuesReceived,
+          sumTiyn: p.sumTiyn,
+          articlesIndexed: p.articlesIndexed,
+        },
+      };
+    },
+  },
+  {
+    key: 'digitisation',
+    count: async (db, organisationIds, period) => {
+      const d = await digitisationCounts(db, organisationIds, period.from, period.to);
+      return {
+        digitisation: {
+          digitised: d.documents,
+          pages: d.pages,
+          addedInPeriod: d.addedInPeriod,
+          uses: d.views + d.downloads,
+          views: d.views,
+          downloads: d.downloads,
+        },
+      };
+    },
+  },
+  {
+    key: 'readingMovement',
+    count: async (db, organisationIds, period) => {
+      // The whole comes first; its counts are sums, and the shares are computed from them by the report.
+      const [whole] = await activeShare(db, organisationIds, period.from, period.to);
+      const w = whole ?? { pupils: 0, activePupils: 0, parents: 0, activeParents: 0 };
+      return {
+        readingMovement: {
+          participants: w.activePupils + w.activeParents,
+          pupils: w.pupils,
+          parents: w.parents,
+          activePupils: w.activePupils,
+          activeParents: w.activeParents,
+        },
+      };
+    },
+  },
+];
 
 /**
  * Sections whose domains are not part of this deployment yet. Each is counted as zero with a note,

@@ -322,6 +322,26 @@ function Sections({ report }: { report: AnnualReportReply }) {
             ))}
         </tbody>
       </table>
+      <table className="table">
+        <caption>{t('reports.other.caption')}</caption>
+        <tbody>
+          <tr><td>{t('reports.other.events')}</td><td className="num">{formatNumber(f.events.events)}</td></tr>
+          <tr><td>{t('reports.other.participants')}</td><td className="num">{formatNumber(f.events.participants)}</td></tr>
+          <tr><td>{t('reports.other.pupils')}</td><td className="num">{formatNumber(f.events.pupils)}</td></tr>
+          <tr><td>{t('reports.other.teachers')}</td><td className="num">{formatNumber(f.events.teachers)}</td></tr>
+          <tr><td>{t('reports.other.parents')}</td><td className="num">{formatNumber(f.events.parents)}</td></tr>
+          <tr><td>{t('reports.other.exhibitions')}</td><td className="num">{formatNumber(f.events.exhibitions)}</td></tr>
+          <tr><td>{t('reports.other.clubs')}</td><td className="num">{formatNumber(f.events.clubs)}</td></tr>
+          <tr><td>{t('reports.other.clubMembers')}</td><td className="num">{formatNumber(f.events.clubMembers)}</td></tr>
+          <tr><td>{t('reports.other.references')}</td><td className="num">{formatNumber(f.reference.total)}</td></tr>
+          <tr><td>{t('reports.other.periodicals')}</td><td className="num">{formatNumber(f.periodicals.titles)}</td></tr>
+          <tr><td>{t('reports.other.issues')}</td><td className="num">{formatNumber(f.periodicals.copies)}</td></tr>
+          <tr><td>{t('reports.other.digitised')}</td><td className="num">{formatNumber(f.digitisation.digitised)}</td></tr>
+          <tr><td>{t('reports.other.views')}</td><td className="num">{formatNumber(f.digitisation.views)}</td></tr>
+          <tr><td>{t('reports.other.activePupils')}</td><td className="num">{formatNumber(f.readingMovement.activePupils)} / {formatNumber(f.readingMovement.pupils)}</td></tr>
+          <tr><td>{t('reports.other.activeParents')}</td><td className="num">{formatNumber(f.readingMovement.activeParents)} / {formatNumber(f.readingMovement.parents)}</td></tr>
+        </tbody>
+      </table>
       {report.pendingSections.length > 0 && (
         <div className="panel">
           <h3>{t('reports.pending')}</h3>
