@@ -100,6 +100,8 @@ describe('the catalogue, the class teacher and a student in the browser', () => 
 
   it('the librarian imports a class roster: checks every row, skips the bad one, gets the new readers', async () => {
     const page = s.page;
+    // The demo library has readers of its own with these surnames (a teacher Жақсылықова): only the ones added by this import count.
+    const { lastId } = await s.db.selectFrom('readers.readers').select((eb) => eb.fn.max('id').as('lastId')).executeTakeFirstOrThrow();
     await page.getByRole('link', { name: 'Тізімді жүктеу' }).click();
     const roster = 'Тегі;Аты;Сынып;Туған күні\nЖақсылықова;Інжу;2Б;14.03.2018\nТөлегенов;Ерасыл;2Б;02.11.2017\nСейітов;;2Б;01.01.2018\n';
     await page.getByLabel('Сынып тізімі (CSV немесе XLSX)').setInputFiles({ name: '2b.csv', mimeType: 'text/csv', buffer: Buffer.from(roster) });
@@ -119,6 +121,7 @@ describe('the catalogue, the class teacher and a student in the browser', () => 
       .selectFrom('readers.readers')
       .select(['last_name', 'grade', 'class_letter', 'birth_date'])
       .where('last_name', 'in', ['Жақсылықова', 'Төлегенов', 'Сейітов'])
+      .where('id', '>', Number(lastId ?? 0))
       .orderBy('last_name')
       .execute();
     expect(imported).toEqual([

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPEAT_SCAN_WINDOW_MS } from '../src/circulation/desk.js';
+import { setClock } from '../src/shared/library-time.js';
 import { eventually, openBrowserSession, scanCode, type BrowserSession } from './support.js';
 
 /**
@@ -26,7 +28,7 @@ describe('a librarian works the desk in the browser', () => {
     await page.getByLabel('Құпиясөз').fill(library.password);
     await page.keyboard.press('Enter');
     await page.waitForURL(`${s.baseUrl}/desk`);
-    await eventually(() => page.locator('h1').textContent()).toBe('Кітап беру пункті');
+    await eventually(() => page.locator('h1').textContent()).toBe('Абонемент');
     expect(await page.locator('html').getAttribute('lang')).toBe('kk');
   });
 
@@ -57,7 +59,7 @@ describe('a librarian works the desk in the browser', () => {
 
   it('issues a book by scanning the card and then the copy, with the input keeping the focus', async () => {
     const { page, library } = s;
-    await page.getByRole('link', { name: 'Кітап беру пункті' }).click();
+    await page.getByRole('link', { name: 'Абонемент' }).click();
     await page.waitForURL(`${s.baseUrl}/desk`);
     const deskInput = page.locator('#desk-code');
     await eventually(() => deskInput.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -96,8 +98,15 @@ describe('a librarian works the desk in the browser', () => {
     await page.locator('h1').click();
     expect(await page.locator('#desk-code').evaluate((el) => el === document.activeElement)).toBe(false);
 
-    await scanCode(page, library.copy.barcode);
-    await page.locator('.desk-log li.returned').first().waitFor();
+    // The copy was issued a moment ago: a scan of it within the bounce window would be ignored
+    // as a scanner bounce, so the clock moves past the window, as for a book brought back later.
+    setClock(() => new Date(Date.now() + REPEAT_SCAN_WINDOW_MS + 1000));
+    try {
+      await scanCode(page, library.copy.barcode);
+      await page.locator('.desk-log li.returned').first().waitFor();
+    } finally {
+      setClock(undefined);
+    }
     expect(await page.locator('.desk-log li.returned').first().textContent()).toContain(`«${library.copy.title}» қайтарылды`);
 
     const loan = await s.db.selectFrom('circulation.loans').select('returned_at').where('id', '=', issuedLoanId).executeTakeFirstOrThrow();

@@ -23,8 +23,8 @@ describe("a librarian looks after the library's accounts in the browser", () => 
     await form.getByLabel('Аты-жөні').fill('Мұратова Гүлнар');
     await form.getByLabel('Логин').fill('gulnar-5a');
     await form.getByLabel('Құпиясөз (кемінде 8 таңба)').fill('Gulnar-pass-2026');
-    await form.getByLabel('Сынып').fill('5');
-    await form.getByLabel('Литер').fill('Ә');
+    await form.getByLabel('Сынып', { exact: true }).fill('5');
+    await form.getByLabel('Сынып әрпі').fill('Ә');
     await form.getByRole('button', { name: 'Есептік жазба ашу' }).click();
     await page.getByRole('status').getByText('gulnar-5a есептік жазбасы ашылды.').waitFor();
     const table = page.getByTestId('people');

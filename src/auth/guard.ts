@@ -62,9 +62,10 @@ export function classViewer(actor: Actor | null | undefined, grade: number, clas
 
 /** An admin sees everything; a methodologist their district or region; others their own library. */
 export async function assertCanSeeOrganisation(db: Executor, actor: Actor, organisationId: number): Promise<void> {
-  if (actor.role === 'admin') return;
+  // the admin sees every organisation, but only one that exists: the callers read it next
   const org = await db.selectFrom('org.organisations').select('path').where('id', '=', organisationId).executeTakeFirst();
   if (!org) throw notFound('organisation', organisationId);
+  if (actor.role === 'admin') return;
   if (actor.role === 'methodologist' ? org.path.startsWith(actor.orgPath) : organisationId === actor.organisationId) {
     return;
   }

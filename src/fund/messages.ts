@@ -2,7 +2,7 @@ import type { Messages } from '../i18n/types.js';
 
 export const messages: Messages = {
   kk: {
-    'fund.bulletin_library_required': 'Кітапхананы таңдаңыз (organisationId)',
+    'fund.bulletin_library_required': 'Кітапхананы таңдаңыз',
     'fund.bulletin_bad_period': "Кезең қате: {{from}} – {{to}}. Басы соңынан кейін болмауы керек (ЖЖЖЖ-АА-КК)",
     'fund.bulletin.title': "Жаңа түсімдер бюллетені",
     'fund.bulletin.period': "{{from}} – {{to}}",
@@ -32,7 +32,7 @@ export const messages: Messages = {
     'fund.number_required': 'Инвентарлық нөмір мен штрихкод бос болмауы керек',
   },
   ru: {
-    'fund.bulletin_library_required': 'Укажите библиотеку (organisationId)',
+    'fund.bulletin_library_required': 'Укажите библиотеку',
     'fund.bulletin_bad_period': "Неверный период: {{from}} – {{to}}. Начало не может быть позже конца (ГГГГ-ММ-ДД)",
     'fund.bulletin.title': "Бюллетень новых поступлений",
     'fund.bulletin.period': "{{from}} – {{to}}",
@@ -62,7 +62,7 @@ export const messages: Messages = {
     'fund.number_required': 'Инвентарный номер и штрихкод не могут быть пустыми',
   },
   en: {
-    'fund.bulletin_library_required': 'Choose the library (organisationId)',
+    'fund.bulletin_library_required': 'Choose the library',
     'fund.bulletin_bad_period': "Wrong period: {{from}} – {{to}}. The start cannot be after the end (YYYY-MM-DD)",
     'fund.bulletin.title': "New acquisitions bulletin",
     'fund.bulletin.period': "{{from}} – {{to}}",

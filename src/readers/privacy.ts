@@ -288,6 +288,24 @@ export interface SubjectData {
   tables: Record<string, Record<string, unknown>[]>;
 }
 
+/** Tables exported row by row as they are: each refers to the reader by its reader_id column. */
+const PLAIN_TABLES = [
+  'circulation.contacts',
+  'circulation.reading_room_uses',
+  'events.club_members',
+  'readers.registrations',
+  'reading.bingo_cards',
+  'reading.challenge_days',
+  'reading.challenge_entrants',
+  'reading.contest_entrants',
+  'reading.draw_participants',
+  'reading.family_members',
+  'reading.reader_year_books',
+  'reading.recommendations',
+  'reading.records',
+  'textbooks.raid_lines',
+] as const;
+
 export const EXPORTED_TABLES = [
   'circulation.loans',
   'circulation.visits',
@@ -297,7 +315,15 @@ export const EXPORTED_TABLES = [
   'readers.erasures',
   'readers.requests',
   'textbooks.issues',
+  ...PLAIN_TABLES,
 ] as const;
+
+/** The rows of one table that refer to the reader, dates as ISO strings. */
+async function plainRows(db: Executor, table: (typeof PLAIN_TABLES)[number], readerId: number): Promise<Record<string, unknown>[]> {
+  const [schema, name] = table.split('.') as [string, string];
+  const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(`${schema}.${name}`)} where reader_id = ${readerId} order by 1`.execute(db);
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])));
+}
 
 export async function subjectData(db: Executor, actor: Actor | null, readerId: number): Promise<SubjectData> {
   const row = await readerFor(db, actor, readerId);
@@ -340,6 +366,8 @@ export async function subjectData(db: Executor, actor: Actor | null, readerId: n
     .where('i.reader_id', '=', readerId)
     .orderBy('i.issued_on')
     .execute();
+  const plain = {} as Record<(typeof PLAIN_TABLES)[number], Record<string, unknown>[]>;
+  for (const table of PLAIN_TABLES) plain[table] = await plainRows(db, table, readerId);
   const tables: Record<(typeof EXPORTED_TABLES)[number], Record<string, unknown>[]> = {
     'circulation.loans': loans.map((l) => ({ ...l, issued_at: iso(l.issued_at), returned_at: iso(l.returned_at) })),
     'circulation.visits': visits,
@@ -349,6 +377,7 @@ export async function subjectData(db: Executor, actor: Actor | null, readerId: n
     'readers.erasures': erasures.map((e) => ({ ...e, erased_at: iso(e.erased_at) })),
     'readers.requests': requests.map((r) => ({ ...r, requested_at: iso(r.requested_at), answered_at: iso(r.answered_at) })),
     'textbooks.issues': textbooks,
+    ...plain,
   };
   await audit(db, actor, 'export', 'reader', readerId, { what: 'subject_data' }, row.organisation_id);
   return { generatedAt: new Date().toISOString(), reader: { ...toReaderJson(row) }, tables };

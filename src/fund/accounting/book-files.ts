@@ -68,10 +68,23 @@ export function drawTable(doc: Pdf, columns: Column[], rows: string[][], options
   const left = doc.page.margins.left;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   const sizeOf = (font: string) => (font === HEADER_FONT ? HEADER_SIZE : FONT_SIZE);
-  const heightOf = (cells: string[], font: string) => {
-    doc.font(font).fontSize(sizeOf(font));
-    return Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: columns[i]!.width - 2 * PAD }))) + 2 * PAD;
+  // a cell wraps at words, never inside one: a word wider than its column gets a smaller size
+  const fitSize = (cell: string, width: number, font: string) => {
+    doc.font(font);
+    let size = sizeOf(font);
+    const words = cell.split(/\s+/).filter(Boolean);
+    const widest = () => Math.max(0, ...words.map((w) => doc.fontSize(size).widthOfString(w)));
+    while (size > 3 && widest() > width) size -= 0.2;
+    return size;
   };
+  const heightOf = (cells: string[], font: string) =>
+    Math.max(
+      ...cells.map((c, i) => {
+        const width = columns[i]!.width - 2 * PAD;
+        doc.font(font).fontSize(fitSize(c || ' ', width, font));
+        return doc.heightOfString(c || ' ', { width });
+      }),
+    ) + 2 * PAD;
   const drawRow = (cells: string[], font: string) => {
     const h = heightOf(cells, font);
     if (doc.y + h > bottom()) {
@@ -80,10 +93,10 @@ export function drawTable(doc: Pdf, columns: Column[], rows: string[][], options
     }
     const y = doc.y;
     let x = left;
-    doc.font(font).fontSize(sizeOf(font));
     cells.forEach((cell, i) => {
       const col = columns[i]!;
       doc.rect(x, y, col.width, h).lineWidth(0.4).stroke();
+      doc.font(font).fontSize(fitSize(cell || ' ', col.width - 2 * PAD, font));
       doc.text(cell, x + PAD, y + PAD, { width: col.width - 2 * PAD, align: col.align ?? 'left', lineBreak: true });
       x += col.width;
     });
@@ -114,8 +127,12 @@ function actReason(a: SummaryBook['writeOffs'][number], l: Locale): string {
 
 const tallyCell = (x: Tally, l: Locale) => (x.copies === 0 && x.sumTiyn === 0 ? '' : `${x.copies}\n${formatTenge(x.sumTiyn)}${unpricedNote(x, l)}`);
 
-function summaryColumns(l: Locale, width: number, book: SummaryBook): Column[] {
-  const tallies = TALLY_KEYS(l, book);
+/**
+ * Order 44 keeps the summary book on a spread: the left page counts by knowledge group, the right page by language,
+ * children's literature and publication type. One landscape page cannot hold all of them at a readable width
+ * (a group header like «Жаратылыстану ғылымдары» would break inside its words), so every part is drawn as two tables.
+ */
+function summaryColumns(l: Locale, width: number, tallies: { label: string }[]): Column[] {
   const fixed = [
     { header: t(l, 'accounting.book.col.number'), width: 22 },
     { header: t(l, 'accounting.book.col.date'), width: 44 },
@@ -138,26 +155,35 @@ const periodText = (l: Locale, p: { from: string; to: string }) => t(l, 'account
 export async function summaryBookPdf(book: SummaryBook, l: Locale, title?: string): Promise<Buffer> {
   const doc = bookPdf();
   const width = doc.page.width - 56;
-  const tallies = TALLY_KEYS(l, book);
-  const cells = (c: Columns) => tallies.map((x) => tallyCell(tallyOf(c, x.key), l));
+  const all = TALLY_KEYS(l, book);
+  // the left page of the spread: the total and the knowledge groups; the right page: the total, languages,
+  // children's literature and publication types
+  const halves = [
+    { caption: t(l, 'accounting.book.by_groups'), tallies: all.filter((x) => x.key === 'total' || x.key.startsWith('g:')) },
+    { caption: t(l, 'accounting.book.by_languages'), tallies: all.filter((x) => !x.key.startsWith('g:')) },
+  ].map((h) => ({ ...h, columns: summaryColumns(l, width, h.tallies) }));
   heading(doc, `${title ?? t(l, 'accounting.book.summary_title')} — ${book.organisationName}`, periodText(l, book.period));
-  const columns = summaryColumns(l, width, book);
 
-  doc.font('bold').fontSize(9).text(t(l, 'accounting.book.part1'));
-  drawTable(doc, columns, book.receipts.map((r) => [
+  const part = (name: string, rows: (tallies: { key: string }[]) => string[][], options: { boldRows?: Set<number> } = {}) => {
+    for (const [i, half] of halves.entries()) {
+      if (i > 0) doc.moveDown(0.6);
+      doc.font('bold').fontSize(9).text(`${name}. ${half.caption}`);
+      drawTable(doc, half.columns, rows(half.tallies), options);
+    }
+    doc.moveDown();
+  };
+  const cells = (c: Columns, tallies: { key: string }[]) => tallies.map((x) => tallyCell(tallyOf(c, x.key), l));
+
+  part(t(l, 'accounting.book.part1'), (tallies) => book.receipts.map((r) => [
     r.number, dmy(r.date), receiptDocument(r, l), String(r.titles),
-    ...cells(r.columns),
+    ...cells(r.columns, tallies),
   ]));
-  doc.moveDown();
-  doc.font('bold').fontSize(9).text(t(l, 'accounting.book.part2'));
-  drawTable(doc, columns, book.writeOffs.map((a) => [
+  part(t(l, 'accounting.book.part2'), (tallies) => book.writeOffs.map((a) => [
     a.number, dmy(a.date),
     actReason(a, l), String(a.titles),
-    ...cells(a.columns),
+    ...cells(a.columns, tallies),
   ]));
-  doc.moveDown();
-  doc.font('bold').fontSize(9).text(t(l, 'accounting.book.part3'));
-  drawTable(doc, columns, balanceRows(book, l).map(([label, c]) => ['', '', label, '', ...cells(c)]), { boldRows: new Set([0, 3]) });
+  part(t(l, 'accounting.book.part3'), (tallies) => balanceRows(book, l).map(([label, c]) => ['', '', label, '', ...cells(c, tallies)]), { boldRows: new Set([0, 3]) });
   return pdfToBuffer(doc);
 }
 
