@@ -294,34 +294,8 @@ function Sections({ report }: { report: AnnualReportReply }) {
           ))}
         </tbody>
       </table>
-      <table className="table">
-        <caption>{t('reports.bySource')}</caption>
-        <tbody>
-          {Object.entries(f.acquisitions.bySource)
-            .filter(([, v]) => v.copies !== 0)
-            .map(([s, v]) => (
-              <tr key={s}>
-                <td>{t(`reclist.source.${s}`)}</td>
-                <td className="num">{formatNumber(v.copies)}</td>
-                <td className="num">{formatMoney(v.sumTiyn)}</td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
-      <table className="table">
-        <caption>{t('reports.writeOffsByReason')}</caption>
-        <tbody>
-          {Object.entries(f.writeOffs.byReason)
-            .filter(([, v]) => v.copies !== 0)
-            .map(([r, v]) => (
-              <tr key={r}>
-                <td>{t(`reports.reason.${r}`)}</td>
-                <td className="num">{formatNumber(v.copies)}</td>
-                <td className="num">{formatMoney(v.sumTiyn)}</td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
+      <SumsTable caption={t('reports.bySource')} sums={f.acquisitions.bySource} label={(s) => t(`reclist.source.${s}`)} />
+      <SumsTable caption={t('reports.writeOffsByReason')} sums={f.writeOffs.byReason} label={(r) => t(`reports.reason.${r}`)} />
       <table className="table">
         <caption>{t('reports.other.caption')}</caption>
         <tbody>
@@ -353,5 +327,25 @@ function Sections({ report }: { report: AnnualReportReply }) {
         </div>
       )}
     </>
+  );
+}
+
+/** Copies and their sum by a key (source of acquisition, reason of write-off); keys with no copies are left out. */
+function SumsTable({ caption, sums, label }: { caption: string; sums: Record<string, { copies: number; sumTiyn: number }>; label: (key: string) => string }) {
+  return (
+    <table className="table">
+      <caption>{caption}</caption>
+      <tbody>
+        {Object.entries(sums)
+          .filter(([, v]) => v.copies !== 0)
+          .map(([key, v]) => (
+            <tr key={key}>
+              <td>{label(key)}</td>
+              <td className="num">{formatNumber(v.copies)}</td>
+              <td className="num">{formatMoney(v.sumTiyn)}</td>
+            </tr>
+          ))}
+      </tbody>
+    </table>
   );
 }
