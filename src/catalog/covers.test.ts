@@ -1,3 +1,4 @@
+import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/connect.js';
 import type { App } from '../http/types.js';
@@ -8,12 +9,16 @@ import { seedTenants } from '../../test/support/tenants.js';
 import { coverMimeOf, MAX_COVER_BYTES } from './covers.js';
 import { createWork } from './works.js';
 
-// The smallest real images: a 1×1 PNG and the opening of a JPEG.
+// The smallest real images: a 1×1 PNG and a small JPEG.
 const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478016338b165c17f000780031c9f73e2160000000049454e44ae426082',
   'hex',
 );
-const JPEG = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(64, 1), Buffer.from('ffd9', 'hex')]);
+const JPEG = Buffer.from(jpeg.encode({ data: Buffer.alloc(48 * 64 * 4, 180), width: 48, height: 64 }, 80).data);
+/** A JPEG cut short in its picture data, and one whose Huffman tables were overwritten. */
+const TRUNCATED_JPEG = JPEG.subarray(0, Math.floor(JPEG.length / 2));
+const CORRUPT_JPEG = Buffer.from(JPEG).fill(0x41, 200, 260);
+const TRUNCATED_PNG = PNG.subarray(0, PNG.length - 20);
 
 describe('cover image signatures', () => {
   it('tells images by their bytes, not by their names', () => {
@@ -69,6 +74,15 @@ describe.each(BACKENDS)('cover images on %s', (backend) => {
     const pdf = await upload(librarian.setLocale('kk'), `/api/catalog/works/${workId}/cover`, 'cover.png', Buffer.from('%PDF-1.7 not a picture'));
     expect(pdf.status).toBe(400);
     expect(pdf.body.error).toMatchObject({ code: 'catalog.cover_not_image' });
+    for (const [name, bytes] of [['cut.jpg', TRUNCATED_JPEG], ['broken.jpg', CORRUPT_JPEG], ['cut.png', TRUNCATED_PNG]] as const) {
+      const broken = await upload(librarian.setLocale('ru'), `/api/catalog/works/${workId}/cover`, name, bytes);
+      expect(broken.status, name).toBe(400);
+      expect(broken.body.error.code).toBe('catalog.cover_broken');
+      // the upload goes out in the librarian's own language (her account's), not in English
+      expect(broken.body.error.message).toMatch(/^[^A-Za-z]+$/);
+    }
+    const webp = await upload(librarian.setLocale('kk'), `/api/catalog/works/${workId}/cover`, 'c.webp', Buffer.from('RIFF\u0000\u0000\u0000\u0000WEBPVP8 ', 'latin1'));
+    expect(webp.body.error.code).toBe('catalog.cover_webp');
     const huge = Buffer.concat([JPEG, Buffer.alloc(MAX_COVER_BYTES, 7)]);
     const large = await upload(librarian, `/api/catalog/works/${workId}/cover`, 'big.jpg', huge);
     expect(large.status).toBe(400);

@@ -1,5 +1,7 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 import type { Actor } from '../auth/actor.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
@@ -8,10 +10,13 @@ import { AppError, invalid, notFound } from '../shared/errors.js';
 /** Large enough for a phone photo of a cover, small enough for an old school PC's upload. */
 export const MAX_COVER_BYTES = 2 * 1024 * 1024;
 
-export type CoverMime = 'image/jpeg' | 'image/png' | 'image/webp';
+export type CoverMime = 'image/jpeg' | 'image/png';
 
-/** What the bytes are, read from their signature: the file name and the browser's claim are not trusted. */
-export function coverMimeOf(bytes: Uint8Array): CoverMime | null {
+/** A cover larger than this many megapixels is refused before its pixels are allocated. */
+const MAX_COVER_MEGAPIXELS = 40;
+
+/** What the bytes claim to be, read from their signature: the file name and the browser's claim are not trusted. */
+export function coverMimeOf(bytes: Uint8Array): CoverMime | 'image/webp' | null {
   const b = bytes;
   if (b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
   if (b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 && b[4] === 0x0d && b[5] === 0x0a) return 'image/png';
@@ -24,11 +29,35 @@ export function coverAddress(workId: number, version: Date): string {
   return `/api/catalog/works/${workId}/cover?v=${version.getTime()}`;
 }
 
+/**
+ * The kind of a cover whose every pixel was decoded: a file that only starts like an image
+ * (truncated, corrupt, or another file behind a borrowed signature) is refused before it is
+ * stored and served to pupils' browsers. WebP is refused: no decoder without a native binary
+ * is well kept, and a phone or a scanner saves covers as JPEG or PNG.
+ */
+export function decodedCoverMime(bytes: Uint8Array): CoverMime {
+  const mime = coverMimeOf(bytes);
+  if (mime === 'image/webp') throw invalid('catalog.cover_webp');
+  if (!mime) throw invalid('catalog.cover_not_image');
+  try {
+    if (mime === 'image/jpeg') {
+      jpeg.decode(bytes, { useTArray: true, tolerantDecoding: false, maxResolutionInMP: MAX_COVER_MEGAPIXELS, maxMemoryUsageInMB: 256 });
+    } else {
+      const header = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      // the header's size is checked first: a small file may declare a picture of gigabytes
+      if (header.length >= 24 && header.readUInt32BE(16) * header.readUInt32BE(20) > MAX_COVER_MEGAPIXELS * 1e6) throw new Error('too many pixels');
+      PNG.sync.read(header);
+    }
+  } catch {
+    throw invalid('catalog.cover_broken');
+  }
+  return mime;
+}
+
 /** Stores a cover for a record of the shared catalogue and points the record at it. */
 export async function saveCover(db: Executor, actor: Actor | null, workId: number, bytes: Uint8Array): Promise<string> {
   if (bytes.length > MAX_COVER_BYTES) throw invalid('catalog.cover_too_large', { max: MAX_COVER_BYTES / 1024 / 1024 });
-  const mime = coverMimeOf(bytes);
-  if (!mime) throw invalid('catalog.cover_not_image');
+  const mime = decodedCoverMime(bytes);
   const work = await db.selectFrom('catalog.works').select('id').where('id', '=', workId).forUpdate().executeTakeFirst();
   if (!work) throw notFound('work', workId);
   const now = new Date();
@@ -114,6 +143,6 @@ export async function fetchCover(url: string): Promise<Uint8Array> {
     chunks.push(chunk);
   }
   const bytes = Buffer.concat(chunks);
-  if (!coverMimeOf(bytes)) throw invalid('catalog.cover_not_image');
+  decodedCoverMime(bytes);
   return bytes;
 }

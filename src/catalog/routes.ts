@@ -313,7 +313,7 @@ export const catalogRoutes: Routes = async (app) => {
     {
       schema: {
         tags,
-        summary: `Upload a cover image (JPEG, PNG or WebP, up to ${MAX_COVER_BYTES / 1024 / 1024} MB) as multipart/form-data field \`file\``,
+        summary: `Upload a cover image (JPEG or PNG, up to ${MAX_COVER_BYTES / 1024 / 1024} MB) as multipart/form-data field \`file\``,
         params: idParams,
         response: { 200: workSchema },
       },

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.js';
 import type { App } from './types.js';
+import { fieldLabel } from './validation.js';
 
 /** The largest JSON body any form of the UI sends is far below this; files come as multipart with their own limits. */
 export const JSON_BODY_LIMIT = 8 * 1024 * 1024;
@@ -58,7 +59,9 @@ export function installRequestGuard(app: App): void {
   app.addHook('preValidation', async (req: FastifyRequest) => {
     for (const [part, value] of [['body', req.body], ['query', req.query], ['params', req.params]] as const) {
       const field = findBadText(value);
-      if (field !== null) throw new AppError('common.bad_text', 400, { field: part === 'body' ? field : `${part}.${field}` });
+      if (field === null) continue;
+      const path = part === 'body' ? field : `${part}.${field}`;
+      throw new AppError('common.bad_text', 400, { field: fieldLabel(req.locale ?? 'kk', field) }, { path });
     }
   });
 }

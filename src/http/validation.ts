@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import { hasFieldLabel } from '../i18n/field-labels.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
 
@@ -22,7 +24,7 @@ export interface TranslatedIssue {
 export function translateIssues(locale: Locale, issues: ValidationIssue[], context?: string): TranslatedIssue[] {
   return issues.map((issue) => {
     const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    const field = path || (context && context !== 'body' ? context : '');
+    const field = fieldLabel(locale, path || (context && context !== 'body' ? context : ''));
     const p = issue.params ?? {};
     const code = codeOf(issue);
     const params: Record<string, unknown> = { field };
@@ -33,6 +35,22 @@ export function translateIssues(locale: Locale, issues: ValidationIssue[], conte
     const key = field || code === 'unrecognized_keys' ? `validation.${code}` : `validation.${code}.whole`;
     return { path: issue.instancePath, code, message: t(locale, key, params) };
   });
+}
+
+/**
+ * A field as the user knows it: its label on the screen in her language. A field without one is
+ * named by its path in English only; in Kazakh and Russian it is «one of the fields».
+ */
+export function fieldLabel(locale: Locale, path: string): string {
+  if (!path) return '';
+  const name = path.split('.').filter((part) => !/^\d+$/.test(part)).pop() ?? '';
+  if (hasFieldLabel(name)) return t(locale, `field.${name}`);
+  return locale === 'en' ? path : t(locale, 'validation.some_field');
+}
+
+/** The issues of a zod check made inside a route (a multipart form's fields), in the shape the framework gives. */
+export function zodIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map(({ path, code, message, ...params }) => ({ keyword: code, instancePath: `/${path.join('/')}`, message, params }));
 }
 
 function codeOf(issue: ValidationIssue): string {

@@ -1,5 +1,6 @@
 import i18next, { type i18n } from 'i18next';
 import type { Locale } from '../org/schema.js';
+import { messages as fieldLabels } from './field-labels.js';
 import { messages as common } from './messages.js';
 import { domainMessages } from './registry.js';
 import { PARAM_VOCABULARY, valueMessages } from './values.js';
@@ -11,7 +12,7 @@ import type { Messages } from './types.js';
 /** All server-side messages of every domain, merged: one flat key space like 'circulation.copy_on_loan'. */
 export function allMessages(): Messages {
   const merged: Messages = { kk: {}, ru: {}, en: {} };
-  for (const m of [common, valueMessages, ...domainMessages]) {
+  for (const m of [common, fieldLabels, valueMessages, ...domainMessages]) {
     for (const l of LOCALES) Object.assign(merged[l], m[l]);
   }
   return merged;

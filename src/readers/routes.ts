@@ -4,10 +4,11 @@ import { requireRole } from '../auth/actor.js';
 import type { Routes } from '../http/types.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
-import { AppError, invalid } from '../shared/errors.js';
+import { AppError } from '../shared/errors.js';
 import { readerCardsPdf } from './cards.js';
 import { importRoster, previewImport, type ImportPreview, type RosterFile } from './import.js';
 import type { App } from '../http/types.js';
+import { translateIssues, zodIssues } from '../http/validation.js';
 import { anonymiseLeftReaders, appendToLedger, eraseOneReader, ledgerEntriesFor, previewAnonymisation, purgeErasedValues } from './anonymise.js';
 import { listPromotions, performPromotion, previewPromotion, undoPromotion } from './promotion.js';
 import { createReader, getOwnReader, getReader, listClasses, listReaders, updateReader } from './readers.js';
@@ -139,8 +140,8 @@ async function readUpload(req: FastifyRequest): Promise<{ file: RosterFile; fiel
   if (!file) throw new AppError('readers.import.no_file', 400);
   const parsed = importFields.safeParse(raw);
   if (!parsed.success) {
-    const summary = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
-    throw invalid('common.validation', { summary });
+    const issues = translateIssues(req.locale, zodIssues(parsed.error));
+    throw new AppError('common.validation', 400, { summary: issues.map((i) => i.message).join('; ') }, issues);
   }
   return { file, fields: parsed.data };
 }

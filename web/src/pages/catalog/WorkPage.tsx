@@ -102,7 +102,7 @@ export default function WorkPage() {
         <p className="cover-actions">
           <label>
             {t('catalog.work.uploadCover')}{' '}
-            <input type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => changeCover(e.target.files?.[0])} />
+            <input type="file" accept="image/jpeg,image/png" onChange={(e) => changeCover(e.target.files?.[0])} />
           </label>
           {work.coverUrl?.startsWith('/api/') && (
             <button type="button" onClick={() => void dropCover()}>
