@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
+import { MAX_UPLOAD_BYTES } from '../shared/uploads.js';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import {
@@ -78,7 +79,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('erasureLedger', options.erasureLedger ?? null);
 
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
+  // a route that takes larger files (a reference document) names its own limit
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Kitaphana API', version: '0.1.0', description: 'Library system for school and children\'s libraries' },

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors.js';
+import { MAX_UPLOAD_MEGABYTES } from '../shared/uploads.js';
 import type { App } from './types.js';
 import { fieldLabel } from './validation.js';
 
@@ -79,7 +80,7 @@ export function requestErrorCode(err: FastifyError | Error): { status: number; c
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, code: 'common.body_too_large', params: { megabytes: Math.round(JSON_BODY_LIMIT / 1024 / 1024) } };
     case 'FST_REQ_FILE_TOO_LARGE':
-      return { status: 413, code: 'common.file_too_large' };
+      return { status: 413, code: 'common.file_too_large', params: { megabytes: MAX_UPLOAD_MEGABYTES } };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_TYPE':
       return { status: 415, code: 'common.unsupported_media_type' };

@@ -3,6 +3,11 @@ import { readIso2709, splitIso2709, type RawRecord, type ReadProblem } from './m
 import { MarcXmlReader, type XmlRecordResult } from './marc/marcxml.js';
 import type { MarcRecord } from './marc/record.js';
 import { detectFormat, mapRecord, type MappedWork, type MarcFormat } from './mapping.js';
+import { AppError } from '../shared/errors.js';
+import { MAX_UPLOAD_ROWS } from '../shared/uploads.js';
+
+/** A file of more records than a library holds is refused before its records are read and kept. */
+const tooManyRecords = () => new AppError('interop.too_many_records', 413, { max: MAX_UPLOAD_ROWS });
 
 export type Syntax = 'iso2709' | 'marcxml';
 
@@ -102,12 +107,17 @@ export async function openMarcFile(bytes: Uint8Array, options: ReadOptions = {},
         error = err;
       }
       spent(sliceStarted);
+      if (reader.records.length > MAX_UPLOAD_ROWS) throw tooManyRecords();
     }
     const parsed = reader.records;
     return { syntax: 'marcxml', total: parsed.length, fileError: xmlFileError(parsed, error), read: sliced(parsed.length, (i) => xmlRecord(parsed[i]!, encoding, options)) };
   }
   const started = performance.now();
-  const raws = [...splitIso2709(bytes)];
+  const raws: RawRecord[] = [];
+  for (const raw of splitIso2709(bytes)) {
+    if (raws.length === MAX_UPLOAD_ROWS) throw tooManyRecords();
+    raws.push(raw);
+  }
   spent(started);
   return { syntax: 'iso2709', total: raws.length, fileError: null, read: sliced(raws.length, (i) => readIsoRecord(raws[i]!, options)) };
 }

@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Routes } from '../http/types.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
-import { invalid } from '../shared/errors.js';
+import { AppError, invalid } from '../shared/errors.js';
+import { isFileTooLarge, MAX_UPLOAD_MEGABYTES } from '../shared/uploads.js';
 import { exportWorks } from './export.js';
 import { getImport, listImports, previewImport, processImportBatch, resumeImport, startImport, type BatchStart, type BatchView, type ImportOptions } from './imports.js';
 import { ENCODINGS } from './marc/encoding.js';
@@ -108,7 +109,10 @@ const page = z.object({ limit: z.coerce.number().int().min(1).max(500).default(5
 async function uploadedFile(req: FastifyRequest) {
   const part = await req.file().catch(() => undefined);
   if (!part) throw invalid('interop.file_required');
-  const bytes = await part.toBuffer();
+  const bytes = await part.toBuffer().catch((err: unknown) => {
+    if (isFileTooLarge(err)) throw new AppError('interop.file_too_large', 413, { megabytes: MAX_UPLOAD_MEGABYTES });
+    throw err;
+  });
   if (!bytes.length) throw invalid('interop.file_required');
   return { fileName: part.filename || 'upload.mrc', bytes };
 }

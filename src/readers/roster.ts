@@ -7,6 +7,8 @@ import { cleanPersonText } from '../shared/text.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { Readable } from 'node:stream';
+import { MAX_UPLOAD_ROWS } from '../shared/uploads.js';
 import { foldForSearch } from '../catalog/folding.js';
 import { AppError } from '../shared/errors.js';
 import { localDate } from '../shared/library-time.js';
@@ -105,6 +107,8 @@ export interface RosterTable {
   rows: { line: number; cells: string[] }[];
 }
 
+const tooManyRows = () => new AppError('readers.import.too_many_rows', 413, { max: MAX_UPLOAD_ROWS });
+
 const isXlsx = (bytes: Uint8Array, filename: string) =>
   /\.xlsx$/i.test(filename) || (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04);
 
@@ -129,10 +133,13 @@ function readCsv(bytes: Uint8Array, requested: RosterEncoding | 'auto'): RosterT
       relax_quotes: true,
       relax_column_count: true,
       skip_empty_lines: true,
+      // the header, the rows allowed and one more to tell a file past the limit
+      to: MAX_UPLOAD_ROWS + 2,
     }) as unknown as typeof records;
   } catch {
     throw new AppError('readers.import.unreadable', 400);
   }
+  if (records.length > MAX_UPLOAD_ROWS + 1) throw tooManyRows();
   const [header, ...data] = records;
   return {
     format: 'csv',
@@ -143,26 +150,37 @@ function readCsv(bytes: Uint8Array, requested: RosterEncoding | 'auto'): RosterT
   };
 }
 
+/**
+ * Reads the first sheet row by row from the zipped file (never the whole workbook into memory:
+ * a sheet of a million rows took 4 GB that way) and stops at the row limit.
+ */
 async function readXlsx(bytes: Uint8Array): Promise<RosterTable> {
-  const workbook = new ExcelJS.Workbook();
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes)]), {
+    sharedStrings: 'cache',
+    worksheets: 'emit',
+    // styles tell a date from a number
+    styles: 'cache',
+    hyperlinks: 'ignore',
+  });
+  const rows: { line: number; cells: string[] }[] = [];
   try {
-    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  } catch {
+    for await (const sheet of reader) {
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const cells = Array.from((row.values as ExcelJS.CellValue[]).slice(1), (v) => cellText(v ?? null));
+        if (!cells.some((c) => c !== '')) continue;
+        // the header and one row past the limit
+        if (rows.length > MAX_UPLOAD_ROWS) throw tooManyRows();
+        rows.push({ line: row.number, cells });
+      }
+      break; // the first sheet holds the roster
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
     throw new AppError('readers.import.unreadable', 400);
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new AppError('readers.import.empty_file', 400);
-  const rows: { line: number; cells: string[] }[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, line) => {
-    const cells: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = cellText(cell.value);
-    });
-    const filled = Array.from(cells, (c) => c ?? '');
-    if (filled.some((c) => c !== '')) rows.push({ line, cells: filled });
-  });
   const [header, ...data] = rows;
-  return { format: 'xlsx', encoding: null, delimiter: null, headers: header?.cells ?? [], rows: data };
+  if (!header) throw new AppError('readers.import.empty_file', 400);
+  return { format: 'xlsx', encoding: null, delimiter: null, headers: header.cells, rows: data };
 }
 
 /** A cell as the librarian sees it; dates become 'YYYY-MM-DD' (Excel stores them as UTC midnight). */

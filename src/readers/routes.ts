@@ -5,6 +5,7 @@ import type { Routes } from '../http/types.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
 import { AppError } from '../shared/errors.js';
+import { isFileTooLarge, MAX_UPLOAD_MEGABYTES } from '../shared/uploads.js';
 import { readerCardsPdf } from './cards.js';
 import { importRoster, previewImport, type ImportPreview, type RosterFile } from './import.js';
 import type { App } from '../http/types.js';
@@ -134,7 +135,13 @@ async function readUpload(req: FastifyRequest): Promise<{ file: RosterFile; fiel
   let file: RosterFile | undefined;
   const raw: Record<string, string> = {};
   for await (const part of req.parts()) {
-    if (part.type === 'file') file = { bytes: await part.toBuffer(), filename: part.filename ?? '' };
+    if (part.type === 'file') {
+      const bytes = await part.toBuffer().catch((err: unknown) => {
+        if (isFileTooLarge(err)) throw new AppError('readers.import.too_large', 413, { megabytes: MAX_UPLOAD_MEGABYTES });
+        throw err;
+      });
+      file = { bytes, filename: part.filename ?? '' };
+    }
     else if (typeof part.value === 'string' && part.value !== '') raw[part.fieldname] = part.value;
   }
   if (!file) throw new AppError('readers.import.no_file', 400);
