@@ -22,6 +22,7 @@ import { writeReport, type FoundationResults } from './report.js';
 import { readMarker, runSearchBench, searchDataDir } from './search.js';
 import { runMarcImportBench } from './marc-import.js';
 import { runDurableCommitsBench } from './durable-commits.js';
+import { runLongWorkBench } from './long-work.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -127,6 +128,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   });
   // Commits per second on the embedded database with and without the sync of each commit to the disk.
   await runDurableCommitsBench({ seconds: options.quick ? 1 : 5, outDir: options.outDir });
+  // The desk's latency during a roster import and a backup; peak memory during a 100 MB upload.
+  await runLongWorkBench({ rows: options.quick ? 500 : 5_000, outDir: options.outDir });
   // MARC import rate (records per second), 50,000 synthetic records on each database.
   await runMarcImportBench({
     records: options.quick ? 2_000 : 50_000,

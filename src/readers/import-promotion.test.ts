@@ -200,6 +200,22 @@ describe.each(BACKENDS)('class roster import on %s', (backend) => {
     expect(await counter()).toEqual(counterBefore);
   });
 
+  it('leaves nothing behind when a later chunk of a large roster fails, though earlier chunks were committed', async () => {
+    const next = (await readersOf(tenants.schoolA.id)).length + 1;
+    const clash = `${year}-${String(next + 250).padStart(5, '0')}`;
+    await database.db.updateTable('readers.readers').set({ registration_number: clash }).where('last_name', '=', 'Ким').execute();
+    const before = await readersOf(tenants.schoolA.id);
+    const counters = () =>
+      database.db.selectFrom('fund.counters').select(['name', 'next_value']).where('organisation_id', '=', tenants.schoolA.id).orderBy('name').execute();
+    const countersBefore = await counters();
+    const rows = Array.from({ length: 300 }, (_, i) => `Оқушы${String.fromCharCode(0x410 + (i % 32))}${i};Айгерім;9А`);
+    const res = await upload(librarian, '/api/readers/import', { name: '9А.csv', bytes: Buffer.from(['Тегі;Аты;Сынып', ...rows].join('\n')) });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'readers.registration_number_taken', params: { number: clash } });
+    expect(await readersOf(tenants.schoolA.id)).toEqual(before);
+    expect(await counters()).toEqual(countersBefore);
+  });
+
   it('refuses a request without a file, a bad class field and a file that is not a roster', async () => {
     const noFile = await upload(librarian, '/api/readers/import/preview', null, { grade: '5' });
     expect(noFile.status).toBe(400);

@@ -342,6 +342,28 @@ function explainUniqueViolation(err: unknown, registrationNumber: string, barcod
   throw err;
 }
 
+/**
+ * Inserts readers in one statement inside the caller's transaction; numbers must already be issued.
+ * A number already taken fails the whole statement without naming its row: `insertReader` row by
+ * row names it.
+ */
+export async function insertReaders(db: Executor, organisationId: number, inputs: (ReaderInput & { registrationNumber: string; barcode: string })[]) {
+  if (!inputs.length) return [];
+  const today = await libraryToday(db, organisationId);
+  const values = inputs.map((input) => {
+    const columns = withoutContacts(readerColumns(input, today), input.kind === 'student');
+    checkNumbers(input.registrationNumber, input.barcode);
+    return {
+      organisation_id: organisationId,
+      registration_number: input.registrationNumber,
+      barcode: input.barcode,
+      ...columns,
+      search_key: searchKey(columns.last_name, columns.first_name, columns.middle_name, input.registrationNumber, input.barcode),
+    };
+  });
+  return db.insertInto('readers.readers').values(values).returningAll().execute();
+}
+
 /** Inserts one reader inside the caller's transaction; numbers must already be issued. */
 export async function insertReader(db: Executor, organisationId: number, input: ReaderInput & { registrationNumber: string; barcode: string }) {
   // a new pupil has no contact consent yet: the family's phone and e-mail are not collected
