@@ -22,6 +22,7 @@ export const meSchema = z.object({
   role: roleSchema,
   organisationId: z.number(),
   organisationName: z.string(),
+  organisationKind: orgKindSchema.describe('a library (school, college, children_library) or an education authority'),
   classGrade: z.number().nullable(),
   classLetter: z.string().nullable(),
   readerId: z.number().nullable(),
@@ -74,10 +75,10 @@ export const orgRoutes: Routes = async (app) => {
   async function me(actor: Actor, csrfToken: string) {
     const org = await app.db
       .selectFrom('org.organisations')
-      .select('name')
+      .select(['name', 'kind'])
       .where('id', '=', actor.organisationId)
       .executeTakeFirstOrThrow();
-    return { ...actor, organisationName: org.name, csrfToken };
+    return { ...actor, organisationName: org.name, organisationKind: org.kind, csrfToken };
   }
 
   app.post('/api/auth/logout', { schema: { tags, response: { 204: z.null() } } }, async (req, reply) => {

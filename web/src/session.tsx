@@ -6,6 +6,9 @@ export type Role = 'admin' | 'methodologist' | 'librarian' | 'teacher' | 'studen
 export const STAFF_ROLES: Role[] = ['admin', 'librarian'];
 
 /** The signed-in user, as /api/auth/me returns it. */
+/** Whether the signed-in user works in a library rather than in an education authority. */
+export const inLibrary = (me: Me | null): boolean => !!me && ['school', 'college', 'children_library'].includes(me.organisationKind);
+
 export interface Me {
   userId: number;
   login: string;
@@ -13,6 +16,8 @@ export interface Me {
   role: Role;
   organisationId: number;
   organisationName: string;
+  /** A library (school, college, children_library) or an education authority (district, region, republic). */
+  organisationKind: 'republic' | 'region' | 'district' | 'school' | 'college' | 'children_library';
   classGrade: number | null;
   classLetter: string | null;
   readerId: number | null;

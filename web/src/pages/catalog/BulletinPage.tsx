@@ -4,7 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { download, get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate } from '../../format.js';
-import { useSession } from '../../session.js';
+import { inLibrary, useSession } from '../../session.js';
 import type { Bulletin } from '../../../../src/fund/bulletin.js';
 
 /**
@@ -22,8 +22,11 @@ export default function BulletinPage() {
   const [error, setError] = useState<unknown>(null);
   const q = query({ organisationId, from: params.get('from'), to: params.get('to') });
 
+  // the bulletin belongs to a library: an education authority's staff open it from a school's catalogue
+  const noLibrary = !organisationId && !!me && !inLibrary(me);
+
   useEffect(() => {
-    if (!organisationId && !me) return;
+    if ((!organisationId && !me) || noLibrary) return;
     setError(null);
     get<Bulletin>(`/api/catalog/new-acquisitions${q}`).then((b) => {
       setBulletin(b);
@@ -38,6 +41,7 @@ export default function BulletinPage() {
     <section>
       <h1>{t('nav.catalog.bulletin')}</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
+      {noLibrary && <p className="muted">{t('fund.bulletin.notLibrary')}</p>}
       <div className="panel row no-print">
         <div className="field">
           <label htmlFor="bulletin-from">{t('fund.bulletin.from')}</label>

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { download, get, put, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatMoney, formatNumber, parseTenge } from '../../format.js';
-import { useSession } from '../../session.js';
+import { inLibrary, useSession } from '../../session.js';
 import { BarChart } from './BarChart.js';
 import type { Coverage, PurchasePlan } from './types.js';
 
@@ -22,13 +22,17 @@ export default function CoveragePage() {
   const [plan, setPlan] = useState<PurchasePlan | null>(null);
   const [error, setError] = useState<unknown>(null);
 
+  // an education authority's staff see a school's coverage by choosing it in the monitoring
+  const noLibrary = !organisationId && !!me && !inLibrary(me);
+
   const load = useCallback(() => {
     setError(null);
+    if (noLibrary) return;
     Promise.all([get<Coverage>(`/api/reclist/coverage${scope}`), get<PurchasePlan>(`/api/reclist/purchase-plan${scope}`)]).then(([c, p]) => {
       setCoverage(c);
       setPlan(p);
     }, setError);
-  }, [scope]);
+  }, [scope, noLibrary]);
   useEffect(load, [load]);
 
   const missing = useMemo(() => coverage?.titles.filter((x) => x.copies === 0) ?? [], [coverage]);
@@ -52,6 +56,11 @@ export default function CoveragePage() {
     <section>
       <h1>{t('nav.reclist.coverage')}</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
+      {noLibrary && (
+        <p className="muted">
+          <Link to="/reclist/monitoring">{t('reclist.coverageNotLibrary')}</Link>
+        </p>
+      )}
       {coverage && (
         <>
           <div className="panel">
