@@ -1,8 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { del, download, get, post, query } from '../../api.js';
+import { del, get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { PackageTransfer } from '../../components/PackageTransfer.js';
 import { formatDate, today } from '../../format.js';
 import { useSession } from '../../session.js';
 import { PLAN_MONTHS, schoolYearOf, type ExhibitionView } from './types.js';
@@ -243,46 +244,18 @@ export default function ExhibitionsPage() {
           </div>
         </form>
       )}
-      {me?.role === 'admin' && <SchedulePackage schoolYear={schoolYear} onDone={(text) => void run(async () => undefined, text)} onError={setError} />}
+      {me?.role === 'admin' && (
+        <PackageTransfer
+          title={t('events.schedule.package')}
+          help={t('events.schedule.packageHelp')}
+          exportUrl={`/api/events/exhibition-schedule/package${query({ schoolYear })}`}
+          importUrl="/api/events/exhibition-schedule/package"
+          canTakeIn
+          onDone={(text) => void run(async () => undefined, text)}
+          onError={setError}
+        />
+      )}
     </section>
   );
 }
 
-/**
- * The schedule travels down as a file to schools on their own servers: the republic's or district's admin saves
- * it, the school's admin takes it in.
- */
-function SchedulePackage({ schoolYear, onDone, onError }: { schoolYear: string; onDone: (notice: string) => void; onError: (err: unknown) => void }) {
-  const { t } = useTranslation();
-  async function takeIn(file: File | undefined) {
-    if (!file) return;
-    let body: unknown;
-    try {
-      body = JSON.parse(await file.text());
-    } catch {
-      onError(new Error(t('events.schedule.packageBroken')));
-      return;
-    }
-    try {
-      const r = await post<{ added: number; updated: number; removed: number }>('/api/events/exhibition-schedule/package', body);
-      onDone(t('events.schedule.packageTaken', r));
-    } catch (err) {
-      onError(err);
-    }
-  }
-  return (
-    <div className="panel">
-      <h3>{t('events.schedule.package')}</h3>
-      <p className="muted">{t('events.schedule.packageHelp')}</p>
-      <div className="row">
-        <button type="button" className="secondary" onClick={() => void download(`/api/events/exhibition-schedule/package${query({ schoolYear })}`).catch(onError)}>
-          {t('events.schedule.packageSave')}
-        </button>
-        <div className="field">
-          <label htmlFor="schedule-package">{t('events.schedule.packageTake')}</label>
-          <input id="schedule-package" type="file" accept="application/json,.json" onChange={(e) => void takeIn(e.target.files?.[0])} />
-        </div>
-      </div>
-    </div>
-  );
-}
