@@ -6,6 +6,7 @@ import { formatDate, today } from '../../format.js';
 import { useSession } from '../../session.js';
 import { CountsPanel, countsOf } from './PlanPage.js';
 import { EVENT_FORMS, schoolYearOf, shiftYear, type EventView } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /** Events held in a school year with their participants; recorded here or from the plan. */
 export default function EventsPage() {
@@ -109,7 +110,7 @@ export default function EventsPage() {
           </div>
         </form>
       )}
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -168,7 +169,7 @@ export default function EventsPage() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { today } from '../../format.js';
 import { useSession } from '../../session.js';
 import { EVENT_FORMS, ENTRY_STATUSES, PLAN_MONTHS, PLAN_SECTIONS, WHEN_KINDS, schoolYearOf, shiftYear, type EventCounts, type PlanEntryView, type PlanView } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface Counts {
   from: string;
@@ -161,7 +162,7 @@ export default function PlanPage() {
       <CountsPanel counts={counts} />
       {!plan && <p className="muted">{t('events.plan.none')}</p>}
       {plan && (
-        <div className="table-wrap">
+        <TableScroll>
           <table>
             <thead>
               <tr>
@@ -210,7 +211,7 @@ export default function PlanPage() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {holding && (
         <form className="panel row" onSubmit={markHeld} aria-label={t('events.held.add')}>

@@ -6,6 +6,7 @@ import { ErrorBanner, errorText } from '../../components/ErrorBanner.js';
 import { formatDate, formatNumber } from '../../format.js';
 import { pendingScans, useScannerInput } from './scanner.js';
 import { FUNDS, GROUPS, type Check, type CheckCopy, type CheckResult } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface LogEntry {
   id: number;
@@ -362,7 +363,7 @@ function CopyList({ id, title, copies, open = false }: { id: string; title: stri
   return (
     <details className="panel" open={open} data-testid={`list-${id}`}>
       <summary>{title}</summary>
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -383,7 +384,7 @@ function CopyList({ id, title, copies, open = false }: { id: string; title: stri
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {copies.length > LIST_LIMIT && <p className="muted">{t('fund.check.more', { count: copies.length - LIST_LIMIT })}</p>}
     </details>
   );

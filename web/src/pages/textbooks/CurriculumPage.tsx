@@ -4,6 +4,7 @@ import { del, get, post, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { nextSchoolYear, schoolYearOf, today, type CurriculumItem } from './types.js';
 import { WorkPicker } from './WorkPicker.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /** The curriculum list: the textbooks each grade needs in a school year, per language of instruction. */
 export default function CurriculumPage() {
@@ -114,7 +115,7 @@ export default function CurriculumPage() {
         </div>
       </form>
 
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -148,7 +149,7 @@ export default function CurriculumPage() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }
