@@ -6,6 +6,7 @@ import { today } from '../../format.js';
 import { useSession } from '../../session.js';
 import { EVENT_FORMS, ENTRY_STATUSES, PLAN_MONTHS, PLAN_SECTIONS, WHEN_KINDS, schoolYearOf, shiftYear, type EventCounts, type PlanEntryView, type PlanView } from './types.js';
 import { TableScroll } from '../../components/TableScroll.js';
+import { RowButton } from '../../components/RowButton.js';
 
 interface Counts {
   from: string;
@@ -203,7 +204,7 @@ export default function PlanPage() {
                     {staff && (
                       <td className="actions">
                         <button type="button" className="secondary" onClick={() => setHolding(e)}>{t('events.entry.markHeld')}</button>
-                        <button type="button" className="secondary" onClick={() => void run(() => del(`/api/events/plan-entries/${e.id}`))}>{t('events.entry.remove')}</button>
+                        <RowButton label={t('events.entry.remove')} row={e.title} onClick={() => void run(() => del(`/api/events/plan-entries/${e.id}`))} />
                       </td>
                     )}
                   </tr>,

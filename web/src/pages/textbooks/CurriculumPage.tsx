@@ -5,6 +5,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { nextSchoolYear, schoolYearOf, today, type CurriculumItem } from './types.js';
 import { WorkPicker } from './WorkPicker.js';
 import { TableScroll } from '../../components/TableScroll.js';
+import { RowButton } from '../../components/RowButton.js';
 
 /** The curriculum list: the textbooks each grade needs in a school year, per language of instruction. */
 export default function CurriculumPage() {
@@ -136,9 +137,7 @@ export default function CurriculumPage() {
                 <td>{i.title}</td>
                 <td className="num">{i.copiesPerStudent}</td>
                 <td className="actions">
-                  <button type="button" className="secondary" onClick={() => void run(() => del(`/api/textbooks/curriculum/${i.id}`))}>
-                    {t('textbooks.remove')}
-                  </button>
+                  <RowButton label={t('textbooks.remove')} row={`${i.subject}: ${i.title}`} onClick={() => void run(() => del(`/api/textbooks/curriculum/${i.id}`))} />
                 </td>
               </tr>
             ))}
