@@ -179,7 +179,7 @@ function RequestedTable({ plan }: { plan: PurchasePlan }) {
       <p>
         <strong>{t('reclist.plan.total', { copies: formatNumber(plan.requestedCopies), sum: formatMoney(plan.requestedSumTiyn) })}</strong>
       </p>
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -205,7 +205,7 @@ function RequestedTable({ plan }: { plan: PurchasePlan }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
