@@ -44,6 +44,11 @@ export interface CirculationBenchOptions {
   pairsPerDesk?: number;
   baselineSeconds: number;
   postgresUrl: string;
+  /**
+   * PGlite in a data folder of its own with durable commits (every commit synced to the disk before
+   * the answer), as a library runs it; in memory (nothing to sync) when absent.
+   */
+  pgliteOnDisk?: boolean;
 }
 
 export interface DeskLevel {
@@ -75,6 +80,8 @@ export interface BackendResult {
   /** `GET /api/health` from one client, no database: the floor of any request over HTTP in this process. */
   httpFloor: { perSecond: number; latencyMs: LatencySummary; cpuMsPerRequest: number };
   levels: DeskLevel[];
+  /** Whether each commit reached the disk before the answer (PostgreSQL always; PGlite in a data folder). */
+  durableCommits?: boolean;
 }
 
 /** Counts the statements sent to the database, and keeps their text while `recording`. */
@@ -259,7 +266,11 @@ async function recordStatements(base: string, desk: Desk, counter: StatementCoun
 
 async function benchBackend(backend: 'pglite' | 'postgres', options: CirculationBenchOptions, log: (line: string) => void): Promise<BackendResult> {
   const counter = new StatementCounter();
-  const handle = backend === 'pglite' ? await connectPGlite(undefined, undefined, counter.log) : await freshPostgres(options.postgresUrl, counter.log);
+  const folder = backend === 'pglite' && options.pgliteOnDisk ? fs.mkdtempSync(path.join(os.tmpdir(), 'kt-bench-desk-')) : null;
+  const handle =
+    backend === 'pglite'
+      ? await connectPGlite(folder ? path.join(folder, 'data') : undefined, undefined, counter.log, true)
+      : await freshPostgres(options.postgresUrl, counter.log);
   try {
     await migrateToLatest(handle.db);
     const desks = await prepareDesks(handle, Math.max(...options.desks));
@@ -287,12 +298,13 @@ async function benchBackend(backend: 'pglite' | 'postgres', options: Circulation
             `return p50/p99 ${level.returnMs.p50}/${level.returnMs.p99} ms, ${level.statementsPerRequest} statements and ${level.cpuMsPerRequest} ms CPU per request`,
         );
       }
-      return { backend, sequentialSelect1, statements, httpFloor: floor, levels };
+      return { backend, sequentialSelect1, statements, httpFloor: floor, levels, durableCommits: handle.kind === 'postgres' || !!handle.durableWrites };
     } finally {
       await app.close();
     }
   } finally {
     await handle.close();
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
   }
 }
 

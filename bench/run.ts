@@ -5,6 +5,8 @@
  *   npm run bench -- --works 20000        another catalogue size (cached separately)
  *   npm run bench -- --quick              a smoke run of a few seconds (the test suite runs it)
  *   npm run bench -- --no-postgres        the embedded database only
+ *   npm run bench -- desk                 only the desk against pgbench on the PostgreSQL server (bench/desk.ts)
+ *   npm run bench -- search --works N     only search on the PostgreSQL server, N works (bench/search-postgres.ts)
  *
  * Figures and the machine go to bench/results/<yyyy-mm-dd>-foundation.json and .md.
  */
@@ -22,6 +24,8 @@ import { writeReport, type FoundationResults } from './report.js';
 import { readMarker, runSearchBench, searchDataDir } from './search.js';
 import { runMarcImportBench } from './marc-import.js';
 import { runDurableCommitsBench } from './durable-commits.js';
+import { deskCommand } from './desk.js';
+import { postgresSearchCommand } from './search-postgres.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -111,7 +115,11 @@ export async function runFoundationBench(options: BenchOptions, log: (line: stri
   return { results, files };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] === 'desk') {
+  await deskCommand(process.argv.slice(3));
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] === 'search') {
+  await postgresSearchCommand(process.argv.slice(3));
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const options = parseArgs(process.argv.slice(2));
   await runFoundationBench(options);
   // The recommended-list monitoring: region and republic level queries, PostgreSQL only.
