@@ -14,6 +14,7 @@ import { createOrganisation } from '../src/org/organisations.js';
 import { createUser } from '../src/org/users.js';
 import { createReader } from '../src/readers/readers.js';
 import { createWork } from '../src/catalog/works.js';
+import { REPEAT_SCAN_WINDOW_MS } from '../src/circulation/desk.js';
 import { describeMachine, type Machine } from './machine.js';
 import { summarise, timed, type LatencySummary } from './stats.js';
 
@@ -76,7 +77,7 @@ export interface BackendResult {
   backend: 'pglite' | 'postgres';
   sequentialSelect1: { perSecond: number; latencyMs: LatencySummary };
   /** The statements of one issue and one return, in order, as the server sent them. */
-  statements: { issue: string[]; return: string[] };
+  statements: { issue: string[]; return: string[]; scanIssue?: string[]; scanReturn?: string[] };
   /** `GET /api/health` from one client, no database: the floor of any request over HTTP in this process. */
   httpFloor: { perSecond: number; latencyMs: LatencySummary; cpuMsPerRequest: number };
   levels: DeskLevel[];
@@ -261,7 +262,19 @@ async function recordStatements(base: string, desk: Desk, counter: StatementCoun
   const returned = await client.post('/api/circulation/return', { barcode });
   counter.recording = null;
   if (issued !== 201 || returned !== 200) throw new Error(`the desk answered ${issued} and ${returned}`);
-  return { issue, return: giveBack };
+  // the desk's own route: a scan issues to the open reader or takes back, and answers with the reader's panel
+  const other = desk.barcodes[1]!;
+  const scanIssue: string[] = [];
+  counter.recording = scanIssue;
+  const scanIssued = await client.post('/api/circulation/scan', { code: other, readerId: desk.readerId });
+  // a second scan of the same label within the repeat window would be taken for a bounce
+  await new Promise((r) => setTimeout(r, REPEAT_SCAN_WINDOW_MS + 100));
+  const scanReturn: string[] = [];
+  counter.recording = scanReturn;
+  const scanReturned = await client.post('/api/circulation/scan', { code: other, readerId: desk.readerId });
+  counter.recording = null;
+  if (scanIssued !== 200 || scanReturned !== 200) throw new Error(`the desk's scans answered ${scanIssued} and ${scanReturned}`);
+  return { issue, return: giveBack, scanIssue, scanReturn };
 }
 
 async function benchBackend(backend: 'pglite' | 'postgres', options: CirculationBenchOptions, log: (line: string) => void): Promise<BackendResult> {
@@ -278,7 +291,10 @@ async function benchBackend(backend: 'pglite' | 'postgres', options: Circulation
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const statements = await recordStatements(address, desks[0]!, counter);
-      log(`  ${backend}: one issue sends ${statements.issue.length} statements, one return ${statements.return.length}`);
+      log(
+        `  ${backend}: one issue sends ${statements.issue.length} statements, one return ${statements.return.length}; ` +
+          `a scan that issues ${statements.scanIssue.length}, a scan that takes back ${statements.scanReturn.length} (each with the reader's panel)`,
+      );
       const sequentialSelect1 = await select1Rate(handle, 1, options.baselineSeconds);
       const floor = await httpFloor(address, options.baselineSeconds);
       log(`  ${backend}: GET /api/health ${floor.perSecond}/s, p50 ${floor.latencyMs.p50} ms, ${floor.cpuMsPerRequest} ms CPU per request`);

@@ -184,6 +184,8 @@ function markdown(report: DeskReport): string {
   for (const r of report.results) {
     lines.push('', `Statements of one issue on ${r.backend} (session lookup included when not cached):`, '', ...r.statements.issue.map((q) => `- \`${q}\``));
     lines.push('', `Statements of one return on ${r.backend}:`, '', ...r.statements.return.map((q) => `- \`${q}\``));
+    if (r.statements.scanIssue) lines.push('', `Statements of one scan that issues, with the reader's panel, on ${r.backend}:`, '', ...r.statements.scanIssue.map((q) => `- \`${q}\``));
+    if (r.statements.scanReturn) lines.push('', `Statements of one scan that takes back, with the reader's panel, on ${r.backend}:`, '', ...r.statements.scanReturn.map((q) => `- \`${q}\``));
   }
   return lines.join('\n') + '\n';
 }
