@@ -11,6 +11,7 @@ import type { Db } from '../db/connect.js';
 import type { Actor } from '../auth/actor.js';
 import { kazakhSortKey, searchKey } from '../catalog/folding.js';
 import { audit } from '../org/audit.js';
+import { forgetSessions } from '../auth/session-cache.js';
 import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { writableLibrary } from './readers.js';
@@ -193,6 +194,7 @@ export async function eraseReaders(
                  WHERE ${sql.ref(ref.ref_column)} IN (${sql.join(accountIds)})`.execute(db);
     }
     await db.deleteFrom('org.users').where('id', 'in', accountIds).execute();
+    forgetSessions();
   }
   await db.updateTable('fund.losses').set({ note: null }).where('reader_id', 'in', readerIds).execute();
   await db.updateTable('readers.consents').set({ given_by: null, note: null }).where('reader_id', 'in', readerIds).execute();
