@@ -165,4 +165,34 @@ describe.each(BACKENDS)('retention periods and the daily job, on %s', (backend) 
     expect(await backupsKeepDays(database.db, 30)).toBe(14);
     expect(await backupsKeepDays(database.db, 10)).toBe(10);
   });
+
+  it('erasing a reader on request turns the loans into counts, and no report or statistic moves', async () => {
+    const db = database.db;
+    const org = tenants.schoolB.id;
+    const lib = tenants.librarianB;
+    const other = new ApiClient(app);
+    await other.login('librarian-b');
+    const reader = await makeReader(db, org, { lastName: 'Өшірілетін', grade: 7, classLetter: 'В' });
+    const work = await makeWork(db, { title: 'Менің атым Қожа', language: 'kaz' });
+    for (const [issued, returned] of [['2025-04-01', '2025-04-10'], ['2026-09-03', '2026-09-20'], ['2026-11-05', '2026-11-06']] as const) {
+      const copy = await makeCopy(db, org, work, { acquiredOn: '2020-01-01' });
+      await db
+        .insertInto('circulation.loans')
+        .values({ organisation_id: org, copy_id: copy.id, reader_id: reader.id, issued_at: new Date(`${issued}T06:00:00Z`), due_on: returned, returned_at: new Date(`${returned}T06:00:00Z`) })
+        .execute();
+    }
+    const figures = async () => ({
+      y2025: (await annualReport(db, lib, { year: 2025 })).figures.loans,
+      y2026: (await annualReport(db, lib, { year: 2026 })).figures.loans,
+      school: (await annualReport(db, lib, { schoolYear: '2026-2027' })).figures.loans,
+      stats: await circulationStats(db, lib, { from: '2025-01-01', to: '2026-12-01' }),
+    });
+    const before = await figures();
+    expect(before.y2026.total).toBe(2);
+    expect(before.stats.byGroup.find((g) => g.group === 'grades_5_9')).toMatchObject({ loans: 3, returns: 3 });
+
+    expect((await other.post(`/api/readers/${reader.id}/erase`)).status).toBe(200);
+    expect(await db.selectFrom('circulation.loans').select('id').where('reader_id', '=', reader.id).execute()).toEqual([]);
+    expect(await figures()).toEqual(before);
+  });
 });
