@@ -86,7 +86,14 @@ export async function setRetention(db: Executor, actor: Actor | null, input: Par
     .values({ organisation_id: organisationId, ...values, updated_by: actor!.userId })
     .onConflict((oc) => oc.column('organisation_id').doUpdateSet({ ...values, updated_at: new Date(), updated_by: actor!.userId }))
     .execute();
-  await audit(db, actor, 'update', 'retention', organisationId, { ...next });
+  await audit(db, actor, 'update', 'retention', organisationId, {
+    leaversDays: next.leaversDays,
+    auditDays: next.auditDays,
+    loansDays: next.loansDays,
+    visitsDays: next.visitsDays,
+    sessionsDays: next.sessionsDays,
+    backupsDays: next.backupsDays,
+  });
   return next;
 }
 
@@ -180,16 +187,32 @@ export async function applyRetention(
         .where('at', '<', new Date(`${minusDays(today, settings.auditDays)}T00:00:00Z`))
         .executeTakeFirst();
       const auditLinesRemoved = Number(removed.numDeletedRows ?? 0);
-      const figures = {
-        readersErased: ids.length,
-        loansRemoved,
-        visitsRemoved,
-        auditLinesRemoved,
-        sessionsRemoved: sessionsBy.get(organisationId) ?? 0,
-        backupsRemoved: run.backupsRemoved,
-      };
-      if (Object.values(figures).some((n) => n > 0)) await audit(trx, null, 'retention', 'readers', null, { ...figures, ...settings }, organisationId);
-      return { ids, ...figures };
+      const sessionsRemoved = sessionsBy.get(organisationId) ?? 0;
+      if (ids.length + loansRemoved + visitsRemoved + auditLinesRemoved + sessionsRemoved + run.backupsRemoved > 0) {
+        await audit(
+          trx,
+          null,
+          'retention',
+          'readers',
+          null,
+          {
+            readersErased: ids.length,
+            loansRemoved,
+            visitsRemoved,
+            auditLinesRemoved,
+            sessionsRemoved,
+            backupsRemoved: run.backupsRemoved,
+            leaversDays: settings.leaversDays,
+            loansDays: settings.loansDays,
+            visitsDays: settings.visitsDays,
+            auditDays: settings.auditDays,
+            sessionsDays: settings.sessionsDays,
+            backupsDays: settings.backupsDays,
+          },
+          organisationId,
+        );
+      }
+      return { ids, loansRemoved, visitsRemoved, auditLinesRemoved };
     });
     appendToLedger(options.erasureLedger, await ledgerEntriesFor(db, organisationId, done.ids));
     run.libraries++;
