@@ -31,28 +31,33 @@ export async function foldLoans(db: Executor, organisationId: number, selection:
   if ('readerIds' in selection && !selection.readerIds.length) return 0;
   const zone = await organisationTimeZone(db, organisationId);
   const which = sql`l.organisation_id = ${organisationId} and l.returned_at is not null and ${loanCondition(selection)}`;
-  await sql`
-    insert into reports.kept_counts as k (organisation_id, day, what, reader_group, fund, domain, language, n)
-    select ${organisationId}::bigint, day, what, grp, fund, domain, language, count(*)::int from (
-      select (l.issued_at at time zone ${zone})::date as day, 'issue' as what, ${groupOf} as grp,
-             case when c.fund = 'textbook' then 'textbooks' else 'main' end as fund,
-             ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} as domain, ${langOf(sql`w.language`)} as language
-        from circulation.loans l
-        join readers.readers r on r.id = l.reader_id
-        join fund.copies c on c.id = l.copy_id
-        join catalog.works w on w.id = c.work_id
-        left join fund.receipt_lines rl on rl.id = c.receipt_line_id
-       where ${which}
-      union all
-      select (l.returned_at at time zone ${zone})::date, 'return', ${groupOf}, '', '', ''
-        from circulation.loans l join readers.readers r on r.id = l.reader_id
-       where ${which}
-    ) x group by day, what, grp, fund, domain, language
-    on conflict (organisation_id, day, what, reader_group, reading_room, fund, domain, language) do update set n = k.n + excluded.n`.execute(db);
   await sql`update reading.records set loan_id = null
              where loan_id in (select l.id from circulation.loans l where ${which})`.execute(db);
-  const gone = await sql`delete from circulation.loans l where ${which}`.execute(db);
-  return Number(gone.numAffectedRows ?? 0);
+  // one statement: exactly the loans deleted are the loans counted, whatever the desk does meanwhile
+  const { rows } = await sql<{ n: number }>`
+    with gone as (
+      delete from circulation.loans l where ${which}
+      returning l.reader_id, l.copy_id, l.issued_at, l.returned_at
+    ), facts as (
+      select (g.issued_at at time zone ${zone})::date as issued_on, (g.returned_at at time zone ${zone})::date as returned_on,
+             ${groupOf} as grp, case when c.fund = 'textbook' then 'textbooks' else 'main' end as fund,
+             ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} as domain, ${langOf(sql`w.language`)} as language
+        from gone g
+        join readers.readers r on r.id = g.reader_id
+        join fund.copies c on c.id = g.copy_id
+        join catalog.works w on w.id = c.work_id
+        left join fund.receipt_lines rl on rl.id = c.receipt_line_id
+    ), counted as (
+      insert into reports.kept_counts as k (organisation_id, day, what, reader_group, fund, domain, language, n)
+      select ${organisationId}::bigint, day, what, grp, fund, domain, language, count(*)::int from (
+        select issued_on as day, 'issue' as what, grp, fund, domain, language from facts
+        union all
+        select returned_on, 'return', grp, '', '', '' from facts
+      ) x group by day, what, grp, fund, domain, language
+      on conflict (organisation_id, day, what, reader_group, reading_room, fund, domain, language) do update set n = k.n + excluded.n
+    )
+    select count(*)::int as n from gone`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** The report periods (calendar and school years) that hold any day of [from, to]. */
@@ -87,15 +92,19 @@ export async function foldVisits(db: Executor, organisationId: number, before: s
     const regular = counted.rows.reduce((sum, r) => sum + Number(r.n), 0);
     await db.insertInto('reports.kept_regular_visitors').values({ organisation_id: organisationId, period: period.key, regular_visitors: regular }).execute();
   }
-  await sql`
-    insert into reports.kept_counts as k (organisation_id, day, what, reader_group, reading_room, n)
-    select ${organisationId}::bigint, v.visited_on, 'visit', ${groupOf}, v.reading_room, count(*)::int
-      from circulation.visits v join readers.readers r on r.id = v.reader_id
-     where v.organisation_id = ${organisationId} and v.visited_on < ${before}
-     group by 2, 4, 5
-    on conflict (organisation_id, day, what, reader_group, reading_room, fund, domain, language) do update set n = k.n + excluded.n`.execute(db);
-  const gone = await sql`delete from circulation.visits where organisation_id = ${organisationId} and visited_on < ${before}`.execute(db);
-  return Number(gone.numAffectedRows ?? 0);
+  const { rows: gone } = await sql<{ n: number }>`
+    with gone as (
+      delete from circulation.visits where organisation_id = ${organisationId} and visited_on < ${before}
+      returning reader_id, visited_on, reading_room
+    ), counted as (
+      insert into reports.kept_counts as k (organisation_id, day, what, reader_group, reading_room, n)
+      select ${organisationId}::bigint, v.visited_on, 'visit', ${groupOf}, v.reading_room, count(*)::int
+        from gone v join readers.readers r on r.id = v.reader_id
+       group by 2, 4, 5
+      on conflict (organisation_id, day, what, reader_group, reading_room, fund, domain, language) do update set n = k.n + excluded.n
+    )
+    select count(*)::int as n from gone`.execute(db);
+  return Number(gone[0]?.n ?? 0);
 }
 
 /**
