@@ -45,31 +45,40 @@ describe('npm start', () => {
     expect(scripts.start).toBe('node scripts/start.mjs');
     expect(scripts.prepare).toMatch(/scripts\/build\.mjs/);
 
-    const port = await freePort();
     let output = '';
-    child = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KITAPHANA_DATA_DIR: path.join(dir, 'data'), KITAPHANA_DEMO: 'false', KITAPHANA_BACKUP_HOURS: '0', DATABASE_URL: '', NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    const until = Date.now() + 120_000;
-    let status = 0;
-    while (Date.now() < until && child.exitCode === null) {
-      status = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status, () => 0);
-      if (status === 200) break;
-      await new Promise((r) => setTimeout(r, 100));
+    // the first start creates and migrates the database; memory is measured on the next, an everyday start
+    const env = { ...process.env, HOST: '127.0.0.1', KITAPHANA_DATA_DIR: path.join(dir, 'data'), KITAPHANA_DEMO: 'false', KITAPHANA_BACKUP_HOURS: '0', DATABASE_URL: '', NODE_OPTIONS: '' };
+    for (const round of ['first', 'again'] as const) {
+      if (child) {
+        const exited = new Promise((resolve) => child!.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      const port = await freePort();
+      child = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs')], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
+      const until = Date.now() + 120_000;
+      let status = 0;
+      while (Date.now() < until && child.exitCode === null) {
+        status = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status === 200) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status, `${round}: ${output}`).toBe(200);
     }
-    expect(status, output).toBe(200);
+    const server = child!;
     expect(output).toContain('Kitaphana is running at');
     expect(output).not.toMatch(/Building|vite|tsc/);
     // no TypeScript at run time: the process is node on the start script, and the server it loaded is dist/
-    const argv = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const argv = fs.readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     expect(argv.slice(1)).toEqual([path.join(root, 'scripts', 'start.mjs')]);
     expect(fs.existsSync(path.join(root, 'dist', 'main.js'))).toBe(true);
     expect(fs.readdirSync(path.join(root, 'dist', 'catalog', 'migrations')).length).toBeGreaterThan(0);
     // the document libraries are not loaded and the embedded database's buffers are a school's
-    expect(rssMb(child.pid!)).toBeLessThanOrEqual(300);
+    expect(rssMb(server.pid!)).toBeLessThanOrEqual(300);
   }, 240_000);
 });
