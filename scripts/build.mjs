@@ -4,7 +4,7 @@
 //   demo    the demo school's data folder, dist/demo-school (made by the compiled server)
 // `node scripts/build.mjs` builds all three (npm ci runs it as `prepare`); `node scripts/build.mjs web`
 // or `server` builds one; `--force` rebuilds even what is fresh.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,7 +90,8 @@ export function buildServer() {
 }
 
 export function buildWeb() {
-  run('npm', ['run', 'build:web']);
+  // through a shell: on Windows npm is npm.cmd
+  execSync('npm run build:web', { cwd: root, stdio: 'inherit' });
 }
 
 export function buildDemo() {
