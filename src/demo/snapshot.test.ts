@@ -33,7 +33,8 @@ describe('the demo school made by the build (PGlite data folder)', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kitaphana-snapshot-'));
     info = await buildDemoSnapshot(path.join(dir, 'demo-school'), 'build-1', { size: 'small', today: DAY });
-  });
+    // a new embedded database, its migrations and the small demo: minutes on a loaded two-core machine
+  }, 300_000);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('is checkpointed: its WAL is a segment or two, not the load', () => {
@@ -77,7 +78,7 @@ describe.each(BACKENDS)('moving the demo to a later day (%s)', (backend) => {
   beforeAll(async () => {
     database = await openTestDatabase(backend);
     await loadDemoLibrary(database.db, { size: 'small', today: DAY });
-  });
+  }, 300_000);
   afterAll(async () => {
     await database?.close();
   });
