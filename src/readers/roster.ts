@@ -5,12 +5,15 @@
  */
 import { cleanPersonText } from '../shared/text.js';
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../shared/lazy.js';
 import iconv from 'iconv-lite';
 import { foldForSearch } from '../catalog/folding.js';
 import { AppError } from '../shared/errors.js';
 import { localDate } from '../shared/library-time.js';
 import { parseClassName, type SchoolClass } from './classes.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 export type RosterEncoding = 'utf-8' | 'windows-1251';
 export type Delimiter = ';' | ',' | '\t';
@@ -144,7 +147,7 @@ function readCsv(bytes: Uint8Array, requested: RosterEncoding | 'auto'): RosterT
 }
 
 async function readXlsx(bytes: Uint8Array): Promise<RosterTable> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch {

@@ -1,10 +1,13 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../shared/lazy.js';
 import { formatTenge } from '../fund/accounting/book-files.js';
 import { t } from '../i18n/index.js';
 import { newPdf, pdfToBuffer, wordSafeSize, type Pdf } from '../shared/pdf.js';
 import type { AnnualReport } from './annual.js';
 import { DOMAINS, LANGUAGES, REASONS, SOURCES, type Figures, type Indicators } from './figures.js';
 import { printDate } from '../shared/print-date.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 /** A label in the two languages of the product's documents. */
 type Bi = { kk: string; ru: string };
@@ -356,7 +359,7 @@ export async function reportPdf(r: AnnualReport): Promise<Buffer> {
 }
 
 export async function reportXlsx(r: AnnualReport): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (excel().Workbook)();
   const sheet = book.addWorksheet(`Есеп ${r.period.key}`);
   sheet.columns = [{ width: 60 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }];
   sheet.addRow([r.organisation.name]).font = { bold: true, size: 13 };

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../../shared/lazy.js';
 import { t } from '../../i18n/index.js';
 import type { Locale } from '../../org/schema.js';
 import { FONTS, newPdf, pdfToBuffer, type Pdf } from '../../shared/pdf.js';
@@ -6,6 +7,8 @@ import type { Columns, InventoryLine, Register, SummaryBook, Tally } from './boo
 import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS } from './schema.js';
 import { PUBLICATION_TYPES, type PublicationType } from '../../catalog/schema.js';
 import { printDate } from '../../shared/print-date.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 /** Tenge with two decimals and a space between thousands, as written in the books: 12 345,60. */
 export function formatTenge(tiyn: number): string {
@@ -241,7 +244,7 @@ const tenge = (tiyn: number) => tiyn / 100;
 const MONEY = '#,##0.00';
 
 export async function summaryBookXlsx(book: SummaryBook, l: Locale, title?: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const tallies = TALLY_KEYS(l);
   const header = (ws: ExcelJS.Worksheet, first: string[]) => {
     ws.addRow([`${title ?? t(l, 'accounting.book.summary_title')} — ${book.organisationName}`]).font = { bold: true };
@@ -281,7 +284,7 @@ export async function inventoryBookXlsx(
   meta: { organisationName: string; from: string; to: string; register: Register },
   l: Locale,
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(sheetName(registerTitle(meta.register, l)));
   ws.addRow([`${registerTitle(meta.register, l)} — ${meta.organisationName}`]).font = { bold: true };
   ws.addRow([periodText(l, meta)]);
