@@ -87,6 +87,7 @@ export function firstPagePayload(dist = WEB_DIST, language = 'kk'): FirstPagePay
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const p = firstPagePayload(WEB_DIST, process.argv[2] ?? 'kk');
-  for (const f of p.files) console.error(`${f.file.padEnd(44)} ${String(f.bytes).padStart(8)} ${String(f.gzip).padStart(8)} gz ${String(f.brotli).padStart(8)} br`);
+  for (const f of p.files)
+    console.error(`${f.file.padEnd(44)} ${String(f.bytes).padStart(8)} ${String(f.gzip).padStart(8)} gz ${String(f.brotli).padStart(8)} br`);
   console.log(JSON.stringify({ language: p.language, entryScript: p.entryScript, script: p.script, style: p.style }));
 }

@@ -25,7 +25,11 @@ describe('the built web UI, served precompressed and cached by its hashed names'
     fs.writeFileSync(path.join(web, 'assets', 'tiny-Ef56Gh78.js'), 'export {};\n');
     await precompress(web);
     database = await openTestDatabase('pglite');
-    app = await buildApp({ database, webDist: web, backups: { dir: path.join(os.tmpdir(), `kitaphana-test-backups-${process.pid}`), keepDays: 2, everyHours: 0 } });
+    app = await buildApp({
+      database,
+      webDist: web,
+      backups: { dir: path.join(os.tmpdir(), `kitaphana-test-backups-${process.pid}`), keepDays: 2, everyHours: 0 },
+    });
     await app.ready();
   });
   afterAll(async () => {

@@ -21,11 +21,12 @@ function Guard({ page }: { page: PageDef }) {
   const { t } = useTranslation();
   const { me, loading } = useSession();
   const location = useLocation();
-  const allTexts = useAllTexts();
+  const startPage = START_TEXT_PAGES.has(page.path);
+  const allTexts = useAllTexts(!startPage);
   useEffect(() => {
     document.title = `${t(page.labelKey)} — ${t('common.appName')}`;
   }, [page.labelKey, t]);
-  if (!allTexts && !START_TEXT_PAGES.has(page.path)) return <p className="muted">{t('common.loading')}</p>;
+  if (!allTexts && !startPage) return <p className="muted">{t('common.loading')}</p>;
   if (page.roles === 'public') return <>{page.element}</>;
   if (loading) return <p className="muted">{t('common.loading')}</p>;
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;

@@ -141,8 +141,8 @@ export async function loadStartTexts(): Promise<void> {
   if (typeof document !== 'undefined') document.documentElement.lang = language;
   await loadPart(language, 'start');
   const later = () => void loadPart(language, 'rest').catch(() => undefined);
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(later, { timeout: 3000 });
-  else setTimeout(later, 500);
+  // a second for the first page's own requests, then whenever the browser is idle
+  setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(later, { timeout: 3000 }) : later()), 1000);
 }
 
 export function currentLanguage(): Language {
@@ -166,11 +166,11 @@ export function useTranslation(): { t: TFunction; i18n: { language: Language } }
   return useSyncExternalStore(subscribe, () => state);
 }
 
-/** Whether every text of the current language is here; asks for the rest when not. */
-export function useAllTexts(): boolean {
+/** Whether every text of the current language is here; when `wanted` and they are not, asks for the rest. */
+export function useAllTexts(wanted = true): boolean {
   const { language, complete } = useSyncExternalStore(subscribe, () => state);
   useEffect(() => {
-    if (!complete) void loadLanguage(language).catch(() => undefined);
-  }, [language, complete]);
+    if (wanted && !complete) void loadLanguage(language).catch(() => undefined);
+  }, [wanted, language, complete]);
   return complete;
 }

@@ -4,13 +4,16 @@ import { loadStartTexts } from './i18n.js';
 import './styles.css';
 import { App } from './App.js';
 
-function render() {
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
-}
+const root = document.getElementById('root')!;
+// The page renders at once, so its own script and its first request start while the texts are still
+// on their way, but stays hidden until they are here: no bare keys on screen. Should the texts fail to
+// come (the download failed), it is shown anyway.
+root.style.visibility = 'hidden';
+const show = () => root.style.removeProperty('visibility');
+loadStartTexts().then(show, show);
 
-// the page is drawn once its texts are here; without them (the download failed) it still opens, showing keys
-loadStartTexts().then(render, render);
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -9,10 +9,7 @@ export { LANGUAGES, type Language, type LocaleModule, type Texts } from './langu
 
 /** Every locale module of web/src/locales, keyed by file. Each area adds its own file there. */
 export const localeModules: Record<string, LocaleModule> = Object.fromEntries(
-  Object.entries(import.meta.glob<{ default: LocaleModule }>('./locales/*.ts', { eager: true })).map(([file, m]) => [
-    file,
-    m.default,
-  ]),
+  Object.entries(import.meta.glob<{ default: LocaleModule }>('./locales/*.ts', { eager: true })).map(([file, m]) => [file, m.default]),
 );
 
 export function mergeLocales(modules: LocaleModule[]): LocaleModule {
