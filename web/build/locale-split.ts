@@ -86,7 +86,6 @@ export function localesByLanguage(localesDir: string): Plugin {
       const match = id.startsWith('\0') ? VIRTUAL.exec(id.slice(1)) : null;
       if (!match) return null;
       if (!(LANGUAGES as readonly string[]).includes(match[1]!)) throw new Error(`no such interface language: ${match[1]}`);
-      this.addWatchFile(localesDir);
       return partModule(localesDir, match[1]!, match[2] as TextPart);
     },
     transform(code, id) {
