@@ -1,3 +1,4 @@
+import { noteEmptySearch } from '../reference/service.js';
 import { z } from 'zod';
 import { type Actor } from '../auth/actor.js';
 import { copySchema, fundKindSchema } from '../fund/copies-schemas.js';
@@ -142,19 +143,24 @@ export const catalogRoutes: Routes = async (app) => {
           available: z.enum(['true', 'false']).optional(),
           accessibleFormat: z.enum([...ACCESSIBLE_FORMATS, 'any']).optional(),
           ageCategory: z.enum(AGE_CATEGORIES).optional(),
+          asked: z.enum(['true', 'false']).optional().describe('true: a search a reader submitted; when it finds nothing it is noted as an unmet request'),
         }),
         response: { 200: z.object({ items: z.array(searchHitSchema), total: z.number(), totalCapped: z.boolean() }) },
       },
     },
     async (req) => {
-      const { q, limit, offset, organisationId, language, fund, available, accessibleFormat, ageCategory } = req.query;
-      return searchCatalogue(app.db, {
+      const { q, limit, offset, organisationId, language, fund, available, accessibleFormat, ageCategory, asked } = req.query;
+      const result = await searchCatalogue(app.db, {
         q,
         limit,
         offset,
         organisationId: availabilityLibrary(req.actor, organisationId),
         filters: { language, fund, available: available === 'true', accessibleFormat, ageCategory },
       });
+      // nothing at all under any filter: the library lacks it, and the librarian should know it was asked for
+      const unfiltered = !language && !fund && available !== 'true' && !accessibleFormat && !ageCategory;
+      if (asked === 'true' && req.actor && result.total === 0 && offset === 0 && unfiltered) await noteEmptySearch(app.db, req.actor, q);
+      return result;
     },
   );
 

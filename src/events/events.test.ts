@@ -8,6 +8,8 @@ import { seedTenants, type Tenants } from '../../test/support/tenants.js';
 import { clubCounts, eventCounts, exhibitionCounts } from './counts.js';
 import { monthPosition } from './plans.js';
 import { setClock } from '../shared/library-time.js';
+import { createOrganisation } from '../org/organisations.js';
+import { createUser } from '../org/users.js';
 
 describe('months of a plan', () => {
   it('orders a school year from August (preparation) to August', () => {
@@ -158,6 +160,46 @@ describe.each(BACKENDS)('plans, events, exhibitions and clubs on %s', (backend) 
     expect(a.body.items.map((i: { title: string }) => i.title)).toEqual(['Білім күні', 'Тәуелсіздік – тұғырым']);
     const b = await librarianB.get('/api/events/exhibition-schedule?schoolYear=2024-2025');
     expect(b.body.items.map((i: { title: string }) => i.title)).toEqual(['Тәуелсіздік – тұғырым']);
+  });
+
+  it('sends the exhibition schedule down to a school on its own server as a package', async () => {
+    const admin = await as('admin');
+    await admin.post('/api/events/exhibition-schedule', { schoolYear: '2025-2026', month: 10, title: 'Абай оқулары' });
+    await admin.post('/api/events/exhibition-schedule', { schoolYear: '2025-2026', month: 4, title: 'Кітап – білім бұлағы', theme: 'Халықаралық балалар кітабы күні' });
+    const pkg = await admin.get('/api/events/exhibition-schedule/package?schoolYear=2025-2026');
+    expect(pkg.status).toBe(200);
+    expect(String(pkg.headers['content-disposition'])).toContain('exhibition-schedule-2025-2026.json');
+    expect(pkg.body.items.map((i: { title: string }) => i.title)).toEqual(['Абай оқулары', 'Кітап – білім бұлағы']);
+    expect((await librarianA.get('/api/events/exhibition-schedule/package?schoolYear=2025-2026')).status).toBe(403);
+
+    // a school's own server: its own top organisation and administrator
+    const top = await createOrganisation(database.db, null, { parentId: null, kind: 'republic', name: 'Мектеп сервері' });
+    const region = await createOrganisation(database.db, null, { parentId: top.id, kind: 'region', name: 'Облыс' });
+    const district = await createOrganisation(database.db, null, { parentId: region.id, kind: 'district', name: 'Аудан' });
+    const school = await createOrganisation(database.db, null, { parentId: district.id, kind: 'school', name: 'Ауыл мектебі' });
+    await createUser(database.db, null, { login: 'schedule-admin', password: 'test-password-1', fullName: 'Әкімші', role: 'admin', organisationId: top.id, classGrade: null, classLetter: null });
+    await createUser(database.db, null, { login: 'schedule-librarian', password: 'test-password-1', fullName: 'Кітапханашы', role: 'librarian', organisationId: school.id, classGrade: null, classLetter: null });
+    const localAdmin = await as('schedule-admin');
+    const local = await as('schedule-librarian');
+    expect((await local.post('/api/events/exhibition-schedule/package', pkg.body)).status).toBe(403);
+    expect((await localAdmin.post('/api/events/exhibition-schedule/package', pkg.body)).body).toEqual({ added: 2, updated: 0, removed: 0 });
+    expect((await localAdmin.post('/api/events/exhibition-schedule/package', pkg.body)).body).toEqual({ added: 0, updated: 0, removed: 0 });
+    const seen = (await local.get('/api/events/exhibition-schedule?schoolYear=2025-2026')).body.items;
+    expect(seen.map((i: { title: string; organisationName: string; mine: boolean }) => [i.title, i.organisationName, i.mine])).toEqual([
+      ['Абай оқулары', pkg.body.issuer, false],
+      ['Кітап – білім бұлағы', pkg.body.issuer, false],
+    ]);
+
+    // the sender moves one line and drops the other: a later package follows
+    const later = { ...pkg.body, items: [{ ...pkg.body.items[0], month: 11 }] };
+    expect((await localAdmin.post('/api/events/exhibition-schedule/package', later)).body).toEqual({ added: 0, updated: 1, removed: 1 });
+    expect((await local.get('/api/events/exhibition-schedule?schoolYear=2025-2026')).body.items.map((i: { month: number }) => i.month)).toEqual([11]);
+
+    // a broken file changes nothing
+    for (const broken of [{ ...pkg.body, format: 'something' }, { ...pkg.body, items: [{ key: 'x', month: 13, title: 'Қате ай' }] }, { ...pkg.body, schoolYear: '2025-2027' }]) {
+      expect((await localAdmin.post('/api/events/exhibition-schedule/package', broken)).status).toBe(400);
+    }
+    expect((await local.get('/api/events/exhibition-schedule?schoolYear=2025-2026')).body.items).toHaveLength(1);
   });
 
   it('keeps clubs with members, sessions and attendance', async () => {

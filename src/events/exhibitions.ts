@@ -4,11 +4,10 @@ import { significantDates } from '../calendar/significant-dates.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
 import { t } from '../i18n/index.js';
-import { requireRole } from '../auth/actor.js';
 import type { Locale } from '../org/schema.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
-import { checkDate, checkSchoolYear, eventsStaff, eventsViewer, ownRow, trimOrNull } from './access.js';
+import { checkDate, eventsStaff, eventsViewer, ownRow, trimOrNull } from './access.js';
 import { printDate } from './table-pdf.js';
 
 export interface ExhibitionInput {
@@ -230,83 +229,4 @@ export async function exhibitionFromCalendar(db: Executor, actor: Actor, input: 
     workIds,
     calendarKey: `${input.year}:${input.key}`,
   });
-}
-
-// ---- the unified exhibition schedule ----
-
-export interface ScheduleItemInput {
-  schoolYear: string;
-  month: number;
-  title: string;
-  theme?: string | null;
-  note?: string | null;
-}
-
-/** A line of the exhibition schedule of the actor's organisation: the republic's, a district's or a library's own. */
-export async function addScheduleItem(db: Executor, actor: Actor, input: ScheduleItemInput): Promise<number> {
-  const who = requireRole(actor, 'admin', 'methodologist', 'librarian');
-  checkSchoolYear(input.schoolYear);
-  const title = input.title.trim();
-  if (!title) throw invalid('events.title_missing');
-  return auditedChange(
-    db,
-    who,
-    (id: number) => ({ action: 'create', entity: 'schedule_item', entityId: id, details: { title, schoolYear: input.schoolYear } }),
-    async (trx) =>
-      Number(
-        (
-          await trx
-            .insertInto('events.schedule_items')
-            .values({ organisation_id: who.organisationId, school_year: input.schoolYear, month: input.month, title, theme: trimOrNull(input.theme), note: trimOrNull(input.note) })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id,
-      ),
-  );
-}
-
-export async function deleteScheduleItem(db: Executor, actor: Actor, id: number): Promise<void> {
-  const who = requireRole(actor, 'admin', 'methodologist', 'librarian');
-  await ownRow(db, 'events.schedule_items', id, who.organisationId, 'schedule_item');
-  await auditedChange(db, who, { action: 'delete', entity: 'schedule_item', entityId: id }, async (trx) => {
-    await trx.deleteFrom('events.schedule_items').where('id', '=', id).execute();
-  });
-}
-
-/** The schedule a library works to: lines sent down from above and its own, with the exhibitions made from each. */
-export async function exhibitionSchedule(db: Executor, actor: Actor, schoolYear: string) {
-  const who = requireRole(actor, 'admin', 'methodologist', 'librarian', 'teacher');
-  checkSchoolYear(schoolYear);
-  const ancestors = who.orgPath.split('/').filter(Boolean).map(Number);
-  const rows = await db
-    .selectFrom('events.schedule_items as s')
-    .innerJoin('org.organisations as o', 'o.id', 's.organisation_id')
-    .select(['s.id', 's.month', 's.title', 's.theme', 's.note', 's.organisation_id', 'o.name as org_name', 'o.kind as org_kind'])
-    .select((eb) =>
-      eb
-        .selectFrom('events.exhibitions as x')
-        .select('x.id')
-        .whereRef('x.schedule_item_id', '=', 's.id')
-        .where('x.organisation_id', '=', who.organisationId)
-        .limit(1)
-        .as('exhibition_id'),
-    )
-    .where('s.organisation_id', 'in', ancestors)
-    .where('s.school_year', '=', schoolYear)
-    .execute();
-  const pos = (m: number) => (m >= 9 ? m - 9 : m + 3);
-  return rows
-    .sort((a, b) => pos(a.month) - pos(b.month) || Number(a.id) - Number(b.id))
-    .map((r) => ({
-      id: Number(r.id),
-      month: r.month,
-      title: r.title,
-      theme: r.theme,
-      note: r.note,
-      organisationId: Number(r.organisation_id),
-      organisationName: r.org_name,
-      level: r.org_kind,
-      mine: Number(r.organisation_id) === who.organisationId,
-      exhibitionId: r.exhibition_id == null ? null : Number(r.exhibition_id),
-    }));
 }

@@ -1,3 +1,5 @@
+import { allow } from '../auth/guard.js';
+import { addScheduleItem, deleteScheduleItem, exhibitionSchedule, exportSchedulePackage, importSchedulePackage } from './schedule.js';
 import { z } from 'zod';
 import { requireRole } from '../auth/actor.js';
 import type { Routes } from '../http/types.js';
@@ -6,12 +8,9 @@ import { eventsStaff, eventsViewer } from './access.js';
 import { addMember, createClub, getClub, listClubs, recordSession, removeMember, updateClub } from './clubs.js';
 import { eventCounts, exhibitionCounts, clubCounts } from './counts.js';
 import {
-  addScheduleItem,
   createExhibition,
   deleteExhibition,
-  deleteScheduleItem,
   exhibitionFromCalendar,
-  exhibitionSchedule,
   getExhibition,
   listExhibitions,
   updateExhibition,
@@ -330,19 +329,48 @@ export const eventsRoutes: Routes = async (app) => {
     exhibitionId: z.number().nullable(),
   });
   app.get('/api/events/exhibition-schedule', { schema: { tags, summary: 'The unified exhibition schedule of a school year: lines sent down from the republic and district, and the library’s own', querystring: z.object({ schoolYear }), response: { 200: z.object({ items: z.array(scheduleItem) }) } } }, async (req) => ({
-    items: await exhibitionSchedule(app.db, requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher'), req.query.schoolYear),
+    items: await exhibitionSchedule(app.db, allow(req.actor, 'staffTeachersAndOverseers'), req.query.schoolYear),
   }));
 
   app.post('/api/events/exhibition-schedule', { schema: { tags, summary: 'Add a line to the exhibition schedule of this organisation (seen by every library below it)', body: z.object({ schoolYear, month, title: text(500), theme: text(1000).nullable().optional(), note: text(2000).nullable().optional() }), response: { 201: created } } }, async (req, reply) => {
-    const newId = await addScheduleItem(app.db, requireRole(req.actor, 'admin', 'methodologist', 'librarian'), req.body);
+    const newId = await addScheduleItem(app.db, allow(req.actor, 'staffAndOverseers'), req.body);
     reply.status(201);
     return { id: newId };
   });
 
   app.delete('/api/events/exhibition-schedule/:id', { schema: { tags, summary: 'Remove a line of this organisation’s exhibition schedule', params: z.object({ id }), response: { 200: ok } } }, async (req) => {
-    await deleteScheduleItem(app.db, requireRole(req.actor, 'admin', 'methodologist', 'librarian'), req.params.id);
+    await deleteScheduleItem(app.db, allow(req.actor, 'staffAndOverseers'), req.params.id);
     return { ok: true as const };
   });
+
+  const schedulePackage = z.object({
+    format: z.string().max(50),
+    version: z.number(),
+    issuer: z.string().max(300).optional(),
+    schoolYear: z.string().max(9),
+    items: z.array(z.object({ key: z.string().max(200), month: z.number(), title: z.string().max(500), theme: z.string().max(1000).nullable().optional(), note: z.string().max(2000).nullable().optional() })).max(2000),
+  });
+  app.get(
+    '/api/events/exhibition-schedule/package',
+    { schema: { tags, summary: 'The schedule lines of this organisation (republic, region, district) for a school year, as a package for schools on their own servers', querystring: z.object({ schoolYear }), response: { 200: schedulePackage } } },
+    async (req, reply) => {
+      const pkg = await exportSchedulePackage(app.db, allow(req.actor, 'overseers'), req.query.schoolYear);
+      reply.header('content-disposition', `attachment; filename="exhibition-schedule-${pkg.schoolYear}.json"`);
+      return pkg;
+    },
+  );
+  app.post(
+    '/api/events/exhibition-schedule/package',
+    {
+      schema: {
+        tags,
+        summary: 'Take in an exhibition schedule sent down from above: its lines are seen by every library of this server',
+        body: schedulePackage,
+        response: { 200: z.object({ added: z.number(), updated: z.number(), removed: z.number() }) },
+      },
+    },
+    async (req) => importSchedulePackage(app.db, allow(req.actor, 'admin'), req.body),
+  );
 
   // ---- clubs ----
   app.get('/api/events/clubs', { schema: { tags, summary: 'Clubs of this library', response: { 200: z.object({ items: z.array(clubSchema) }) } } }, async (req) => ({

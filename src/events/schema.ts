@@ -90,6 +90,9 @@ export interface ScheduleItemTable {
   title: string;
   theme: string | null;
   note: string | null;
+  /** the sender's key of a line taken in from a package */
+  package_key: string | null;
+  package_issuer: string | null;
   created_at: Generated<Date>;
 }
 

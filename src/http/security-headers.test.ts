@@ -81,6 +81,18 @@ describe.each(BACKENDS)('security headers on every answer on %s', (backend) => {
     expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d{7,}/);
   });
 
+  it('lets a library\'s public page, and only it, be framed by the school\'s website', async () => {
+    const page = await app.inject({ url: '/public/4' });
+    expect(String(page.headers['content-security-policy'])).toContain('frame-ancestors *');
+    expect(page.headers['x-frame-options']).toBeUndefined();
+    expect(isEmbeddable('/publications')).toBe(false);
+    for (const url of ['/', '/catalogue', '/api/public/4/events', '/login']) {
+      const res = await app.inject({ url });
+      expect(String(res.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-frame-options']).toBe('DENY');
+    }
+  });
+
   it('lets a page on the list of embeddable pages be framed by school websites', async () => {
     EMBEDDABLE_PAGES.push('/embed/catalogue');
     try {

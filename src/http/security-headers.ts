@@ -6,7 +6,10 @@ import type { App } from './types.js';
  * answers another site may frame. Path prefixes of the web UI; add a page here when it is built
  * for embedding. Everything else refuses to be framed (frame-ancestors 'none').
  */
-export const EMBEDDABLE_PAGES: string[] = [];
+export const EMBEDDABLE_PAGES: string[] = [
+  // a library's public page: its events, exhibitions (virtual ones too) and new acquisitions; it reads only /api/public
+  '/public',
+];
 
 export function isEmbeddable(url: string): boolean {
   const path = url.split('?')[0]!;

@@ -1,30 +1,25 @@
 import { type Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
-import { assertCanSeeOrganisation } from '../auth/guard.js';
+import { allow, assertCanSeeOrganisation, belongsTo, staffLibrary } from '../auth/guard.js';
 import { subtreeIds } from '../org/organisations.js';
 import { AppError, forbidden, invalid, unauthorised } from '../shared/errors.js';
 import { libraryToday, schoolYearOf, schoolYearRange } from '../shared/library-time.js';
 
 /** The library of a librarian or admin, who keep its reading records. */
 export function readingStaff(actor: Actor | null | undefined): number {
-  if (!actor) throw unauthorised();
-  if (actor.role !== 'librarian' && actor.role !== 'admin') throw forbidden();
-  return actor.organisationId;
+  return staffLibrary(actor);
 }
 
 /** The reader a pupil's or parent's account stands for (a parent's: the child's). */
 export function ownReaderOf(actor: Actor | null | undefined): { library: number; readerId: number } {
-  if (!actor) throw unauthorised();
-  if (actor.role !== 'student' && actor.role !== 'parent') throw forbidden();
-  if (actor.readerId === null) throw new AppError('reading.no_reader_card', 404);
-  return { library: actor.organisationId, readerId: actor.readerId };
+  const reader = allow(actor, 'readers');
+  if (reader.readerId === null) throw new AppError('reading.no_reader_card', 404);
+  return { library: reader.organisationId, readerId: reader.readerId };
 }
 
 /** Anyone signed in who belongs to one library (every role but the methodologist). */
 export function memberLibrary(actor: Actor | null | undefined): number {
-  if (!actor) throw unauthorised();
-  if (actor.role === 'methodologist') throw forbidden();
-  return actor.organisationId;
+  return allow(actor, 'libraryMembers').organisationId;
 }
 
 /**
@@ -33,7 +28,7 @@ export function memberLibrary(actor: Actor | null | undefined): number {
  */
 export async function scopeOrganisations(db: Executor, actor: Actor | null | undefined, organisationId?: number): Promise<number[]> {
   if (!actor) throw unauthorised();
-  if (actor.role === 'methodologist' || actor.role === 'admin') {
+  if (belongsTo(actor, 'overseers')) {
     const root = organisationId ?? actor.organisationId;
     await assertCanSeeOrganisation(db, actor, root);
     return subtreeIds(db, root);

@@ -1,3 +1,4 @@
+import { belongsTo } from '../auth/guard.js';
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
@@ -88,7 +89,7 @@ async function join(db: Executor, actor: Actor | null, library: number, challeng
 
 /** The librarian enrols a reader, or a pupil joins by themself. */
 export async function joinChallenge(db: Executor, actor: Actor | null, challengeId: number, readerId?: number): Promise<void> {
-  if (actor && (actor.role === 'student' || actor.role === 'parent')) {
+  if (belongsTo(actor, 'readers')) {
     const own = ownReaderOf(actor);
     return join(db, actor, own.library, challengeId, own.readerId);
   }

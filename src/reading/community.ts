@@ -1,3 +1,4 @@
+import { allow } from '../auth/guard.js';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { foldForSearch } from '../catalog/folding.js';
@@ -369,7 +370,8 @@ export async function nationalBook(db: Executor, year: number): Promise<National
 export async function setNationalBook(db: Executor, actor: Actor, input: { year: number; title: string; author: string }, imported = false): Promise<NationalBook> {
   if (!imported) {
     const org = await db.selectFrom('org.organisations').select('kind').where('id', '=', actor.organisationId).executeTakeFirst();
-    if (!(actor.role === 'admin' || actor.role === 'methodologist') || org?.kind !== 'republic') throw forbidden();
+    allow(actor, 'overseers');
+    if (org?.kind !== 'republic') throw forbidden();
   }
   const key = bookKey(null, input.title, input.author);
   const entry = imported
@@ -396,7 +398,7 @@ export async function importNationalBook(db: Executor, actor: Actor, pkg: unknow
   if (p?.kind !== 'kitaphana.national-book' || p.version !== 1 || typeof p.year !== 'number' || typeof p.title !== 'string' || typeof p.author !== 'string' || !p.title.trim()) {
     throw invalid('reading.package_invalid');
   }
-  if (actor.role !== 'admin' && actor.role !== 'librarian') throw forbidden();
+  allow(actor, 'staff');
   return setNationalBook(db, actor, { year: p.year, title: p.title, author: p.author }, true);
 }
 

@@ -1,3 +1,4 @@
+import { belongsTo } from '../auth/guard.js';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { foldForSearch } from '../catalog/folding.js';
@@ -323,7 +324,7 @@ export async function pendingRecords(db: Executor, actor: Actor | null): Promise
 export async function readerRecords(db: Executor, actor: Actor | null, readerId: number, schoolYear?: string): Promise<ReadingRecord[]> {
   if (!actor) throw unauthorised();
   let library: number;
-  if (actor.role === 'student' || actor.role === 'parent') {
+  if (belongsTo(actor, 'readers')) {
     const own = ownReaderOf(actor);
     if (own.readerId !== readerId) throw forbidden();
     library = own.library;

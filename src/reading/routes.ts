@@ -1,3 +1,4 @@
+import { allow, belongsTo } from '../auth/guard.js';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireRole, type Actor } from '../auth/actor.js';
@@ -353,7 +354,7 @@ export const readingRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = signedIn(req);
-      if (!['librarian', 'admin', 'teacher'].includes(actor.role)) throw forbidden();
+      allow(actor, 'staffAndTeachers');
       const p = await resolvePeriod(db, actor.organisationId, req.query);
       const cls = actor.role === 'teacher' ? { grade: actor.classGrade ?? -1, classLetter: actor.classLetter } : {};
       const options = { ...cls, showAllNames: seesAllNames(actor) || actor.role === 'teacher' };
@@ -646,7 +647,7 @@ export const readingRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = signedIn(req);
-      if (actor.role === 'student' || actor.role === 'parent') {
+      if (belongsTo(actor, 'readers')) {
         const own = ownReaderOf(actor);
         if (own.readerId !== req.params.readerId) throw forbidden();
         return readingCard(db, own.library, req.params.id, own.readerId);
@@ -724,7 +725,7 @@ export const readingRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = signedIn(req);
-      if (!['librarian', 'admin', 'methodologist'].includes(actor.role)) throw forbidden();
+      allow(actor, 'staffAndOverseers');
       const orgs = await scopeOrganisations(db, actor, req.query.organisationId);
       const p = await resolvePeriod(db, orgs[0] ?? actor.organisationId, req.query);
       return { period: p, ...(await bookcrossingSummary(db, orgs, p)) };
@@ -804,7 +805,7 @@ export const readingRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = signedIn(req);
-      if (actor.role === 'student' || actor.role === 'parent') throw forbidden();
+      allow(actor, 'staffTeachersAndOverseers');
       return nationalBookStandings(db, await scopeOrganisations(db, actor, req.query.organisationId), req.query.year);
     },
   );
@@ -815,7 +816,7 @@ export const readingRoutes: Routes = async (app) => {
     { schema: { tags, summary: 'Share of pupils and parents active in the reading movement: the whole, each school, each class', querystring: periodQuery, response: { 200: z.object({ period, items: z.array(share) }) } } },
     async (req) => {
       const actor = signedIn(req);
-      if (!['librarian', 'admin', 'methodologist'].includes(actor.role)) throw forbidden();
+      allow(actor, 'staffAndOverseers');
       const orgs = await scopeOrganisations(db, actor, req.query.organisationId);
       const p = await resolvePeriod(db, orgs[0] ?? actor.organisationId, req.query);
       return { period: p, items: await activeShare(db, orgs, p.from, p.to) };

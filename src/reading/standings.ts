@@ -1,3 +1,4 @@
+import { belongsTo } from '../auth/guard.js';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
@@ -138,7 +139,7 @@ async function withNames<T extends { readerId: number; organisationId: number; n
 
 /** Whether an actor sees every name of a library (its librarians) rather than the consented ones. */
 export function seesAllNames(actor: Actor): boolean {
-  return actor.role === 'librarian' || actor.role === 'admin';
+  return belongsTo(actor, 'staff');
 }
 
 /**

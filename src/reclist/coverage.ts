@@ -11,6 +11,7 @@ import { CATEGORIES, type AgeGroup, type Category, type CategoryFigures } from '
 import { ACTIVE_STATUSES, per100, percent } from './stats.js';
 import { findVersion } from './versions.js';
 import { assertCanSeeOrganisation } from '../auth/guard.js';
+import { unmetToPurchase } from '../reference/service.js';
 
 export interface TitleCoverage {
   entryId: number;
@@ -177,6 +178,18 @@ export interface PlanLine {
   sumTiyn: number;
 }
 
+/** A title readers asked for and the library lacks, put into the plan from the unmet requests. */
+export interface RequestedLine {
+  unmetId: number;
+  title: string;
+  author: string | null;
+  /** how many times it was asked for (at the desk, in a search, by a question) */
+  times: number;
+  source: 'desk' | 'search' | 'question';
+  toBuy: number;
+  sumTiyn: number;
+}
+
 /** Copies needed of a title: one per N students of its age group, never fewer than the minimum. */
 export function copiesNeeded(rule: PurchaseRule, students: number): number {
   return Math.max(rule.minCopies, Math.ceil(students / rule.studentsPerCopy));
@@ -205,6 +218,12 @@ export async function purchasePlan(db: Executor, actor: Actor, options: { organi
       sumTiyn: toBuy * rule.priceTiyn,
     });
   }
+  // what readers asked for and did not find, once the librarian judged it worth buying: the rule's minimum of copies
+  const requested: RequestedLine[] = (await unmetToPurchase(db, coverage.organisationId)).map((r) => ({
+    ...r,
+    toBuy: rule.minCopies,
+    sumTiyn: rule.minCopies * rule.priceTiyn,
+  }));
   return {
     organisationId: coverage.organisationId,
     organisationName: coverage.organisationName,
@@ -213,6 +232,9 @@ export async function purchasePlan(db: Executor, actor: Actor, options: { organi
     copiesToBuy: sum(lines.map((l) => l.toBuy)),
     sumTiyn: sum(lines.map((l) => l.sumTiyn)),
     lines,
+    requested,
+    requestedCopies: sum(requested.map((l) => l.toBuy)),
+    requestedSumTiyn: sum(requested.map((l) => l.sumTiyn)),
   };
 }
 
@@ -260,6 +282,14 @@ export async function planWorkbook(plan: Plan, locale: Locale): Promise<Buffer> 
   sheet.addRow(['', tr('total'), '', '', '', '', '', '', plan.copiesToBuy, plan.sumTiyn / 100]).font = { bold: true };
   sheet.getColumn(10).numFmt = '#,##0.00';
   widen(sheet);
+  if (plan.requested.length) {
+    const asked = wb.addWorksheet(tr('requested'));
+    asked.addRow(['№', tr('title'), tr('author'), tr('times_asked'), tr('to_buy'), tr('sum')]).font = { bold: true };
+    plan.requested.forEach((l, i) => asked.addRow([i + 1, l.title, l.author ?? '', l.times, l.toBuy, l.sumTiyn / 100]));
+    asked.addRow(['', tr('total'), '', '', plan.requestedCopies, plan.requestedSumTiyn / 100]).font = { bold: true };
+    asked.getColumn(6).numFmt = '#,##0.00';
+    widen(asked);
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

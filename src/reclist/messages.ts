@@ -54,6 +54,8 @@ export const messages: Messages = {
     'reclist.xlsx.price': 'Бір дананың бағасы, теңге',
     'reclist.xlsx.needed': 'Қажет',
     'reclist.xlsx.to_buy': 'Сатып алу',
+    'reclist.xlsx.requested': 'Оқырмандар сұрағаны',
+    'reclist.xlsx.times_asked': 'Сұралды, рет',
     'reclist.xlsx.sum': 'Сомасы, теңге',
   },
   ru: {
@@ -109,6 +111,8 @@ export const messages: Messages = {
     'reclist.xlsx.price': 'Цена экземпляра, тенге',
     'reclist.xlsx.needed': 'Нужно',
     'reclist.xlsx.to_buy': 'Купить',
+    'reclist.xlsx.requested': 'Спрашивали читатели',
+    'reclist.xlsx.times_asked': 'Спрашивали, раз',
     'reclist.xlsx.sum': 'Сумма, тенге',
   },
   en: {
@@ -164,6 +168,8 @@ export const messages: Messages = {
     'reclist.xlsx.price': 'Price of a copy, tenge',
     'reclist.xlsx.needed': 'Needed',
     'reclist.xlsx.to_buy': 'To buy',
+    'reclist.xlsx.requested': 'Asked for by readers',
+    'reclist.xlsx.times_asked': 'Times asked',
     'reclist.xlsx.sum': 'Sum, tenge',
   },
 };

@@ -298,8 +298,17 @@ describe.each(BACKENDS)('the recommended list and its monitoring on %s', (backen
     expect(set.body).toEqual({ studentsPerCopy: 5, minCopies: 1, priceTiyn: 300000, isDefault: false });
     expect((await librarianB.get('/api/reclist/purchase-rule')).body.isDefault).toBe(true);
 
+    // a book readers asked for and the fund lacks, put into the plan by the librarian, joins it at the rule's minimum
+    const asked = await librarianA.post('/api/reference/unmet', { source: 'desk', title: 'Көксерек', author: 'Әуезов' });
+    await librarianA.post('/api/reference/unmet', { source: 'search', title: 'көксерек', author: 'әуезов' });
+    await librarianA.post('/api/reference/unmet', { source: 'desk', title: 'Ешкім сатып алмайды' });
+    expect((await librarianA.post(`/api/reference/unmet/${asked.body.id}/status`, { status: 'to_purchase' })).status).toBe(200);
+
     const plan = await librarianA.get('/api/reclist/purchase-plan');
     expect(plan.status).toBe(200);
+    expect(plan.body.requested).toEqual([{ unmetId: asked.body.id, title: 'Көксерек', author: 'Әуезов', times: 2, source: 'desk', toBuy: 1, sumTiyn: 300000 }]);
+    expect([plan.body.requestedCopies, plan.body.requestedSumTiyn]).toEqual([1, 300000]);
+    expect((await librarianB.get('/api/reclist/purchase-plan')).body.requested).toEqual([]);
     // 3 students in grades 1–4, 12 in 5–9, none in 10–11: a copy per 5 students, at least one.
     const needed: Record<string, number> = { '1-4': 1, '5-9': 3, '10-11': 1, all: 3 };
     const held: Record<string, number> = { 'Менің атым Қожа': 3, 'Шұғаның белгісі': 1, 'Абай жолы': 2, 'Ақ кеме': 1 };
@@ -319,6 +328,8 @@ describe.each(BACKENDS)('the recommended list and its monitoring on %s', (backen
     expect(sheet.getRow(4).getCell(9).text).toBe('Сатып алу');
     const last = sheet.getRow(sheet.rowCount);
     expect([last.getCell(2).text, last.getCell(9).value, last.getCell(10).value]).toEqual(['Барлығы', expected, expected * 3000]);
+    const requested = (await readXlsx(xlsx.raw)).getWorksheet('Оқырмандар сұрағаны')!;
+    expect([requested.getRow(2).getCell(2).text, requested.getRow(2).getCell(4).value, requested.getRow(2).getCell(6).value]).toEqual(['Көксерек', 2, 3000]);
   });
 
   it('sums the schools for the region exactly, ranks the weakest first, and shows no reader', async () => {

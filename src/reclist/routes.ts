@@ -108,6 +108,11 @@ const planSchema = z.object({
       sumTiyn: z.number(),
     }),
   ),
+  requested: z.array(
+    z.object({ unmetId: z.number(), title: z.string(), author: z.string().nullable(), times: z.number(), source: z.enum(['desk', 'search', 'question']), toBuy: z.number(), sumTiyn: z.number() }),
+  ),
+  requestedCopies: z.number(),
+  requestedSumTiyn: z.number(),
 });
 const summarySchema = z.object({
   organisation: z.object({ id: z.number(), name: z.string(), kind: z.string() }),

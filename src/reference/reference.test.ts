@@ -86,6 +86,28 @@ describe.each(BACKENDS)('the reference service, periodicals and digitised docume
     expect((await librarianB.post(`/api/reference/unmet/${a.body.id}/status`, { status: 'met' })).status).toBe(404);
   });
 
+  it('notes a submitted catalogue search that found nothing as an unmet request, without who searched', async () => {
+    await makeWork(database.db, { title: 'Қазақ ертегілері' });
+    const search = (api: ApiClient, q: string, asked = true) => api.get(`/api/catalog/search?q=${encodeURIComponent(q)}${asked ? '&asked=true' : ''}`);
+    const noted = async (org: number) =>
+      database.db.selectFrom('reference.unmet').select(['title', 'times', 'source', 'reader_group']).where('organisation_id', '=', org).where('source', '=', 'search').execute();
+    expect((await search(student, 'Айдаһар мен    сиқыршы')).body.total).toBe(0);
+    expect((await search(student, 'айдаһар мен сиқыршы')).body.total).toBe(0);
+    // typed into a picker, too short, found, or under a filter: nothing is noted
+    await search(student, 'Бәйтерек аңызы', false);
+    await search(student, 'жж');
+    expect((await search(student, 'ертегілері')).body.total).toBeGreaterThan(0);
+    await student.get(`/api/catalog/search?q=${encodeURIComponent('Жоқ кітап атауы')}&asked=true&language=kk`);
+    expect(await noted(tenants.schoolA.id)).toEqual([{ title: 'Айдаһар мен сиқыршы', times: 2, source: 'search', reader_group: null }]);
+    expect(await noted(tenants.schoolB.id)).toEqual([]);
+    // the librarian sees it among the unmet requests and can put it into the purchase plan
+    const list = await librarianA.get('/api/reference/unmet?status=open');
+    expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ title: 'Айдаһар мен сиқыршы', source: 'search', times: 2 })]));
+    const anonymous = new ApiClient(app);
+    await search(anonymous, 'Тағы бір жоқ кітап');
+    expect(await noted(tenants.schoolA.id)).toHaveLength(1);
+  });
+
   it('keeps the periodicals register and the article index, and prints a bibliographic index', async () => {
     const ulan = await librarianA.post('/api/reference/periodicals', { title: 'Ұлан', kind: 'newspaper', language: 'kk', forChildren: true });
     const kz = await librarianA.post('/api/reference/periodicals', { title: 'Казахстанская правда', kind: 'newspaper', language: 'ru' });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
-import { auditedChange } from '../db/transaction.js';
+import { auditedChange, inTransaction } from '../db/transaction.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { libraryToday, now } from '../shared/library-time.js';
 import type { Language, ReaderGroup, ReferenceKind, UnmetStatus } from './schema.js';
@@ -192,35 +192,75 @@ export async function logUnmet(db: Executor, actor: Actor, input: UnmetInput): P
   const title = input.title.trim();
   if (!title) throw invalid('reference.title_missing');
   const notedOn = input.notedOn ? checkDate(input.notedOn) : await libraryToday(db, org);
-  const author = trimmed(input.author);
   return auditedChange(
     db,
     who,
     (id: number) => ({ action: 'create', entity: 'unmet_request', entityId: id, details: { title } }),
-    async (trx) => {
-      const same = await trx
-        .selectFrom('reference.unmet')
-        .select('id')
-        .where('organisation_id', '=', org)
-        .where('status', 'in', ['open', 'to_purchase'])
-        .where(sql<boolean>`lower(title) = lower(${title})`)
-        .where(sql<boolean>`coalesce(lower(author), '') = lower(${author ?? ''})`)
-        .executeTakeFirst();
-      if (same) {
-        await trx.updateTable('reference.unmet').set((eb) => ({ times: eb('times', '+', 1), noted_on: notedOn })).where('id', '=', same.id).execute();
-        return Number(same.id);
-      }
-      return Number(
-        (
-          await trx
-            .insertInto('reference.unmet')
-            .values({ organisation_id: org, noted_on: notedOn, source: input.source, title, author, reader_group: input.readerGroup ?? null, note: trimmed(input.note) })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-        ).id,
-      );
-    },
+    (trx) => countUnmet(trx, org, notedOn, { ...input, title }),
   );
+}
+
+/** The open request for this title (and author) counted once more, or a new one. */
+async function countUnmet(trx: Executor, org: number, notedOn: string, input: UnmetInput): Promise<number> {
+  const author = trimmed(input.author);
+  const same = await trx
+    .selectFrom('reference.unmet')
+    .select('id')
+    .where('organisation_id', '=', org)
+    .where('status', 'in', ['open', 'to_purchase'])
+    .where(sql<boolean>`lower(title) = lower(${input.title})`)
+    .where(sql<boolean>`coalesce(lower(author), '') = lower(${author ?? ''})`)
+    .executeTakeFirst();
+  if (same) {
+    await trx.updateTable('reference.unmet').set((eb) => ({ times: eb('times', '+', 1), noted_on: notedOn })).where('id', '=', same.id).execute();
+    return Number(same.id);
+  }
+  const row = await trx
+    .insertInto('reference.unmet')
+    .values({ organisation_id: org, noted_on: notedOn, source: input.source, title: input.title, author, reader_group: input.readerGroup ?? null, note: trimmed(input.note) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Shorter searches are fragments of a word, not a book someone asked for. */
+const NOTED_SEARCH_CHARS = { min: 3, max: 200 };
+
+/** The reader group a searching account belongs to, when the account says it (a pupil's class). */
+function searcherGroup(actor: Actor): ReaderGroup | null {
+  if (actor.role === 'parent') return 'parents';
+  if (actor.role === 'teacher') return 'teachers';
+  if (actor.role !== 'student' || actor.classGrade === null) return null;
+  return actor.classGrade <= 4 ? '1-4' : actor.classGrade <= 9 ? '5-9' : '10-11';
+}
+
+/**
+ * A catalogue search that someone of a library submitted and that found nothing: the library lacks what
+ * was asked for, so it joins the unmet requests (source 'search') the librarian reviews for the purchase
+ * plan. Only the words and a reader group are kept — never who searched. Not an audited change: it is a log.
+ */
+export async function noteEmptySearch(db: Executor, actor: Actor, words: string): Promise<number | null> {
+  const title = words.replace(/\s+/g, ' ').trim();
+  if (title.length < NOTED_SEARCH_CHARS.min || title.length > NOTED_SEARCH_CHARS.max) return null;
+  // the library's own people; an admin or a methodologist searching is not a reader asking
+  if (actor.role === 'admin' || actor.role === 'methodologist') return null;
+  const org = actor.organisationId;
+  const notedOn = await libraryToday(db, org);
+  return inTransaction(db, (trx) => countUnmet(trx, org, notedOn, { source: 'search', title, readerGroup: searcherGroup(actor) }));
+}
+
+/** The requests the librarian put into the purchase plan, most asked first (no reader is named in them). */
+export async function unmetToPurchase(db: Executor, organisationId: number) {
+  const rows = await db
+    .selectFrom('reference.unmet')
+    .select(['id', 'title', 'author', 'times', 'source'])
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'to_purchase')
+    .orderBy('times', 'desc')
+    .orderBy('title')
+    .limit(1000)
+    .execute();
+  return rows.map((r) => ({ unmetId: Number(r.id), title: r.title, author: r.author, times: r.times, source: r.source }));
 }
 
 export async function listUnmet(db: Executor, actor: Actor, status?: UnmetStatus) {

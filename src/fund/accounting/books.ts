@@ -4,7 +4,7 @@ import type { Executor } from '../../db/executor.js';
 import { forbidden, invalid } from '../../shared/errors.js';
 import { addDays } from '../../shared/library-time.js';
 import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS, type KnowledgeGroup, type LanguageGroup } from './schema.js';
-import { assertCanSeeOrganisation, staffLibrary } from '../../auth/guard.js';
+import { allow, assertCanSeeOrganisation, staffLibrary } from '../../auth/guard.js';
 import { PUBLICATION_TYPES, type PublicationType } from '../../catalog/schema.js';
 
 export interface Period {
@@ -412,8 +412,8 @@ export interface AreaSummary {
  * for a methodologist (an admin sees every area). No readers' data is in it.
  */
 export async function buildAreaSummary(db: Executor, actor: Actor | null, areaId: number, period: Period): Promise<AreaSummary> {
-  if (!actor || !['methodologist', 'admin'].includes(actor.role)) throw forbidden();
-  await assertCanSeeOrganisation(db, actor, areaId);
+  const overseer = allow(actor, 'overseers');
+  await assertCanSeeOrganisation(db, overseer, areaId);
   checkPeriod(period);
   const area = await db.selectFrom('org.organisations').select(['id', 'name', 'kind', 'path']).where('id', '=', areaId).executeTakeFirstOrThrow();
   const libraries = await db

@@ -1,6 +1,8 @@
 /** Texts of the calendar of significant dates. */
 export default {
   kk: {
+    "calendar.package": "Күнтізбені өз серверіндегі мектептерге жіберу",
+    "calendar.packageHelp": "Республика немесе облыс өзі қосқан жазбаларды файлға сақтайды; өз серверінде жұмыс істейтін мектептің әкімшісі сол файлды осында қабылдайды, жазбалар сол сервердегі барлық кітапханаға көрінеді.",
     "nav.calendar.dates": "Атаулы күндер күнтізбесі",
     "calendar.year": "Жыл",
     "calendar.schoolYear": "Оқу жылы",
@@ -58,6 +60,8 @@ export default {
     "calendar.month.12": "Желтоқсан",
   },
   ru: {
+    "calendar.package": "Отправить календарь школам на их собственных серверах",
+    "calendar.packageHelp": "Республика или область сохраняет свои записи в файл; администратор школы, работающей на своём сервере, принимает этот файл здесь, и записи видны всем библиотекам этого сервера.",
     "nav.calendar.dates": "Календарь знаменательных дат",
     "calendar.year": "Год",
     "calendar.schoolYear": "Учебный год",
@@ -115,6 +119,8 @@ export default {
     "calendar.month.12": "Декабрь",
   },
   en: {
+    "calendar.package": "Send the calendar to schools on their own servers",
+    "calendar.packageHelp": "The republic or region saves its own entries to a file; the admin of a school that runs its own server takes that file in here, and the entries are seen by every library on that server.",
     "nav.calendar.dates": "Calendar of significant dates",
     "calendar.year": "Year",
     "calendar.schoolYear": "School year",

@@ -1,6 +1,10 @@
 /** Texts of the shell: header, menu, shared buttons and messages. */
 export default {
   kk: {
+    'common.package.save': 'Біздің жолдарды файлға сақтау',
+    'common.package.take': 'Жоғарыдан келген файлды қабылдау',
+    'common.package.taken': 'Қабылданды: {{added}} жаңа, {{updated}} өзгерген, {{removed}} алынған жол',
+    'common.package.notJson': 'Бұл файл JSON емес: жоғарыдан келген файлды өзгертпей таңдаңыз',
     'common.appName': 'Kitaphana',
     'common.language': 'Тіл',
     'common.menu': 'Мәзір',
@@ -42,6 +46,10 @@ export default {
     'nav.login': 'Кіру',
   },
   ru: {
+    'common.package.save': 'Сохранить наши строки в файл',
+    'common.package.take': 'Принять файл сверху',
+    'common.package.taken': 'Принято: новых строк {{added}}, изменённых {{updated}}, снятых {{removed}}',
+    'common.package.notJson': 'Этот файл не JSON: выберите файл, полученный сверху, без изменений',
     'common.appName': 'Kitaphana',
     'common.language': 'Язык',
     'common.menu': 'Меню',
@@ -83,6 +91,10 @@ export default {
     'nav.login': 'Вход',
   },
   en: {
+    'common.package.save': 'Save our lines to a file',
+    'common.package.take': 'Take in a file from above',
+    'common.package.taken': 'Taken in: {{added}} new, {{updated}} changed, {{removed}} removed lines',
+    'common.package.notJson': 'This file is not JSON: choose the file received from above, unchanged',
     'common.appName': 'Kitaphana',
     'common.language': 'Language',
     'common.menu': 'Menu',

@@ -3,6 +3,7 @@ import { useTranslation } from '../../i18n.js';
 import { Link, useNavigate } from 'react-router';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { PackageTransfer } from '../../components/PackageTransfer.js';
 import { formatDate, today } from '../../format.js';
 import { useSession } from '../../session.js';
 import type { SignificantDate } from '../../../../src/calendar/significant-dates.js';
@@ -191,6 +192,20 @@ export default function CalendarPage() {
             <button type="submit">{t('calendar.entry.save')}</button>
           </div>
         </form>
+      )}
+      {(me?.role === 'admin' || me?.role === 'methodologist') && (
+        <PackageTransfer
+          title={t('calendar.package')}
+          help={t('calendar.packageHelp')}
+          exportUrl="/api/calendar/package"
+          importUrl="/api/calendar/package"
+          canTakeIn={me.role === 'admin'}
+          onDone={(text) => {
+            setNotice(text);
+            void reload();
+          }}
+          onError={setError}
+        />
       )}
     </section>
   );

@@ -14,6 +14,7 @@ const LIMIT = 20;
 export default function SearchPage() {
   const { t } = useTranslation();
   const { me } = useSession();
+  const signedIn = !!me;
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const offset = Number(params.get('offset') ?? 0) || 0;
@@ -36,14 +37,15 @@ export default function SearchPage() {
     let current = true;
     setLoading(true);
     setError(null);
-    get<Page<SearchHit>>(`/api/catalog/search${query({ q, limit: LIMIT, offset, organisationId, accessibleFormat })}`)
+    // a submitted search that finds nothing is noted for the librarian as a book asked for (never who asked)
+    get<Page<SearchHit>>(`/api/catalog/search${query({ q, limit: LIMIT, offset, organisationId, accessibleFormat, asked: signedIn ? 'true' : undefined })}`)
       .then((page) => current && setResult(page))
       .catch((err: unknown) => current && setError(err))
       .finally(() => current && setLoading(false));
     return () => {
       current = false;
     };
-  }, [q, offset, organisationId, accessibleFormat]);
+  }, [q, offset, organisationId, accessibleFormat, signedIn]);
 
   const withLibrary = (next: Record<string, string>) => ({
     ...next,

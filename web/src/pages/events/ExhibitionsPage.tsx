@@ -1,8 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { useSearchParams } from 'react-router';
-import { get, post, del, query } from '../../api.js';
+import { del, get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { PackageTransfer } from '../../components/PackageTransfer.js';
 import { formatDate, today } from '../../format.js';
 import { useSession } from '../../session.js';
 import { PLAN_MONTHS, schoolYearOf, type ExhibitionView } from './types.js';
@@ -243,6 +244,18 @@ export default function ExhibitionsPage() {
           </div>
         </form>
       )}
+      {me?.role === 'admin' && (
+        <PackageTransfer
+          title={t('events.schedule.package')}
+          help={t('events.schedule.packageHelp')}
+          exportUrl={`/api/events/exhibition-schedule/package${query({ schoolYear })}`}
+          importUrl="/api/events/exhibition-schedule/package"
+          canTakeIn
+          onDone={(text) => void run(async () => undefined, text)}
+          onError={setError}
+        />
+      )}
     </section>
   );
 }
+

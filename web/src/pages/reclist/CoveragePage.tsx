@@ -162,9 +162,50 @@ export default function CoveragePage() {
               </div>
             </>
           )}
+          {plan.requested.length > 0 && <RequestedTable plan={plan} />}
         </div>
       )}
     </section>
+  );
+}
+
+/** What readers asked for and did not find, once the librarian put it into the plan (reference service). */
+function RequestedTable({ plan }: { plan: PurchasePlan }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h3>{t('reclist.plan.requested')}</h3>
+      <p>
+        <strong>{t('reclist.plan.total', { copies: formatNumber(plan.requestedCopies), sum: formatMoney(plan.requestedSumTiyn) })}</strong>
+      </p>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t('reclist.title')}</th>
+              <th>{t('reclist.plan.askedWhere')}</th>
+              <th className="num">{t('reclist.plan.timesAsked')}</th>
+              <th className="num">{t('reclist.plan.toBuy')}</th>
+              <th className="num">{t('reclist.plan.sum')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {plan.requested.map((l) => (
+              <tr key={l.unmetId}>
+                <td>
+                  {l.title}
+                  {l.author && <div className="muted">{l.author}</div>}
+                </td>
+                <td>{t(`reclist.plan.source.${l.source}`)}</td>
+                <td className="num">{formatNumber(l.times)}</td>
+                <td className="num">{formatNumber(l.toBuy)}</td>
+                <td className="num">{formatMoney(l.sumTiyn)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 

@@ -42,6 +42,10 @@ export interface PurchasePlan {
   copiesToBuy: number;
   sumTiyn: number;
   lines: { entryId: number; title: string; author: string; category: Category; ageGroup: string; students: number; needed: number; held: number; toBuy: number; sumTiyn: number }[];
+  /** titles readers asked for that the library lacks, put into the plan from the unmet requests */
+  requested: { unmetId: number; title: string; author: string | null; times: number; source: 'desk' | 'search' | 'question'; toBuy: number; sumTiyn: number }[];
+  requestedCopies: number;
+  requestedSumTiyn: number;
 }
 
 export interface LevelSummary {
