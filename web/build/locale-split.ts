@@ -75,10 +75,23 @@ function partModule(localesDir: string, language: string, part: TextPart): strin
   return `${imports.join('\n')}\nexport default Object.assign({}, ${areas.map((_, i) => `t${i}`).join(', ')});\n`;
 }
 
+/** The language a visitor gets before choosing one: its start part is fetched beside the entry script. */
+export const DEFAULT_LANGUAGE = 'kk';
+
 export function localesByLanguage(localesDir: string): Plugin {
   return {
     name: 'kitaphana:locales-by-language',
     enforce: 'pre',
+    // Without this the texts are asked for only once the entry script has arrived and run: one round trip
+    // and its parsing later. A visitor in another language downloads these 4 kB for nothing.
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.facadeModuleId === `\0virtual:texts/${DEFAULT_LANGUAGE}-start`);
+        if (!chunk) return [];
+        return [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${chunk.fileName}` }, injectTo: 'head' }];
+      },
+    },
     resolveId(id) {
       return VIRTUAL.test(id) ? `\0${id}` : null;
     },
