@@ -149,16 +149,24 @@ export function currentLanguage(): Language {
   return state.language;
 }
 
-/** Switches the interface language, once its texts are here, and remembers it on this computer. */
-export async function switchLanguage(language: Language): Promise<void> {
+/**
+ * Switches the interface language once its texts are here, and remembers it on this computer. When they
+ * cannot be downloaded (the network is down) the language stays as it was (false); the choice can be made again.
+ */
+export async function switchLanguage(language: Language): Promise<boolean> {
+  try {
+    await loadLanguage(language);
+  } catch {
+    return false;
+  }
   try {
     localStorage.setItem(STORAGE_KEY, language);
   } catch {
     // Private mode: the choice lasts until the tab closes.
   }
-  await loadLanguage(language);
   if (typeof document !== 'undefined') document.documentElement.lang = language;
   publish(language);
+  return true;
 }
 
 /** `t` in the current language, and the language; the component renders again when either changes. */
