@@ -147,7 +147,7 @@ export async function importSchedulePackage(db: Executor, actor: Actor, pkg: unk
   return auditedChange(
     db,
     who,
-    (r: { added: number; updated: number; removed: number }) => ({ action: 'import', entity: 'schedule_package', entityId: null, details: { issuer, schoolYear, ...r }, organisationId: top }),
+    (r: { added: number; updated: number; removed: number }) => ({ action: 'import', entity: 'schedule_package', entityId: null, details: { issuer, schoolYear, added: r.added, updated: r.updated, removed: r.removed }, organisationId: top }),
     async (trx) => {
       const existing = await trx
         .selectFrom('events.schedule_items')

@@ -1,3 +1,4 @@
+import { AUTO_PROFILE, resolveHoldingsProfile, suggestHoldingsProfile, type HoldingsFieldRule } from './holdings-profiles.js';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { updateWork } from '../catalog/works.js';
@@ -32,6 +33,10 @@ export interface ImportOptions {
   holdings: boolean;
   encoding?: Encoding;
   format?: MarcFormat;
+  /** The holdings profile chosen in the preview (holdings-profiles.ts); the format's usual fields when absent. */
+  holdingsProfile?: string;
+  /** Its rules, resolved when the import starts and kept with the batch for a resume. */
+  holdingsRules?: HoldingsFieldRule[] | null;
   /** Records per transaction; the batch row shows progress after each. */
   chunkSize?: number;
   /** The kind of database: on a PostgreSQL server the worker holds an advisory lock that shows it is alive. */
@@ -77,7 +82,14 @@ export interface ImportPreview {
   encodings: Record<string, number>;
   problems: PreviewProblem[];
   samples: { position: number; title: string; authors: string[]; isbn: string | null; publishYear: number | null; udc: string | null; bbk: string | null }[];
+  /** The profile the copies were read with, and the one the file's fields suggest. */
+  holdingsProfile: string;
+  suggestedProfile: string;
+  /** The first copies as the chosen profile maps them, so a wrong profile shows before anything is written. */
+  copySamples: { position: number; title: string; inventoryNumber: string | null; barcode: string | null; priceTiyn: number; location: string | null }[];
 }
+
+const COPY_SAMPLES = 10;
 
 const MAX_PROBLEMS = 500;
 
@@ -95,9 +107,10 @@ const countBy = (values: (string | null)[]) =>
 const isGood = (r: FileRecord) => r.work !== null && !r.problems.some((p) => p.severity === 'error');
 
 /** Reads a file without writing anything: counts, problems with positions, and how many records match the catalogue. */
-export async function previewImport(db: Executor, actor: Actor, bytes: Uint8Array, options: Pick<ImportOptions, 'encoding' | 'format'>): Promise<ImportPreview> {
-  libraryOf(actor);
-  const file = await readMarcFileInSlices(bytes, options);
+export async function previewImport(db: Executor, actor: Actor, bytes: Uint8Array, options: Pick<ImportOptions, 'encoding' | 'format' | 'holdingsProfile'>): Promise<ImportPreview> {
+  const organisationId = libraryOf(actor);
+  const holdingsRules = await resolveHoldingsProfile(db, organisationId, options.holdingsProfile);
+  const file = await readMarcFileInSlices(bytes, { ...options, holdingsRules });
   const good = file.records.filter(isGood);
   const matches = await findMatches(db, good.map((r) => r.work!));
   const problems = problemsOf(file.records, file.fileError);
@@ -123,6 +136,11 @@ export async function previewImport(db: Executor, actor: Actor, bytes: Uint8Arra
       udc: r.work!.udc,
       bbk: r.work!.bbk,
     })),
+    holdingsProfile: options.holdingsProfile ?? AUTO_PROFILE,
+    suggestedProfile: suggestHoldingsProfile(good.slice(0, 200).map((r) => r.record!)),
+    copySamples: good
+      .flatMap((r) => r.work!.holdings.map((h) => ({ position: r.position, title: r.work!.title, ...h })))
+      .slice(0, COPY_SAMPLES),
   };
 }
 
@@ -191,6 +209,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 /** Splits the file into records and opens its batch; `processImportBatch` then reads and imports it chunk by chunk. */
 export async function startImport(db: Db, actor: Actor, bytes: Uint8Array, options: ImportOptions): Promise<BatchStart> {
   const organisationId = libraryOf(actor);
+  options.holdingsRules ??= await resolveHoldingsProfile(db, organisationId, options.holdingsProfile);
   const file = await openMarcFile(bytes, options, undefined, options.timings);
   // the id first, so the worker holds its lease before anyone can see the batch running
   const { rows } = await sql<{ id: number }>`select nextval('interop.import_batches_id_seq')::int8 as id`.execute(db);
@@ -215,6 +234,8 @@ export async function startImport(db: Db, actor: Actor, bytes: Uint8Array, optio
             holdings: options.holdings,
             encoding: options.encoding ?? null,
             format: options.format ?? null,
+            holdingsProfile: options.holdingsProfile ?? null,
+            holdingsRules: options.holdingsRules ?? null,
             chunkSize: options.chunkSize ?? null,
             // an interrupted import is resumed only with the same file
             fileSha256: sha256(bytes),
@@ -240,6 +261,8 @@ interface StoredOptions {
   holdings: boolean;
   encoding?: Encoding | null;
   format?: MarcFormat | null;
+  holdingsProfile?: string | null;
+  holdingsRules?: HoldingsFieldRule[] | null;
   chunkSize?: number | null;
   fileSha256?: string;
 }
@@ -276,6 +299,8 @@ export async function resumeImport(
     holdings: stored.holdings,
     encoding: stored.encoding ?? undefined,
     format: stored.format ?? undefined,
+    holdingsProfile: stored.holdingsProfile ?? undefined,
+    holdingsRules: stored.holdingsRules ?? null,
     chunkSize: stored.chunkSize ?? undefined,
     ...extra,
   };

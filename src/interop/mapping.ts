@@ -1,3 +1,4 @@
+import type { HoldingsFieldRule } from './holdings-profiles.js';
 import { parseIsbn } from '../catalog/isbn.js';
 import type { ReadProblem } from './marc/iso2709.js';
 import { controlValue, dataFields, firstValue, subfield, subfields, type DataField, type MarcRecord } from './marc/record.js';
@@ -137,9 +138,10 @@ function subjectOf(field: DataField, keepPeriod = false): string | null {
 
 const unique = <T>(list: T[]) => [...new Set(list)];
 
-export function mapRecord(record: MarcRecord, format: MarcFormat): MappingResult {
+export function mapRecord(record: MarcRecord, format: MarcFormat, holdingsProfile: HoldingsFieldRule[] | null = null): MappingResult {
   const warnings: ReadProblem[] = [];
   const work = format === 'marc21' ? mapMarc21(record, warnings) : mapUnimarc(record, warnings);
+  if (holdingsProfile) work.holdings = profileHoldings(record, holdingsProfile);
   if (!work.title) return { work: null, warnings, error: { code: 'interop.no_title' } };
   if (work.publishYear !== null && (work.publishYear < 1450 || work.publishYear > localDateTime().year + 1)) {
     warnings.push({ code: 'interop.bad_year', params: { value: work.publishYear } });
@@ -332,6 +334,19 @@ function marc21Holdings(record: MarcRecord): MappedHolding[] {
     else if (f.tag === '852') list.push(holding(s('x'), s('p'), s('9'), [s('c'), s('h'), s('i')]));
     else if (f.tag === '952') list.push(holding(s('i'), s('p'), s('g'), [s('c'), s('o')]));
     else if (f.tag === '949') list.push(holding(s('i'), s('p'), s('c'), [s('l'), s('h')]));
+  }
+  return list.filter((h): h is MappedHolding => !!h);
+}
+
+/** Copies where a chosen profile says each system writes them. */
+function profileHoldings(record: MarcRecord, rules: HoldingsFieldRule[]): MappedHolding[] {
+  const list: (MappedHolding | null)[] = [];
+  for (const f of record.fields) {
+    if (!('subfields' in f)) continue;
+    const rule = rules.find((r) => r.tag === f.tag);
+    if (!rule) continue;
+    const s = (code: string | null) => (code ? subfield(f, code) : undefined);
+    list.push(holding(s(rule.inventory), s(rule.barcode), s(rule.price), rule.location.map((c) => s(c))));
   }
   return list.filter((h): h is MappedHolding => !!h);
 }

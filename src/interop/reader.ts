@@ -1,3 +1,4 @@
+import type { HoldingsFieldRule } from './holdings-profiles.js';
 import { decodeBytes, type Encoding, isValidUtf8 } from './marc/encoding.js';
 import { readIso2709, splitIso2709, type RawRecord, type ReadProblem } from './marc/iso2709.js';
 import { MarcXmlReader, type XmlRecordResult } from './marc/marcxml.js';
@@ -27,6 +28,8 @@ export interface ReadOptions {
   /** Named by the user; detected per record otherwise. */
   encoding?: Encoding;
   format?: MarcFormat;
+  /** Where the source system wrote its copies; the format's usual fields when absent. */
+  holdingsRules?: HoldingsFieldRule[] | null;
 }
 
 export interface ReadFileResult {
@@ -202,7 +205,7 @@ function mapped(entry: FileRecord, options: ReadOptions): FileRecord {
     return { ...entry, problems: [...entry.problems, { severity: 'error', code: 'interop.nul_byte', params: {} }] };
   }
   const format = options.format ?? detectFormat(entry.record!);
-  const result = mapRecord(entry.record!, format);
+  const result = mapRecord(entry.record!, format, options.holdingsRules ?? null);
   const problems = [...entry.problems, ...result.warnings.map((w) => ({ severity: 'warning' as const, ...w }))];
   if (result.error) problems.push({ severity: 'error', ...result.error });
   return { ...entry, format, work: result.work, problems };

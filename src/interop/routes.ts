@@ -1,3 +1,4 @@
+import { deleteHoldingsProfile, holdingsFieldRule, holdingsProfileFields, listHoldingsProfiles, saveHoldingsProfile } from './holdings-profiles.js';
 import { z } from 'zod';
 import { type Actor } from '../auth/actor.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -49,6 +50,11 @@ const previewSchema = z.object({
       bbk: z.string().nullable(),
     }),
   ),
+  holdingsProfile: z.string(),
+  suggestedProfile: z.string(),
+  copySamples: z.array(
+    z.object({ position: z.number(), title: z.string(), inventoryNumber: z.string().nullable(), barcode: z.string().nullable(), priceTiyn: z.number(), location: z.string().nullable() }),
+  ),
 });
 
 const batchSchema = z.object({
@@ -93,6 +99,7 @@ const reportSchema = batchSchema.extend({
 const readQuery = z.object({
   encoding: z.enum(ENCODINGS).optional().describe('named by the user; detected per record when absent'),
   format: z.enum(FORMATS).optional().describe('MARC 21 or UNIMARC/RUSMARC; detected per record when absent'),
+  holdingsProfile: z.string().max(50).optional().describe('where the source system wrote its copies: auto, koha, sirsi, irbis, marc21, unimarc or own:<key>'),
 });
 
 const importQuery = readQuery.extend({
@@ -162,6 +169,34 @@ export const interopRoutes: Routes = async (app) => {
     },
   );
 
+  const profileSchema = z.object({ key: z.string(), name: z.string().nullable(), builtIn: z.boolean(), fields: z.array(holdingsFieldRule) });
+  app.get(
+    '/api/interop/holdings-profiles',
+    { schema: { tags, summary: 'Where each source system writes its copies: the built-in profiles and the library\'s own', response: { 200: z.object({ items: z.array(profileSchema) }) } } },
+    async (req) => ({ items: await listHoldingsProfiles(app.db, allow(req.actor, 'staff')) }),
+  );
+  app.put(
+    '/api/interop/holdings-profiles/:key',
+    {
+      schema: {
+        tags,
+        summary: 'Make or change a holdings profile of the library\'s own',
+        params: z.object({ key: z.string().max(40) }),
+        body: z.object({ name: z.string().max(200), fields: holdingsProfileFields }),
+        response: { 200: z.object({ key: z.string() }) },
+      },
+    },
+    async (req) => ({ key: await saveHoldingsProfile(app.db, allow(req.actor, 'staff'), { key: req.params.key, ...req.body }) }),
+  );
+  app.delete(
+    '/api/interop/holdings-profiles/:key',
+    { schema: { tags, summary: 'Remove a holdings profile of the library\'s own', params: z.object({ key: z.string().max(50) }), response: { 200: z.object({ ok: z.literal(true) }) } } },
+    async (req) => {
+      await deleteHoldingsProfile(app.db, allow(req.actor, 'staff'), req.params.key);
+      return { ok: true as const };
+    },
+  );
+
   app.post(
     '/api/interop/imports',
     {
@@ -182,6 +217,7 @@ export const interopRoutes: Routes = async (app) => {
         holdings: req.query.holdings === 'true',
         encoding: req.query.encoding,
         format: req.query.format,
+        holdingsProfile: req.query.holdingsProfile,
         chunkSize: req.query.chunkSize,
         database: app.dbKind,
       };

@@ -66,7 +66,17 @@ export interface DeletedRecordTable {
 }
 
 // Tables of MARC exchange (import batches, original records, OAI-PMH deletions).
+export interface HoldingsProfileTable {
+  id: Generated<number>;
+  organisation_id: number;
+  key: string;
+  name: string;
+  fields: unknown;
+  updated_at: Generated<Date>;
+}
+
 export interface InteropTables {
+  'interop.holdings_profiles': HoldingsProfileTable;
   'interop.import_batches': ImportBatchTable;
   'interop.source_records': SourceRecordTable;
   'interop.import_problems': ImportProblemTable;

@@ -40,3 +40,17 @@ export function pdfToBuffer(doc: Pdf): Promise<Buffer> {
 export function code128Png(text: string, heightMm = 10): Promise<Buffer> {
   return bwipjs.toBuffer({ bcid: 'code128', text, scale: 3, height: heightMm, includetext: false });
 }
+
+/**
+ * The font size (from `size` down to `min`) at which no word of `text` is wider than `width`, so
+ * that PDFKit wraps the cell between words: a word wider than its column would otherwise be cut
+ * in the middle («просроч-ки» on two lines). Set the font first; the size is left set on return.
+ */
+export function wordSafeSize(doc: Pdf, text: string, width: number, size: number, min = 5): number {
+  const words = text.split(/\s+/).filter(Boolean);
+  let fitted = size;
+  const widest = () => Math.max(0, ...words.map((w) => doc.fontSize(fitted).widthOfString(w)));
+  while (fitted > min && widest() > width) fitted = Math.max(min, fitted - 0.25);
+  doc.fontSize(fitted);
+  return fitted;
+}

@@ -74,6 +74,7 @@ export const pages: PageDef[] = [
   { path: '/reading/bingo', labelKey: 'nav.reading.bingo', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/BingoPage.js')) },
   { path: '/reading/draws', labelKey: 'nav.reading.draws', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/DrawsPage.js')) },
   { path: '/reading/community', labelKey: 'nav.reading.community', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/CommunityPage.js')) },
+  { path: '/reading/actions', labelKey: 'nav.reading.actions', roles: ['admin', 'librarian', 'teacher'], section: 'reading', element: load(() => import('./pages/reading/ActionsPage.js')) },
   { path: '/events/plan', labelKey: 'nav.events.plan', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/PlanPage.js')) },
   { path: '/events/held', labelKey: 'nav.events.held', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/EventsPage.js')) },
   { path: '/events/exhibitions', labelKey: 'nav.events.exhibitions', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/ExhibitionsPage.js')) },

@@ -42,7 +42,7 @@ export default function MyBooksPage() {
           {notice}
         </p>
       )}
-      {loans === null ? !error && <p className="muted">{t('common.loading')}</p> : <LoanTable loans={loans} onRenew={(l) => void renew(l)} busy={busy} />}
+      {loans === null ? !error && <p className="muted">{t('common.loading')}</p> : <LoanTable loans={loans} onRenew={(l) => void renew(l)} busy={busy} label={t('nav.circulation.my')} />}
     </section>
   );
 }

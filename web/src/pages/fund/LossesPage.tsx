@@ -7,6 +7,7 @@ import { formatDate, formatMoney, parseTenge, today } from '../../format.js';
 import type { ReaderPanel } from '../circulation/types.js';
 import type { Reader } from '../readers/types.js';
 import type { Loss } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 type Settlement = 'replacement' | 'payment';
 
@@ -192,7 +193,7 @@ export default function LossesPage() {
 
       <div className="panel">
         <h2>{panel ? t('fund.loss.listOfReader') : t('fund.loss.list')}</h2>
-        <div className="table-wrap">
+        <TableScroll>
           <table data-testid="losses">
             <thead>
               <tr>
@@ -224,7 +225,7 @@ export default function LossesPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         {losses.length === 0 && <p className="muted">{t('fund.loss.none')}</p>}
       </div>
     </section>

@@ -2,8 +2,10 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { download, get, post, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { HoldingsPreview } from './HoldingsPreview.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import type { BatchView, ImportPreview, PreviewProblem } from '../../../../src/interop/imports.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /** Problems and errors arrive translated: the server adds each one's message in the user's language. */
 type Problem = PreviewProblem & { message: string };
@@ -27,6 +29,7 @@ export default function MarcPage() {
   const [format, setFormat] = useState('');
   const [matching, setMatching] = useState<(typeof MATCHING)[number]>('merge');
   const [holdings, setHoldings] = useState(true);
+  const [profile, setProfile] = useState('auto');
   const [preview, setPreview] = useState<Preview | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   const [history, setHistory] = useState<Batch[] | null>(null);
@@ -70,12 +73,19 @@ export default function MarcPage() {
     e.preventDefault();
     if (!file) return;
     setReport(null);
-    void step(() => upload<Preview>(`/api/interop/imports/preview${query({ encoding, format })}`, file), setPreview);
+    void step(() => upload<Preview>(`/api/interop/imports/preview${query({ encoding, format, holdingsProfile: profile })}`, file), setPreview);
+  }
+
+  /** Another holdings profile: the same file read again with it. */
+  function chooseProfile(key: string) {
+    setProfile(key);
+    if (!file) return;
+    void step(() => upload<Preview>(`/api/interop/imports/preview${query({ encoding, format, holdingsProfile: key })}`, file), setPreview);
   }
 
   function runImport() {
     if (!file) return;
-    void step(() => upload<Report>(`/api/interop/imports${query({ encoding, format, matching, holdings })}`, file), (batch) => {
+    void step(() => upload<Report>(`/api/interop/imports${query({ encoding, format, matching, holdings, holdingsProfile: profile })}`, file), (batch) => {
       setReport({ ...batch, problems: [] });
       setPreview(null);
       loadHistory();
@@ -190,6 +200,7 @@ export default function MarcPage() {
               ))}
             </tbody>
           </table>
+          {holdings && <HoldingsPreview preview={preview} profile={profile} onProfile={chooseProfile} busy={busy} />}
           <Problems problems={preview.problems} />
           <button type="button" onClick={runImport} disabled={busy || preview.readable === 0}>
             {t('interop.import.run', { count: preview.readable })}
@@ -221,7 +232,7 @@ export default function MarcPage() {
         <h2>{t('interop.history.title')}</h2>
         {history?.length === 0 && <p className="muted">{t('interop.history.none')}</p>}
         {!!history?.length && (
-          <div className="table-wrap">
+          <TableScroll>
             <table>
               <thead>
                 <tr>
@@ -265,7 +276,7 @@ export default function MarcPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </div>
 

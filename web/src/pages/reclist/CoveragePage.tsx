@@ -7,6 +7,7 @@ import { formatMoney, formatNumber, parseTenge } from '../../format.js';
 import { useSession } from '../../session.js';
 import { BarChart } from './BarChart.js';
 import type { Coverage, PurchasePlan } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /**
  * A library's coverage of the recommended list: what it holds, what is missing, and what to buy
@@ -82,7 +83,7 @@ export default function CoveragePage() {
           </div>
           <div className="panel">
             <h2>{t('reclist.missing', { count: missing.length })}</h2>
-            <div className="table-wrap">
+            <TableScroll>
               <table>
                 <thead>
                   <tr>
@@ -105,7 +106,7 @@ export default function CoveragePage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </div>
         </>
       )}
@@ -129,7 +130,7 @@ export default function CoveragePage() {
                   {t('reclist.exportXlsx')}
                 </button>
               </div>
-              <div className="table-wrap">
+              <TableScroll>
                 <table>
                   <thead>
                     <tr>
@@ -159,7 +160,7 @@ export default function CoveragePage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             </>
           )}
           {plan.requested.length > 0 && <RequestedTable plan={plan} />}
@@ -178,7 +179,7 @@ function RequestedTable({ plan }: { plan: PurchasePlan }) {
       <p>
         <strong>{t('reclist.plan.total', { copies: formatNumber(plan.requestedCopies), sum: formatMoney(plan.requestedSumTiyn) })}</strong>
       </p>
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -204,7 +205,7 @@ function RequestedTable({ plan }: { plan: PurchasePlan }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
@@ -212,7 +213,7 @@ function RequestedTable({ plan }: { plan: PurchasePlan }) {
 export function CategoryTable({ coverage }: { coverage: { byCategory: Coverage['byCategory'] } }) {
   const { t } = useTranslation();
   return (
-    <div className="table-wrap">
+    <TableScroll>
       <table>
         <thead>
           <tr>
@@ -235,7 +236,7 @@ export function CategoryTable({ coverage }: { coverage: { byCategory: Coverage['
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
