@@ -88,6 +88,7 @@ export const pages: PageDef[] = [
   { path: '/reports/schedule', labelKey: 'nav.reports.schedule', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/reports/SchedulePage.js')) },
   { path: '/admin/people', labelKey: 'nav.admin.people', roles: STAFF, section: 'admin', element: load(() => import('./pages/admin/PeoplePage.js')) },
   { path: '/admin/audit', labelKey: 'nav.admin.audit', roles: STAFF, section: 'admin', element: load(() => import('./pages/admin/AuditPage.js')) },
+  { path: '/admin/retention', labelKey: 'nav.admin.retention', roles: STAFF, section: 'admin', element: load(() => import('./pages/privacy/RetentionPage.js')) },
   { path: '/admin/backups', labelKey: 'nav.admin.backups', roles: ['admin'], section: 'admin', element: load(() => import('./pages/admin/BackupsPage.js')) },
   { path: '/login', labelKey: 'nav.login', roles: 'public', section: 'admin', menu: false, element: load(() => import('./pages/auth/LoginPage.js')) },
 ];

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { del, get, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { TableScroll } from '../../components/TableScroll.js';
 import { formatDate, formatNumber } from '../../format.js';
 import { useSession } from '../../session.js';
 import { useAction } from '../../useAction.js';
@@ -141,7 +142,7 @@ export default function ActionsPage() {
               ? t('reading.actions.aboutAuthor', { author: results.action.author, from: formatDate(results.action.startsOn), to: formatDate(results.action.endsOn) })
               : t('reading.actions.aboutSix', { count: results.action.booksPerMonth, from: formatDate(results.action.startsOn), to: formatDate(results.action.endsOn) })}
           </p>
-          <div className="table-wrap">
+          <TableScroll label={t('reading.actions.byClass')}>
             <table>
               <caption className="visually-hidden">{t('reading.actions.byClass')}</caption>
               <thead>
@@ -165,9 +166,9 @@ export default function ActionsPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {results.readers.length > 0 && (
-            <div className="table-wrap">
+            <TableScroll label={t('reading.actions.byReader')}>
               <table>
                 <caption className="visually-hidden">{t('reading.actions.byReader')}</caption>
                 <thead>
@@ -191,7 +192,7 @@ export default function ActionsPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           {staff && (
             <button type="button" className="secondary" disabled={busy} onClick={() => void remove(results.action)}>
