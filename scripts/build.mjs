@@ -36,7 +36,7 @@ export function serverStale() {
 }
 
 export function webStale() {
-  return newest(r('web', 'src'), r('web', 'index.html'), r('web', 'vite.config.ts'), r('package-lock.json')) > mtime(r('web', 'dist', 'index.html'));
+  return newest(r('web', 'src'), r('web', 'build'), r('web', 'index.html'), r('web', 'vite.config.ts'), r('package-lock.json')) > mtime(r('web', 'dist', 'index.html'));
 }
 
 export function demoStale() {

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n.js';
 import { LANGUAGES, type Language } from '../i18n.js';
 import { useSession } from '../session.js';
 

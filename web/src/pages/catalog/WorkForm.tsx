@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get } from '../../api.js';
 import { ACCESSIBLE_FORMATS, AGE_CATEGORIES, KNOWN_LANGUAGES, PUBLICATION_TYPES, type Work } from './types.js';
 import { RowButton } from '../../components/RowButton.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { post } from '../../api.js';
 import { errorText } from '../../components/ErrorBanner.js';
 import { formatDate, formatDateTime, formatNumber } from '../../format.js';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { TableScroll } from '../../components/TableScroll.js';
 import { formatDate } from '../../format.js';
 import type { PanelLoan } from './types.js';

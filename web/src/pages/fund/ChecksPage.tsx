@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, get, post } from '../../api.js';
 import { ErrorBanner, errorText } from '../../components/ErrorBanner.js';

@@ -1,5 +1,5 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { download, get, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { useScannerInput } from './scanner.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { useSearchParams } from 'react-router';
 import { download, get, put, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { get, post, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
