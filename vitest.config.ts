@@ -1,7 +1,12 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { localesByLanguage } from './web/build/locale-split.js';
 import LongestFirst from './test/support/sequencer.js';
 
 export default defineConfig({
+  // the web's tests load a language's texts as the browser does
+  plugins: [localesByLanguage(path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'src', 'locales'))],
   test: {
     // the benchmark is not a test: `npm run bench` (and `npm run bench:check` for its quick smoke run)
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts', 'e2e/**/*.test.ts'],

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +15,7 @@ import { createOrganisation } from '../src/org/organisations.js';
 import { createUser } from '../src/org/users.js';
 import { createReader } from '../src/readers/readers.js';
 import { createWork } from '../src/catalog/works.js';
+import { REPEAT_SCAN_WINDOW_MS } from '../src/circulation/desk.js';
 import { describeMachine, type Machine } from './machine.js';
 import { summarise, timed, type LatencySummary } from './stats.js';
 
@@ -44,6 +46,11 @@ export interface CirculationBenchOptions {
   pairsPerDesk?: number;
   baselineSeconds: number;
   postgresUrl: string;
+  /**
+   * PGlite in a data folder of its own with durable commits (every commit synced to the disk before
+   * the answer), as a library runs it; in memory (nothing to sync) when absent.
+   */
+  pgliteOnDisk?: boolean;
 }
 
 export interface DeskLevel {
@@ -71,10 +78,12 @@ export interface BackendResult {
   backend: 'pglite' | 'postgres';
   sequentialSelect1: { perSecond: number; latencyMs: LatencySummary };
   /** The statements of one issue and one return, in order, as the server sent them. */
-  statements: { issue: string[]; return: string[] };
+  statements: { issue: string[]; return: string[]; scanIssue?: string[]; scanReturn?: string[] };
   /** `GET /api/health` from one client, no database: the floor of any request over HTTP in this process. */
   httpFloor: { perSecond: number; latencyMs: LatencySummary; cpuMsPerRequest: number };
   levels: DeskLevel[];
+  /** Whether each commit reached the disk before the answer (PostgreSQL always; PGlite in a data folder). */
+  durableCommits?: boolean;
 }
 
 /** Counts the statements sent to the database, and keeps their text while `recording`. */
@@ -116,42 +125,62 @@ export async function prepareDesks(handle: DatabaseHandle, count: number): Promi
   });
 }
 
+/**
+ * One request over a kept-alive connection with node:http. The desks run in the benchmark's own
+ * process, beside the server: `fetch` (undici, web streams) cost about a third of that process's CPU
+ * per request in a profile, work that pgbench's C client, the other side of the ratio, does not do.
+ */
+function send(agent: http.Agent, base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, base);
+    const req = http.request(
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 class DeskClient {
   private cookie = '';
   private csrf = '';
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   constructor(private readonly base: string) {}
 
   async login(login: string) {
-    const res = await fetch(`${this.base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login, password: PASSWORD }),
-    });
+    const res = await send(this.agent, this.base, 'POST', '/api/auth/login', { 'content-type': 'application/json' }, JSON.stringify({ login, password: PASSWORD }));
     if (res.status !== 200) throw new Error(`login of ${login} answered ${res.status}`);
-    this.csrf = ((await res.json()) as { csrfToken: string }).csrfToken;
-    this.cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('kt_session='))!;
+    this.csrf = (JSON.parse(res.body) as { csrfToken: string }).csrfToken;
+    this.cookie = (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('kt_session='))!;
   }
 
-  /** POSTs and returns the status; the body is read so the connection is free for the next request. */
+  /** POSTs and returns the status, once the whole answer is read. */
   async post(path: string, body: unknown): Promise<number> {
-    const res = await fetch(`${this.base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: this.cookie, 'x-csrf-token': this.csrf },
-      body: JSON.stringify(body),
-    });
-    await res.arrayBuffer();
+    const res = await send(this.agent, this.base, 'POST', path, { 'content-type': 'application/json', cookie: this.cookie, 'x-csrf-token': this.csrf }, JSON.stringify(body));
     return res.status;
+  }
+
+  close() {
+    this.agent.destroy();
   }
 }
 
 async function httpFloor(base: string, seconds: number) {
   const until = performance.now() + seconds * 1000;
   const samples: number[] = [];
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const cpuBefore = process.cpuUsage();
   while (performance.now() < until) {
-    samples.push((await timed(async () => (await fetch(`${base}/api/health`)).arrayBuffer()))[0]);
+    samples.push((await timed(() => send(agent, base, 'GET', '/api/health', {})))[0]);
   }
   const cpu = process.cpuUsage(cpuBefore);
+  agent.destroy();
   return {
     perSecond: Math.round(samples.length / seconds),
     latencyMs: summarise(samples),
@@ -204,6 +233,7 @@ export async function runLevel(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  for (const client of clients) client.close();
   const statements = counter.count - statementsBefore;
   const cpu = process.cpuUsage(cpuBefore);
   return {
@@ -254,12 +284,29 @@ async function recordStatements(base: string, desk: Desk, counter: StatementCoun
   const returned = await client.post('/api/circulation/return', { barcode });
   counter.recording = null;
   if (issued !== 201 || returned !== 200) throw new Error(`the desk answered ${issued} and ${returned}`);
-  return { issue, return: giveBack };
+  // the desk's own route: a scan issues to the open reader or takes back, and answers with the reader's panel
+  const other = desk.barcodes[1]!;
+  const scanIssue: string[] = [];
+  counter.recording = scanIssue;
+  const scanIssued = await client.post('/api/circulation/scan', { code: other, readerId: desk.readerId });
+  // a second scan of the same label within the repeat window would be taken for a bounce
+  await new Promise((r) => setTimeout(r, REPEAT_SCAN_WINDOW_MS + 100));
+  const scanReturn: string[] = [];
+  counter.recording = scanReturn;
+  const scanReturned = await client.post('/api/circulation/scan', { code: other, readerId: desk.readerId });
+  counter.recording = null;
+  client.close();
+  if (scanIssued !== 200 || scanReturned !== 200) throw new Error(`the desk's scans answered ${scanIssued} and ${scanReturned}`);
+  return { issue, return: giveBack, scanIssue, scanReturn };
 }
 
 async function benchBackend(backend: 'pglite' | 'postgres', options: CirculationBenchOptions, log: (line: string) => void): Promise<BackendResult> {
   const counter = new StatementCounter();
-  const handle = backend === 'pglite' ? await connectPGlite(undefined, undefined, counter.log) : await freshPostgres(options.postgresUrl, counter.log);
+  const folder = backend === 'pglite' && options.pgliteOnDisk ? fs.mkdtempSync(path.join(os.tmpdir(), 'kt-bench-desk-')) : null;
+  const handle =
+    backend === 'pglite'
+      ? await connectPGlite(folder ? path.join(folder, 'data') : undefined, undefined, counter.log, true)
+      : await freshPostgres(options.postgresUrl, counter.log);
   try {
     await migrateToLatest(handle.db);
     const desks = await prepareDesks(handle, Math.max(...options.desks));
@@ -267,7 +314,10 @@ async function benchBackend(backend: 'pglite' | 'postgres', options: Circulation
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const statements = await recordStatements(address, desks[0]!, counter);
-      log(`  ${backend}: one issue sends ${statements.issue.length} statements, one return ${statements.return.length}`);
+      log(
+        `  ${backend}: one issue sends ${statements.issue.length} statements, one return ${statements.return.length}; ` +
+          `a scan that issues ${statements.scanIssue.length}, a scan that takes back ${statements.scanReturn.length} (each with the reader's panel)`,
+      );
       const sequentialSelect1 = await select1Rate(handle, 1, options.baselineSeconds);
       const floor = await httpFloor(address, options.baselineSeconds);
       log(`  ${backend}: GET /api/health ${floor.perSecond}/s, p50 ${floor.latencyMs.p50} ms, ${floor.cpuMsPerRequest} ms CPU per request`);
@@ -287,12 +337,13 @@ async function benchBackend(backend: 'pglite' | 'postgres', options: Circulation
             `return p50/p99 ${level.returnMs.p50}/${level.returnMs.p99} ms, ${level.statementsPerRequest} statements and ${level.cpuMsPerRequest} ms CPU per request`,
         );
       }
-      return { backend, sequentialSelect1, statements, httpFloor: floor, levels };
+      return { backend, sequentialSelect1, statements, httpFloor: floor, levels, durableCommits: handle.kind === 'postgres' || !!handle.durableWrites };
     } finally {
       await app.close();
     }
   } finally {
     await handle.close();
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,8 @@ import type { BenchQuery } from './queries.js';
 import { summarise, timed, type LatencySummary } from './stats.js';
 
 /**
- * The server as a library starts it: `src/main.ts` in a process of its own on an existing
+ * The server as a library starts it: the compiled server (dist/main.js, what `npm start` runs; built
+ * first if its sources changed) in a process of its own on an existing
  * data folder, timed from the spawn to the first 200 of /api/health; its memory after the
  * start and after the search query mix (through the catalogue's HTTP search, if it has one).
  */
@@ -65,8 +66,9 @@ async function findSearchRoute(base: string): Promise<string | null> {
 export async function runColdStart(dataDir: string, queries: BenchQuery[], log: (line: string) => void): Promise<ColdStartResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), 'server'], { cwd: root, stdio: 'inherit' });
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'main.js')], {
     cwd: root,
     env: { ...process.env, KITAPHANA_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', KITAPHANA_DEMO: 'false', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -60,7 +60,7 @@ function coldStartSection(c: ColdStartResult | null): string[] {
     ? `after the search mix over HTTP (${c.searchRoute}, p50 ${c.httpSearchMs!.p50} ms, p95 ${c.httpSearchMs!.p95} ms, ${c.httpSearchErrors} not 200): ${c.rssAfterSearchMb} MB`
     : 'after the search mix: not measured, the catalogue has no HTTP search route yet';
   return [
-    '## Cold start of the server (src/main.ts on the search data folder)',
+    '## Cold start of the server (the compiled dist/main.js on the search data folder)',
     '',
     `- first 200 of /api/health: ${c.secondsToHealthy} s after the process was spawned`,
     `- RSS after start: ${c.rssAfterStartMb} MB`,

@@ -5,6 +5,9 @@
  *   npm run bench -- --works 20000        another catalogue size (cached separately)
  *   npm run bench -- --quick              a smoke run of a few seconds (the test suite runs it)
  *   npm run bench -- --no-postgres        the embedded database only
+ *   npm run bench -- desk                 only the desk against pgbench on the PostgreSQL server (bench/desk.ts)
+ *   npm run bench -- search --works N     only search on the PostgreSQL server, N works (bench/search-postgres.ts)
+ *   npm run bench -- --search-works N     the full run with N works on PostgreSQL instead of 1,000,000
  *
  * Figures and the machine go to bench/results/<yyyy-mm-dd>-foundation.json and .md.
  */
@@ -23,6 +26,8 @@ import { readMarker, runSearchBench, searchDataDir } from './search.js';
 import { runMarcImportBench } from './marc-import.js';
 import { runDurableCommitsBench } from './durable-commits.js';
 import { runLongWorkBench } from './long-work.js';
+import { deskCommand } from './desk.js';
+import { postgresSearchCommand } from './search-postgres.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -112,9 +117,21 @@ export async function runFoundationBench(options: BenchOptions, log: (line: stri
   return { results, files };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] === 'desk') {
+  await deskCommand(process.argv.slice(3));
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] === 'search') {
+  await postgresSearchCommand(process.argv.slice(3));
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const options = parseArgs(process.argv.slice(2));
   await runFoundationBench(options);
+  if (options.postgres) {
+    // The desk against pgbench's TPC-B on the same PostgreSQL server, and PGlite with durable commits.
+    const args = process.argv.slice(2);
+    await deskCommand(options.quick ? ['--quick', ...args] : args);
+    // Search at national size on PostgreSQL: 1,000,000 works (--search-works N), built once and kept.
+    const i = args.indexOf('--search-works');
+    await postgresSearchCommand(['--works', i >= 0 ? args[i + 1]! : options.quick ? '20000' : '1000000', '--postgres-url', options.postgresUrl, '--out', options.outDir]);
+  }
   // The recommended-list monitoring: region and republic level queries, PostgreSQL only.
   if (options.postgres) {
     const quick = options.quick ? { schools: 100, republicSchools: 120, copiesPerSchool: 500, repeats: 2, label: 'quick' } : {};

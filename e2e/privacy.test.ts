@@ -42,4 +42,23 @@ describe("a family's rights over a child's data, in the browser", () => {
     await page.getByText('Оқушының және ата-анасының телефоны мен поштасы байланыс келісімі тіркелгенде ғана сақталады (төменде).').waitFor();
     expect(await page.locator('#reader-parentPhone').count()).toBe(0);
   });
+
+  it('lets the librarian set the retention periods within their bounds', async () => {
+    const { page } = s;
+    await page.context().clearCookies();
+    await signIn(page, s.baseUrl, s.library.librarianLogin, s.library.password, '/desk');
+    await page.getByRole('link', { name: 'Деректерді сақтау мерзімдері' }).click();
+    await page.getByRole('heading', { name: 'Деректерді сақтау мерзімдері' }).waitFor();
+    const loans = page.getByLabel('Берулер тарихы (күн)');
+    await eventually(() => loans.inputValue()).toBe('1095');
+    await page.getByText('Рұқсат: 365–3650, әдепкі 1095.').first().waitFor();
+    const save = page.getByRole('button', { name: 'Сақтау', exact: true });
+    await loans.fill('100');
+    expect(await save.isDisabled()).toBe(true);
+    await loans.fill('730');
+    await save.click();
+    await page.getByRole('status').getByText('Сақтау мерзімдері сақталды.').waitFor();
+    await page.reload();
+    await eventually(() => page.getByLabel('Берулер тарихы (күн)').inputValue()).toBe('730');
+  });
 });

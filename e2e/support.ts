@@ -1,5 +1,6 @@
 import { deriveBackupKey } from '../src/backup/backup.js';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,3 +155,39 @@ export async function scanCode(page: Page, code: string): Promise<void> {
   await page.keyboard.type(code, { delay: 5 });
   await page.keyboard.press('Enter');
 }
+
+/** The rules of WCAG 2.1 A and AA that axe-core checks automatically. */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export interface A11yProblem {
+  page: string;
+  rule: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core in the page as it stands and returns every serious or critical WCAG 2.1 AA problem,
+ * each with the elements it was found on, so a failing test says what to fix and where.
+ */
+export async function seriousA11yProblems(page: Page, where = page.url()): Promise<A11yProblem[]> {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  // evaluated, not added as a script tag: the app's Content-Security-Policy rightly refuses inline scripts
+  if (!loaded) await page.evaluate(fs.readFileSync(AXE_SOURCE, 'utf8'));
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ rule: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  }, WCAG_TAGS);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ page: where, ...v }));
+}
+
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');

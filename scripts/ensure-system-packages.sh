@@ -3,12 +3,17 @@
 # chromium for the browser tests, poppler-utils (pdftotext) to read generated PDFs back, and
 # postgresql when no PostgreSQL server is given (TEST_DATABASE_URL) or answers on 127.0.0.1:5432:
 # the suite then runs a throwaway cluster of its own (test/support/pg-cluster.ts).
+# With the argument `pgbench` (the desk benchmark, bench/desk.ts), pgbench too: Debian ships it in
+# the PostgreSQL server package.
 set -euo pipefail
 missing=()
+if [ "${1:-}" = "pgbench" ] && ! command -v pgbench >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ -z "${TEST_DATABASE_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-  && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  && ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && [[ ! " ${missing[*]} " =~ " postgresql " ]]; then
   missing+=(postgresql)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readConfig } from './config.js';
 import { connect } from './db/connect.js';
@@ -9,9 +11,20 @@ import { removeKeptFolders } from './backup/restore.js';
 import { erasureLedgerFile, reapplyErasures } from './readers/anonymise.js';
 import { scheduleRetention } from './readers/retention.js';
 import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
+import { currentBuild, daysToShift, restoreDemoSnapshot, shiftDates, SNAPSHOT_DIR } from './demo/snapshot.js';
+import { localDate } from './shared/library-time.js';
+import { sql } from 'kysely';
 
 const started = performance.now();
 const config = readConfig();
+// a first start of the embedded database with the demo: the demo school the build made, when it fits today
+const build = currentBuild();
+let snapshotDay: string | null = null;
+if (!config.databaseUrl && config.loadDemo && build && !fs.existsSync(path.join(config.dataDir, 'PG_VERSION'))) {
+  const restored = restoreDemoSnapshot(SNAPSHOT_DIR, config.dataDir, build);
+  if ('info' in restored) snapshotDay = restored.info.day;
+  else console.log(`The demo school made by the build is not used (${restored.skipped}): it is generated now.`);
+}
 const database = await connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, durable: process.env.KITAPHANA_DURABLE_COMMITS !== 'false' });
 await migrateToLatest(database.db);
 await refreshSearchKeys(database.db, (message) => console.log(message));
@@ -21,9 +34,18 @@ const again = await reapplyErasures(database.db, database.kind, erasureLedger);
 if (again) console.log(`Erased again after a restore: ${again} reader(s)`);
 for (const gone of removeKeptFolders(config.dataDir, config.keptFolderDays)) console.log(`Removed the folder a restore kept aside: ${gone}`);
 
-if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
+if (snapshotDay) {
+  const days = daysToShift(snapshotDay, localDate());
+  if (days) {
+    await shiftDates(database.db, days);
+    await sql`checkpoint`.execute(database.db);
+  }
+  console.log(`Demo school library loaded${days ? ` (its dates moved ${days} day(s) forward to today)` : ''}.`);
+} else if (config.loadDemo && (await isDatabaseEmpty(database.db))) {
   console.log('Empty database: loading the demo school library…');
   await loadDemoLibrary(database.db);
+  // the load's WAL goes into the tables now, not at the first checkpoint of a working day
+  if (database.kind === 'pglite') await sql`checkpoint`.execute(database.db);
 }
 
 const nobody = !(await database.db.selectFrom('org.users').select('id').limit(1).executeTakeFirst());

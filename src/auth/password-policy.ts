@@ -1,5 +1,6 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import type * as languageCommon from '@zxcvbn-ts/language-common';
+import { lazy } from '../shared/lazy.js';
 import type { Role } from '../org/schema.js';
 import { invalid } from '../shared/errors.js';
 
@@ -39,9 +40,14 @@ export const LOCAL_WORDS = [
   'gfhjkm', 'qwerty', 'йцукен', 'йцукенг', 'фывапролдж', 'ячсмить', 'kitaphana2024', 'kitaphana2025', 'kitaphana2026',
 ];
 
+// the dictionaries alone are some 13 MB: loaded when a password is first checked
+const core = lazy<typeof import('@zxcvbn-ts/core')>('@zxcvbn-ts/core');
+const common = lazy<typeof languageCommon>('@zxcvbn-ts/language-common');
+
 let factory: ZxcvbnFactory | undefined;
 function checker(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
+  const { adjacencyGraphs, dictionary } = common();
+  factory ??= new (core().ZxcvbnFactory)({
     dictionary: { ...dictionary, kitaphanaLocal: LOCAL_WORDS },
     graphs: adjacencyGraphs,
   });

@@ -1,7 +1,8 @@
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
-import { newPdf, pdfToBuffer, type Pdf } from '../shared/pdf.js';
+import { newPdf, pdfToBuffer, wordSafeSize, type Pdf } from '../shared/pdf.js';
 import type { ClassDebtors } from './debtors.js';
+import { printDate } from '../shared/print-date.js';
 
 export interface DebtorsPdfInput {
   libraryName: string;
@@ -26,7 +27,7 @@ export async function debtorsPdf(input: DebtorsPdfInput): Promise<Buffer> {
 
   doc.font('bold').fontSize(15).text(label('debtors_title'), { align: 'center' });
   doc.font('regular').fontSize(10).text(input.libraryName, { align: 'center' });
-  doc.text(label('as_of', { date: formatDate(input.today) }), { align: 'center' });
+  doc.text(label('as_of', { date: printDate(input.today) }), { align: 'center' });
   doc.moveDown();
 
   if (input.classes.length === 0) doc.fontSize(11).text(label('no_debtors'));
@@ -45,7 +46,7 @@ function drawClass(doc: Pdf, group: ClassDebtors, label: (key: string, params?: 
     reader.loans.forEach((loan, i) => {
       const book = loan.authors.length ? `${loan.authors.join(', ')}. ${loan.title}` : loan.title;
       const who = i === 0 ? [String(++n), reader.fullName] : ['', ''];
-      drawRow(doc, [...who, `${book} (${loan.inventoryNumber})`, formatDate(loan.dueOn), String(loan.overdueDays)], 'regular');
+      drawRow(doc, [...who, `${book} (${loan.inventoryNumber})`, printDate(loan.dueOn), String(loan.overdueDays)], 'regular');
     });
   }
   doc.moveDown();
@@ -53,11 +54,12 @@ function drawClass(doc: Pdf, group: ClassDebtors, label: (key: string, params?: 
 
 function drawRow(doc: Pdf, cells: string[], font: 'regular' | 'bold') {
   const columns = Object.values(COLUMNS);
-  doc.font(font).fontSize(9);
-  const height = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: columns[i]!.width })));
+  // each cell at the size that keeps its words whole; a narrow header («Дней просрочки») gets smaller
+  const sizes = cells.map((c, i) => wordSafeSize(doc.font(font), c, columns[i]!.width, 9));
+  const height = Math.max(...cells.map((c, i) => doc.font(font).fontSize(sizes[i]!).heightOfString(c, { width: columns[i]!.width })));
   ensureRoom(doc, height + 4);
   const y = doc.y;
-  cells.forEach((cell, i) => doc.text(cell, columns[i]!.x, y, { width: columns[i]!.width }));
+  cells.forEach((cell, i) => doc.font(font).fontSize(sizes[i]!).text(cell, columns[i]!.x, y, { width: columns[i]!.width }));
   doc.moveTo(COLUMNS.number.x, y + height + 2).lineTo(559, y + height + 2).lineWidth(0.3).stroke();
   doc.x = COLUMNS.number.x;
   doc.y = y + height + 4;
@@ -65,10 +67,4 @@ function drawRow(doc: Pdf, cells: string[], font: 'regular' | 'bold') {
 
 function ensureRoom(doc: Pdf, height: number) {
   if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
-}
-
-/** Dates as they are written in Kazakhstan: 05.03.2026. */
-function formatDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}.${m}.${y}`;
 }

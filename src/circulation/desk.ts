@@ -1,12 +1,12 @@
 import { countVisit } from './visits.js';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { libraryToday, now, organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
 import { fromCyrillicLayout } from './keyboard.js';
-import { authorsJson, className, fullName, loanQuery, toLoanView, type LoanView } from './loan-views.js';
+import { authorsJson, className, fullName, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
 import { inTransaction } from '../db/transaction.js';
 import { issueCopy, returnCopy, unknownCode } from './loans.js';
 import { loanRulesJson, toLoanRules } from './rules.js';
@@ -119,9 +119,9 @@ async function identifyAsLatin(db: Executor, library: number, code: string): Pro
 export { countVisit } from './visits.js';
 
 /**
- * The reader's panel at the desk; a reader of another library is simply not found. Three
- * statements: the reader with the rules and this year's counts, the books at home and the last
- * returns, each loan with its authors.
+ * The reader's panel at the desk; a reader of another library is simply not found. One statement:
+ * the reader with the rules, this year's counts, the books at home and the last returns, each loan
+ * with its authors.
  */
 export async function readerPanel(db: Executor, actor: Actor, readerId: number, today?: string): Promise<ReaderPanel> {
   const library = staffLibrary(actor);
@@ -133,6 +133,19 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
   const zone = await organisationTimeZone(db, library);
   const yearStarts = startOfLocalDay(from, zone);
   const yearEnds = startOfLocalDay(to, zone);
+  // the loans as JSON rows inside the reader's statement: the panel after a scan is one round trip
+  const loansJson = (returned: boolean, order: RawBuilder<unknown>, limit: number | null) => sql<(LoanRow & { authors: string[] })[]>`(
+    select coalesce(json_agg(x order by x.n), '[]'::json) from (
+      select row_number() over (order by ${order}) as n, l.id as "loanId", l.copy_id, l.issued_at, l.due_on, l.returned_at, l.renewals,
+        c.barcode, c.inventory_number, c.fund, c.work_id, w.title, r.id as "readerId", r.kind, r.last_name, r.first_name, r.middle_name,
+        r.grade, r.class_letter, ${authorsJson(sql.ref('c.work_id'))} as authors
+      from circulation.loans l
+      join fund.copies c on c.id = l.copy_id
+      join catalog.works w on w.id = c.work_id
+      where l.organisation_id = ${library} and l.reader_id = r.id and l.returned_at is ${returned ? sql`not null` : sql`null`}
+      order by ${order}
+      ${limit === null ? sql`` : sql`limit ${limit}`}
+    ) x)`;
   const reader = await db
     .selectFrom('readers.readers as r')
     .select(['r.id', 'r.kind', 'r.barcode', 'r.registration_number', 'r.last_name', 'r.first_name', 'r.middle_name', 'r.grade', 'r.class_letter'])
@@ -142,6 +155,8 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
         where v.organisation_id = ${library} and v.reader_id = r.id and v.visited_on >= ${from} and v.visited_on < ${to})`.as('visits'),
       sql<number>`(select count(*) from circulation.loans l
         where l.organisation_id = ${library} and l.reader_id = r.id and l.issued_at >= ${yearStarts} and l.issued_at < ${yearEnds})`.as('loans'),
+      loansJson(false, sql`l.due_on, l.id`, null).as('open'),
+      loansJson(true, sql`l.returned_at desc, l.id desc`, HISTORY_SIZE).as('history'),
     ])
     .where('r.organisation_id', '=', library)
     .where('r.id', '=', readerId)
@@ -149,14 +164,8 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
   if (!reader) throw notFound('reader', readerId);
 
   const rules = toLoanRules(reader.rules);
-  const withAuthors = () => loanQuery(db, library).select(authorsJson(sql.ref('c.work_id')).as('authors')).where('l.reader_id', '=', readerId);
-  const openRows = await withAuthors().where('l.returned_at', 'is', null).orderBy('l.due_on').orderBy('l.id').execute();
-  const historyRows = await withAuthors()
-    .where('l.returned_at', 'is not', null)
-    .orderBy('l.returned_at', 'desc')
-    .orderBy('l.id', 'desc')
-    .limit(HISTORY_SIZE)
-    .execute();
+  const openRows = reader.open;
+  const historyRows = reader.history;
   const open = openRows.map((r) => toLoanView(r, r.authors, rules, today));
   const history = historyRows.map((r) => toLoanView(r, r.authors, rules, today));
 

@@ -1,5 +1,4 @@
-import { registerActivity } from '../readers/registrations.js';
-import { countVisit } from './visits.js';
+import { cyclesOf, readerGroupOf } from '../readers/registrations.js';
 import { sql } from 'kysely';
 import { type Actor } from '../auth/actor.js';
 import type { FundKind } from '../fund/schema.js';
@@ -98,7 +97,6 @@ interface IssueFacts {
   borrower_last_name: string | null;
   borrower_first_name: string | null;
   borrower_middle_name: string | null;
-  open_loans: number;
   rules: LoanRuleRow[];
 }
 
@@ -116,6 +114,12 @@ export async function lockReader(trx: Executor, library: number, readerId: numbe
     .execute();
 }
 
+/**
+ * The copy, the reader (whose row it locks), the copy's open loan and the rules, in one statement.
+ * The reader's number of books at home is not read here: this statement's snapshot may be older than
+ * the lock it waited for, so the count is taken by the insert that follows, which sees every loan
+ * committed by another desk before the lock was granted.
+ */
 function readIssueFacts(db: Executor, library: number, barcode: string, readerId: number) {
   return sql<IssueFacts>`
     select c.id as copy_id, c.barcode, c.fund, c.status as copy_status, c.inventory_number, c.work_id, w.title,
@@ -123,13 +127,15 @@ function readIssueFacts(db: Executor, library: number, barcode: string, readerId
       r.id as reader_id, r.kind, r.status as reader_status, r.last_name, r.first_name, r.middle_name, r.grade, r.class_letter,
       ol.id as open_loan_id, b.last_name as borrower_last_name, b.first_name as borrower_first_name,
       b.middle_name as borrower_middle_name,
-      (select count(*) from circulation.loans n
-        where n.organisation_id = ${library} and n.reader_id = r.id and n.returned_at is null) as open_loans,
       ${loanRulesJson(library)} as rules
     from (select 1) as one
     left join fund.copies c on c.organisation_id = ${library} and c.barcode = ${barcode}
     left join catalog.works w on w.id = c.work_id
-    left join readers.readers r on r.organisation_id = ${library} and r.id = ${readerId}
+    left join (
+      select id, kind, status, last_name, first_name, middle_name, grade, class_letter from readers.readers
+      where organisation_id = ${library} and id = ${readerId}
+      for update
+    ) r on true
     left join circulation.loans ol on ol.copy_id = c.id and ol.returned_at is null
     left join readers.readers b on b.id = ol.reader_id`
     .execute(db)
@@ -142,17 +148,18 @@ function readIssueFacts(db: Executor, library: number, barcode: string, readerId
  * issuing the same copy at the same moment: the loan is inserted with `on conflict do nothing`
  * against that index, and a refused insert becomes 'circulation.copy_on_loan'.
  *
- * Two statements: one reads the copy, the reader, the copy's open loan, the reader's number of
- * books at home and the rules; one inserts the loan, marks the copy as out and writes the audit
- * record (a refused insert changes nothing). The answer is made from what these two returned.
+ * Two statements in one transaction: one locks the reader and reads the copy, the reader, the
+ * copy's open loan and the rules; one counts the reader's books at home and, within the limit,
+ * inserts the loan, marks the copy as out, counts the day's visit, re-registers the reader for the
+ * year at the first activity and writes the audit record (a refused insert changes nothing). The
+ * answer is made from what these two returned.
  */
 export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): Promise<LoanView> {
   const library = staffLibrary(actor);
   const today = input.today ?? (await libraryToday(db, library));
   return inTransaction(db, async (trx) => {
-    // The reader's row is locked first, so that two desks issuing to one reader at once count the
-    // books at home one after the other: every per-reader limit reads what the other desk wrote.
-    await lockReader(trx, library, input.readerId);
+    // The reader's row is locked by the first statement, so that two desks issuing to one reader at
+    // once count the books at home one after the other: every per-reader limit reads what the other wrote.
     const facts = await readIssueFacts(trx, library, input.barcode, input.readerId);
     if (facts.copy_id === null) throw unknownCode(input.barcode);
     const copy = { id: facts.copy_id, barcode: facts.barcode!, fund: facts.fund!, status: facts.copy_status! };
@@ -177,16 +184,18 @@ export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): 
 
     const rules = toLoanRules(facts.rules);
     const rule = resolveLoanRule(rules, reader.kind, copy.fund);
-    if (rule.maxLoans !== null && Number(facts.open_loans) >= rule.maxLoans) {
-      throw conflict('circulation.too_many_loans', { reader: fullName(reader), max: rule.maxLoans });
-    }
-
+    const maxLoans = rule.maxLoans;
     const dueOn = addDays(today, rule.loanDays);
     const details = JSON.stringify({ copyId: copy.id, barcode: copy.barcode, readerId: reader.id });
-    const inserted = await sql<{ id: number; issued_at: Date }>`
-      with ins as (
+    const [year, schoolYear] = cyclesOf(today);
+    const result = await sql<{ open_loans: number; id: number | null; issued_at: Date | null }>`
+      with n as (
+        select count(*)::int as open_loans from circulation.loans
+        where organisation_id = ${library} and reader_id = ${reader.id} and returned_at is null
+      ), ins as (
         insert into circulation.loans (organisation_id, copy_id, reader_id, issued_at, due_on, issued_by)
-        values (${library}, ${copy.id}, ${reader.id}, ${deskMoment(input.today)}, ${dueOn}, ${actor.userId})
+        select ${library}, ${copy.id}, ${reader.id}, ${deskMoment(input.today)}, ${dueOn}, ${actor.userId}
+        from n where ${maxLoans}::int is null or n.open_loans < ${maxLoans}::int
         on conflict (copy_id) where returned_at is null do nothing
         returning id, issued_at
       ), shelf as (
@@ -194,15 +203,28 @@ export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): 
       ), logged as (
         insert into org.audit_log (organisation_id, user_id, action, entity, entity_id, details)
         select ${actor.organisationId}, ${actor.userId}, 'issue', 'loan', ins.id::text, ${details}::jsonb from ins
+      ), visit as (
+        insert into circulation.visits (organisation_id, reader_id, visited_on, reading_room)
+        select ${library}, ${reader.id}, ${today}, false from ins
+        on conflict (reader_id, visited_on) do nothing
+      ), registered as (
+        -- as countVisit does: the loan's visit is what registers the reader
+        insert into readers.registrations (organisation_id, reader_id, cycle, registered_on, reader_group, how)
+        select ${library}, ${reader.id}, c.cycle, ${today}::date, ${readerGroupOf(reader.kind, facts.grade)}, 'visit'
+        from ins cross join (values (${year}::text), (${schoolYear}::text)) as c(cycle)
+        on conflict (reader_id, cycle) do nothing
       )
-      select id, issued_at from ins`
+      select n.open_loans, ins.id, ins.issued_at from n left join ins on true`
       .execute(trx)
-      .then((result) => result.rows[0]);
-    // Refused by the index: another desk issued the copy first (or its status was wrong).
-    if (!inserted) throw await copyOnLoan(trx, copy);
-    // A loan is a visit of the day and re-registers the reader for the year at the first one.
-    await countVisit(trx, library, reader.id, today);
-    await registerActivity(trx, library, reader.id, today, 'loan');
+      .then((r) => r.rows[0]!);
+    if (result.id === null || result.issued_at === null) {
+      if (maxLoans !== null && Number(result.open_loans) >= maxLoans) {
+        throw conflict('circulation.too_many_loans', { reader: fullName(reader), max: maxLoans });
+      }
+      // Refused by the index: another desk issued the copy first (or its status was wrong).
+      throw await copyOnLoan(trx, copy);
+    }
+    const inserted = { id: result.id, issued_at: result.issued_at };
 
     const row: LoanRow = {
       loanId: inserted.id,

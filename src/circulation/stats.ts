@@ -24,7 +24,7 @@ export interface CirculationStats extends Counts {
 }
 
 /** The report group of a reader, in SQL over readers.readers aliased r. */
-const groupOf = sql<ReaderGroup>`case
+export const groupOf = sql<ReaderGroup>`case
   when r.kind = 'teacher' then 'teachers'
   when r.kind = 'student' and r.grade between 1 and 4 then 'grades_1_4'
   when r.kind = 'student' and r.grade between 5 and 9 then 'grades_5_9'
@@ -71,11 +71,21 @@ export async function circulationStats(
   const loans = await countLoanEvents(db, organisationIds, 'issued_at', period);
   const returns = await countLoanEvents(db, organisationIds, 'returned_at', period);
 
+  // loans and visits removed by retention or an erasure left their counts behind
+  const kept = await db
+    .selectFrom('reports.kept_counts')
+    .select(['what', 'reader_group as grp', (eb) => eb.fn.sum<number>('n').as('n')])
+    .where('organisation_id', 'in', organisationIds)
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .groupBy(['what', 'reader_group'])
+    .execute();
+  const keptFor = (what: 'visit' | 'issue' | 'return', group: ReaderGroup) => Number(kept.find((k) => k.what === what && k.grp === group)?.n ?? 0);
   const byGroup = READER_GROUPS.map((group) => ({
     group,
-    visits: countFor(visits, group),
-    loans: countFor(loans, group),
-    returns: countFor(returns, group),
+    visits: countFor(visits, group) + keptFor('visit', group),
+    loans: countFor(loans, group) + keptFor('issue', group),
+    returns: countFor(returns, group) + keptFor('return', group),
   }));
   const total = (key: keyof Counts) => byGroup.reduce((sum, g) => sum + g[key], 0);
   return { from, to, organisationIds, visits: total('visits'), loans: total('loans'), returns: total('returns'), byGroup };

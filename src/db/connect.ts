@@ -74,7 +74,29 @@ export async function connectPostgres(url: string, poolSize = 10, log?: LogConfi
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
-export async function connectPGlite(dataDir?: string, loadDataDir?: Blob, log?: LogConfig, durable = true): Promise<DatabaseHandle> {
+/**
+ * PostgreSQL's defaults are sized for a server: 128 MB of shared buffers held in PGlite's WebAssembly
+ * memory (it never gives memory back), 100 connections for a database that has one, and a WAL allowed
+ * to grow to 1 GB before a checkpoint. A school's database is some 60 MB, and what misses the buffers
+ * is read from the operating system's file cache; KITAPHANA_SHARED_BUFFERS gives a larger library more.
+ */
+export function pgliteSettings(env: NodeJS.ProcessEnv = process.env, extra: Record<string, string> = {}): string[] {
+  const sharedBuffers = /^\d+(kB|MB|GB)$/.test(env.KITAPHANA_SHARED_BUFFERS ?? '') ? env.KITAPHANA_SHARED_BUFFERS! : '32MB';
+  const settings = { shared_buffers: sharedBuffers, max_connections: '10', min_wal_size: '32MB', max_wal_size: '160MB', ...extra };
+  return Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+}
+
+/**
+ * `settings`: PostgreSQL settings for this opening only, over those of pgliteSettings (the demo's
+ * data folder is made with more buffers and without recycled WAL files).
+ */
+export async function connectPGlite(
+  dataDir?: string,
+  loadDataDir?: Blob,
+  log?: LogConfig,
+  durable = true,
+  settings: Record<string, string> = {},
+): Promise<DatabaseHandle> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   try {
     // pgcrypto is never loaded: with it, trigram queries on PGlite intermittently hang.
@@ -83,6 +105,7 @@ export async function connectPGlite(dataDir?: string, loadDataDir?: Blob, log?: 
       loadDataDir,
       extensions: { pg_trgm },
       parsers,
+      startParams: [...PGlite.defaultStartParams, ...pgliteSettings(process.env, settings)],
     });
     // only a data folder on the disk has anything to make durable; memory has not
     const writes = dataDir ? DurableWrites.attach(pglite, durable) : null;

@@ -296,6 +296,13 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     const draws = (await librarian.get('/api/reading/draws')).body.items;
     expect(draws[0]).toMatchObject({ drawn: true, participants: 8 });
     expect((await librarian.get('/api/reading/bingo')).body.items.length).toBe(1);
+    // biblio-cross: the year's most read author together, and six months of reading with some who kept it up
+    const actions = (await librarian.get('/api/reading/actions')).body.items as { id: number; kind: string }[];
+    expect(actions.map((a) => a.kind).sort()).toEqual(['one_author', 'six_months']);
+    for (const a of actions) {
+      const results = (await librarian.get(`/api/reading/actions/${a.id}/results`)).body;
+      expect(results.readers.length).toBeGreaterThan(0);
+    }
     const student = new ApiClient(app);
     expect((await student.login('student', DEMO_PASSWORD)).status).toBe(200);
     const mine = await student.get('/api/reading/my');

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
 import { issueReaderNumbers, insertReader } from '../readers/readers.js';
+import { createAction } from '../reading/actions.js';
 import { createBingo, drawBingo } from '../reading/bingo.js';
 import { joinChallenge, addDays } from '../reading/challenges.js';
 import { createContest, recommend, decideRecommendation, recordBookcrossing, saveEntrant, saveFamily, setNationalBook } from '../reading/community.js';
@@ -220,6 +221,18 @@ export async function seedReading(trx: Executor, rng: Random, input: ReadingDemo
     await decideRecommendation(trx, librarian, schoolId, rec.id, 'approved');
   }
   await setNationalBook(trx, input.admin, { year: Number(today.slice(0, 4)), title: 'Парасат майданы', author: 'Төлен Әбдік' });
+
+  // Biblio-cross: the class reads the school year's most read author together; six months of reading up to now.
+  const top = await sql<{ author: string }>`
+    select author from reading.records
+    where organisation_id = ${schoolId} and status = 'confirmed' and school_year = ${schoolYear} and author is not null
+    group by author order by count(*) desc, author limit 1`.execute(trx);
+  if (top.rows[0]) {
+    await createAction(trx, librarian, { kind: 'one_author', title: `${top.rows[0].author}: бірге оқимыз`, author: top.rows[0].author, startsOn: yearStart, endsOn: addDays(yearStart, 120) });
+  }
+  const monthIndex = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 - 5;
+  const firstMonth = `${Math.floor(monthIndex / 12)}-${String((monthIndex % 12) + 1).padStart(2, '0')}-01`;
+  await createAction(trx, librarian, { kind: 'six_months', title: 'Алты ай оқу', startsOn: firstMonth, booksPerMonth: 1 });
 
   const counts = await sql<{ records: number; pending: number }>`
     select count(*) filter (where status = 'confirmed')::int as records, count(*) filter (where status = 'pending')::int as pending

@@ -1,4 +1,4 @@
-import { newPdf, pdfToBuffer, type Pdf } from '../shared/pdf.js';
+import { newPdf, pdfToBuffer, wordSafeSize, type Pdf } from '../shared/pdf.js';
 
 export interface TableColumn {
   label: string;
@@ -16,8 +16,8 @@ export interface TablePdfInput {
   landscape?: boolean;
 }
 
-/** dd.mm.yyyy, as printed documents write dates. */
-export const printDate = (iso: string | null | undefined) => (iso ? `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}` : '');
+/** Kept here for the modules that print a table: the one date formatter of printed documents. */
+export { printDate } from '../shared/print-date.js';
 
 /** A titled document with one table, its header repeated on every page: plans, calendars, lists. */
 export async function tablePdf(input: TablePdfInput): Promise<Buffer> {
@@ -34,15 +34,15 @@ export async function tablePdf(input: TablePdfInput): Promise<Buffer> {
   doc.moveDown();
 
   const drawRow = (cells: string[], font: 'regular' | 'bold') => {
-    doc.font(font).fontSize(9);
-    const height = Math.max(12, ...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - 4 })));
+    // a cell wraps between words; a word wider than its column makes the cell's type smaller instead
+    const sizes = cells.map((c, i) => wordSafeSize(doc.font(font), c, widths[i]! - 4, 9));
+    const height = Math.max(12, ...cells.map((c, i) => doc.font(font).fontSize(sizes[i]!).heightOfString(c || ' ', { width: widths[i]! - 4 })));
     if (doc.y + height + 6 > doc.page.height - doc.page.margins.bottom) {
       doc.addPage();
       if (font === 'regular') drawHeader();
-      doc.font(font).fontSize(9);
     }
     const y = doc.y;
-    cells.forEach((cell, i) => doc.text(cell, xs[i]! + 2, y + 2, { width: widths[i]! - 4 }));
+    cells.forEach((cell, i) => doc.font(font).fontSize(sizes[i]!).text(cell, xs[i]! + 2, y + 2, { width: widths[i]! - 4 }));
     doc.rect(left, y, textWidth, height + 4).lineWidth(0.3).stroke();
     xs.slice(1).forEach((x) => doc.moveTo(x, y).lineTo(x, y + height + 4).lineWidth(0.3).stroke());
     doc.x = left;

@@ -7,6 +7,7 @@ import { invalid, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { newPdf, pdfToBuffer } from '../shared/pdf.js';
 import { KNOWLEDGE_GROUPS, type KnowledgeGroup } from './accounting/schema.js';
+import { printDate } from '../shared/print-date.js';
 
 /**
  * The new acquisitions bulletin (жаңа түсімдер бюллетені) of one library for any period: the titles its receipt
@@ -100,14 +101,13 @@ export async function buildBulletin(db: Executor, input: { organisationId: numbe
   };
 }
 
-const dotted = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
 
 export async function bulletinPdf(bulletin: Bulletin, locale: Locale): Promise<Buffer> {
   const doc = newPdf();
   doc.font('regular').fontSize(10).text(bulletin.library, { align: 'center' });
   doc.moveDown(0.5);
   doc.font('bold').fontSize(16).text(t(locale, 'fund.bulletin.title'), { align: 'center' });
-  doc.font('regular').fontSize(11).text(t(locale, 'fund.bulletin.period', { from: dotted(bulletin.from), to: dotted(bulletin.to) }), { align: 'center' });
+  doc.font('regular').fontSize(11).text(t(locale, 'fund.bulletin.period', { from: printDate(bulletin.from), to: printDate(bulletin.to) }), { align: 'center' });
   doc.fontSize(10).text(t(locale, 'fund.bulletin.totals', { titles: bulletin.titles, copies: bulletin.copies }), { align: 'center' });
   doc.moveDown();
   if (!bulletin.groups.length) doc.fontSize(11).text(t(locale, 'fund.bulletin.empty'));

@@ -22,6 +22,7 @@ import { pickLocale, t } from '../i18n/index.js';
 import { installAuthHooks } from './auth-hooks.js';
 import { installRequestGuard } from './request-guard.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { webAssetOptions } from './web-assets.js';
 import { errorHandler } from './errors.js';
 import { domainRoutes } from './routes.js';
 import type { App } from './types.js';
@@ -116,7 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const webDist = options.webDist ?? path.join(root, 'web', 'dist');
   const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  if (hasWeb) await app.register(fastifyStatic, webAssetOptions(webDist));
   app.setNotFoundHandler((req, reply) => {
     // the web UI routes in the browser: any page address that is not a file gets the app
     if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');

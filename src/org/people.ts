@@ -10,6 +10,7 @@ import type { Executor } from '../db/executor.js';
 import type { Role } from './schema.js';
 import { createUser, type NewUser } from './users.js';
 import { inTransaction } from '../db/transaction.js';
+import { forgetSessions } from '../auth/session-cache.js';
 import { allow, assertCanSeeOrganisation } from '../auth/guard.js';
 
 /** An account of a library, as the people page lists it. */
@@ -123,6 +124,7 @@ export async function updatePerson(db: Executor, actor: Actor, id: number, patch
     if (!Object.keys(set).length) return;
     await trx.updateTable('org.users').set(set).where('id', '=', id).execute();
     if (patch.active === false || patch.password !== undefined) await trx.deleteFrom('org.sessions').where('user_id', '=', id).execute();
+    forgetSessions();
     // which fields, never the password itself
     await audit(trx, actor, 'update', 'user', id, { fields: Object.keys(patch) }, person.organisation_id);
   });

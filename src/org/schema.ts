@@ -62,6 +62,10 @@ export interface RetentionTable {
   organisation_id: number;
   leavers_days: Generated<number>;
   audit_days: Generated<number>;
+  loans_days: Generated<number>;
+  visits_days: Generated<number>;
+  sessions_days: Generated<number>;
+  backups_days: Generated<number>;
   updated_at: Generated<Date>;
   updated_by: number | null;
 }

@@ -10,6 +10,7 @@ import type { Executor } from '../db/executor.js';
 import { audit } from './audit.js';
 import type { Locale, Role } from './schema.js';
 import { auditedChange } from '../db/transaction.js';
+import { forgetSessions, sessionCache as newSessionCache } from '../auth/session-cache.js';
 
 export interface NewUser {
   login: string;
@@ -137,12 +138,18 @@ export async function openSession(db: Db, userId: number): Promise<Session> {
 }
 
 export async function closeSession(db: Db, token: string): Promise<void> {
-  await db.deleteFrom('org.sessions').where('token_hash', '=', sha256(token)).execute();
+  const tokenHash = sha256(token);
+  sessionCache.delete(tokenHash);
+  await db.deleteFrom('org.sessions').where('token_hash', '=', tokenHash).execute();
 }
 
-export async function actorForSession(db: Db, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
-  const tokenHash = sha256(token);
-  const row = await db
+// a desk sends a scan every few hundred milliseconds at its busiest: reading the session, the user
+// and the organisation for each was one database round trip in three (docs/benchmarks.md)
+type SessionRow = NonNullable<Awaited<ReturnType<typeof readSession>>>;
+const sessionCache = newSessionCache<Db, SessionRow>();
+
+function readSession(db: Db, tokenHash: string) {
+  return db
     .selectFrom('org.sessions as s')
     .innerJoin('org.users as u', 'u.id', 's.user_id')
     .innerJoin('org.organisations as o', 'o.id', 'u.organisation_id')
@@ -164,13 +171,32 @@ export async function actorForSession(db: Db, token: string): Promise<{ actor: A
     ])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+async function cachedSession(db: Db, tokenHash: string): Promise<SessionRow | undefined> {
+  const clock = Date.now();
+  const hit = sessionCache.get(db, tokenHash, clock);
+  if (hit) return hit;
+  const row = await readSession(db, tokenHash);
+  if (row) sessionCache.set(db, tokenHash, row, clock);
+  else sessionCache.delete(tokenHash);
+  return row;
+}
+
+export async function actorForSession(db: Db, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
+  const tokenHash = sha256(token);
+  const row = await cachedSession(db, tokenHash);
   if (!row || !row.active || new Date(row.expires_at) < new Date()) return null;
   const unused = Date.now() - new Date(row.last_seen_at).getTime();
   if (STAFF_ROLES.has(row.role) && unused > STAFF_IDLE_HOURS * 3_600_000) {
+    sessionCache.delete(tokenHash);
     await db.deleteFrom('org.sessions').where('token_hash', '=', tokenHash).execute();
     return null;
   }
-  if (unused > TOUCH_EVERY_MS) await db.updateTable('org.sessions').set({ last_seen_at: new Date() }).where('token_hash', '=', tokenHash).execute();
+  if (unused > TOUCH_EVERY_MS) {
+    row.last_seen_at = new Date();
+    await db.updateTable('org.sessions').set({ last_seen_at: row.last_seen_at }).where('token_hash', '=', tokenHash).execute();
+  }
   return {
     csrfToken: row.csrf_token,
     actor: {
@@ -190,6 +216,7 @@ export async function actorForSession(db: Db, token: string): Promise<{ actor: A
 
 export async function setLocale(db: Db, actor: Actor, locale: Locale): Promise<void> {
   await db.updateTable('org.users').set({ locale }).where('id', '=', actor.userId).execute();
+  forgetSessions();
 }
 
 

@@ -1,7 +1,7 @@
 /**
  * Anonymising readers who have left: their names, birth date and contacts are erased for good,
- * while the reader row (registration number, class, leaving date), the loan history and the
- * library's statistics stay. A reader who still holds a book or a textbook is not anonymised,
+ * and their loan history becomes counts, while the reader row (registration number, class, leaving
+ * date) and the library's statistics stay. A reader who still holds a book or a textbook is not anonymised,
  * since the library must still be able to ask for it back.
  */
 import fs from 'node:fs';
@@ -11,8 +11,10 @@ import type { Db } from '../db/connect.js';
 import type { Actor } from '../auth/actor.js';
 import { kazakhSortKey, searchKey } from '../catalog/folding.js';
 import { audit } from '../org/audit.js';
+import { forgetSessions } from '../auth/session-cache.js';
 import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
+import { foldLoans, unlinkCountedRows } from '../reports/kept.js';
 import { writableLibrary } from './readers.js';
 
 /** What stands in place of an erased name. */
@@ -132,8 +134,10 @@ export { referencesTo as foreignKeysTo };
  * Erases readers' personal data for good, inside the caller's transaction: names, birth date and
  * contacts; the pupil's and parent's accounts linked to them (removed, their traces elsewhere
  * unlinked); the audit lines that name them; the notes of their losses; who signed their consents;
- * the texts of their requests. What stays is the reader's number, class and leaving date with the
- * loans, which the library's figures count. Each erasure is listed in readers.erasures (and, by
+ * the texts of their requests; their returned loans, folded into the report's kept counts first
+ * (reports/kept.ts), and the reader's link on reading-room uses and contacts. What stays is the
+ * reader's number, class and leaving date, and their visits: the report's regular visitors are
+ * counted per reader-number (they go with the visits' own retention). Each erasure is listed in readers.erasures (and, by
  * the caller, in the ledger outside the database) so that a restored older backup is erased again.
  */
 export async function eraseReaders(
@@ -193,7 +197,11 @@ export async function eraseReaders(
                  WHERE ${sql.ref(ref.ref_column)} IN (${sql.join(accountIds)})`.execute(db);
     }
     await db.deleteFrom('org.users').where('id', 'in', accountIds).execute();
+    forgetSessions();
   }
+  // the loan history becomes counts: the report and the statistics need how many, not who read what
+  await foldLoans(db, organisationId, { readerIds });
+  await unlinkCountedRows(db, organisationId, { readerIds });
   await db.updateTable('fund.losses').set({ note: null }).where('reader_id', 'in', readerIds).execute();
   await db.updateTable('readers.consents').set({ given_by: null, note: null }).where('reader_id', 'in', readerIds).execute();
   await db.updateTable('readers.requests').set({ message: ERASED, answer: sql`case when answer is null then null else ${ERASED} end` }).where('reader_id', 'in', readerIds).execute();

@@ -6,14 +6,10 @@
 import type { Locale } from '../org/schema.js';
 import { newPdf, pdfToBuffer, type Pdf } from '../shared/pdf.js';
 import type { SubjectData } from './privacy.js';
+import { printDate } from '../shared/print-date.js';
 
 export type PaperLocale = 'kk' | 'ru';
 
-const dmy = (iso: string | null | undefined) => {
-  if (!iso) return '';
-  const [y, m, d] = iso.slice(0, 10).split('-');
-  return `${d}.${m}.${y}`;
-};
 
 interface FormTexts {
   title: string;
@@ -222,7 +218,7 @@ const EXPORT_LABELS: Record<Locale, { title: string; generated: string; reader: 
 
 const show = (v: unknown) => {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) return dmy(v) + (v.length > 10 ? ` ${v.slice(11, 16)}` : '');
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) return printDate(v.slice(0, 10)) + (v.length > 10 ? ` ${v.slice(11, 16)}` : '');
   return String(v);
 };
 

@@ -15,7 +15,7 @@ import {
   withdrawConsent,
 } from './privacy.js';
 import { fullNameOf } from './readers.js';
-import { getRetention, setRetention } from './retention.js';
+import { getRetention, RETENTION_LIMITS, setRetention } from './retention.js';
 
 const tags = ['privacy'];
 const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -217,19 +217,34 @@ export const privacyRoutes: Routes = async (app) => {
     },
   );
 
+  const days = z.number().int();
   const retentionSchema = z.object({
-    leaversDays: z.number().int().describe("days after leaving before a leaver's personal data is erased"),
-    auditDays: z.number().int().describe('days the audit log is kept (at least 365)'),
+    leaversDays: days.describe("days after leaving before a leaver's personal data is erased"),
+    auditDays: days.describe('days the audit log is kept'),
+    loansDays: days.describe('days returned loans are kept before they become counts'),
+    visitsDays: days.describe('days visits (reader-days) are kept before they become counts'),
+    sessionsDays: days.describe('days an expired session is kept'),
+    backupsDays: days.describe('days a backup is kept (the newest always stays)'),
   });
+  const limit = z.object({ min: z.number(), max: z.number(), default: z.number() });
+  const retentionView = retentionSchema.extend({ limits: z.record(z.enum(Object.keys(RETENTION_LIMITS) as [keyof typeof RETENTION_LIMITS]), limit) });
+  const withLimits = (settings: z.infer<typeof retentionSchema>) => ({ ...settings, limits: RETENTION_LIMITS });
   app.get(
     '/api/readers/retention',
-    { schema: { tags, summary: "How long the library keeps leavers' personal data and its audit log", response: { 200: retentionSchema } } },
-    async (req) => getRetention(app.db, req.actor),
+    { schema: { tags, summary: 'How long the library keeps leavers, loans, visits, its audit log, expired sessions and backups, with the bounds of each', response: { 200: retentionView } } },
+    async (req) => withLimits(await getRetention(app.db, req.actor)),
   );
   app.put(
     '/api/readers/retention',
-    { schema: { tags, summary: "Set how long the library keeps leavers' personal data and its audit log; the daily job applies it", body: retentionSchema, response: { 200: retentionSchema } } },
-    async (req) => app.db.transaction().execute((trx) => setRetention(trx, req.actor, req.body)),
+    {
+      schema: {
+        tags,
+        summary: 'Set any of the retention periods (those left out keep their value); the daily job applies them',
+        body: retentionSchema.partial(),
+        response: { 200: retentionView },
+      },
+    },
+    async (req) => withLimits(await app.db.transaction().execute((trx) => setRetention(trx, req.actor, req.body))),
   );
 
   app.get(

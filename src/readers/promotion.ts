@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { audit } from '../org/audit.js';
+import { forgetSessions } from '../auth/session-cache.js';
 import type { Executor } from '../db/executor.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
@@ -151,6 +152,7 @@ export async function performPromotion(db: Executor, actor: Actor | null, date?:
     if (graduatedTeachers.length) {
       await trx.updateTable('org.users').set({ class_grade: null, class_letter: null }).where('id', 'in', graduatedTeachers).execute();
     }
+    if (teachers.length) forgetSessions();
     const promotion = await trx
       .insertInto('readers.promotions')
       .values({

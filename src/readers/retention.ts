@@ -1,88 +1,170 @@
 /**
  * Retention: personal data is kept only while it serves its purpose (Law No. 94-V, art. 12). Each
- * library sets how long it keeps leavers' personal data and its audit log; expired sessions and old
- * backups go by themselves. A daily job applies the periods and writes what it did to the audit log.
- * Loans and visits are kept: the library's yearly reports count them, and a reader erased is
- * only a number, a class and a leaving date by then.
+ * library sets how long it keeps leavers' personal data, the loan history, the visits, its audit
+ * log, expired sessions and backups. A daily job applies the periods and writes what it removed to
+ * each library's audit log. Loans and visits leave their numbers behind before they go
+ * (reports/kept.ts), so the annual report and the circulation statistics of a past year never change.
  */
 import type { Actor } from '../auth/actor.js';
+import { staffLibrary } from '../auth/guard.js';
 import { pruneBackups, type BackupConfig } from '../backup/backup.js';
 import type { Db } from '../db/connect.js';
+import { sql } from 'kysely';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
+import { foldLoans, foldVisits, startOfLibraryDay, unlinkCountedRows } from '../reports/kept.js';
 import { invalid } from '../shared/errors.js';
-import { libraryToday, localDate, now } from '../shared/library-time.js';
+import { addDays, libraryToday, localDate, now, schoolYearOf, schoolYearRange } from '../shared/library-time.js';
 import { appendToLedger, eraseReaders, ledgerEntriesFor, purgeErasedValues } from './anonymise.js';
-import { writableLibrary } from './readers.js';
 
 export interface RetentionSettings {
   /** Leavers' personal data is erased this many days after they left (once they hold nothing). */
   leaversDays: number;
   /** Audit lines older than this are removed. */
   auditDays: number;
+  /** Returned loans older than this become counts. */
+  loansDays: number;
+  /** Reader-days (visits) older than this become counts. */
+  visitsDays: number;
+  /** Sessions are removed this many days after they expired. */
+  sessionsDays: number;
+  /** Backups older than this are removed (the newest always stays). */
+  backupsDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionSettings = { leaversDays: 730, auditDays: 1825 };
+type Field = keyof RetentionSettings;
+
+/**
+ * The bounds of each period and its default. The lower bounds keep what the library needs: a year
+ * of audit log answers for the school year just closed, a year of loans and visits keeps the year
+ * under way countable live, a week of backups leaves something to restore.
+ */
+export const RETENTION_LIMITS: Record<Field, { min: number; max: number; default: number }> = {
+  leaversDays: { min: 0, max: 3650, default: 730 },
+  auditDays: { min: 365, max: 3650, default: 1825 },
+  loansDays: { min: 365, max: 3650, default: 1095 },
+  visitsDays: { min: 365, max: 3650, default: 1095 },
+  sessionsDays: { min: 0, max: 90, default: 7 },
+  backupsDays: { min: 7, max: 365, default: 30 },
+};
+const FIELDS = Object.keys(RETENTION_LIMITS) as Field[];
+
+export const DEFAULT_RETENTION: RetentionSettings = Object.fromEntries(FIELDS.map((f) => [f, RETENTION_LIMITS[f].default])) as unknown as RetentionSettings;
+
+const COLUMNS = {
+  leaversDays: 'leavers_days',
+  auditDays: 'audit_days',
+  loansDays: 'loans_days',
+  visitsDays: 'visits_days',
+  sessionsDays: 'sessions_days',
+  backupsDays: 'backups_days',
+} as const satisfies Record<Field, string>;
 
 export async function retentionOf(db: Executor, organisationId: number): Promise<RetentionSettings> {
-  const row = await db.selectFrom('org.retention').select(['leavers_days', 'audit_days']).where('organisation_id', '=', organisationId).executeTakeFirst();
-  return row ? { leaversDays: row.leavers_days, auditDays: row.audit_days } : { ...DEFAULT_RETENTION };
+  const row = await db.selectFrom('org.retention').select(Object.values(COLUMNS)).where('organisation_id', '=', organisationId).executeTakeFirst();
+  return row ? (Object.fromEntries(FIELDS.map((f) => [f, row[COLUMNS[f]]])) as unknown as RetentionSettings) : { ...DEFAULT_RETENTION };
 }
 
 export async function getRetention(db: Executor, actor: Actor | null): Promise<RetentionSettings> {
-  return retentionOf(db, writableLibrary(actor));
+  return retentionOf(db, staffLibrary(actor));
 }
 
-export async function setRetention(db: Executor, actor: Actor | null, input: RetentionSettings): Promise<RetentionSettings> {
-  const organisationId = writableLibrary(actor);
-  if (!Number.isInteger(input.leaversDays) || input.leaversDays < 0 || input.leaversDays > 3650) throw invalid('readers.retention.bad', { field: 'leaversDays' });
-  // an audit log shorter than a year could not answer for the school year just closed
-  if (!Number.isInteger(input.auditDays) || input.auditDays < 365 || input.auditDays > 3650) throw invalid('readers.retention.bad', { field: 'auditDays' });
+/** The library's staff set any of the periods; those left out keep their value. */
+export async function setRetention(db: Executor, actor: Actor | null, input: Partial<RetentionSettings>): Promise<RetentionSettings> {
+  const organisationId = staffLibrary(actor);
+  const next = { ...(await retentionOf(db, organisationId)) };
+  for (const field of FIELDS) {
+    const value = input[field];
+    if (value === undefined) continue;
+    const { min, max } = RETENTION_LIMITS[field];
+    if (!Number.isInteger(value) || value < min || value > max) throw invalid('readers.retention.bad', { field, min, max });
+    next[field] = value;
+  }
+  const values = Object.fromEntries(FIELDS.map((f) => [COLUMNS[f], next[f]])) as { [K in Field as (typeof COLUMNS)[K]]: number };
   await db
     .insertInto('org.retention')
-    .values({ organisation_id: organisationId, leavers_days: input.leaversDays, audit_days: input.auditDays, updated_by: actor!.userId })
-    .onConflict((oc) => oc.column('organisation_id').doUpdateSet({ leavers_days: input.leaversDays, audit_days: input.auditDays, updated_at: new Date(), updated_by: actor!.userId }))
+    .values({ organisation_id: organisationId, ...values, updated_by: actor!.userId })
+    .onConflict((oc) => oc.column('organisation_id').doUpdateSet({ ...values, updated_at: new Date(), updated_by: actor!.userId }))
     .execute();
-  await audit(db, actor, 'update', 'retention', organisationId, { leaversDays: input.leaversDays, auditDays: input.auditDays });
-  return input;
+  await audit(db, actor, 'update', 'retention', organisationId, {
+    leaversDays: next.leaversDays,
+    auditDays: next.auditDays,
+    loansDays: next.loansDays,
+    visitsDays: next.visitsDays,
+    sessionsDays: next.sessionsDays,
+    backupsDays: next.backupsDays,
+  });
+  return next;
 }
 
 /** A calendar date `days` before a 'YYYY-MM-DD' one (calendar arithmetic, no time zone involved). */
-const minusDays = (isoDate: string, days: number) => {
-  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d - days));
-  return `${t.getUTCFullYear()}-${String(t.getUTCMonth() + 1).padStart(2, '0')}-${String(t.getUTCDate()).padStart(2, '0')}`;
-};
+const minusDays = (isoDate: string, days: number) => addDays(isoDate, -days);
+
+/**
+ * The day before which history may go: the period's own limit, but never inside a report period
+ * still under way (this calendar year, this school year), whose figures are counted live.
+ */
+export function historyCutoff(today: string, days: number): string {
+  const limits = [minusDays(today, days), `${today.slice(0, 4)}-01-01`, schoolYearRange(schoolYearOf(today)).from];
+  return limits.sort()[0]!;
+}
 
 export interface RetentionRun {
   libraries: number;
   readersErased: number;
   auditLinesRemoved: number;
+  loansRemoved: number;
+  visitsRemoved: number;
   sessionsRemoved: number;
   backupsRemoved: number;
 }
 
 /**
- * Applies every library's retention once: leavers erased, old audit lines removed (per library),
- * expired sessions and old backups removed (for the whole server); each library's figures written
- * to its audit log. Erased values are then purged from the database's files.
+ * How long the server keeps its backups: one backup holds every library's data, so the shortest
+ * period any library set, and never longer than the server's own setting.
+ */
+export async function backupsKeepDays(db: Executor, serverKeepDays: number): Promise<number> {
+  const row = await db.selectFrom('org.retention').select((eb) => eb.fn.min<number>('backups_days').as('days')).executeTakeFirst();
+  return Math.min(serverKeepDays, row?.days ?? serverKeepDays);
+}
+
+/**
+ * Applies every library's retention once: leavers erased; old returned loans and visits folded
+ * into the report's kept counts and removed; old audit lines removed; sessions expired longer than
+ * the period removed; old backups removed (for the whole server). Each library's figures go to its
+ * audit log. Erased values are then purged from the database's files.
  */
 export async function applyRetention(
   db: Db,
   kind: 'pglite' | 'postgres',
   options: { erasureLedger: string | null; backups?: Pick<BackupConfig, 'dir' | 'keepDays'> | null },
 ): Promise<RetentionRun> {
-  const run: RetentionRun = { libraries: 0, readersErased: 0, auditLinesRemoved: 0, sessionsRemoved: 0, backupsRemoved: 0 };
+  const run: RetentionRun = { libraries: 0, readersErased: 0, auditLinesRemoved: 0, loansRemoved: 0, visitsRemoved: 0, sessionsRemoved: 0, backupsRemoved: 0 };
+  // sessions: each user's library's period after expiry (the default for those without a setting)
+  const { rows: sessionRows } = await sql<{ organisation_id: number; n: number }>`
+    with gone as (
+      delete from org.sessions s using org.users u
+       where u.id = s.user_id
+         and s.expires_at < ${now()}::timestamptz - make_interval(days => coalesce(
+               (select r.sessions_days from org.retention r where r.organisation_id = u.organisation_id), ${DEFAULT_RETENTION.sessionsDays}))
+      returning u.organisation_id
+    ) select organisation_id, count(*)::int as n from gone group by 1`.execute(db);
+  const sessionsBy = new Map(sessionRows.map((r) => [Number(r.organisation_id), Number(r.n)]));
+  run.sessionsRemoved = sessionRows.reduce((sum, r) => sum + Number(r.n), 0);
+  if (options.backups && kind === 'pglite') {
+    run.backupsRemoved = pruneBackups(options.backups.dir, await backupsKeepDays(db, options.backups.keepDays), now()).length;
+  }
+
   const libraries = await db
     .selectFrom('org.organisations as o')
     .select('o.id')
-    .where((eb) => eb.exists(eb.selectFrom('readers.readers as r').select('r.id').whereRef('r.organisation_id', '=', 'o.id')))
+    .where((eb) => eb.or([eb.exists(eb.selectFrom('readers.readers as r').select('r.id').whereRef('r.organisation_id', '=', 'o.id')), eb('o.id', 'in', [0, ...sessionsBy.keys()])]))
     .orderBy('o.id')
     .execute();
   for (const { id: organisationId } of libraries) {
     const settings = await retentionOf(db, organisationId);
     const today = await libraryToday(db, organisationId);
-    const erased = await db.transaction().execute(async (trx) => {
+    const done = await db.transaction().execute(async (trx) => {
       const due = await trx
         .selectFrom('readers.readers as r')
         .select('r.id')
@@ -95,25 +177,50 @@ export async function applyRetention(
         .execute();
       const ids = due.map((r) => r.id);
       if (ids.length) await eraseReaders(trx, null, organisationId, ids, 'retention');
+      const loansBefore = historyCutoff(today, settings.loansDays);
+      const loansRemoved = await foldLoans(trx, organisationId, { returnedBefore: await startOfLibraryDay(trx, organisationId, loansBefore) });
+      await unlinkCountedRows(trx, organisationId, { before: loansBefore });
+      const visitsRemoved = await foldVisits(trx, organisationId, historyCutoff(today, settings.visitsDays));
       const removed = await trx
         .deleteFrom('org.audit_log')
         .where('organisation_id', '=', organisationId)
         .where('at', '<', new Date(`${minusDays(today, settings.auditDays)}T00:00:00Z`))
         .executeTakeFirst();
       const auditLinesRemoved = Number(removed.numDeletedRows ?? 0);
-      if (ids.length || auditLinesRemoved) {
-        await audit(trx, null, 'retention', 'readers', null, { readersErased: ids.length, auditLinesRemoved, leaversDays: settings.leaversDays, auditDays: settings.auditDays }, organisationId);
+      const sessionsRemoved = sessionsBy.get(organisationId) ?? 0;
+      if (ids.length + loansRemoved + visitsRemoved + auditLinesRemoved + sessionsRemoved + run.backupsRemoved > 0) {
+        await audit(
+          trx,
+          null,
+          'retention',
+          'readers',
+          null,
+          {
+            readersErased: ids.length,
+            loansRemoved,
+            visitsRemoved,
+            auditLinesRemoved,
+            sessionsRemoved,
+            backupsRemoved: run.backupsRemoved,
+            leaversDays: settings.leaversDays,
+            loansDays: settings.loansDays,
+            visitsDays: settings.visitsDays,
+            auditDays: settings.auditDays,
+            sessionsDays: settings.sessionsDays,
+            backupsDays: settings.backupsDays,
+          },
+          organisationId,
+        );
       }
-      return { ids, auditLinesRemoved };
+      return { ids, loansRemoved, visitsRemoved, auditLinesRemoved };
     });
-    appendToLedger(options.erasureLedger, await ledgerEntriesFor(db, organisationId, erased.ids));
+    appendToLedger(options.erasureLedger, await ledgerEntriesFor(db, organisationId, done.ids));
     run.libraries++;
-    run.readersErased += erased.ids.length;
-    run.auditLinesRemoved += erased.auditLinesRemoved;
+    run.readersErased += done.ids.length;
+    run.auditLinesRemoved += done.auditLinesRemoved;
+    run.loansRemoved += done.loansRemoved;
+    run.visitsRemoved += done.visitsRemoved;
   }
-  const sessions = await db.deleteFrom('org.sessions').where('expires_at', '<', now()).executeTakeFirst();
-  run.sessionsRemoved = Number(sessions.numDeletedRows ?? 0);
-  if (options.backups && kind === 'pglite') run.backupsRemoved = pruneBackups(options.backups.dir, options.backups.keepDays, now()).length;
   if (run.readersErased || run.auditLinesRemoved) await purgeErasedValues(db, kind);
   return run;
 }
@@ -143,7 +250,9 @@ export function scheduleRetention(
         .values({ job: 'retention', ran_on: today, summary: JSON.stringify(run) })
         .onConflict((oc) => oc.column('job').doUpdateSet({ ran_on: today, summary: JSON.stringify(run) }))
         .execute();
-      log(`Retention: ${run.readersErased} reader(s) erased, ${run.auditLinesRemoved} audit line(s), ${run.sessionsRemoved} expired session(s), ${run.backupsRemoved} backup(s) removed`);
+      log(
+        `Retention: ${run.readersErased} reader(s) erased, ${run.loansRemoved} loan(s) and ${run.visitsRemoved} visit(s) kept as counts, ${run.auditLinesRemoved} audit line(s), ${run.sessionsRemoved} expired session(s), ${run.backupsRemoved} backup(s) removed`,
+      );
     })()
       .catch((err: unknown) => log(`Retention failed: ${(err as Error).message}`))
       .finally(() => (current = null));

@@ -5,7 +5,8 @@
  */
 import { cleanPersonText } from '../shared/text.js';
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../shared/lazy.js';
 import iconv from 'iconv-lite';
 import { Readable } from 'node:stream';
 import { MAX_UPLOAD_ROWS } from '../shared/uploads.js';
@@ -13,6 +14,8 @@ import { foldForSearch } from '../catalog/folding.js';
 import { AppError } from '../shared/errors.js';
 import { localDate } from '../shared/library-time.js';
 import { parseClassName, type SchoolClass } from './classes.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 export type RosterEncoding = 'utf-8' | 'windows-1251';
 export type Delimiter = ';' | ',' | '\t';
@@ -155,7 +158,7 @@ function readCsv(bytes: Uint8Array, requested: RosterEncoding | 'auto'): RosterT
  * a sheet of a million rows took 4 GB that way) and stops at the row limit.
  */
 async function readXlsx(bytes: Uint8Array): Promise<RosterTable> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes)]), {
+  const reader = new (excel().stream.xlsx.WorkbookReader)(Readable.from([Buffer.from(bytes)]), {
     sharedStrings: 'cache',
     worksheets: 'emit',
     // styles tell a date from a number

@@ -4,11 +4,8 @@ import { newPdf, pdfToBuffer } from '../shared/pdf.js';
 import type { BingoGame } from './bingo.js';
 import type { Draw } from './draw.js';
 import { letterText } from './draw.js';
+import { printDate } from '../shared/print-date.js';
 
-const dmy = (iso: string) => {
-  const [y, m, d] = iso.slice(0, 10).split('-');
-  return `${d}.${m}.${y}`;
-};
 
 /** What a certificate or a diploma names: the reader, or "a reader of class 5Ә" without consent. */
 export interface Honoured {
@@ -43,7 +40,7 @@ export async function certificatesPdf(input: { locale: Locale; libraryName: stri
     if (r.name && r.className) doc.font('regular').fontSize(14).text(t(locale, 'reading.pdf.class', { className: r.className }), { align: 'center' });
     doc.moveDown(1).font('regular').fontSize(16).text(t(locale, 'reading.pdf.hundred_books', { books: r.books ?? 0, period: input.period }), { align: 'center' });
     doc.moveDown(3).fontSize(12).text(input.libraryName, { align: 'center' });
-    doc.text(dmy(input.issuedOn), { align: 'center' });
+    doc.text(printDate(input.issuedOn), { align: 'center' });
   });
   if (input.readers.length === 0) doc.fontSize(14).text(t(locale, 'reading.pdf.nobody'), { align: 'center' });
   return pdfToBuffer(doc);
@@ -65,7 +62,7 @@ export async function diplomasPdf(input: { locale: Locale; libraryName: string; 
     if (e.nomination) doc.moveDown(0.5).font('regular').fontSize(16).text(t(locale, 'reading.pdf.nomination', { nomination: e.nomination }), { align: 'center' });
     doc.moveDown(0.5).fontSize(16).text(input.contestName, { align: 'center' });
     doc.moveDown(2).fontSize(12).text(input.libraryName, { align: 'center' });
-    doc.text(dmy(input.issuedOn), { align: 'center' });
+    doc.text(printDate(input.issuedOn), { align: 'center' });
   });
   if (input.entrants.length === 0) doc.fontSize(14).text(t(locale, 'reading.pdf.nobody'), { align: 'center' });
   return pdfToBuffer(doc);

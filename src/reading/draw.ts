@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
+import { lazy } from '../shared/lazy.js';
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
@@ -7,6 +8,8 @@ import { AppError, conflict, invalid } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { newSeed, seededRandom, shuffled } from './seeded.js';
 import type { DrawRole } from './schema.js';
+
+const mail = lazy<typeof nodemailer>('nodemailer');
 
 export interface DrawParticipant {
   id: number;
@@ -197,7 +200,7 @@ export async function notifyParticipants(
   const draw = await getDraw(db, library, drawId);
   if (!draw.drawnAt) throw conflict('reading.draw_not_done', { id: drawId });
   const smtp = smtpSettings(env);
-  const transport = smtp ? nodemailer.createTransport(smtp.url) : null;
+  const transport = smtp ? mail().createTransport(smtp.url) : null;
   let emailed = 0;
   let slips = 0;
   const outcome = new Map<number, 'email' | 'slip'>();

@@ -192,7 +192,21 @@ export interface ReaderYearBooksTable {
   books: number;
 }
 
+export interface ActionTable {
+  id: Generated<number>;
+  organisation_id: number;
+  kind: 'one_author' | 'six_months';
+  title: string;
+  author: string | null;
+  starts_on: DateString;
+  ends_on: DateString;
+  books_per_month: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface ReadingTables {
+  'reading.actions': ActionTable;
   'reading.reader_year_books': ReaderYearBooksTable;
   'reading.records': RecordTable;
   'reading.families': FamilyTable;

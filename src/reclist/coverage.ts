@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../shared/lazy.js';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { t } from '../i18n/index.js';
@@ -12,6 +13,8 @@ import { ACTIVE_STATUSES, per100, percent } from './stats.js';
 import { findVersion } from './versions.js';
 import { assertCanSeeOrganisation } from '../auth/guard.js';
 import { unmetToPurchase } from '../reference/service.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 export interface TitleCoverage {
   entryId: number;
@@ -243,7 +246,7 @@ type Plan = Awaited<ReturnType<typeof purchasePlan>>;
 /** The coverage as a workbook: a sheet per category summary and a sheet of every title. */
 export async function coverageWorkbook(coverage: LibraryCoverage, locale: Locale): Promise<Buffer> {
   const tr = (key: string) => t(locale, `reclist.xlsx.${key}`);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const summary = wb.addWorksheet(tr('summary'));
   summary.addRow([coverage.organisationName]);
   summary.addRow([tr('list_year'), coverage.listYear]);
@@ -268,7 +271,7 @@ export async function coverageWorkbook(coverage: LibraryCoverage, locale: Locale
 
 export async function planWorkbook(plan: Plan, locale: Locale): Promise<Buffer> {
   const tr = (key: string) => t(locale, `reclist.xlsx.${key}`);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const sheet = wb.addWorksheet(tr('plan'));
   sheet.addRow([plan.organisationName, `${tr('list_year')}: ${plan.listYear}`]);
   sheet.addRow([tr('rule'), plan.rule.studentsPerCopy, tr('min_copies'), plan.rule.minCopies, tr('price'), plan.rule.priceTiyn / 100]);

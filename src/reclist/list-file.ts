@@ -1,10 +1,13 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../shared/lazy.js';
 import iconv from 'iconv-lite';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { foldForSearch, kazakhSortKey } from '../catalog/folding.js';
 import { parseIsbn } from '../catalog/isbn.js';
 import { invalid } from '../shared/errors.js';
 import { AGE_GROUPS, CATEGORIES, type AgeGroup, type Category } from './schema.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 /** One valid title of a list file, ready to be stored. */
 export interface ListRow {
@@ -186,7 +189,7 @@ function isXlsx(data: Buffer): boolean {
 }
 
 async function readXlsx(data: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   try {
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
   } catch {

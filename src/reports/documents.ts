@@ -1,9 +1,13 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../shared/lazy.js';
 import { formatTenge } from '../fund/accounting/book-files.js';
 import { t } from '../i18n/index.js';
-import { newPdf, pdfToBuffer, type Pdf } from '../shared/pdf.js';
+import { newPdf, pdfToBuffer, wordSafeSize, type Pdf } from '../shared/pdf.js';
 import type { AnnualReport } from './annual.js';
 import { DOMAINS, LANGUAGES, REASONS, SOURCES, type Figures, type Indicators } from './figures.js';
+import { printDate } from '../shared/print-date.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 /** A label in the two languages of the product's documents. */
 type Bi = { kk: string; ru: string };
@@ -322,14 +326,15 @@ function drawTable(doc: Pdf, table: Table) {
   if (table.note) doc.font('regular').fontSize(7).fillColor('#666').text(table.note, { width }).fillColor('black');
   doc.moveDown(0.2);
   const drawRow = (cells: string[], font: string) => {
-    doc.font(font).fontSize(7);
-    const h = Math.max(...cells.map((c, k) => doc.heightOfString(c || ' ', { width: widths[k]! - 4 }))) + 4;
+    // the bilingual headers wrap between words; a word wider than its column gets a smaller size
+    const sizes = cells.map((c, k) => wordSafeSize(doc.font(font), c, widths[k]! - 4, 7, 4.5));
+    const h = Math.max(...cells.map((c, k) => doc.font(font).fontSize(sizes[k]!).heightOfString(c || ' ', { width: widths[k]! - 4 }))) + 4;
     if (doc.y + h > bottom) doc.addPage();
     const y = doc.y;
     let x = left;
     cells.forEach((c, k) => {
       doc.rect(x, y, widths[k]!, h).stroke('#999');
-      doc.text(c, x + 2, y + 2, { width: widths[k]! - 4, align: k === 0 ? 'left' : 'right' });
+      doc.font(font).fontSize(sizes[k]!).text(c, x + 2, y + 2, { width: widths[k]! - 4, align: k === 0 ? 'left' : 'right' });
       x += widths[k]!;
     });
     doc.x = left;
@@ -339,8 +344,7 @@ function drawTable(doc: Pdf, table: Table) {
   for (const row of table.rows) drawRow(row, 'regular');
 }
 
-const periodText = (r: AnnualReport) => `${both(L.period)}: ${r.period.key} (${dmy(r.period.from)} – ${dmy(r.period.to)})`;
-const dmy = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+const periodText = (r: AnnualReport) => `${both(L.period)}: ${r.period.key} (${printDate(r.period.from)} – ${printDate(r.period.to)})`;
 
 export async function reportPdf(r: AnnualReport): Promise<Buffer> {
   const doc = newPdf({ info: { Title: `${L.title.kk} ${r.period.key}` } });
@@ -355,7 +359,7 @@ export async function reportPdf(r: AnnualReport): Promise<Buffer> {
 }
 
 export async function reportXlsx(r: AnnualReport): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (excel().Workbook)();
   const sheet = book.addWorksheet(`Есеп ${r.period.key}`);
   sheet.columns = [{ width: 60 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }];
   sheet.addRow([r.organisation.name]).font = { bold: true, size: 13 };

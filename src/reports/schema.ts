@@ -47,7 +47,28 @@ export interface ScheduleTable {
   set_by: number | null;
 }
 
+export interface KeptCountTable {
+  organisation_id: number;
+  day: DateString;
+  what: 'visit' | 'issue' | 'return';
+  reader_group: string;
+  reading_room: Generated<boolean>;
+  fund: Generated<string>;
+  domain: Generated<string>;
+  language: Generated<string>;
+  n: number;
+}
+
+export interface KeptRegularVisitorsTable {
+  organisation_id: number;
+  period: string;
+  regular_visitors: number;
+  kept_at: Generated<Date>;
+}
+
 export interface ReportsTables {
+  'reports.kept_counts': KeptCountTable;
+  'reports.kept_regular_visitors': KeptRegularVisitorsTable;
   'reports.plans': PlanTable;
   'reports.passports': PassportTable;
   'reports.settings': SettingsTable;

@@ -22,10 +22,10 @@ const CHILDREN_RATINGS = ['0+', '6+', '12+'];
 const RULE_DOMAINS = DOMAINS.filter((d) => d !== 'textbooks');
 
 /** The language group of a work's ISO code, in SQL. */
-const langOf = (col: RawBuilder<unknown>) =>
+export const langOf = (col: RawBuilder<unknown>) =>
   sql<string>`case lower(trim(coalesce(${col}, ''))) when 'kaz' then 'kk' when 'kk' then 'kk' when 'rus' then 'ru' when 'ru' then 'ru' else 'other' end`;
 /** The report domain of a copy: as booked on its receipt line, else textbooks by fund, else the work's own group. */
-const domainOf = (line: RawBuilder<unknown>, fund: RawBuilder<unknown>, work: RawBuilder<unknown>) =>
+export const domainOf = (line: RawBuilder<unknown>, fund: RawBuilder<unknown>, work: RawBuilder<unknown>) =>
   sql<string>`coalesce(${line}, case when ${fund} = 'textbook' then 'textbooks'
     when ${work} in (${sql.join(RULE_DOMAINS)}) then ${work} else 'other' end)`;
 
@@ -60,26 +60,48 @@ export const readersSection: Section = async (db, organisationIds, period) => {
   );
 };
 
-/** Reader-days at the desk and in the reading room, event attendance, regular visitors; remote contacts apart. */
+/**
+ * Readers who came on at least the library's number of days in the period: a period whose visits
+ * were removed by retention answers the count kept before they went (reports.kept_regular_visitors).
+ */
+export async function regularVisitorCounts(db: Executor, organisationIds: number[], period: ReportPeriod) {
+  return sql<{ org: number; n: number }>`
+    select v.org, count(*)::int as n
+      from (select organisation_id as org, reader_id, count(*) as days from circulation.visits
+             where organisation_id in (${ids(organisationIds)}) and visited_on between ${period.from} and ${period.to}
+             group by 1, 2) v
+      left join reports.settings s on s.organisation_id = v.org
+     where v.days >= coalesce(s.regular_visit_days, ${DEFAULT_REGULAR_VISIT_DAYS})
+       and not exists (select 1 from reports.kept_regular_visitors k where k.organisation_id = v.org and k.period = ${period.key})
+     group by 1
+    union all
+    select organisation_id, regular_visitors from reports.kept_regular_visitors
+     where organisation_id in (${ids(organisationIds)}) and period = ${period.key}`.execute(db);
+}
+
+/**
+ * Reader-days at the desk and in the reading room, event attendance, regular visitors; remote contacts apart.
+ * Reader-days removed by retention count from the kept day counts.
+ */
 export const visitsSection: Section = async (db, organisationIds, period) => {
   const [days, contacts, regular] = [
     await sql<{ org: number; desk: number; rr: number }>`
-      select organisation_id as org, count(*) filter (where not reading_room)::int as desk, count(*) filter (where reading_room)::int as rr
-        from circulation.visits
-       where organisation_id in (${ids(organisationIds)}) and visited_on between ${period.from} and ${period.to}
-       group by 1`.execute(db),
+      select org, coalesce(sum(desk), 0)::int as desk, coalesce(sum(rr), 0)::int as rr from (
+        select organisation_id as org, count(*) filter (where not reading_room) as desk, count(*) filter (where reading_room) as rr
+          from circulation.visits
+         where organisation_id in (${ids(organisationIds)}) and visited_on between ${period.from} and ${period.to}
+         group by 1
+        union all
+        select organisation_id, sum(n) filter (where not reading_room), sum(n) filter (where reading_room)
+          from reports.kept_counts
+         where organisation_id in (${ids(organisationIds)}) and what = 'visit' and day between ${period.from} and ${period.to}
+         group by 1
+      ) x group by 1`.execute(db),
     await sql<{ org: number; kind: string; n: number }>`
       select organisation_id as org, kind, sum(quantity)::int as n from circulation.contacts
        where organisation_id in (${ids(organisationIds)}) and occurred_on between ${period.from} and ${period.to}
        group by 1, 2`.execute(db),
-    await sql<{ org: number; n: number }>`
-      select v.org, count(*)::int as n
-        from (select organisation_id as org, reader_id, count(*) as days from circulation.visits
-               where organisation_id in (${ids(organisationIds)}) and visited_on between ${period.from} and ${period.to}
-               group by 1, 2) v
-        left join reports.settings s on s.organisation_id = v.org
-       where v.days >= coalesce(s.regular_visit_days, ${DEFAULT_REGULAR_VISIT_DAYS})
-       group by 1`.execute(db),
+    await regularVisitorCounts(db, organisationIds, period),
   ];
   const map = perOrg(days.rows, (r) => r.org, (f, r) => {
     f.visits.desk += Number(r.desk);
@@ -100,7 +122,10 @@ export const visitsSection: Section = async (db, organisationIds, period) => {
   return pick(map, 'visits', 'remote');
 };
 
-/** Loans home (main fund and textbooks), textbook issues by count, reading-room use; by domain and language. */
+/**
+ * Loans home (main fund and textbooks), textbook issues by count, reading-room use; by domain and language.
+ * Loans removed by retention or a reader's erasure count from the kept day counts.
+ */
 export const loansSection: Section = async (db, organisationIds, period) => {
   const end = nextDay(period.to);
   const { rows } = await sql<{ org: number; kind: 'main' | 'textbooks' | 'readingRoom'; g: string; l: string; n: number }>`
@@ -126,6 +151,10 @@ export const loansSection: Section = async (db, organisationIds, period) => {
         left join catalog.works w on w.id = c.work_id
         left join fund.receipt_lines rl on rl.id = c.receipt_line_id
        where u.organisation_id in (${ids(organisationIds)}) and u.used_on between ${period.from} and ${period.to}
+      union all
+      select organisation_id, fund, domain, language, n
+        from reports.kept_counts
+       where organisation_id in (${ids(organisationIds)}) and what = 'issue' and day between ${period.from} and ${period.to}
     ) x group by 1, 2, 3, 4`.execute(db);
   return pick(
     perOrg(rows, (r) => r.org, (f, r) => {

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../shared/lazy.js';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { t } from '../i18n/index.js';
@@ -9,6 +10,8 @@ import { checkSchoolYear } from './access.js';
 import { curriculumOf, forecastsOf } from './curriculum.js';
 import { usableCopies } from './stock.js';
 import { staffLibrary } from '../auth/guard.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 export interface ExpectedGrade {
   grade: number;
@@ -140,7 +143,7 @@ const tenge = (tiyn: number) => tiyn / 100;
 
 /** The order as a spreadsheet for the education department: one line per title, sums in tenge. */
 export async function textbookOrderXlsx(order: TextbookOrder, locale: Locale): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(t(locale, 'textbooks.order.sheet'));
   ws.addRow([t(locale, 'textbooks.order.heading', { schoolYear: order.schoolYear, organisation: order.organisationName })]).font = { bold: true };
   ws.addRow([]);

@@ -2,13 +2,12 @@ import type { Actor } from '../auth/actor.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
 import type { Executor } from '../db/executor.js';
-import { newPdf, pdfToBuffer, type Pdf } from '../shared/pdf.js';
+import { newPdf, pdfToBuffer, wordSafeSize, type Pdf } from '../shared/pdf.js';
 import { checkClass, checkSchoolYear } from './access.js';
 import { classViewer, staffLibrary as textbookStaff } from '../auth/guard.js';
 import { classDiagnosis, studentRecord } from './issues.js';
+import { printDate } from '../shared/print-date.js';
 
-/** 'YYYY-MM-DD' → 'dd.mm.yyyy', as every paper of the library prints a date. */
-const dotted = (iso: string | null) => (iso ? `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}` : '');
 
 interface Column {
   header: string;
@@ -21,7 +20,10 @@ function table(doc: Pdf, columns: Column[], rows: string[][], rowHeight = 20) {
   const left = doc.page.margins.left;
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   const drawRow = (cells: string[], bold: boolean) => {
-    const heights = cells.map((c, i) => doc.font(bold ? 'bold' : 'regular').fontSize(9).heightOfString(c, { width: columns[i]!.width - 6 }));
+    const font = bold ? 'bold' : 'regular';
+    // words stay whole: a word wider than its column makes that cell's type smaller
+    const sizes = cells.map((c, i) => wordSafeSize(doc.font(font), c, columns[i]!.width - 6, 9));
+    const heights = cells.map((c, i) => doc.font(font).fontSize(sizes[i]!).heightOfString(c, { width: columns[i]!.width - 6 }));
     const h = Math.max(rowHeight, ...heights.map((x) => x + 8));
     if (doc.y + h > bottom()) {
       doc.addPage();
@@ -32,7 +34,7 @@ function table(doc: Pdf, columns: Column[], rows: string[][], rowHeight = 20) {
     cells.forEach((cell, i) => {
       const col = columns[i]!;
       doc.rect(x, y, col.width, h).stroke();
-      doc.font(bold ? 'bold' : 'regular').fontSize(9).text(cell, x + 3, y + 4, { width: col.width - 6, align: col.align ?? 'left' });
+      doc.font(font).fontSize(sizes[i]!).text(cell, x + 3, y + 4, { width: col.width - 6, align: col.align ?? 'left' });
       x += col.width;
     });
     doc.x = left;
@@ -100,6 +102,6 @@ export async function studentFormularPdf(db: Executor, actor: Actor, readerId: n
     { header: t(locale, 'textbooks.pdf.returned'), width: 62 },
     { header: t(locale, 'textbooks.pdf.condition_back'), width: 55 },
     { header: t(locale, 'textbooks.pdf.signature'), width: 67 },
-  ], record.issues.map((i) => [i.schoolYear, i.barcode ? `${i.title} (№ ${i.barcode})` : i.title, dotted(i.issuedOn), condition(i.issuedCondition), dotted(i.returnedOn), condition(i.returnCondition), '']));
+  ], record.issues.map((i) => [i.schoolYear, i.barcode ? `${i.title} (№ ${i.barcode})` : i.title, printDate(i.issuedOn), condition(i.issuedCondition), printDate(i.returnedOn), condition(i.returnCondition), '']));
   return pdfToBuffer(doc);
 }

@@ -1,7 +1,8 @@
-import { Suspense, useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Suspense, useEffect, useRef, useState } from 'react';
+import { useTranslation } from './i18n.js';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { LanguageSwitch } from './components/LanguageSwitch.js';
+import { MenuGroups } from './components/MenuGroups.js';
 import { menuFor } from './nav.js';
 import { useSession } from './session.js';
 
@@ -16,6 +17,7 @@ export function Layout() {
   const collapsible = menu.reduce((n, group) => n + group.pages.length, 0) > 4;
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [pathname]);
+  useFocusOnRouteChange(pathname);
 
   async function signOut() {
     await logout();
@@ -50,28 +52,67 @@ export function Layout() {
           )}
         </div>
       </header>
-      {collapsible && (
-        <button type="button" className="menu-toggle secondary" aria-expanded={menuOpen} aria-controls="app-menu" onClick={() => setMenuOpen((open) => !open)}>
-          {t('common.menu')}
-        </button>
-      )}
-      <nav id="app-menu" className={`app-menu${collapsible ? ' collapsible' : ''}${menuOpen ? ' open' : ''}`} aria-label={t('common.menu')}>
-        {menu.map((group) => (
-          <div className="menu-group" key={group.section}>
-            <span className="menu-section">{t(`nav.section.${group.section}`)}</span>
-            {group.pages.map((page) => (
-              <NavLink key={page.path} to={page.path} end>
-                {t(page.labelKey)}
-              </NavLink>
-            ))}
-          </div>
-        ))}
-      </nav>
-      <main id="main" className="app-main" tabIndex={-1}>
-        <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
-          <Outlet />
-        </Suspense>
-      </main>
+      <div className="app-body">
+        <div className="app-side">
+          {collapsible && (
+            <button
+              type="button"
+              className="menu-toggle secondary"
+              aria-expanded={menuOpen}
+              aria-controls="app-menu"
+              onClick={() => setMenuOpen((open) => !open)}
+            >
+              {t('common.menu')}
+            </button>
+          )}
+          <nav id="app-menu" className={`app-menu${collapsible ? ' collapsible' : ''}${menuOpen ? ' open' : ''}`} aria-label={t('common.menu')}>
+            <MenuGroups menu={menu} />
+          </nav>
+        </div>
+        <main id="main" className="app-main" tabIndex={-1}>
+          <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+            <Outlet />
+          </Suspense>
+        </main>
+      </div>
     </div>
   );
+}
+
+/**
+ * After a route change a screen reader user would be left on the menu link just pressed: the focus
+ * moves to the new page's heading (or the main area), unless the page took it itself — the desk
+ * puts it in its scan field. The first load keeps the browser's own start.
+ */
+function useFocusOnRouteChange(pathname: string) {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let tries = 0;
+    let seen = false;
+    const main = document.getElementById('main');
+    const tick = () => {
+      const heading = main?.querySelector<HTMLElement>('h1');
+      // pages load lazily: wait for the heading, then one more beat so the page's own focus lands first
+      if ((!heading || !seen) && tries++ < 40) {
+        if (heading) seen = true;
+        timer = setTimeout(tick, 50);
+        return;
+      }
+      const active = document.activeElement;
+      if (main && active && active !== main && main.contains(active)) return;
+      if (heading) {
+        if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+        heading.focus({ preventScroll: false });
+      } else {
+        main?.focus();
+      }
+    };
+    timer = setTimeout(tick, 0);
+    return () => clearTimeout(timer);
+  }, [pathname]);
 }

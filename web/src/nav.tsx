@@ -74,6 +74,7 @@ export const pages: PageDef[] = [
   { path: '/reading/bingo', labelKey: 'nav.reading.bingo', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/BingoPage.js')) },
   { path: '/reading/draws', labelKey: 'nav.reading.draws', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/DrawsPage.js')) },
   { path: '/reading/community', labelKey: 'nav.reading.community', roles: STAFF, section: 'reading', element: load(() => import('./pages/reading/CommunityPage.js')) },
+  { path: '/reading/actions', labelKey: 'nav.reading.actions', roles: ['admin', 'librarian', 'teacher'], section: 'reading', element: load(() => import('./pages/reading/ActionsPage.js')) },
   { path: '/events/plan', labelKey: 'nav.events.plan', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/PlanPage.js')) },
   { path: '/events/held', labelKey: 'nav.events.held', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/EventsPage.js')) },
   { path: '/events/exhibitions', labelKey: 'nav.events.exhibitions', roles: ['admin', 'librarian', 'teacher'], section: 'events', element: load(() => import('./pages/events/ExhibitionsPage.js')) },
@@ -87,6 +88,7 @@ export const pages: PageDef[] = [
   { path: '/reports/schedule', labelKey: 'nav.reports.schedule', roles: ['admin', 'methodologist'], section: 'reports', element: load(() => import('./pages/reports/SchedulePage.js')) },
   { path: '/admin/people', labelKey: 'nav.admin.people', roles: STAFF, section: 'admin', element: load(() => import('./pages/admin/PeoplePage.js')) },
   { path: '/admin/audit', labelKey: 'nav.admin.audit', roles: STAFF, section: 'admin', element: load(() => import('./pages/admin/AuditPage.js')) },
+  { path: '/admin/retention', labelKey: 'nav.admin.retention', roles: STAFF, section: 'admin', element: load(() => import('./pages/privacy/RetentionPage.js')) },
   { path: '/admin/backups', labelKey: 'nav.admin.backups', roles: ['admin'], section: 'admin', element: load(() => import('./pages/admin/BackupsPage.js')) },
   { path: '/login', labelKey: 'nav.login', roles: 'public', section: 'admin', menu: false, element: load(() => import('./pages/auth/LoginPage.js')) },
 ];

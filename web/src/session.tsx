@@ -97,8 +97,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setMe(null);
       },
       async setLanguage(language) {
-        await switchLanguage(language);
-        if (me) await put('/api/auth/locale', { locale: language }).catch(() => undefined);
+        const switched = await switchLanguage(language);
+        if (switched && me) await put('/api/auth/locale', { locale: language }).catch(() => undefined);
       },
     }),
     [me, loading, signedIn],

@@ -8,7 +8,8 @@ import { t } from '../../i18n/index.js';
 import type { Executor } from '../../db/executor.js';
 import type { Locale } from '../../org/schema.js';
 import { FONTS, newPdf, pdfToBuffer, type Pdf } from '../../shared/pdf.js';
-import { drawTable, dmy, formatTenge, type Column } from './book-files.js';
+import { printDate } from '../../shared/print-date.js';
+import { drawTable, formatTenge, type Column } from './book-files.js';
 import { checkResult } from './checks.js';
 import { staffLibrary } from '../../auth/guard.js';
 import { getReceipt } from './receipts.js';
@@ -78,7 +79,7 @@ export async function writeOffActPdf(db: Executor, actor: Actor, actId: number, 
   const doc = actPdf();
   approval(doc, l, act.head);
   titleBlock(doc, l, act.kind === 'reversal' ? 'accounting.act.reversal_title' : 'accounting.act.write_off_title', { number: act.number }, await organisationName(db, organisationId));
-  line(doc, t(l, 'accounting.act.date'), dmy(act.actDate));
+  line(doc, t(l, 'accounting.act.date'), printDate(act.actDate));
   line(doc, t(l, 'accounting.act.reason'), t(l, `accounting.reason.${act.reason}`));
   if (act.reason === 'transfer') line(doc, t(l, 'accounting.act.transfer_to'), act.transferToName ?? '');
   line(doc, t(l, 'accounting.act.commission'), [act.chair ? `${t(l, 'accounting.act.chair')} ${act.chair}` : '', ...act.commission].filter(Boolean).join('; '));
@@ -101,9 +102,9 @@ export async function receiptActPdf(db: Executor, actor: Actor, receiptId: numbe
   const doc = actPdf();
   approval(doc, l, null);
   titleBlock(doc, l, 'accounting.act.receipt_title', { number: receipt.number }, await organisationName(db, organisationId));
-  line(doc, t(l, 'accounting.act.date'), dmy(receipt.receivedOn));
+  line(doc, t(l, 'accounting.act.date'), printDate(receipt.receivedOn));
   line(doc, t(l, 'accounting.act.source'), t(l, `accounting.source.${receipt.source}`));
-  line(doc, t(l, 'accounting.act.document'), [receipt.documentNumber ? `№ ${receipt.documentNumber}` : '', dmy(receipt.documentDate)].filter(Boolean).join(' '));
+  line(doc, t(l, 'accounting.act.document'), [receipt.documentNumber ? `№ ${receipt.documentNumber}` : '', printDate(receipt.documentDate)].filter(Boolean).join(' '));
   if (receipt.supplier) line(doc, t(l, 'accounting.act.supplier'), receipt.supplier);
   doc.moveDown(0.5);
   const columns: Column[] = [
@@ -136,7 +137,7 @@ export async function checkActPdf(db: Executor, actor: Actor, checkId: number, l
   const doc = actPdf();
   approval(doc, l, null);
   titleBlock(doc, l, 'accounting.act.check_title', { number: result.check.number }, await organisationName(db, organisationId));
-  line(doc, t(l, 'accounting.act.date'), dmy(result.check.startedOn));
+  line(doc, t(l, 'accounting.act.date'), printDate(result.check.startedOn));
   const scope = [result.check.locationPrefix, result.check.fund ? result.check.fund : null, result.check.knowledgeGroup ? t(l, `accounting.group.${result.check.knowledgeGroup}`) : null].filter(Boolean).join(', ');
   line(doc, t(l, 'accounting.act.scope'), scope || t(l, 'accounting.act.whole_fund'));
   const c = result.counts;

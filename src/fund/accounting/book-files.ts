@@ -1,10 +1,14 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../../shared/lazy.js';
 import { t } from '../../i18n/index.js';
 import type { Locale } from '../../org/schema.js';
 import { FONTS, newPdf, pdfToBuffer, type Pdf } from '../../shared/pdf.js';
 import type { Columns, InventoryLine, Register, SummaryBook, Tally } from './books.js';
 import { KNOWLEDGE_GROUPS, LANGUAGE_GROUPS } from './schema.js';
 import { PUBLICATION_TYPES, type PublicationType } from '../../catalog/schema.js';
+import { printDate } from '../../shared/print-date.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 /** Tenge with two decimals and a space between thousands, as written in the books: 12 345,60. */
 export function formatTenge(tiyn: number): string {
@@ -20,12 +24,7 @@ export interface Column {
   align?: 'left' | 'right' | 'center';
 }
 
-/** dd.mm.yyyy, as dates are written in the books. */
-export function dmy(date: string | null | undefined): string {
-  if (!date) return '';
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
-  return m ? `${m[3]}.${m[2]}.${m[1]}` : date;
-}
+
 
 /**
  * The columns of the summary book: total, groups, languages, children's literature, and the publication types
@@ -146,11 +145,11 @@ function summaryColumns(l: Locale, width: number, tallies: { label: string }[]):
 
 /** The accompanying document of a receipt: source, «№ 15 от 02.09.2025», supplier. */
 export function receiptDocument(r: SummaryBook['receipts'][number], l: Locale): string {
-  const doc = r.documentNumber ? `№ ${r.documentNumber}${r.documentDate ? ` ${t(l, 'accounting.book.of_date', { date: dmy(r.documentDate) })}` : ''}` : '';
+  const doc = r.documentNumber ? `№ ${r.documentNumber}${r.documentDate ? ` ${t(l, 'accounting.book.of_date', { date: printDate(r.documentDate) })}` : ''}` : '';
   return [t(l, `accounting.source.${r.source}`), doc, r.supplier].filter(Boolean).join(', ');
 }
 
-const periodText = (l: Locale, p: { from: string; to: string }) => t(l, 'accounting.book.period', { from: dmy(p.from), to: dmy(p.to) });
+const periodText = (l: Locale, p: { from: string; to: string }) => t(l, 'accounting.book.period', { from: printDate(p.from), to: printDate(p.to) });
 
 export async function summaryBookPdf(book: SummaryBook, l: Locale, title?: string): Promise<Buffer> {
   const doc = bookPdf();
@@ -175,11 +174,11 @@ export async function summaryBookPdf(book: SummaryBook, l: Locale, title?: strin
   const cells = (c: Columns, tallies: { key: string }[]) => tallies.map((x) => tallyCell(tallyOf(c, x.key), l));
 
   part(t(l, 'accounting.book.part1'), (tallies) => book.receipts.map((r) => [
-    r.number, dmy(r.date), receiptDocument(r, l), String(r.titles),
+    r.number, printDate(r.date), receiptDocument(r, l), String(r.titles),
     ...cells(r.columns, tallies),
   ]));
   part(t(l, 'accounting.book.part2'), (tallies) => book.writeOffs.map((a) => [
-    a.number, dmy(a.date),
+    a.number, printDate(a.date),
     actReason(a, l), String(a.titles),
     ...cells(a.columns, tallies),
   ]));
@@ -211,13 +210,13 @@ function inventoryColumns(l: Locale): Column[] {
 
 function inventoryCells(line: InventoryLine, l: Locale): string[] {
   return [
-    dmy(line.enteredOn),
+    printDate(line.enteredOn),
     line.inventoryNumber,
     [line.authors, line.title].filter(Boolean).join('. '),
     line.publishYear ? String(line.publishYear) : '',
     line.priceUnknown ? t(l, 'accounting.book.price_unknown') : formatTenge(line.priceTiyn),
     line.receiptNumber,
-    line.writeOffActNumber ? `${line.writeOffActNumber}, ${dmy(line.writeOffDate)}` : '',
+    line.writeOffActNumber ? `${line.writeOffActNumber}, ${printDate(line.writeOffDate)}` : '',
     [line.previousNumbers.length ? `← ${line.previousNumbers.join(', ')}` : '', line.note ?? ''].filter(Boolean).join('; '),
   ];
 }
@@ -245,7 +244,7 @@ const tenge = (tiyn: number) => tiyn / 100;
 const MONEY = '#,##0.00';
 
 export async function summaryBookXlsx(book: SummaryBook, l: Locale, title?: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const tallies = TALLY_KEYS(l);
   const header = (ws: ExcelJS.Worksheet, first: string[]) => {
     ws.addRow([`${title ?? t(l, 'accounting.book.summary_title')} — ${book.organisationName}`]).font = { bold: true };
@@ -265,12 +264,12 @@ export async function summaryBookXlsx(book: SummaryBook, l: Locale, title?: stri
 
   const receipts = wb.addWorksheet(sheetName(t(l, 'accounting.book.sheet.receipts')));
   header(receipts, cols);
-  for (const r of book.receipts) receipts.addRow([r.number, dmy(r.date), receiptDocument(r, l), r.titles, ...figures(r.columns)]);
+  for (const r of book.receipts) receipts.addRow([r.number, printDate(r.date), receiptDocument(r, l), r.titles, ...figures(r.columns)]);
   money(receipts, cols.length);
 
   const writeOffs = wb.addWorksheet(sheetName(t(l, 'accounting.book.sheet.write_offs')));
   header(writeOffs, cols);
-  for (const a of book.writeOffs) writeOffs.addRow([a.number, dmy(a.date), actReason(a, l), a.titles, ...figures(a.columns)]);
+  for (const a of book.writeOffs) writeOffs.addRow([a.number, printDate(a.date), actReason(a, l), a.titles, ...figures(a.columns)]);
   money(writeOffs, cols.length);
 
   const balance = wb.addWorksheet(sheetName(t(l, 'accounting.book.sheet.balance')));
@@ -285,7 +284,7 @@ export async function inventoryBookXlsx(
   meta: { organisationName: string; from: string; to: string; register: Register },
   l: Locale,
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(sheetName(registerTitle(meta.register, l)));
   ws.addRow([`${registerTitle(meta.register, l)} — ${meta.organisationName}`]).font = { bold: true };
   ws.addRow([periodText(l, meta)]);

@@ -5,10 +5,13 @@
  */
 import fs from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from '../../shared/lazy.js';
 import iconv from 'iconv-lite';
 import { headerKey } from '../../readers/roster.js';
 import { AppError } from '../../shared/errors.js';
+
+const excel = lazy<typeof ExcelJS>('exceljs');
 
 export const TEMPLATE_FIELDS = [
   'inventoryNumber',
@@ -178,7 +181,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function* readXlsx(file: string): AsyncGenerator<TemplateRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', worksheets: 'emit', styles: 'ignore', hyperlinks: 'ignore' });
+  const reader = new (excel().stream.xlsx.WorkbookReader)(file, { sharedStrings: 'cache', worksheets: 'emit', styles: 'ignore', hyperlinks: 'ignore' });
   let fields: (TemplateField | undefined)[] | null = null;
   for await (const sheet of reader) {
     for await (const r of sheet as AsyncIterable<ExcelJS.Row>) {
@@ -206,7 +209,7 @@ export async function* readTemplate(file: string, format: 'csv' | 'xlsx', encodi
 
 /** An empty template with a sample row, for the librarian to fill in. */
 export async function templateXlsx(locale: 'kk' | 'ru' | 'en'): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   const ws = wb.addWorksheet(locale === 'kk' ? 'Қор' : locale === 'ru' ? 'Фонд' : 'Fund');
   const headers = TEMPLATE_HEADERS[locale];
   ws.addRow(TEMPLATE_FIELDS.map((f) => headers[f]));

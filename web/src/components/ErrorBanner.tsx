@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n.js';
 import { ApiError } from '../api.js';
 
 /** Shows a failed request: the server's translated message, or a plain-language note when the server was not reached. */

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n.js';
 import { LANGUAGES, type Language } from '../i18n.js';
 import { useSession } from '../session.js';
 
@@ -12,15 +12,18 @@ export function LanguageSwitch() {
   return (
     <div className="language-switch" role="group" aria-label={t('common.language')}>
       {LANGUAGES.map((language) => (
+        // The spoken name starts with the visible text (WCAG 2.5.3, so voice control finds «РУС»)
+        // and goes on with the language's full name.
         <button
           key={language}
           type="button"
           lang={language}
-          aria-label={OWN_NAME[language]}
+          title={OWN_NAME[language]}
           aria-pressed={i18n.language === language}
           onClick={() => void setLanguage(language)}
         >
           {SHORT[language]}
+          <span className="visually-hidden"> — {OWN_NAME[language]}</span>
         </button>
       ))}
     </div>

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n.js';
 import { download, post } from '../api.js';
 
 /**

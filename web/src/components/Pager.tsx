@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../i18n.js';
 import { formatNumber } from '../format.js';
 
 /** Previous/next over a `{ items, total }` list paged by limit and offset. */

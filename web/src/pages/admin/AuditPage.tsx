@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { useSearchParams } from 'react-router';
 import { get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
@@ -8,6 +8,7 @@ import { formatDateTime } from '../../format.js';
 import { useAction } from '../../useAction.js';
 import type { AuditFacets, AuditLine, AuditPage as AuditPageReply } from '../../../../src/org/audit.js';
 import { actionLabel, detailParts, entityLabel, eventText } from './auditText.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const LIMIT = 50;
 const FILTERS = ['entity', 'action', 'userId', 'from', 'to'] as const;
@@ -137,7 +138,7 @@ export default function AuditPage() {
       {lines !== null && lines.length === 0 && <p className="muted">{t('audit.none')}</p>}
       {lines !== null && lines.length > 0 && (
         <>
-          <div className="table-wrap">
+          <TableScroll>
             <table className="card-table" data-testid="audit-lines">
               <thead>
                 <tr>
@@ -154,7 +155,7 @@ export default function AuditPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <div className="pager">
             <span className="muted" aria-live="polite">{t('audit.shown', { count: lines.length })}</span>
             {nextBefore !== null && (

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { useAction } from '../../useAction.js';
 import type { BackupFile } from '../../../../src/backup/backup.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface Backups {
   database: 'pglite' | 'postgres';
@@ -67,7 +68,7 @@ export default function BackupsPage() {
             {backups.items.length === 0 ? (
               <p className="muted">{t('backup.none')}</p>
             ) : (
-              <div className="table-wrap">
+              <TableScroll>
                 <table className="card-table">
                   <thead>
                     <tr>
@@ -92,7 +93,7 @@ export default function BackupsPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
           </div>
         </>

@@ -1,11 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, patch, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDateTime } from '../../format.js';
 import { useSession } from '../../session.js';
 import { useAction } from '../../useAction.js';
 import type { PersonView } from '../../../../src/org/people.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface ReaderHit {
   id: number;
@@ -158,7 +159,7 @@ export default function PeoplePage() {
       </form>
 
       <div className="panel">
-        <div className="table-wrap">
+        <TableScroll>
           <table className="card-table" data-testid="people">
             <thead>
               <tr>
@@ -223,7 +224,7 @@ export default function PeoplePage() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </div>
     </section>
   );

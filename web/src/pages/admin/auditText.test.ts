@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import i18n from '../../i18n.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getFixedT, loadLanguage } from '../../i18n.js';
 import { LANGUAGES, localeModules, mergeLocales } from '../../texts.js';
 import { formatMoney } from '../../format.js';
 import { actionLabel, detailParts, entityLabel, eventText } from './auditText.js';
@@ -176,6 +176,8 @@ function detailKeysInSource(): { keys: { key: string; file: string }[]; unreadab
 }
 
 describe('texts of the audit log', () => {
+  beforeAll(() => Promise.all(LANGUAGES.map(loadLanguage)));
+
   const codes = auditCodesInSource();
   const details = detailKeysInSource();
   const texts = mergeLocales(Object.values(localeModules));
@@ -207,14 +209,14 @@ describe('texts of the audit log', () => {
   });
 
   it('writes the sentence in the reader’s language, and shows an unknown code as it is', () => {
-    expect(eventText(i18n.getFixedT('kk'), 'create', 'reader')).toBe('Оқырман жасалды');
-    expect(eventText(i18n.getFixedT('ru'), 'create', 'reader')).toBe('Создан читатель');
-    expect(eventText(i18n.getFixedT('en'), 'create', 'reader')).toBe('Reader created');
-    const en = i18n.getFixedT('en');
+    expect(eventText(getFixedT('kk'), 'create', 'reader')).toBe('Оқырман жасалды');
+    expect(eventText(getFixedT('ru'), 'create', 'reader')).toBe('Создан читатель');
+    expect(eventText(getFixedT('en'), 'create', 'reader')).toBe('Reader created');
+    const en = getFixedT('en');
     expect(eventText(en, 'teleport', 'dragon')).toBe('dragon: teleport');
     expect(entityLabel(en, 'dragon')).toBe('dragon');
     expect(actionLabel(en, 'teleport')).toBe('teleport');
-    expect(entityLabel(i18n.getFixedT('ru'), 'write_off_act')).toBe('Акт списания');
+    expect(entityLabel(getFixedT('ru'), 'write_off_act')).toBe('Акт списания');
   });
 
   it('reads the details keys of every kind of audit write in the server’s source', () => {
@@ -246,7 +248,7 @@ describe('texts of the audit log', () => {
   it('shows the details as short parts named in the reader’s language', () => {
     const long = 'x'.repeat(200);
     const record = { copyIds: [4, 5, 6], fields: ['grade'], settlement: 'payment', note: null, changes: [{ copyId: 1 }], schoolYear: '2026-2027', long };
-    const shown = detailParts(i18n.getFixedT('kk'), record);
+    const shown = detailParts(getFixedT('kk'), record);
     expect(shown.parts).toEqual([
       'Даналар: 4, 5, 6',
       'Өзгертілген өрістер: grade',
@@ -257,15 +259,15 @@ describe('texts of the audit log', () => {
       `long: ${'x'.repeat(79)}…`,
     ]);
     expect(JSON.parse(shown.full)).toEqual(record); // the exact record, keys and all
-    expect(detailParts(i18n.getFixedT('ru'), { notIssued: 0, issuedCopies: 253 }).parts).toEqual(['Не выдано: 0', 'Выдано экземпляров: 253']);
-    expect(detailParts(i18n.getFixedT('en'), {})).toEqual({ parts: [], full: '' });
+    expect(detailParts(getFixedT('ru'), { notIssued: 0, issuedCopies: 253 }).parts).toEqual(['Не выдано: 0', 'Выдано экземпляров: 253']);
+    expect(detailParts(getFixedT('en'), {})).toEqual({ parts: [], full: '' });
   });
 
   it('shows money in tenge and yes or no in words', () => {
-    const ru = i18n.getFixedT('ru');
+    const ru = getFixedT('ru');
     expect(detailParts(ru, { priceTiyn: 250_050, holdings: true }).parts).toEqual([`Цена: ${formatMoney(250_050)}`, 'С данными об экземплярах: Да']);
     expect(formatMoney(250_050)).toMatch(/^2\s500,50 ₸$/);
-    expect(detailParts(i18n.getFixedT('kk'), { holdings: false, priceTiyn: null }).parts).toEqual(['Даналар туралы деректермен: Жоқ', 'Бағасы: —']);
-    expect(detailParts(i18n.getFixedT('en'), { holdings: true }).full).toBe('{"holdings":true}');
+    expect(detailParts(getFixedT('kk'), { holdings: false, priceTiyn: null }).parts).toEqual(['Даналар туралы деректермен: Жоқ', 'Бағасы: —']);
+    expect(detailParts(getFixedT('en'), { holdings: true }).full).toBe('{"holdings":true}');
   });
 });

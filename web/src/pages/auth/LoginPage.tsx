@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { useSession, type Role } from '../../session.js';

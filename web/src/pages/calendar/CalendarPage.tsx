@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useNavigate } from 'react-router';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
@@ -7,6 +7,7 @@ import { PackageTransfer } from '../../components/PackageTransfer.js';
 import { formatDate, today } from '../../format.js';
 import { useSession } from '../../session.js';
 import type { SignificantDate } from '../../../../src/calendar/significant-dates.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const KINDS = ['person', 'event', 'national_day', 'international_day', 'day'] as const;
 
@@ -108,7 +109,7 @@ export default function CalendarPage() {
         </div>
       </form>
       <p className="muted">{t('calendar.count', { count: items.length })}</p>
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -158,7 +159,7 @@ export default function CalendarPage() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {(staff || me?.role === 'methodologist') && (
         <form className="panel row" onSubmit={(e) => void addEntry(e)}>
           <h2>{t('calendar.add')}</h2>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { parseTenge } from '../../format.js';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useSearchParams } from 'react-router';
 import { download, get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';

@@ -1,12 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useSearchParams } from 'react-router';
 import { get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { Pager } from '../../components/Pager.js';
 import { formatNumber } from '../../format.js';
 import { useSession } from '../../session.js';
-import { ACCESSIBLE_FORMATS, languageName, type Page, type SearchHit } from './types.js';
+import { ACCESSIBLE_FORMATS, languageName, titleLang, type Page, type SearchHit } from './types.js';
 
 const LIMIT = 20;
 
@@ -120,7 +120,7 @@ function SearchResult({ hit, signedIn }: { hit: SearchHit; signedIn: boolean }) 
   const { available, total } = hit.availability;
   return (
     <li className="result">
-      <Link className="result-title" to={`/catalog/works/${hit.workId}`}>
+      <Link className="result-title" to={`/catalog/works/${hit.workId}`} lang={titleLang(hit.language)}>
         {hit.title}
         {hit.subtitle ? `: ${hit.subtitle}` : ''}
       </Link>

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get } from '../../api.js';
 import { ACCESSIBLE_FORMATS, AGE_CATEGORIES, KNOWN_LANGUAGES, PUBLICATION_TYPES, type Work } from './types.js';
+import { RowButton } from '../../components/RowButton.js';
 
 const ROLES = ['author', 'editor', 'translator', 'illustrator', 'compiler'] as const;
 
@@ -199,9 +200,11 @@ export function WorkForm(props: { initial: WorkFields; busy: boolean; submitLabe
             </div>
             {f.authors.length > 1 && (
               <div className="field">
-                <button type="button" className="secondary" onClick={() => setF((old) => ({ ...old, authors: old.authors.filter((_, j) => j !== i) }))}>
-                  {t('catalog.work.removeAuthor')}
-                </button>
+                <RowButton
+                  label={t('catalog.work.removeAuthor')}
+                  row={a.name || String(i + 1)}
+                  onClick={() => setF((old) => ({ ...old, authors: old.authors.filter((_, j) => j !== i) }))}
+                />
               </div>
             )}
           </div>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { useParams } from 'react-router';
 import { del, download, get, put, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
@@ -8,8 +8,9 @@ import { isStaff, useSession } from '../../session.js';
 import { Recommendations } from '../reading/Recommendations.js';
 import { AddCopiesForm } from './AddCopiesForm.js';
 import { CopyEditor } from './CopyEditor.js';
-import { languageName, type Copy, type WorkWithCopies } from './types.js';
+import { languageName, titleLang, type Copy, type WorkWithCopies } from './types.js';
 import { fieldsOf, toWorkInput, WorkForm, type WorkFields } from './WorkForm.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /** Labels on one A4 sheet: 3 columns × 8 rows, as the server lays them out. */
 const LABELS_PER_SHEET = 24;
@@ -60,7 +61,7 @@ export default function WorkPage() {
   return (
     <article>
       {work.coverUrl && <img className="cover" src={work.coverUrl} alt={t('catalog.work.cover')} />}
-      <h1>
+      <h1 lang={titleLang(work.language)}>
         {work.title}
         {work.subtitle ? `: ${work.subtitle}` : ''}
       </h1>
@@ -183,7 +184,7 @@ function Copies({ workId, copies, onChange }: { workId: number; copies: Copy[]; 
         </div>
       </div>
       {copies.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll>
           <table>
             <thead>
               <tr>
@@ -238,7 +239,7 @@ function Copies({ workId, copies, onChange }: { workId: number; copies: Copy[]; 
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {editing !== null && (
         <CopyEditor

@@ -34,3 +34,14 @@ export const KNOWN_LANGUAGES = ['kaz', 'rus', 'eng'];
 export function languageName(code: string, t: (key: string) => string): string {
   return KNOWN_LANGUAGES.includes(code) ? t(`catalog.language.${code}`) : code;
 }
+
+/** MARC language codes of the catalogue and the BCP 47 tags a browser reads them in. */
+const LANG_TAGS: Record<string, string> = { kaz: 'kk', rus: 'ru', eng: 'en', tur: 'tr', deu: 'de', ger: 'de', fra: 'fr', fre: 'fr', uzb: 'uz', kir: 'ky', tat: 'tt', uig: 'ug', chi: 'zh', zho: 'zh', ara: 'ar', spa: 'es' };
+
+/**
+ * The `lang` of a record's title, so that a screen reader speaks «Путь Абая» as Russian inside a
+ * Kazakh page; none when the record's language is unknown or unset.
+ */
+export function titleLang(code: string | null | undefined): string | undefined {
+  return code ? LANG_TAGS[code] : undefined;
+}

@@ -1,9 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { download, get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate } from '../../format.js';
 import { isStaff, useSession } from '../../session.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface ClassDebtors {
   grade: number | null;
@@ -81,7 +82,8 @@ export default function DebtorsPage() {
       {classes?.map((group) => (
         <div className="panel" key={`${group.grade}-${group.classLetter}`}>
           <h2>{group.className ? t('circulation.debtors.class', { name: group.className }) : t('circulation.debtors.noClass')}</h2>
-          <table>
+          <TableScroll>
+            <table className="card-table">
             <thead>
               <tr>
                 <th>{t('circulation.debtors.reader')}</th>
@@ -93,12 +95,14 @@ export default function DebtorsPage() {
               {group.readers.flatMap((reader) =>
                 reader.loans.map((loan, i) => (
                   <tr key={loan.loanId} className="overdue">
-                    <td>{i === 0 ? reader.fullName : ''}</td>
+                    <td data-label={t('circulation.debtors.reader')} className={i === 0 ? undefined : 'repeat-cell'}>
+                      {i === 0 ? reader.fullName : <span className="visually-hidden">{reader.fullName}</span>}
+                    </td>
                     <td>
                       {loan.title}
                       <div className="muted">{loan.authors.join(', ')}</div>
                     </td>
-                    <td>
+                    <td data-label={t('circulation.dueOn')}>
                       {formatDate(loan.dueOn)}
                       <div>{t('circulation.overdueDays', { count: loan.overdueDays })}</div>
                     </td>
@@ -106,7 +110,8 @@ export default function DebtorsPage() {
                 )),
               )}
             </tbody>
-          </table>
+            </table>
+          </TableScroll>
         </div>
       ))}
     </section>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { post } from '../../api.js';
 import { errorText } from '../../components/ErrorBanner.js';
 import { formatDate, formatDateTime, formatNumber } from '../../format.js';
@@ -29,6 +29,8 @@ export default function DeskPage() {
   const [panel, setPanel] = useState<ReaderPanel | null>(null);
   const [log, setLog] = useState<LogEntry[]>([]);
   const [busy, setBusy] = useState(false);
+  // The last scan's refusal, shown by the scan field itself until the next scan goes through.
+  const [scanError, setScanError] = useState<string | null>(null);
   // Scans are sent one after another in the order typed, each with the reader open at that moment.
   const queue = useRef<Promise<void>>(Promise.resolve());
   const openReader = useRef<number | null>(null);
@@ -69,8 +71,11 @@ export default function DeskPage() {
         setBusy(true);
         try {
           await work();
+          setScanError(null);
         } catch (err) {
-          addLog('error', errorText(err, t));
+          const text = errorText(err, t);
+          addLog('error', text);
+          setScanError(text);
         } finally {
           setBusy(false);
           focusInput();
@@ -137,7 +142,8 @@ export default function DeskPage() {
           autoComplete="off"
           spellCheck={false}
           inputMode="numeric"
-          aria-describedby="desk-hint"
+          aria-describedby={scanError ? 'desk-error desk-hint' : 'desk-hint'}
+          aria-invalid={scanError ? true : undefined}
           aria-busy={busy}
           onChange={(e) => setCode(e.target.value)}
           onKeyDown={onKeyDown}
@@ -145,6 +151,10 @@ export default function DeskPage() {
         <span id="desk-hint" className="kbd-hint">
           {t('circulation.deskHint')}
         </span>
+        {/* one alert element, kept in the page, so that its new text is announced at once */}
+        <p id="desk-error" className="desk-error" role="alert">
+          {scanError}
+        </p>
       </div>
       <div className="desk-grid">
         <div>{panel ? <ReaderCard panel={panel} onRenew={renew} onClose={closeReader} busy={busy} /> : <p className="panel muted">{t('circulation.noReader')}</p>}</div>
@@ -152,7 +162,7 @@ export default function DeskPage() {
           <h2>{t('circulation.log.title')}</h2>
           <ul className="desk-log" aria-live="polite">
             {log.map((entry) => (
-              <li key={entry.id} className={entry.kind === 'error' ? 'error' : entry.kind} role={entry.kind === 'error' ? 'alert' : undefined}>
+              <li key={entry.id} className={entry.kind}>
                 {entry.text}
                 {entry.readLoanId !== undefined &&
                   (entry.readState === 'recorded' ? (
@@ -221,7 +231,7 @@ function ReaderCard({ panel, onRenew, onClose, busy }: { panel: ReaderPanel; onR
         <p className="banner banner-error">{t('circulation.overdueCount', { count: panel.overdueCount })}</p>
       )}
       <h2>{t('circulation.atHome', { count: panel.loans.length })}</h2>
-      <LoanTable loans={panel.loans} onRenew={onRenew} busy={busy} />
+      <LoanTable loans={panel.loans} onRenew={onRenew} busy={busy} label={t('circulation.atHome', { count: panel.loans.length })} compact />
       {panel.history.length > 0 && (
         <details>
           <summary>{t('circulation.history', { count: panel.history.length })}</summary>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate } from '../../format.js';
@@ -42,7 +42,7 @@ export default function MyBooksPage() {
           {notice}
         </p>
       )}
-      {loans === null ? !error && <p className="muted">{t('common.loading')}</p> : <LoanTable loans={loans} onRenew={(l) => void renew(l)} busy={busy} />}
+      {loans === null ? !error && <p className="muted">{t('common.loading')}</p> : <LoanTable loans={loans} onRenew={(l) => void renew(l)} busy={busy} label={t('nav.circulation.my')} />}
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, today } from '../../format.js';
 import { useSession } from '../../session.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface Club {
   id: number;
@@ -61,7 +62,7 @@ export default function ClubsPage() {
     <section>
       <h1>{t('nav.events.clubs')}</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -95,7 +96,7 @@ export default function ClubsPage() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {staff && (
         <form className="panel row" onSubmit={(e) => { e.preventDefault(); void run(() => post('/api/events/clubs', { name: draft.name, genre: draft.genre || null, leader: draft.leader || null, meets: draft.meets || null })); }}>
           <h2>{t('events.club.add')}</h2>

@@ -1,11 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, post, del, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, today } from '../../format.js';
 import { useSession } from '../../session.js';
 import { CountsPanel, countsOf } from './PlanPage.js';
 import { EVENT_FORMS, schoolYearOf, shiftYear, type EventView } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
+import { RowButton } from '../../components/RowButton.js';
 
 /** Events held in a school year with their participants; recorded here or from the plan. */
 export default function EventsPage() {
@@ -109,7 +111,7 @@ export default function EventsPage() {
           </div>
         </form>
       )}
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -156,7 +158,7 @@ export default function EventsPage() {
                         }}
                       />
                     </label>
-                    <button type="button" className="secondary" onClick={() => void run(() => del(`/api/events/held/${e.id}`))}>{t('events.entry.remove')}</button>
+                    <RowButton label={t('events.entry.remove')} row={e.title} onClick={() => void run(() => del(`/api/events/held/${e.id}`))} />
                   </td>
                 )}
               </tr>
@@ -168,7 +170,7 @@ export default function EventsPage() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { useSearchParams } from 'react-router';
 import { del, get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
@@ -7,6 +7,7 @@ import { PackageTransfer } from '../../components/PackageTransfer.js';
 import { formatDate, today } from '../../format.js';
 import { useSession } from '../../session.js';
 import { PLAN_MONTHS, schoolYearOf, type ExhibitionView } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface Hit {
   workId: number;
@@ -84,7 +85,7 @@ export default function ExhibitionsPage() {
       <h1>{t('nav.events.exhibitions')}</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
       {notice && <div className="banner banner-ok" role="status">{notice}</div>}
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -131,7 +132,7 @@ export default function ExhibitionsPage() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {staff && (
         <form className="panel row" onSubmit={create}>
           <h2>{t('events.x.create')}</h2>
@@ -192,7 +193,7 @@ export default function ExhibitionsPage() {
         </div>
       )}
       <h2>{t('events.schedule.title')} {schoolYear}</h2>
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -226,7 +227,7 @@ export default function ExhibitionsPage() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {(staff || me?.role === 'methodologist') && (
         <form className="panel row" onSubmit={(e) => { e.preventDefault(); void run(() => post('/api/events/exhibition-schedule', { schoolYear, month: line.month, title: line.title })); }}>
           <div className="field">

@@ -1,10 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, post, del, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { today } from '../../format.js';
 import { useSession } from '../../session.js';
 import { EVENT_FORMS, ENTRY_STATUSES, PLAN_MONTHS, PLAN_SECTIONS, WHEN_KINDS, schoolYearOf, shiftYear, type EventCounts, type PlanEntryView, type PlanView } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
+import { RowButton } from '../../components/RowButton.js';
 
 interface Counts {
   from: string;
@@ -161,7 +163,7 @@ export default function PlanPage() {
       <CountsPanel counts={counts} />
       {!plan && <p className="muted">{t('events.plan.none')}</p>}
       {plan && (
-        <div className="table-wrap">
+        <TableScroll>
           <table>
             <thead>
               <tr>
@@ -202,7 +204,7 @@ export default function PlanPage() {
                     {staff && (
                       <td className="actions">
                         <button type="button" className="secondary" onClick={() => setHolding(e)}>{t('events.entry.markHeld')}</button>
-                        <button type="button" className="secondary" onClick={() => void run(() => del(`/api/events/plan-entries/${e.id}`))}>{t('events.entry.remove')}</button>
+                        <RowButton label={t('events.entry.remove')} row={e.title} onClick={() => void run(() => del(`/api/events/plan-entries/${e.id}`))} />
                       </td>
                     )}
                   </tr>,
@@ -210,7 +212,7 @@ export default function PlanPage() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {holding && (
         <form className="panel row" onSubmit={markHeld} aria-label={t('events.held.add')}>

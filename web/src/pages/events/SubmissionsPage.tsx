@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatDateTime, today } from '../../format.js';
 import { schoolYearOf, shiftYear } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface Row {
   organisationId: number;
@@ -34,7 +35,7 @@ export default function SubmissionsPage() {
           </select>
         </div>
       </div>
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -57,7 +58,7 @@ export default function SubmissionsPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

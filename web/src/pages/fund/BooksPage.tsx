@@ -1,9 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { download, get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatMoney, formatNumber, today } from '../../format.js';
 import { GROUPS, LANGUAGE_GROUPS, type Columns, type SummaryBook, type Tally } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const ROWS = ['opening', 'received', 'writtenOff', 'closing'] as const;
 
@@ -66,9 +67,10 @@ export default function BooksPage() {
         <button type="button" className="secondary" onClick={() => void print('/api/fund/summary-book.xlsx')}>{t('fund.books.summaryXlsx')}</button>
       </div>
       {book && (
-        <div className="panel" style={{ overflowX: 'auto' }}>
+        <div className="panel">
           <h2>{t('fund.books.summary')}</h2>
-          <table data-testid="summary-balance">
+          <TableScroll label={t('fund.books.summary')}>
+            <table data-testid="summary-balance">
             <thead>
               <tr>
                 <th>{t('fund.books.row')}</th>
@@ -93,7 +95,8 @@ export default function BooksPage() {
                 </tr>
               ))}
             </tbody>
-          </table>
+            </table>
+          </TableScroll>
         </div>
       )}
     </section>

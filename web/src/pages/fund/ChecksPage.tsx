@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, get, post } from '../../api.js';
 import { ErrorBanner, errorText } from '../../components/ErrorBanner.js';
 import { formatDate, formatNumber } from '../../format.js';
 import { pendingScans, useScannerInput } from './scanner.js';
 import { FUNDS, GROUPS, type Check, type CheckCopy, type CheckResult } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface LogEntry {
   id: number;
@@ -146,6 +147,8 @@ function CheckPanel({ checkId, onBack, onChanged }: { checkId: number; onBack: (
   const [log, setLog] = useState<LogEntry[]>([]);
   const [pending, setPending] = useState<string[]>(() => pendingScans.read(checkId));
   const [offline, setOffline] = useState(false);
+  // The last refused scan, shown by the scan field itself until the next scan goes through.
+  const [scanError, setScanError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const nextId = useRef(1);
@@ -197,6 +200,7 @@ function CheckPanel({ checkId, onBack, onChanged }: { checkId: number; onBack: (
           const scan = await post<{ outcome: 'found' | 'misplaced' | 'repeat'; copy: CheckCopy }>(`/api/fund/checks/${checkId}/scans`, { barcode });
           const [kind, text] = describe(scan.outcome, scan.copy);
           addLog(kind, text);
+          setScanError(null);
         } catch (err) {
           if (err instanceof ApiError && err.status === 0) {
             // The server is out of reach: keep the scans and try again shortly.
@@ -206,6 +210,7 @@ function CheckPanel({ checkId, onBack, onChanged }: { checkId: number; onBack: (
             return;
           }
           addLog('error', errorText(err, t));
+          setScanError(errorText(err, t));
         }
         setOffline(false);
         queue.current = queue.current.slice(1);
@@ -274,13 +279,18 @@ function CheckPanel({ checkId, onBack, onChanged }: { checkId: number; onBack: (
               autoComplete="off"
               spellCheck={false}
               inputMode="numeric"
-              aria-describedby="check-hint"
+              aria-describedby={scanError ? 'check-error check-hint' : 'check-hint'}
+              aria-invalid={scanError ? true : undefined}
               onChange={(e) => setCode(e.target.value)}
               onKeyDown={onKeyDown}
             />
             <span id="check-hint" className="kbd-hint">
               {t('fund.check.hint')}
             </span>
+            {/* the last refusal, announced once by this one alert; the log's entries stay list items */}
+            <p id="check-error" className="desk-error" role="alert">
+              {scanError}
+            </p>
           </div>
         )}
         {pending.length > 0 && (
@@ -335,7 +345,7 @@ function CheckPanel({ checkId, onBack, onChanged }: { checkId: number; onBack: (
           <h2>{t('fund.check.log.title')}</h2>
           <ul className="desk-log" aria-live="polite" data-testid="check-log">
             {log.map((entry) => (
-              <li key={entry.id} className={entry.kind === 'found' ? 'returned' : entry.kind === 'repeat' ? 'issued' : 'error'} role={entry.kind === 'error' ? 'alert' : undefined}>
+              <li key={entry.id} className={entry.kind === 'found' ? 'returned' : entry.kind === 'repeat' ? 'issued' : 'error'}>
                 {entry.text}
               </li>
             ))}
@@ -362,7 +372,7 @@ function CopyList({ id, title, copies, open = false }: { id: string; title: stri
   return (
     <details className="panel" open={open} data-testid={`list-${id}`}>
       <summary>{title}</summary>
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -383,7 +393,7 @@ function CopyList({ id, title, copies, open = false }: { id: string; title: stri
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {copies.length > LIST_LIMIT && <p className="muted">{t('fund.check.more', { count: copies.length - LIST_LIMIT })}</p>}
     </details>
   );

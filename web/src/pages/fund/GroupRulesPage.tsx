@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, put } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { useSession } from '../../session.js';
 import { RULE_GROUPS, type GroupRule } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /**
  * The mapping of BBK and UDC indexes to the report groups of the summary book. Everyone on the fund side
@@ -54,7 +55,7 @@ export default function GroupRulesPage() {
             <input id="rules-filter" value={filter} onChange={(e) => setFilter(e.target.value)} />
           </div>
         </div>
-        <div className="table-wrap">
+        <TableScroll>
           <table data-testid="group-rules">
             <thead>
               <tr>
@@ -110,7 +111,7 @@ export default function GroupRulesPage() {
               )}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         {canEdit ? (
           <div className="row">
             <button

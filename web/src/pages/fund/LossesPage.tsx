@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link } from 'react-router';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
@@ -7,6 +7,7 @@ import { formatDate, formatMoney, parseTenge, today } from '../../format.js';
 import type { ReaderPanel } from '../circulation/types.js';
 import type { Reader } from '../readers/types.js';
 import type { Loss } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 type Settlement = 'replacement' | 'payment';
 
@@ -192,7 +193,7 @@ export default function LossesPage() {
 
       <div className="panel">
         <h2>{panel ? t('fund.loss.listOfReader') : t('fund.loss.list')}</h2>
-        <div className="table-wrap">
+        <TableScroll>
           <table data-testid="losses">
             <thead>
               <tr>
@@ -224,7 +225,7 @@ export default function LossesPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         {losses.length === 0 && <p className="muted">{t('fund.loss.none')}</p>}
       </div>
     </section>

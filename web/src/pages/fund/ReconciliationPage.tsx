@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { useNavigate } from 'react-router';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';

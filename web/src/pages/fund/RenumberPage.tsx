@@ -1,8 +1,9 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { download, get, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { useScannerInput } from './scanner.js';
+import { RowButton } from '../../components/RowButton.js';
 
 interface ScannedCopy {
   id: number;
@@ -105,9 +106,7 @@ export default function RenumberPage() {
                     <td>{c.inventoryNumber}</td>
                     <td>{c.title}</td>
                     <td>
-                      <button type="button" className="secondary" onClick={() => setCopies(copies.filter((x) => x.id !== c.id))}>
-                        {t('fund.renumber.remove')}
-                      </button>
+                      <RowButton label={t('fund.renumber.remove')} row={`${c.inventoryNumber} ${c.title}`} onClick={() => setCopies(copies.filter((x) => x.id !== c.id))} />
                     </td>
                   </tr>
                 ))}

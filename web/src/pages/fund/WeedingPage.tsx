@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link } from 'react-router';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatMoney } from '../../format.js';
 import type { WeedingCandidate } from '../../../../src/fund/weeding.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /**
  * The weeding list: copies proposed for a planned write-off (old imprints, not lent for years, in repair). The
@@ -93,7 +94,7 @@ export default function WeedingPage() {
             </select>
             <button type="button" disabled={chosen.size === 0} onClick={() => void makeAct()}>{t('fund.weeding.makeAct', { count: chosen.size })}</button>
           </div>
-          <div className="table-wrap">
+          <TableScroll>
             <table data-testid="weeding">
               <thead>
                 <tr>
@@ -120,7 +121,7 @@ export default function WeedingPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </div>
       )}
     </section>

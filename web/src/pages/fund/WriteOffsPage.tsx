@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { useSearchParams } from 'react-router';
 import { download, get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';

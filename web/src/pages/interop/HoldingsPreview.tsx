@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get } from '../../api.js';
 import { formatMoney } from '../../format.js';
 import type { ImportPreview } from '../../../../src/interop/imports.js';
 import type { HoldingsProfileView } from '../../../../src/interop/holdings-profiles.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /**
  * Where the source system wrote its copies: the profile is chosen here, with the first copies it maps shown, so a
@@ -43,7 +44,7 @@ export function HoldingsPreview({ preview, profile, onProfile, busy }: { preview
       {preview.copySamples.length === 0 ? (
         <p className="muted">{t('interop.profile.noCopies')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table>
             <caption className="visually-hidden">{t('interop.profile.samples')}</caption>
             <thead>
@@ -69,7 +70,7 @@ export function HoldingsPreview({ preview, profile, onProfile, busy }: { preview
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

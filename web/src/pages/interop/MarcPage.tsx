@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { download, get, post, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { HoldingsPreview } from './HoldingsPreview.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import type { BatchView, ImportPreview, PreviewProblem } from '../../../../src/interop/imports.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /** Problems and errors arrive translated: the server adds each one's message in the user's language. */
 type Problem = PreviewProblem & { message: string };
@@ -231,7 +232,7 @@ export default function MarcPage() {
         <h2>{t('interop.history.title')}</h2>
         {history?.length === 0 && <p className="muted">{t('interop.history.none')}</p>}
         {!!history?.length && (
-          <div className="table-wrap">
+          <TableScroll>
             <table>
               <thead>
                 <tr>
@@ -275,7 +276,7 @@ export default function MarcPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </div>
 

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { download, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatNumber } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface RowError {
   code: string;
@@ -112,7 +113,7 @@ export default function ImportPage() {
           <p>
             {t('readers.import.summary', { valid: formatNumber(preview.validCount), invalid: formatNumber(preview.invalidCount) })}
           </p>
-          <div className="table-wrap">
+          <TableScroll>
             <table>
               <thead>
                 <tr>
@@ -135,7 +136,7 @@ export default function ImportPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {preview.invalidCount > 0 && (
             <label className="row">
               <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />

@@ -1,11 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useSearchParams } from 'react-router';
 import { download, get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { Pager } from '../../components/Pager.js';
 import { formatNumber } from '../../format.js';
 import { classLabel, type ClassCount, type Reader } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const LIMIT = 50;
 
@@ -95,7 +96,7 @@ export default function ReadersPage() {
       {page && (
         <>
           <p className="muted">{t('common.total', { count: page.total })}</p>
-          <div className="table-wrap">
+          <TableScroll>
             <table>
               <thead>
                 <tr>
@@ -124,7 +125,7 @@ export default function ReadersPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <Pager offset={offset} limit={LIMIT} total={page.total} onChange={(o) => setParams({ ...Object.fromEntries(params), offset: String(o) })} />
         </>
       )}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get } from '../../api.js';
 
 export interface Period {
@@ -196,9 +196,11 @@ export function ChallengeGrid({ card, onStamp, busy }: { card: ChallengeCard; on
       {card.days.map((d) => (
         <li key={d.day} className={`day day-${d.state}`} title={`${d.day} · ${t(`reading.day.${d.state}`)}${d.note ? ` · ${d.note}` : ''}`}>
           <span className="day-index">{d.index}</span>
-          <span className="day-mark" aria-label={t(`reading.day.${d.state}`)}>
+          {/* a plain span may not carry a name (ARIA): the sign is shown, its meaning is read */}
+          <span className="day-mark" aria-hidden="true">
             {d.state === 'stamped' ? '★' : d.state === 'logged' ? '✎' : d.state === 'missed' ? '×' : ''}
           </span>
+          <span className="visually-hidden">{t(`reading.day.${d.state}`)}</span>
           {onStamp && d.state !== 'stamped' && d.state !== 'ahead' && (
             <button type="button" className="secondary day-stamp" disabled={busy} onClick={() => onStamp(d.day)} aria-label={t('reading.stampDay', { day: d.index })}>
               {t('reading.stamp')}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useSearchParams } from 'react-router';
 import { download, get, put, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
@@ -7,6 +7,7 @@ import { formatMoney, formatNumber, parseTenge } from '../../format.js';
 import { inLibrary, useSession } from '../../session.js';
 import { BarChart } from './BarChart.js';
 import type { Coverage, PurchasePlan } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /**
  * A library's coverage of the recommended list: what it holds, what is missing, and what to buy
@@ -91,7 +92,7 @@ export default function CoveragePage() {
           </div>
           <div className="panel">
             <h2>{t('reclist.missing', { count: missing.length })}</h2>
-            <div className="table-wrap">
+            <TableScroll>
               <table>
                 <thead>
                   <tr>
@@ -114,7 +115,7 @@ export default function CoveragePage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </div>
         </>
       )}
@@ -138,7 +139,7 @@ export default function CoveragePage() {
                   {t('reclist.exportXlsx')}
                 </button>
               </div>
-              <div className="table-wrap">
+              <TableScroll>
                 <table>
                   <thead>
                     <tr>
@@ -168,7 +169,7 @@ export default function CoveragePage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             </>
           )}
           {plan.requested.length > 0 && <RequestedTable plan={plan} />}
@@ -187,7 +188,7 @@ function RequestedTable({ plan }: { plan: PurchasePlan }) {
       <p>
         <strong>{t('reclist.plan.total', { copies: formatNumber(plan.requestedCopies), sum: formatMoney(plan.requestedSumTiyn) })}</strong>
       </p>
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -213,7 +214,7 @@ function RequestedTable({ plan }: { plan: PurchasePlan }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
@@ -221,7 +222,7 @@ function RequestedTable({ plan }: { plan: PurchasePlan }) {
 export function CategoryTable({ coverage }: { coverage: { byCategory: Coverage['byCategory'] } }) {
   const { t } = useTranslation();
   return (
-    <div className="table-wrap">
+    <TableScroll>
       <table>
         <thead>
           <tr>
@@ -244,7 +245,7 @@ export function CategoryTable({ coverage }: { coverage: { byCategory: Coverage['
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

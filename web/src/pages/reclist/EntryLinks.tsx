@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { Pager } from '../../components/Pager.js';
 import type { Category } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 type MatchStatus = 'confirmed' | 'pending' | 'rejected';
 
@@ -159,7 +160,7 @@ export function EntryLinks({ refreshKey, onChanged }: { refreshKey: number; onCh
       </form>
       {titles && titles.items.length === 0 && <p className="muted">{t('reclist.link.noTitles')}</p>}
       {titles && titles.items.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll>
           <table data-testid="list-titles">
             <thead>
               <tr>
@@ -189,7 +190,7 @@ export function EntryLinks({ refreshKey, onChanged }: { refreshKey: number; onCh
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {titles && <Pager offset={offset} limit={PAGE} total={titles.total} onChange={setOffset} />}
 

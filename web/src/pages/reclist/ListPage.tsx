@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { download, get, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { useSession } from '../../session.js';
 import type { Category } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface Version {
   year: number;
@@ -92,7 +93,7 @@ export default function ListPage() {
       <div className="panel">
         <h2>{t('reclist.list.versions')}</h2>
         {versions.length === 0 && <p className="muted">{t('reclist.noList')}</p>}
-        <div className="table-wrap">
+        <TableScroll>
           <table>
             <thead>
               <tr>
@@ -123,7 +124,7 @@ export default function ListPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </div>
       {me?.role === 'admin' && (
         <form className="panel" onSubmit={(e) => void check(e)}>

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { Pager } from '../../components/Pager.js';
 import { EntryLinks } from './EntryLinks.js';
 import type { Category } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface Proposal {
   id: number;
@@ -71,7 +72,7 @@ export default function MatchingPage() {
         <h2>{t('reclist.matching.queue')}</h2>
         {queue?.items.length === 0 && <p className="muted">{t('reclist.matching.empty')}</p>}
         {queue && queue.items.length > 0 && (
-          <div className="table-wrap">
+          <TableScroll>
             <table>
               <thead>
                 <tr>
@@ -107,7 +108,7 @@ export default function MatchingPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
         {queue && <Pager offset={offset} limit={PAGE} total={queue.total} onChange={setOffset} />}
       </div>

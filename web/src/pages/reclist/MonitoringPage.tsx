@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { get, post, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
@@ -9,6 +9,7 @@ import { useSession } from '../../session.js';
 import { BarChart } from './BarChart.js';
 import { CategoryTable } from './CoveragePage.js';
 import type { Bought, FundFigures, LevelSummary, RankedSchool } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const PAGE = 30;
 
@@ -174,7 +175,7 @@ export default function MonitoringPage() {
 function SchoolTable({ schools }: { schools: RankedSchool[] }) {
   const { t } = useTranslation();
   return (
-    <div className="table-wrap">
+    <TableScroll>
       <table data-testid="ranked-schools">
         <thead>
           <tr>
@@ -200,7 +201,7 @@ function SchoolTable({ schools }: { schools: RankedSchool[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -218,7 +219,7 @@ export function FundPanel({ fund, bought }: { fund: FundFigures; bought: Bought[
         <dd>{formatNumber(fund.kazakhShare)}%</dd>
       </dl>
       <h3>{t('reclist.monitoring.bought')}</h3>
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -237,7 +238,7 @@ export function FundPanel({ fund, bought }: { fund: FundFigures; bought: Bought[
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </div>
   );
 }

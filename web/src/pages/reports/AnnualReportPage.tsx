@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useSearchParams } from 'react-router';
 import type { AnnualReportReply, HistoryReply } from '../../../../src/reports/contract.js';
 import { download, get, post, query } from '../../api.js';

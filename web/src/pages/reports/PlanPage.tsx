@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useSearchParams } from 'react-router';
 import type { PassportReply } from '../../../../src/reports/contract.js';
 import type { Plan } from '../../../../src/reports/figures.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { Link, useSearchParams } from 'react-router';
 import type { ScheduleReply } from '../../../../src/reports/contract.js';
 import { get, put, query, upload } from '../../api.js';

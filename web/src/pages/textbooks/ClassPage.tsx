@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { download, get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate } from '../../format.js';
 import { isStaff, useSession } from '../../session.js';
 import { CONDITIONS, schoolYearOf, today, type Condition, type Diagnosis, type SetIssueResult, type TextbookRecord } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /**
  * A class's textbooks: the supply diagnosis (who has what, what the fund lacks), issuing the full set
@@ -134,7 +135,7 @@ export default function ClassPage() {
           <p className="no-print">
             <button type="button" className="secondary" onClick={() => void printSheet()}>{t('textbooks.class.issueSheet')}</button>
           </p>
-          <div className="table-wrap">
+          <TableScroll>
             <table>
               <thead>
                 <tr>
@@ -159,7 +160,7 @@ export default function ClassPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <h3>{t('textbooks.class.students')}</h3>
           <ul className="facts">
             {diagnosis.students.map((s) => (

@@ -1,9 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { del, get, post, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { nextSchoolYear, schoolYearOf, today, type CurriculumItem } from './types.js';
 import { WorkPicker } from './WorkPicker.js';
+import { TableScroll } from '../../components/TableScroll.js';
+import { RowButton } from '../../components/RowButton.js';
 
 /** The curriculum list: the textbooks each grade needs in a school year, per language of instruction. */
 export default function CurriculumPage() {
@@ -114,7 +116,7 @@ export default function CurriculumPage() {
         </div>
       </form>
 
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -135,9 +137,7 @@ export default function CurriculumPage() {
                 <td>{i.title}</td>
                 <td className="num">{i.copiesPerStudent}</td>
                 <td className="actions">
-                  <button type="button" className="secondary" onClick={() => void run(() => del(`/api/textbooks/curriculum/${i.id}`))}>
-                    {t('textbooks.remove')}
-                  </button>
+                  <RowButton label={t('textbooks.remove')} row={`${i.subject}: ${i.title}`} onClick={() => void run(() => del(`/api/textbooks/curriculum/${i.id}`))} />
                 </td>
               </tr>
             ))}
@@ -148,7 +148,7 @@ export default function CurriculumPage() {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

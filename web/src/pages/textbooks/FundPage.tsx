@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatMoney, parseTenge } from '../../format.js';
 import { CONDITIONS, schoolYearOf, today, WRITE_OFF_REASONS, type Batch, type Condition, type StockLine, type WriteOff } from './types.js';
 import { WorkPicker } from './WorkPicker.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const SOURCES = ['budget_purchase', 'state_order', 'gift', 'exchange', 'replacement', 'initial'] as const;
 
@@ -65,7 +66,7 @@ export default function FundPage() {
       <h1>{t('nav.textbooks.fund')}</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
       {notice && <div className="banner banner-ok">{notice}</div>}
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -94,7 +95,7 @@ export default function FundPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
 
       <form className="panel row" onSubmit={receive}>
         <h2>{t('textbooks.receive.title')}</h2>

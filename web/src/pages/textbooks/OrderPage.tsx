@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { download, get, put, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatMoney } from '../../format.js';
 import { nextSchoolYear, schoolYearOf, today, type TextbookOrder } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 /** Next year's order: students expected per grade × the curriculum − usable copies, with an XLSX export. */
 export default function OrderPage() {
@@ -65,7 +66,7 @@ export default function OrderPage() {
               {t('textbooks.order.xlsx')}
             </button>
           </div>
-          <div className="table-wrap">
+          <TableScroll>
             <table>
               <thead>
                 <tr>
@@ -97,7 +98,7 @@ export default function OrderPage() {
                 </tr>
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </div>
       )}
     </section>

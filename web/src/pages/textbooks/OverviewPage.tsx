@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatNumber } from '../../format.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 interface SchoolSupply {
   organisationId: number;
@@ -29,7 +30,7 @@ export default function OverviewPage() {
     <section>
       <h1>{t('nav.textbooks.overview')}</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
-      <div className="table-wrap">
+      <TableScroll>
         <table>
           <thead>
             <tr>
@@ -62,7 +63,7 @@ export default function OverviewPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </section>
   );
 }

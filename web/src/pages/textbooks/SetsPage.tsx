@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../i18n.js';
 import { get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatNumber } from '../../format.js';
 import type { SetsReport } from '../../../../src/textbooks/sets.js';
 import { nextSchoolYear, schoolYearOf, today } from './types.js';
+import { TableScroll } from '../../components/TableScroll.js';
 
 const percent = (value: number | null) => (value === null ? '—' : `${value.toLocaleString('ru-RU')} %`);
 
@@ -41,7 +42,7 @@ export default function SetsPage() {
           {report.schools.map((school) => (
             <div className="panel" key={school.organisationId}>
               <h2>{school.name}: {percent(school.sharePercent)}</h2>
-              <div className="table-wrap">
+              <TableScroll>
                 <table>
                   <thead>
                     <tr>
@@ -70,7 +71,7 @@ export default function SetsPage() {
                     ])}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             </div>
           ))}
         </>
