@@ -46,8 +46,9 @@ describe('the rules of the calendar', () => {
     expect(y2024.find((d) => d.day.key === 'independence')?.date).toBe('2024-12-16');
     expect(y2024.find((d) => d.day.key === 'book-copyright')?.date).toBe('2024-04-23');
     expect(y2024.find((d) => d.day.key === 'childrens-book')?.date).toBe('2024-04-02');
-    // the day of languages moved to 5 September in 2023; before, the third Sunday of September
-    expect(daysOfYear(2022).find((d) => d.day.kk === 'Қазақстан халқының тілдері күні')?.date).toBe('2022-09-18');
+    // the day of languages moved to 5 September from 2018 (Government decree No. 689 of 31 October 2017); before, the third Sunday of September
+    expect(daysOfYear(2017).find((d) => d.day.kk === 'Қазақстан халқының тілдері күні')?.date).toBe('2017-09-17');
+    expect(daysOfYear(2018).filter((d) => d.day.kk === 'Қазақстан халқының тілдері күні').map((d) => d.date)).toEqual(['2018-09-05']);
     expect(daysOfYear(2024).filter((d) => d.day.kk === 'Қазақстан халқының тілдері күні').map((d) => d.date)).toEqual(['2024-09-05']);
   });
 

@@ -42,8 +42,9 @@ export const DAYS: Day[] = [
   { key: 'dombra', kind: 'national_day', kk: 'Ұлттық домбыра күні', ru: 'День национальной домбры', en: 'National Dombra Day', rule: { nth: 1, weekday: SUNDAY, month: 7 }, from: 2018 },
   { key: 'constitution', kind: 'national_day', kk: 'Қазақстан Республикасының Конституциясы күні', ru: 'День Конституции Республики Казахстан', en: 'Constitution Day of the Republic of Kazakhstan', rule: { fixed: [8, 30] } },
   { key: 'knowledge', kind: 'national_day', kk: 'Білім күні', ru: 'День знаний', en: 'Day of Knowledge', rule: { fixed: [9, 1] } },
-  { key: 'languages', kind: 'national_day', kk: 'Қазақстан халқының тілдері күні', ru: 'День языков народа Казахстана', en: 'Day of the Languages of the People of Kazakhstan', rule: { nth: 3, weekday: SUNDAY, month: 9 }, until: 2022 },
-  { key: 'languages-5-09', kind: 'national_day', kk: 'Қазақстан халқының тілдері күні', ru: 'День языков народа Казахстана', en: 'Day of the Languages of the People of Kazakhstan', rule: { fixed: [9, 5] }, from: 2023 },
+  { key: 'languages', kind: 'national_day', kk: 'Қазақстан халқының тілдері күні', ru: 'День языков народа Казахстана', en: 'Day of the Languages of the People of Kazakhstan', rule: { nth: 3, weekday: SUNDAY, month: 9 }, until: 2017 },
+  // moved to 5 September, Akhmet Baitursynuly's birthday, by Government decree No. 689 of 31 October 2017, from 2018
+  { key: 'languages-5-09', kind: 'national_day', kk: 'Қазақстан халқының тілдері күні', ru: 'День языков народа Казахстана', en: 'Day of the Languages of the People of Kazakhstan', rule: { fixed: [9, 5] }, from: 2018 },
   { key: 'family', kind: 'national_day', kk: 'Отбасы күні', ru: 'День семьи', en: 'Family Day', rule: { nth: 2, weekday: SUNDAY, month: 9 }, from: 2013 },
   { key: 'spiritual-accord', kind: 'national_day', kk: 'Рухани келісім күні', ru: 'День духовного согласия', en: 'Day of Spiritual Accord', rule: { fixed: [10, 18] } },
   { key: 'republic', kind: 'national_day', kk: 'Республика күні', ru: 'День Республики', en: 'Republic Day', rule: { fixed: [10, 25] } },
