@@ -14,6 +14,7 @@ import { addCopiesToAct, approveAct, createAct } from '../fund/accounting/write-
 import { t } from '../i18n/index.js';
 import { ownPublicKey, trustSchoolKey } from '../reclist/packages.js';
 import { registerClass } from '../readers/registrations.js';
+import { createOrganisation } from '../org/organisations.js';
 import { AppError } from '../shared/errors.js';
 import { setClock } from '../shared/library-time.js';
 import { annualReport, reportHistory } from './annual.js';
@@ -393,5 +394,16 @@ describe.each(BACKENDS)('the annual report on %s', (backend) => {
     expect(cell('Анықтамалар саны')!.slice(1)).toContain('5');
     expect(cell('Сандық көшірмелерді қарау')!.slice(1)).toContain('2');
     expect((await reportPdf(report)).subarray(0, 4).toString()).toBe('%PDF');
+  });
+
+  it("counts a loan on the library's own day: 01:30 in Almaty on 1 January is the new year", async () => {
+    const lib2 = await createOrganisation(db, null, { parentId: tn.district.id, kind: 'school', name: 'Түнгі мектеп' });
+    const librarian = { ...lib, organisationId: lib2.id, orgPath: lib2.path };
+    const copy = await makeCopy(db, lib2.id, await makeWork(db, { title: 'Түн ортасы' }), { acquiredOn: '2020-01-01' });
+    const reader = await makeReader(db, lib2.id, { grade: 7 });
+    // 2021-12-31 20:30 UTC is 2022-01-01 01:30 in Almaty (UTC+5)
+    await db.insertInto('circulation.loans').values({ organisation_id: lib2.id, copy_id: copy.id, reader_id: reader.id, issued_at: new Date('2021-12-31T20:30:00Z'), due_on: '2022-01-15', returned_at: new Date('2022-01-10T05:00:00Z') }).execute();
+    expect((await annualReport(db, librarian, { year: 2021 })).figures.loans.main).toBe(0);
+    expect((await annualReport(db, librarian, { year: 2022 })).figures.loans.main).toBe(1);
   });
 });

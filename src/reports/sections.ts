@@ -133,11 +133,14 @@ export const loansSection: Section = async (db, organisationIds, period) => {
       select l.organisation_id as org, case when c.fund = 'textbook' then 'textbooks' else 'main' end as kind,
              ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} as g, ${langOf(sql`w.language`)} as l, 1 as n
         from circulation.loans l
+        join org.organisations o on o.id = l.organisation_id
         join fund.copies c on c.id = l.copy_id
         join catalog.works w on w.id = c.work_id
         left join fund.receipt_lines rl on rl.id = c.receipt_line_id
        where l.organisation_id in (${ids(organisationIds)})
-         and l.issued_at >= ${period.from}::date and l.issued_at < ${end}::date
+         -- the library's own days: midnight in its time zone, not the database session's
+         and l.issued_at >= (${period.from}::date)::timestamp at time zone o.time_zone
+         and l.issued_at < (${end}::date)::timestamp at time zone o.time_zone
       union all
       select i.organisation_id, 'textbooks', 'textbooks', ${langOf(sql`w.language`)}, 1
         from textbooks.issues i join catalog.works w on w.id = i.work_id
