@@ -3,6 +3,7 @@ import type { Executor } from '../db/executor.js';
 import { formatClassName } from '../readers/classes.js';
 import { readersWithConsent } from '../readers/consent.js';
 import type { Period } from './access.js';
+import { organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
 
 export type NominationCode = 'first_reader' | 'youngest' | 'most_regular' | 'genre_top' | 'record_holder';
 
@@ -23,19 +24,23 @@ export interface Nomination {
  * and the record holder (most books borrowed).
  */
 export async function nominations(db: Executor, organisationId: number, period: Pick<Period, 'from' | 'to'>, showAllNames: boolean): Promise<Nomination[]> {
+  // the library's own days and weeks, not the database session's
+  const zone = await organisationTimeZone(db, organisationId);
+  const from = startOfLocalDay(period.from, zone);
+  const until = startOfLocalDay(period.to, zone, 1);
   const base = sql`
     from circulation.loans l
     join readers.readers r on r.id = l.reader_id
     where l.organisation_id = ${organisationId} and r.kind = 'student' and r.status = 'active'
-      and l.issued_at >= ${period.from}::date and l.issued_at < (${period.to}::date + 1)`;
+      and l.issued_at >= ${from} and l.issued_at < ${until}`;
   type Row = { reader_id: number; value: string; genre?: string | null };
-  const first = await sql<Row>`select l.reader_id, min(l.issued_at)::date::text as value ${base} group by l.reader_id order by min(l.issued_at), l.reader_id limit 1`.execute(db);
+  const first = await sql<Row>`select l.reader_id, (min(l.issued_at) at time zone ${zone})::date::text as value ${base} group by l.reader_id order by min(l.issued_at), l.reader_id limit 1`.execute(db);
   const youngest = await sql<Row>`
     select l.reader_id, max(r.birth_date)::text as value ${base} and r.birth_date is not null
     group by l.reader_id order by max(r.birth_date) desc, l.reader_id limit 1`.execute(db);
   const regular = await sql<Row>`
-    select l.reader_id, count(distinct date_trunc('week', l.issued_at))::text as value ${base}
-    group by l.reader_id order by count(distinct date_trunc('week', l.issued_at)) desc, count(*) desc, l.reader_id limit 1`.execute(db);
+    select l.reader_id, count(distinct date_trunc('week', l.issued_at at time zone ${zone}))::text as value ${base}
+    group by l.reader_id order by count(distinct date_trunc('week', l.issued_at at time zone ${zone})) desc, count(*) desc, l.reader_id limit 1`.execute(db);
   const record = await sql<Row>`
     select l.reader_id, count(*)::text as value ${base} group by l.reader_id order by count(*) desc, l.reader_id limit 1`.execute(db);
   const genres = await sql<Row>`
@@ -46,7 +51,7 @@ export async function nominations(db: Executor, organisationId: number, period: 
         join fund.copies c on c.id = l.copy_id
         join catalog.works w on w.id = c.work_id
         where l.organisation_id = ${organisationId} and r.kind = 'student' and r.status = 'active'
-          and l.issued_at >= ${period.from}::date and l.issued_at < (${period.to}::date + 1)
+          and l.issued_at >= ${from} and l.issued_at < ${until}
           and coalesce(w.genre, w.knowledge_group) is not null and c.fund <> 'textbook'`}
       group by 1, 2) t
     order by g, n desc, reader_id`.execute(db);
