@@ -176,7 +176,7 @@ describe.each(BACKENDS)('the audit log page’s API on %s', (backend) => {
     expect(reversed.body.error).toMatchObject({ code: 'org.audit_bad_period', message: 'Неверный период: начало (2026-02-01) позже конца (2026-01-31)' });
     const impossible = await inLanguage('kk', '/api/audit?from=2026-02-30');
     expect(impossible.status).toBe(400);
-    expect(impossible.body.error.message).toBe('Деректер қате толтырылған: «from»: күн ЖЖЖЖ-АА-КК түрінде болуы керек');
+    expect(impossible.body.error.message).toBe('Деректер қате толтырылған: «Басы»: күн ЖЖЖЖ-АА-КК түрінде болуы керек');
     await expect(listAudit(database.db, tenants.librarianA, { to: '2026-13-01' })).rejects.toMatchObject({ code: 'org.audit_bad_date', status: 400 });
   });
 });
