@@ -14,6 +14,7 @@ const LABELS: Record<string, [kk: string, ru: string, en: string]> = {
   nameRu: ['Орысша атауы', 'Название на русском', 'Name in Russian'],
   nameEn: ['Ағылшынша атауы', 'Название на английском', 'Name in English'],
   birthDate: ['Туған күні', 'Дата рождения', 'Birth date'],
+  leftBefore: ['Осы күнге дейін кеткендер', 'Выбывшие до', 'Left before'],
   grade: ['Сынып', 'Класс', 'Grade'],
   classGrade: ['Сынып', 'Класс', 'Grade'],
   classLetter: ['Сынып әрпі', 'Буква класса', 'Class letter'],

@@ -120,6 +120,6 @@ describe.each(BACKENDS)('erasing the personal data of readers who left, on %s', 
     expect((await teacher.post('/api/readers/anonymisation', { leftBefore: '2025-09-01' })).status).toBe(403);
     const bad = await librarian.setLocale('kk').post('/api/readers/anonymisation', { leftBefore: '01.09.2025' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toContain('«leftBefore»');
+    expect(bad.body.error.message).toContain('«Осы күнге дейін кеткендер»');
   });
 });
