@@ -321,5 +321,8 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     expect(await n('reference.requests')).toBeGreaterThanOrEqual(20);
     const clubs = await database.db.selectFrom('events.club_members').select((eb) => eb.fn.countAll<number>().as('n')).where('organisation_id', '=', schoolId).executeTakeFirstOrThrow();
     expect(Number(clubs.n)).toBeGreaterThan(0);
+    // the most asked-for missing book stands in the purchase plan
+    const toPurchase = await database.db.selectFrom('reference.unmet').select(['title', 'times']).where('organisation_id', '=', schoolId).where('status', '=', 'to_purchase').execute();
+    expect(toPurchase).toEqual([{ title: 'Гарри Поттер және философиялық тас', times: 2 }]);
   });
 });

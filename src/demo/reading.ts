@@ -230,9 +230,8 @@ export async function seedReading(trx: Executor, rng: Random, input: ReadingDemo
   if (top.rows[0]) {
     await createAction(trx, librarian, { kind: 'one_author', title: `${top.rows[0].author}: бірге оқимыз`, author: top.rows[0].author, startsOn: yearStart, endsOn: addDays(yearStart, 120) });
   }
-  const monthIndex = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 - 5;
-  const firstMonth = `${Math.floor(monthIndex / 12)}-${String((monthIndex % 12) + 1).padStart(2, '0')}-01`;
-  await createAction(trx, librarian, { kind: 'six_months', title: 'Алты ай оқу', startsOn: firstMonth, booksPerMonth: 1 });
+  // six months of reading from the start of the school year: running, half done in December
+  await createAction(trx, librarian, { kind: 'six_months', title: 'Алты ай оқу', startsOn: yearStart, booksPerMonth: 1 });
 
   const counts = await sql<{ records: number; pending: number }>`
     select count(*) filter (where status = 'confirmed')::int as records, count(*) filter (where status = 'pending')::int as pending

@@ -3,7 +3,7 @@ import type { Executor } from '../db/executor.js';
 import { addDays } from '../events/exhibitions.js';
 import { addPeriodical, checkInIssue, indexArticle, subscribe } from '../reference/periodicals.js';
 import type { Language, ReaderGroup, ReferenceKind } from '../reference/schema.js';
-import { logRequest, logUnmet } from '../reference/service.js';
+import { logRequest, logUnmet, setUnmetStatus } from '../reference/service.js';
 import type { Random } from './random.js';
 
 const QUESTIONS: [ReferenceKind, string, ReaderGroup, Language][] = [
@@ -30,9 +30,12 @@ export async function seedReference(trx: Executor, rng: Random, librarian: Actor
     await logRequest(trx, librarian, { askedOn: on, kind, question, readerGroup: group, language, virtual: rng.chance(0.2), answer: kind === 'address' ? 'Иә, қорда бар' : null });
     logged++;
   }
+  const unmet: number[] = [];
   for (const [title, author] of [['Гарри Поттер және философиялық тас', 'Дж. Роулинг'], ['Кіші ханзада (қазақ тілінде)', 'А. де Сент-Экзюпери'], ['Гарри Поттер және философиялық тас', 'Дж. Роулинг'], ['Python для школьников', null]] as const) {
-    await logUnmet(trx, librarian, { notedOn: addDays(today, -rng.int(5, 200)), source: 'desk', title, author });
+    unmet.push(await logUnmet(trx, librarian, { notedOn: addDays(today, -rng.int(5, 200)), source: 'desk', title, author }));
   }
+  // the most asked-for book is put into the purchase plan, as a librarian does after a term of requests
+  await setUnmetStatus(trx, librarian, unmet[0]!, 'to_purchase');
   const periodicals: [string, Language, boolean, number][] = [
     ['Ұлан', 'kk', true, 26],
     ['Балдырған', 'kk', true, 6],
