@@ -3,12 +3,12 @@ import { createEntry } from '../calendar/entries.js';
 import { significantDates } from '../calendar/significant-dates.js';
 import type { Executor } from '../db/executor.js';
 import { addMember, createClub, recordSession } from '../events/clubs.js';
-import { addDays, createExhibition, exhibitionFromCalendar } from '../events/exhibitions.js';
+import { createExhibition, exhibitionFromCalendar } from '../events/exhibitions.js';
 import { addScheduleItem } from '../events/schedule.js';
 import { recordEvent } from '../events/held.js';
 import { addPlanEntry, approvePlan, copyPlan, submitPlan, type PlanEntryInput } from '../events/plans.js';
 import type { EventForm } from '../events/schema.js';
-import { schoolYearOf } from '../shared/library-time.js';
+import { addDays, schoolYearOf } from '../shared/library-time.js';
 import type { Random } from './random.js';
 
 /** The plan of a school library, after the seeds' plans (sections, forms, months, "constantly", "as needed"). */

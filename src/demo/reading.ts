@@ -4,10 +4,10 @@ import type { Executor } from '../db/executor.js';
 import { issueReaderNumbers, insertReader } from '../readers/readers.js';
 import { createAction } from '../reading/actions.js';
 import { createBingo, drawBingo } from '../reading/bingo.js';
-import { joinChallenge, addDays } from '../reading/challenges.js';
+import { joinChallenge } from '../reading/challenges.js';
 import { createContest, recommend, decideRecommendation, recordBookcrossing, saveEntrant, saveFamily, setNationalBook } from '../reading/community.js';
 import { addParticipant, createDraw, notifyParticipants, performDraw } from '../reading/draw.js';
-import { schoolYearOf } from '../shared/library-time.js';
+import { addDays, schoolYearOf } from '../shared/library-time.js';
 import type { Random } from './random.js';
 
 export interface ReadingDemoInput {

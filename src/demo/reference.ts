@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
-import { addDays } from '../events/exhibitions.js';
+import { addDays } from '../shared/library-time.js';
 import { addPeriodical, checkInIssue, indexArticle, subscribe } from '../reference/periodicals.js';
 import type { Language, ReaderGroup, ReferenceKind } from '../reference/schema.js';
 import { logRequest, logUnmet, setUnmetStatus } from '../reference/service.js';

@@ -6,7 +6,7 @@ import { auditedChange } from '../db/transaction.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
 import { invalid, notFound } from '../shared/errors.js';
-import { libraryToday } from '../shared/library-time.js';
+import { addDays, libraryToday } from '../shared/library-time.js';
 import { checkDate, eventsStaff, eventsViewer, ownRow, trimOrNull } from './access.js';
 import { printDate } from './table-pdf.js';
 
@@ -43,11 +43,6 @@ export interface ExhibitionView {
   scheduleItemId: number | null;
   works: ExhibitionWork[];
 }
-
-export const addDays = (iso: string, days: number) => {
-  const d = new Date(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)) + days));
-  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
-};
 
 async function checkWorks(db: Executor, workIds: number[]) {
   const ids = [...new Set(workIds)];

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/executor.js';
 import { notFound } from '../shared/errors.js';
-import { addDays, exhibitionsOf } from './exhibitions.js';
+import { addDays } from '../shared/library-time.js';
+import { exhibitionsOf } from './exhibitions.js';
 import { eventsOf } from './held.js';
 import { libraryToday } from '../shared/library-time.js';
 import { LIBRARY_KINDS } from '../org/organisations.js';

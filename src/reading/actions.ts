@@ -5,7 +5,7 @@ import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
 import { formatClassName } from '../readers/classes.js';
 import { invalid, notFound } from '../shared/errors.js';
-import { addDays } from './challenges.js';
+import { addDays } from '../shared/library-time.js';
 import { readingStaff } from './access.js';
 
 /**

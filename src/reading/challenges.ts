@@ -4,7 +4,7 @@ import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
 import { formatClassName } from '../readers/classes.js';
 import { AppError, conflict, invalid, isUniqueViolation } from '../shared/errors.js';
-import { libraryToday } from '../shared/library-time.js';
+import { addDays, libraryToday } from '../shared/library-time.js';
 import { ownReaderOf, readingStaff } from './access.js';
 
 export interface Challenge {
@@ -15,12 +15,6 @@ export interface Challenge {
   days: number;
   minutesPerDay: number;
   entrants: number;
-}
-
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 async function challengeRow(db: Executor, organisationId: number, id: number) {
