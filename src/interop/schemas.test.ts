@@ -11,6 +11,7 @@ import type { App } from '../http/types.js';
 import { writeIso2709 } from './marc/iso2709.js';
 import { readMarcXml } from './marc/marcxml.js';
 import type { MarcRecord } from './marc/record.js';
+import { repositoryIdentifier } from './oai.js';
 import { importAndWait, marcFile, repoRoot } from './test-helpers.js';
 
 /**
@@ -70,6 +71,17 @@ function schoolFile(prefix: string, annotation: (i: number) => string | null = (
   }));
   return Buffer.concat(records.map(writeIso2709));
 }
+
+describe('the repository identifier of the oai-identifier scheme', () => {
+  it('is the configured name or the public host when it is a domain name, and a name under .invalid otherwise', () => {
+    expect(repositoryIdentifier(undefined, 'kitap.school-12.kz')).toBe('kitap.school-12.kz');
+    expect(repositoryIdentifier('Library.Almaty.KZ', 'kitap.school-12.kz')).toBe('library.almaty.kz');
+    expect(repositoryIdentifier(undefined, 'localhost')).toBe('localhost.invalid');
+    expect(repositoryIdentifier(undefined, '192.168.1.10')).toBe('ip-192-168-1-10.invalid');
+    expect(repositoryIdentifier(undefined, '[::1]')).toBe('ip--1.invalid');
+    expect(repositoryIdentifier('kitaphana', 'kitap.school-12.kz')).toBe('kitaphana.invalid');
+  });
+});
 
 describe.each(BACKENDS)('OAI-PMH and SRU answers against the specifications\' schemas on %s', (backend) => {
   let database: DatabaseHandle;
@@ -348,6 +360,7 @@ describe.each(BACKENDS)('OAI-PMH and SRU answers against the specifications\' sc
     expect(older).toEqual(expect.arrayContaining([ids[0], ids[1], ids[9]]));
     expect(older).not.toContain(ids[2]);
     expect(older).not.toContain(ids[5]);
+    // day granularity: OAI-PMH days are UTC days, the day part of the UTC datestamp
     const byDay = await oai(`verb=ListIdentifiers&metadataPrefix=oai_dc&from=${since.slice(0, 10)}`);
     expect(byDay).toContain(`work/${ids[2]}<`);
   });
