@@ -205,7 +205,7 @@ export async function readerStandings(
     select r.id, r.organisation_id, r.last_name, r.first_name, r.grade, r.class_letter, r.kind, b.books, coalesce(p.pages, 0)::int as pages
     from b join readers.readers r on r.id = b.reader_id
     left join p on p.reader_id = b.reader_id
-    where r.status = 'active' and r.kind in (${sql.join(kinds.map((k) => sql`${k}`))})
+    where r.status = 'active' and r.blocked_at is null and r.kind in (${sql.join(kinds.map((k) => sql`${k}`))})
       and b.books >= ${options.minBooks ?? 1}
       ${classFilter}
     order by b.books desc, pages desc, r.sort_key, r.id
