@@ -11,7 +11,7 @@ import { resolvePeriod } from '../reading/access.js';
 import { activeShare, classStandings, familyStandings, readerProgress, readerStandings } from '../reading/standings.js';
 import { circulationStats } from '../circulation/stats.js';
 import { annualReport } from '../reports/annual.js';
-import { applyRetention, backupsKeepDays, historyCutoff } from './retention.js';
+import { applyRetention, backupsKeepDays, historyCutoff, scheduleRetention } from './retention.js';
 
 describe.each(BACKENDS)('retention periods and the daily job, on %s', (backend) => {
   let database: DatabaseHandle;
@@ -338,5 +338,21 @@ describe.each(BACKENDS)('retention periods and the daily job, on %s', (backend) 
     expect((await other.post(`/api/readers/${reader.id}/erase`)).status).toBe(200);
     expect(await db.selectFrom('circulation.loans').select('id').where('reader_id', '=', reader.id).execute()).toEqual([]);
     expect(await figures()).toEqual(before);
+  });
+
+  it('runs by itself once a day, checked often, and records the day it ran', async () => {
+    const db = database.db;
+    await db.deleteFrom('org.job_runs').where('job', '=', 'retention').execute();
+    const logged: string[] = [];
+    const stop = scheduleRetention(db, backend, { erasureLedger: null }, (m) => logged.push(m), { firstAfterMs: 5, checkEveryMs: 40 });
+    await expect.poll(() => logged.length, { timeout: 60_000, interval: 50 }).toBe(1);
+    // further checks the same day find it done
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await stop();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/^Retention: \d+ reader\(s\) erased, .* reading record\(s\) and \d+ textbook issue\(s\) kept as counts, \d+ settled loss\(es\) unlinked/);
+    const ran = await db.selectFrom('org.job_runs').select(['ran_on', 'summary']).where('job', '=', 'retention').executeTakeFirstOrThrow();
+    expect(ran.ran_on).toBe('2026-12-01');
+    expect(ran.summary).toMatchObject({ readingRecordsRemoved: 0, textbookIssuesRemoved: 0, lossesUnlinked: 0 });
   });
 });
