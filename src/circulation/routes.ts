@@ -1,3 +1,4 @@
+import { audit } from '../org/audit.js';
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { Routes } from '../http/types.js';
@@ -271,6 +272,9 @@ export const circulationRoutes: Routes = async (app) => {
       const actor = allow(req.actor, 'staffAndTeachers');
       const today = req.query.asOf ?? (await libraryToday(app.db, actor.organisationId));
       const classes = await listDebtors(app.db, actor, { ...req.query, today });
+      // a printed list of pupils' names leaves the system: the log says who printed whom
+      const count = classes.reduce((sum, c) => sum + c.readers.length, 0);
+      await audit(app.db, actor, 'export', 'readers', null, { what: 'debtors', count, grade: req.query.grade ?? null, classLetter: req.query.classLetter ?? null });
       const library = await app.db
         .selectFrom('org.organisations')
         .select('name')

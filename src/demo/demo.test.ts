@@ -203,6 +203,19 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     expect(cls.readers.length).toBeGreaterThanOrEqual(3);
     for (const reader of cls.readers) for (const loan of reader.loans) expect(loan.overdueDays).toBeGreaterThan(0);
 
+    // pupils who left the class are in the demo, so the rule can be seen: the teacher is shown none of them
+    const leftTheClass = await database.db
+      .selectFrom('readers.readers')
+      .select('id')
+      .where('organisation_id', '=', schoolId)
+      .where('status', '=', 'left')
+      .where('grade', '=', DEMO_CLASS.grade)
+      .where('class_letter', '=', DEMO_CLASS.letter)
+      .execute();
+    expect(leftTheClass.length).toBeGreaterThanOrEqual(2);
+    expect((await teacher.get('/api/readers?status=left')).body.items).toEqual([]);
+    for (const { id } of leftTheClass) expect((await teacher.get(`/api/readers/${id}`)).status).toBe(404);
+
     // and the librarian sees debtors in several classes
     const librarian = new ApiClient(app, 'kk');
     await librarian.login('librarian', DEMO_PASSWORD);

@@ -300,6 +300,7 @@ const PLAIN_TABLES = [
   'reading.contest_entrants',
   'reading.draw_participants',
   'reading.family_members',
+  'reading.kept_books',
   'reading.reader_year_books',
   'reading.recommendations',
   'reading.records',

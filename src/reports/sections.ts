@@ -124,7 +124,8 @@ export const visitsSection: Section = async (db, organisationIds, period) => {
 
 /**
  * Loans home (main fund and textbooks), textbook issues by count, reading-room use; by domain and language.
- * Loans removed by retention or a reader's erasure count from the kept day counts.
+ * Loans removed by retention or a reader's erasure count from the kept day counts, textbook issues
+ * removed by retention from their own (textbooks.kept_issues).
  */
 export const loansSection: Section = async (db, organisationIds, period) => {
   const end = nextDay(period.to);
@@ -145,6 +146,10 @@ export const loansSection: Section = async (db, organisationIds, period) => {
       select i.organisation_id, 'textbooks', 'textbooks', ${langOf(sql`w.language`)}, 1
         from textbooks.issues i join catalog.works w on w.id = i.work_id
        where i.organisation_id in (${ids(organisationIds)}) and i.issued_on between ${period.from} and ${period.to}
+      union all
+      select organisation_id, 'textbooks', 'textbooks', language, n
+        from textbooks.kept_issues
+       where organisation_id in (${ids(organisationIds)}) and day between ${period.from} and ${period.to}
       union all
       select u.organisation_id, 'readingRoom',
              case when c.id is null then 'other' else ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} end,
