@@ -180,7 +180,7 @@ export const messages: Messages = {
     'accounting.book.col.year': 'Жылы',
     'accounting.book.col.price': 'Бағасы, ₸',
     'accounting.book.col.receipt': 'Түсім құжаты',
-    'accounting.book.col.write_off': 'Шығару актісі, күні',
+    'accounting.book.col.write_off': 'Есептен шығару актісі, күні',
     'accounting.book.col.note': 'Ескерту',
     'accounting.book.row.opening': 'Кезең басындағы қалдық',
     'accounting.book.row.received': 'Түсті',
