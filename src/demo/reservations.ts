@@ -26,21 +26,25 @@ export interface ReservationsDemoSummary {
 export async function seedReservations(
   trx: Executor,
   rng: Random,
-  context: { schoolId: number; librarian: Actor; studentReaderId: number; today: string },
+  context: { schoolId: number; librarian: Actor; studentReaderId: number; today: string; workIds: number[] },
 ): Promise<ReservationsDemoSummary> {
   const { schoolId, librarian, studentReaderId } = context;
   // the desk works on the last open day: after every return the year's history made that day (desk moments are midday UTC, 17:00 in Almaty)
   const day = lastOpenDay(context.today);
   const summary: ReservationsDemoSummary = { active: 0, held: 0, loans: 0, returns: 0 };
-  // main-fund titles with several copies and most of them out, the demo student having none of them
+  // the most borrowed of the demo's own titles (not the bulk of older ones) kept in a few copies (2–10), some
+  // of them out, the demo student having none
+  if (!context.workIds.length) return summary;
   const { rows: works } = await sql<{ work_id: number }>`
     select c.work_id from fund.copies c
     where c.organisation_id = ${schoolId} and c.fund = 'main' and c.status in ('available', 'on_loan')
+      and c.work_id in (${sql.join(context.workIds)})
     group by c.work_id
-    having count(*) >= 2 and count(*) filter (where c.status = 'on_loan') >= 1
+    having count(*) between 2 and 10 and count(*) filter (where c.status = 'on_loan') >= 1
       and not exists (select 1 from circulation.loans l join fund.copies x on x.id = l.copy_id
         where x.work_id = c.work_id and l.reader_id = ${studentReaderId} and l.returned_at is null)
-    order by count(*) filter (where c.status = 'available'), count(*) desc, c.work_id
+    order by (select count(*) from circulation.loans l join fund.copies x on x.id = l.copy_id
+        where x.organisation_id = ${schoolId} and x.work_id = c.work_id) desc, c.work_id
     limit 2`.execute(trx);
   if (works.length < 2) return summary;
 

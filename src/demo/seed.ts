@@ -189,7 +189,7 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     today,
   });
   await seedReference(trx, rng, users.librarian, today);
-  const reservations = await seedReservations(trx, rng, { schoolId: orgs.school.id, librarian: users.librarian, studentReaderId: studentReader!.id, today });
+  const reservations = await seedReservations(trx, rng, { schoolId: orgs.school.id, librarian: users.librarian, studentReaderId: studentReader!.id, today, workIds: shelved.map((w) => w.id) });
   return {
     schoolId: orgs.school.id,
     // the demo's titles, its textbooks and the older titles of the fund
