@@ -7,7 +7,7 @@ import { forbidden, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { emptyFigures, emptyPlan, indicatorsOf, normaliseFigures, PLAN_INDICATORS, sumFigures, type Figures, type Indicators, type Plan } from './figures.js';
 import { assertStarted, periodOf, previousPeriod, type ReportPeriod } from './period.js';
-import { GROUP_SECTIONS, PENDING_SECTIONS, SECTIONS } from './sections.js';
+import { GROUP_SECTIONS, PENDING_SECTIONS, SECTIONS, type Section } from './sections.js';
 
 export interface OrgNode {
   id: number;
@@ -42,13 +42,13 @@ export async function libraryLive(db: Executor, organisationId: number, period: 
  * Each library's own figures computed from its records now (all libraries at once, section by section),
  * without the sections of other areas, which the report adds per group (groupSums).
  */
-export async function computeLive(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<Map<number, Figures>> {
+export async function computeLive(db: Executor, organisationIds: number[], period: ReportPeriod, sections: Section[] = SECTIONS): Promise<Map<number, Figures>> {
   const result = new Map<number, Figures>(organisationIds.map((id) => [id, emptyFigures()]));
   if (!organisationIds.length) return result;
   // Large areas are counted in slices so that no statement carries thousands of parameters.
   for (let i = 0; i < organisationIds.length; i += 2000) {
     const slice = organisationIds.slice(i, i + 2000);
-    const parts = await Promise.all(SECTIONS.map((section) => section(db, slice, period)));
+    const parts = await Promise.all(sections.map((section) => section(db, slice, period)));
     for (const part of parts) {
       for (const [org, sums] of part) Object.assign(result.get(org) ?? emptyFigures(), sums);
     }
@@ -188,18 +188,21 @@ export async function buildReport(db: Executor, root: OrgNode, period: ReportPer
     await plannedSum(db, ids, previous),
   ];
   const openIn = (map: Map<number, LibraryFigures>, list: number[]) => list.filter((id) => !map.get(id)!.closed);
-  const figures = sumFigures([...ids.map((id) => current.get(id)!.figures), await groupSums(db, openIn(current, ids), period)]);
-  const lastFigures = sumFigures([...ids.map((id) => last.get(id)!.figures), await groupSums(db, openIn(last, ids), previous)]);
 
   const children: ChildReport[] = [];
+  const childGroups: Figures[] = [];
+  let listed = 0;
   if (!isLibrary) {
     for (const child of await childrenOf(db, root)) {
       const under = libraries.filter((l) => l.path.startsWith(child.path));
+      listed += under.length;
       if (!under.length && !LIBRARY_KINDS.includes(child.kind)) {
         children.push({ organisationId: child.id, name: child.name, kind: child.kind, closed: false, libraries: 0, librariesClosed: 0, indicators: indicatorsOf(emptyFigures()) });
         continue;
       }
       const closedCount = under.filter((l) => current.get(l.id)!.closed).length;
+      const group = await groupSums(db, openIn(current, under.map((l) => l.id)), period);
+      childGroups.push(group);
       children.push({
         organisationId: child.id,
         name: child.name,
@@ -207,12 +210,15 @@ export async function buildReport(db: Executor, root: OrgNode, period: ReportPer
         closed: under.length > 0 && closedCount === under.length,
         libraries: under.length,
         librariesClosed: closedCount,
-        indicators: indicatorsOf(
-          sumFigures([...under.map((l) => current.get(l.id)!.figures), await groupSums(db, openIn(current, under.map((l) => l.id)), period)]),
-        ),
+        indicators: indicatorsOf(sumFigures([...under.map((l) => current.get(l.id)!.figures), group])),
       });
     }
   }
+  // The libraries of an area are those of the organisations listed below it, and the other areas'
+  // sections answer sums over libraries: the area's own is the sum of theirs, not one more count.
+  const group = !isLibrary && listed === ids.length ? sumFigures(childGroups) : await groupSums(db, openIn(current, ids), period);
+  const figures = sumFigures([...ids.map((id) => current.get(id)!.figures), group]);
+  const lastFigures = sumFigures([...ids.map((id) => last.get(id)!.figures), await groupSums(db, openIn(last, ids), previous)]);
   const closedCount = ids.filter((id) => current.get(id)!.closed).length;
   const own = isLibrary ? current.get(root.id) : undefined;
   const texts = isLibrary ? await passportTexts(db, root.id, period) : {};
