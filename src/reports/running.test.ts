@@ -99,6 +99,11 @@ describe.each(BACKENDS)('running counts of the annual report on %s', (backend) =
         const issued = moment();
         return { organisation_id: org, copy_id: rng.pick(copies.get(org)!).id, reader_id: rng.pick(readers.get(org)!), issued_at: issued, due_on: '2026-01-01', returned_at: new Date(issued.getTime() + 86_400_000) };
       });
+      // and on the stroke of a new year and a new school year, which the two time zones see on different days
+      for (const at of ['2024-12-31T19:30:00Z', '2024-12-31T20:30:00Z', '2025-08-31T19:30:00Z', '2025-08-31T18:30:00Z', '2025-12-31T19:10:00Z']) {
+        const issued = new Date(at);
+        loans.push({ organisation_id: org, copy_id: rng.pick(copies.get(org)!).id, reader_id: rng.pick(readers.get(org)!), issued_at: issued, due_on: '2026-01-01', returned_at: new Date(issued.getTime() + 86_400_000) });
+      }
       await db.insertInto('circulation.loans').values(loans).execute();
       const visits = new Map<string, { organisation_id: number; reader_id: number; visited_on: string; reading_room: boolean }>();
       for (let i = 0; i < 250; i++) {

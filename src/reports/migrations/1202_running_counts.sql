@@ -86,34 +86,40 @@ $$;
 -- Adds (delta 1) or takes away (-1) rows of the counted tables, given column by column. The triggers
 -- below call these for the rows a statement inserted or deleted, and for a row's old and new version
 -- when something it is counted by changes.
-CREATE FUNCTION reports.add_loans(orgs bigint[], copies bigint[], issued timestamptz[], delta int) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION reports.add_loans(orgs bigint[], copies bigint[], issued timestamptz[], delta int) RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
   INSERT INTO reports.running_counts AS k (organisation_id, period, what, fund, domain, language, n)
-  SELECT l.org, x.period, 'loan', x.fund, x.domain, x.language, count(*) * delta
-    FROM unnest(orgs, copies, issued) AS l(org, copy, issued)
-    CROSS JOIN LATERAL reports.loan_cells(l.org, l.copy, l.issued) x
-   GROUP BY 1, 2, 4, 5, 6 ORDER BY 1, 2, 4, 5, 6
-  ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n
+    SELECT l.org, x.period, 'loan', x.fund, x.domain, x.language, count(*) * delta
+      FROM unnest(orgs, copies, issued) AS l(org, copy, issued)
+      CROSS JOIN LATERAL reports.loan_cells(l.org, l.copy, l.issued) x
+     GROUP BY 1, 2, 4, 5, 6 ORDER BY 1, 2, 4, 5, 6
+    ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n;
+END
 $$;
 
-CREATE FUNCTION reports.add_reading_room(orgs bigint[], copies bigint[], used date[], items int[], delta int) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION reports.add_reading_room(orgs bigint[], copies bigint[], used date[], items int[], delta int) RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
   INSERT INTO reports.running_counts AS k (organisation_id, period, what, domain, language, n)
-  SELECT u.org, x.period, 'reading_room', x.domain, x.language, sum(u.items) * delta
-    FROM unnest(orgs, copies, used, items) AS u(org, copy, used, items)
-    CROSS JOIN LATERAL reports.reading_room_cells(u.copy, u.used) x
-   GROUP BY 1, 2, 4, 5 ORDER BY 1, 2, 4, 5
-  ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n
+    SELECT u.org, x.period, 'reading_room', x.domain, x.language, sum(u.items) * delta
+      FROM unnest(orgs, copies, used, items) AS u(org, copy, used, items)
+      CROSS JOIN LATERAL reports.reading_room_cells(u.copy, u.used) x
+     GROUP BY 1, 2, 4, 5 ORDER BY 1, 2, 4, 5
+    ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n;
+END
 $$;
 
-CREATE FUNCTION reports.add_textbook_issues(orgs bigint[], works bigint[], issued date[], delta int) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION reports.add_textbook_issues(orgs bigint[], works bigint[], issued date[], delta int) RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
   INSERT INTO reports.running_textbook_issues AS k (organisation_id, period, work_id, n)
-  SELECT i.org, p.period, i.work, count(*) * delta
-    FROM unnest(orgs, works, issued) AS i(org, work, issued)
-    CROSS JOIN LATERAL unnest(reports.periods_of(i.issued)) AS p(period)
-   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-  ON CONFLICT (organisation_id, period, work_id) DO UPDATE SET n = k.n + excluded.n
+    SELECT i.org, p.period, i.work, count(*) * delta
+      FROM unnest(orgs, works, issued) AS i(org, work, issued)
+      CROSS JOIN LATERAL unnest(reports.periods_of(i.issued)) AS p(period)
+     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (organisation_id, period, work_id) DO UPDATE SET n = k.n + excluded.n;
+END
 $$;
 
-CREATE FUNCTION reports.add_visits(orgs bigint[], readers bigint[], visit_days date[], rooms boolean[], delta int) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION reports.add_visits(orgs bigint[], readers bigint[], visit_days date[], rooms boolean[], delta int) RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   INSERT INTO reports.running_counts AS k (organisation_id, period, what, reading_room, n)
   SELECT v.org, p.period, 'visit', v.room, count(*) * delta
@@ -135,38 +141,73 @@ $$;
 
 -- Everything counted of some copies (their loans and reading-room uses), or of a library's loans: taken
 -- away before a change of what they are counted by, added back after it.
-CREATE FUNCTION reports.count_copies(copies bigint[], delta int) RETURNS void LANGUAGE sql AS $$
-  SELECT reports.add_loans(array_agg(organisation_id), array_agg(copy_id), array_agg(issued_at), delta)
-    FROM circulation.loans WHERE copy_id = ANY(copies);
-  SELECT reports.add_reading_room(array_agg(organisation_id), array_agg(copy_id), array_agg(used_on), array_agg(items), delta)
-    FROM circulation.reading_room_uses WHERE copy_id = ANY(copies);
+CREATE FUNCTION reports.count_copies(copies bigint[], delta int) RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+  PERFORM reports.add_loans(array_agg(organisation_id), array_agg(copy_id), array_agg(issued_at), delta)
+      FROM circulation.loans WHERE copy_id = ANY(copies);
+  PERFORM reports.add_reading_room(array_agg(organisation_id), array_agg(copy_id), array_agg(used_on), array_agg(items), delta)
+      FROM circulation.reading_room_uses WHERE copy_id = ANY(copies);
+END
 $$;
 
-CREATE FUNCTION reports.count_library_loans(org bigint, delta int) RETURNS void LANGUAGE sql AS $$
-  SELECT reports.add_loans(array_agg(organisation_id), array_agg(copy_id), array_agg(issued_at), delta)
-    FROM circulation.loans WHERE organisation_id = org;
+CREATE FUNCTION reports.count_library_loans(org bigint, delta int) RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+  PERFORM reports.add_loans(array_agg(organisation_id), array_agg(copy_id), array_agg(issued_at), delta)
+      FROM circulation.loans WHERE organisation_id = org;
+END
 $$;
 
 -- The triggers. Inserts and deletes are counted a statement at a time (a retention folds thousands of
--- loans in one); a change of a counted row takes its old version away and adds its new one.
-CREATE FUNCTION reports.count_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+-- loans in one; the desk's issue writes one loan and its visit), straight from the statement's rows;
+-- a change of a counted row takes its old version away and adds its new one. The plans are made once
+-- per session (force_generic_plan): planning the statement anew each time cost more than running it.
+CREATE FUNCTION reports.count_rows() RETURNS trigger LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   delta int := CASE WHEN TG_OP = 'DELETE' THEN -1 ELSE 1 END;
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM changed) THEN
+    RETURN NULL;
+  END IF;
   IF TG_TABLE_NAME = 'loans' THEN
-    PERFORM reports.add_loans(array_agg(organisation_id), array_agg(copy_id), array_agg(issued_at), delta) FROM changed;
+    INSERT INTO reports.running_counts AS k (organisation_id, period, what, fund, domain, language, n)
+    SELECT l.organisation_id, x.period, 'loan', x.fund, x.domain, x.language, count(*) * delta
+      FROM changed l CROSS JOIN LATERAL reports.loan_cells(l.organisation_id, l.copy_id, l.issued_at) x
+     GROUP BY 1, 2, 4, 5, 6 ORDER BY 1, 2, 4, 5, 6
+    ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n;
   ELSIF TG_TABLE_NAME = 'reading_room_uses' THEN
-    PERFORM reports.add_reading_room(array_agg(organisation_id), array_agg(copy_id), array_agg(used_on), array_agg(items), delta) FROM changed;
+    INSERT INTO reports.running_counts AS k (organisation_id, period, what, domain, language, n)
+    SELECT u.organisation_id, x.period, 'reading_room', x.domain, x.language, sum(u.items) * delta
+      FROM changed u CROSS JOIN LATERAL reports.reading_room_cells(u.copy_id, u.used_on) x
+     GROUP BY 1, 2, 4, 5 ORDER BY 1, 2, 4, 5
+    ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n;
   ELSIF TG_TABLE_NAME = 'visits' THEN
-    PERFORM reports.add_visits(array_agg(organisation_id), array_agg(reader_id), array_agg(visited_on), array_agg(reading_room), delta) FROM changed;
+    INSERT INTO reports.running_counts AS k (organisation_id, period, what, reading_room, n)
+    SELECT v.organisation_id, p.period, 'visit', v.reading_room, count(*) * delta
+      FROM changed v CROSS JOIN LATERAL unnest(reports.periods_of(v.visited_on)) AS p(period)
+     GROUP BY 1, 2, 4 ORDER BY 1, 2, 4
+    ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n;
+    INSERT INTO reports.running_visit_days AS k (organisation_id, period, reader_id, days)
+    SELECT v.organisation_id, p.period, v.reader_id, count(*) * delta
+      FROM changed v CROSS JOIN LATERAL unnest(reports.periods_of(v.visited_on)) AS p(period)
+     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (organisation_id, period, reader_id) DO UPDATE SET days = k.days + excluded.days;
+    IF delta < 0 THEN
+      DELETE FROM reports.running_visit_days k
+       USING changed v CROSS JOIN LATERAL unnest(reports.periods_of(v.visited_on)) AS p(period)
+       WHERE k.organisation_id = v.organisation_id AND k.period = p.period AND k.reader_id = v.reader_id AND k.days <= 0;
+    END IF;
   ELSIF TG_TABLE_SCHEMA = 'textbooks' AND TG_TABLE_NAME = 'issues' THEN
-    PERFORM reports.add_textbook_issues(array_agg(organisation_id), array_agg(work_id), array_agg(issued_on), delta) FROM changed;
+    INSERT INTO reports.running_textbook_issues AS k (organisation_id, period, work_id, n)
+    SELECT i.organisation_id, p.period, i.work_id, count(*) * delta
+      FROM changed i CROSS JOIN LATERAL unnest(reports.periods_of(i.issued_on)) AS p(period)
+     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (organisation_id, period, work_id) DO UPDATE SET n = k.n + excluded.n;
   END IF;
   RETURN NULL;
 END
 $$;
 
-CREATE FUNCTION reports.recount_row() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION reports.recount_row() RETURNS trigger LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   IF TG_TABLE_NAME = 'loans' THEN
     PERFORM reports.add_loans(ARRAY[OLD.organisation_id], ARRAY[OLD.copy_id], ARRAY[OLD.issued_at], -1);
