@@ -8,18 +8,20 @@ import { addReadingRoomUse, countVisit } from '../circulation/visits.js';
 import type { Db, DatabaseHandle } from '../db/connect.js';
 import { Random } from '../demo/random.js';
 import { addReceiptLine, createReceipt } from '../fund/accounting/receipts.js';
+import { addCopiesToAct, approveAct, createAct } from '../fund/accounting/write-offs.js';
 import { setClock } from '../shared/library-time.js';
 import { buildReport, computeLive, type OrgNode } from './annual.js';
 import { foldLoans, foldVisits } from './kept.js';
 import { periodOf } from './period.js';
-import { SECTIONS, SECTIONS_FROM_ROWS } from './sections.js';
+import { keptFundSection, SECTIONS, SECTIONS_FROM_ROWS } from './sections.js';
 
 /**
  * The report reads loans, visits, reading-room use and textbook issues from the counts their own
  * writes keep (reports.running_counts, migration 1202). Here a generated year and a half of work in
  * two libraries in different time zones — loans on the stroke of midnight, rows written one at a time
  * by the desk and thousands at a time, then every change a count depends on — is counted both ways,
- * and both ways must give the same figures at every step.
+ * and both ways must give the same figures at every step. The fund, acquisitions and write-offs are
+ * kept per library and period until a fund document of the library changes (migration 1203).
  */
 const PERIODS = ['2024', '2025', '2024-2025', '2025-2026'].map((key) => (key.includes('-') ? periodOf({ schoolYear: key }) : periodOf({ year: key })));
 const LANGUAGES = ['kaz', 'rus', 'eng', null, ' KAZ', 'kk', 'ru'];
@@ -203,6 +205,70 @@ describe.each(BACKENDS)('running counts of the annual report on %s', (backend) =
     const left = await sql<{ n: number }>`select count(*)::int as n from reports.running_visit_days where organisation_id = ${B} and period in ('2024', '2024-2025')
       and reader_id not in (select reader_id from circulation.visits where organisation_id = ${B})`.execute(db);
     expect(left.rows[0]!.n).toBe(0);
+  });
+
+  it('keeps the fund, acquisitions and write-offs of a library until one of its fund documents changes', async () => {
+    const A = tn.schoolA.id;
+    const B = tn.schoolB.id;
+    const year = periodOf({ year: 2025 });
+    await computeLive(db, libraries, year);
+    // What is kept is what is read: a kept figure altered by hand shows, until the library's fund changes.
+    await sql`update reports.fund_figures set figures = jsonb_set(figures, '{fund,end,total}', '999999') where organisation_id = ${A} and period = '2025'`.execute(db);
+    expect((await keptFundSection(db, [A], year)).get(A)!.fund!.end.total).toBe(999999);
+    const receipt = await createReceipt(db, tn.librarianA, { receivedOn: '2025-10-01', source: 'gift' });
+    expect((await keptFundSection(db, [A], year)).get(A)!.fund!.end.total).not.toBe(999999);
+    await expectSameCounts();
+
+    // Every kind of change of what the fund is counted from.
+    const kids = await makeWork(db, { title: 'Ертегілер', language: 'kaz', knowledgeGroup: 'fiction' });
+    await addReceiptLine(db, tn.librarianA, receipt.id, { workId: kids, count: 5, priceTiyn: 2500 });
+    await expectSameCounts();
+    await db.updateTable('catalog.works').set({ age_rating: '6+' }).where('id', '=', kids).execute();
+    await expectSameCounts();
+    await db.updateTable('fund.receipts').set({ received_on: '2024-12-30' }).where('id', '=', receipt.id).execute();
+    await expectSameCounts();
+    const booked = await db.selectFrom('fund.copies').select('id').where('receipt_id', '=', receipt.id).orderBy('id').limit(2).execute();
+    const act = await db.transaction().execute((trx) => createAct(trx, tn.librarianA, { actDate: '2025-11-20', reason: 'lost_by_reader' }));
+    await db.transaction().execute((trx) => addCopiesToAct(trx, tn.librarianA, act.id, { copyIds: booked.map((c) => c.id) }));
+    await expectSameCounts();
+    await db.transaction().execute((trx) => approveAct(trx, tn.librarianA, act.id));
+    await expectSameCounts();
+    await db.updateTable('fund.write_off_lines').set({ knowledge_group: 'other', language_group: 'ru' }).where('act_id', '=', act.id).execute();
+    await expectSameCounts();
+
+    // Copies entered without a receipt: a new one, one written off by hand, one dated earlier, one moved to another work.
+    const loose = await makeWork(db, { title: 'Сөздік', language: 'rus', knowledgeGroup: 'linguistics_literature' });
+    const copy = await makeCopy(db, B, loose, { acquiredOn: '2025-04-04', priceTiyn: 700 });
+    await expectSameCounts();
+    const unbooked = await db.selectFrom('fund.copies').select('id').where('organisation_id', '=', B).where('receipt_id', 'is', null).orderBy('id').limit(3).execute();
+    await db.updateTable('fund.copies').set({ status: 'written_off' }).where('id', '=', unbooked[0]!.id).execute();
+    await db.updateTable('fund.copies').set({ acquired_on: '2025-02-02', price_tiyn: 1234 }).where('id', '=', unbooked[1]!.id).execute();
+    await db.updateTable('fund.copies').set({ work_id: loose }).where('id', '=', unbooked[2]!.id).execute();
+    await expectSameCounts();
+    await db.updateTable('catalog.works').set({ knowledge_group: 'sport_arts', language: 'kaz' }).where('id', '=', loose).execute();
+    await expectSameCounts();
+    // an issue and a return change the copy's status, not the fund: nothing is counted again
+    const versions = async () => (await db.selectFrom('reports.fund_versions').select(['organisation_id', 'version']).orderBy('organisation_id').execute()).map((v) => `${v.organisation_id}:${v.version}`);
+    const before = await versions();
+    const reader = (await db.selectFrom('readers.readers').select('id').where('organisation_id', '=', B).executeTakeFirstOrThrow()).id;
+    await issueCopy(db, tn.librarianB, { readerId: reader, barcode: copy.barcode, today: '2025-12-01' });
+    await returnCopy(db, tn.librarianB, { barcode: copy.barcode, today: '2025-12-02' });
+    expect(await versions()).toEqual(before);
+
+    // Textbooks received and written off by count.
+    const textbook = await makeWork(db, { title: 'Алгебра 7', language: 'kaz', knowledgeGroup: null });
+    const autumn = await createReceipt(db, tn.librarianB, { receivedOn: '2025-08-20', source: 'state_order' });
+    await db
+      .insertInto('textbooks.batches')
+      .values({ organisation_id: B, receipt_id: autumn.id, work_id: textbook, school_year: '2025-2026', copies_count: 30, price_tiyn: 150000, language_group: 'kk' })
+      .execute();
+    await expectSameCounts();
+    const tact = await db.insertInto('textbooks.write_off_acts').values({ organisation_id: B, number: 'T-1', act_date: '2025-12-10', reason: 'wear' }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('textbooks.write_off_lines').values({ act_id: tact.id, work_id: textbook, condition: 'unusable', copies_count: 4, sum_tiyn: 600000, language_group: 'kk' }).execute();
+    await expectSameCounts();
+    await db.updateTable('textbooks.write_off_acts').set({ act_date: '2026-01-10' }).where('id', '=', tact.id).execute();
+    await db.deleteFrom('textbooks.write_off_acts').where('id', '=', tact.id).execute();
+    await expectSameCounts();
   });
 
   it('makes the same running counts again from the rows, and an area sums them like its libraries', async () => {

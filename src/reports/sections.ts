@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import type { ReaderGroup } from '../readers/registrations.js';
@@ -544,23 +545,75 @@ export const PENDING_SECTIONS: Partial<Record<keyof Figures, string>> = Object.f
   Object.entries(PLANNED_SECTIONS).filter(([key]) => !GROUP_SECTIONS.some((g) => g.key === key)),
 );
 
-/** The library's own sections as the report counts them: loans and visits from the kept running counts. */
+const FUND_SECTIONS: Section[] = [fundSection, acquisitionsSection, writeOffsSection];
+let fundDigest: string | undefined;
+/** What counts the kept fund figures: a digest of the counting code, so that a new release counts them again. */
+function fundCountedBy(): string {
+  fundDigest ??= createHash('sha256')
+    .update([...FUND_SECTIONS, fundCells, addFund, domainOf, langOf, perOrg].map(String).join('\n'))
+    .update(JSON.stringify([CHILDREN_RATINGS, DOMAINS, LANGUAGES, SOURCES, REASONS]))
+    .digest('hex')
+    .slice(0, 16);
+  return fundDigest;
+}
+
+/**
+ * The fund at the period's start and end, acquisitions and write-offs, as kept per library and period
+ * (reports.fund_figures, migration 1203) while the library's fund documents are still the version they
+ * were counted at; the others are counted now by the three sections above and kept for the next time.
+ */
+export const keptFundSection: Section = async (db, organisationIds, period) => {
+  const result = new Map<number, Partial<Figures>>();
+  const kept = await sql<{ org: number; figures: unknown }>`
+    select f.organisation_id as org, f.figures from reports.fund_figures f
+      left join reports.fund_versions v on v.organisation_id = f.organisation_id
+     where f.organisation_id in (${ids(organisationIds)}) and f.period = ${period.key}
+       and f.counted_by = ${fundCountedBy()} and f.version = coalesce(v.version, 0)`.execute(db);
+  for (const r of kept.rows) result.set(Number(r.org), (typeof r.figures === 'string' ? JSON.parse(r.figures) : r.figures) as Partial<Figures>);
+  const stale = organisationIds.filter((id) => !result.has(id));
+  if (!stale.length) return result;
+  // The versions are read before the counting: a change committed in between is in the figures and has
+  // moved the version on, so they are counted once more next time, never kept as newer than they are.
+  const versions = new Map(
+    (await sql<{ org: number; version: number }>`select organisation_id as org, version from reports.fund_versions where organisation_id in (${ids(stale)})`.execute(db)).rows.map(
+      (r) => [Number(r.org), Number(r.version)],
+    ),
+  );
+  const counted = new Map<number, Partial<Figures>>(stale.map((id) => [id, {}]));
+  for (const part of await Promise.all(FUND_SECTIONS.map((section) => section(db, stale, period)))) {
+    for (const [org, sums] of part) Object.assign(counted.get(org)!, sums);
+  }
+  const rows = [...counted].map(([org, figures]) => ({ organisation_id: org, period: period.key, version: versions.get(org) ?? 0, counted_by: fundCountedBy(), figures: JSON.stringify(figures) }));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('reports.fund_figures')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) =>
+        oc.columns(['organisation_id', 'period']).doUpdateSet((eb) => ({
+          version: eb.ref('excluded.version'),
+          counted_by: eb.ref('excluded.counted_by'),
+          figures: eb.ref('excluded.figures'),
+        })),
+      )
+      .execute();
+  }
+  for (const [org, figures] of counted) result.set(org, figures);
+  return result;
+};
+
+/** The library's own sections as the report counts them: loans and visits from the running counts, the fund as kept. */
 export const SECTIONS: Section[] = [
   readersSection,
   visitsSectionFrom(FROM_RUNNING_COUNTS),
   loansSectionFrom(FROM_RUNNING_COUNTS),
-  fundSection,
-  acquisitionsSection,
-  writeOffsSection,
+  keptFundSection,
   passportSection,
 ];
-/** The same sections with every loan and visit counted from the rows: what the running counts must equal. */
+/** The same sections counted from the rows themselves: what the running counts and the kept fund figures must equal. */
 export const SECTIONS_FROM_ROWS: Section[] = [
   readersSection,
   visitsSectionFrom(FROM_ROWS),
   loansSectionFrom(FROM_ROWS),
-  fundSection,
-  acquisitionsSection,
-  writeOffsSection,
+  ...FUND_SECTIONS,
   passportSection,
 ];
