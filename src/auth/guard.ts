@@ -30,6 +30,8 @@ export const AUDIENCES = {
   staffTeachersAndOverseers: ['admin', 'methodologist', 'librarian', 'teacher'],
   /** Readers' own accounts: a pupil or a parent. */
   readers: ['student', 'parent'],
+  /** Those who ask the library as readers: pupils, parents and teachers (questions to the librarian). */
+  readersAndTeachers: ['teacher', 'student', 'parent'],
   /** Everyone who belongs to one library: staff, teachers, pupils and parents (not a methodologist). */
   libraryMembers: ['admin', 'librarian', 'teacher', 'student', 'parent'],
   /** Anyone signed in. */
