@@ -12,6 +12,7 @@ const clubBody = z.object({
   target: text(200).nullable().optional(),
   active: z.boolean().optional(),
 });
+
 const clubSchema = z.object({
   id: z.number(),
   name: z.string(),

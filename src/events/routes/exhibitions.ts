@@ -29,6 +29,7 @@ const scheduleItem = z.object({
   mine: z.boolean(),
   exhibitionId: z.number().nullable(),
 });
+
 const schedulePackage = z.object({
   format: z.string().max(50),
   version: z.number(),

@@ -20,6 +20,7 @@ const eventBody = z.object({
   note: text(4000).nullable().optional(),
   isPublic: z.boolean().optional(),
 });
+
 const eventSchema = z.object({
   id: z.number(),
   heldOn: z.string(),

@@ -18,6 +18,7 @@ const entryBody = z.object({
   status: z.enum(ENTRY_STATUSES).optional(),
   note: text(2000).nullable().optional(),
 });
+
 const entrySchema = z.object({
   id: z.number(),
   position: z.number(),
@@ -33,6 +34,7 @@ const entrySchema = z.object({
   note: z.string().nullable(),
   eventsHeld: z.number(),
 });
+
 const planSchema = z.object({
   id: z.number(),
   organisationId: z.number(),
