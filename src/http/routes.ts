@@ -8,7 +8,6 @@ import { interopRoutes } from '../interop/routes.js';
 import { orgRoutes } from '../org/routes.js';
 import { privacyRoutes } from '../readers/privacy-routes.js';
 import { readersRoutes } from '../readers/routes.js';
-import { readingActionRoutes } from '../reading/action-routes.js';
 import { readingRoutes } from '../reading/routes.js';
 import { reclistRoutes } from '../reclist/routes.js';
 import { reportsRoutes } from '../reports/routes.js';
@@ -31,7 +30,6 @@ export const domainRoutes: Routes[] = [
   textbooksRoutes,
   reclistRoutes,
   readingRoutes,
-  readingActionRoutes,
   interopRoutes,
   reportsRoutes,
   backupRoutes,

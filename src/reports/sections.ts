@@ -104,7 +104,12 @@ const keptDays = (organisationIds: number[], period: ReportPeriod) => sql`
 const keptLoans = (organisationIds: number[], period: ReportPeriod) => sql`
   select organisation_id, fund, domain, language, n
     from reports.kept_counts
-   where organisation_id in (${ids(organisationIds)}) and what = 'issue' and day between ${period.from} and ${period.to}`;
+   where organisation_id in (${ids(organisationIds)}) and what = 'issue' and day between ${period.from} and ${period.to}
+  union all
+  -- textbook issues removed by retention keep their own counts (textbooks.kept_issues)
+  select organisation_id, 'textbooks', 'textbooks', language, n
+    from textbooks.kept_issues
+   where organisation_id in (${ids(organisationIds)}) and day between ${period.from} and ${period.to}`;
 
 export const FROM_ROWS: CountSource = {
   days: async (db, organisationIds, period) =>
