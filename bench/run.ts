@@ -7,6 +7,7 @@
  *   npm run bench -- --no-postgres        the embedded database only
  *   npm run bench -- desk                 only the desk against pgbench on the PostgreSQL server (bench/desk.ts)
  *   npm run bench -- search --works N     only search on the PostgreSQL server, N works (bench/search-postgres.ts)
+ *   npm run bench -- reading-standings    a region's reading standings on PostgreSQL (bench/reading-standings.ts)
  *   npm run bench -- --search-works N     the full run with N works on PostgreSQL instead of 1,000,000
  *   npm run bench -- reports              only the annual report of a region and the republic, 750 schools (bench/reports.ts)
  *
@@ -30,6 +31,7 @@ import { runLongWorkBench } from './long-work.js';
 import { deskCommand } from './desk.js';
 import { postgresSearchCommand } from './search-postgres.js';
 import { reportsCommand } from './reports.js';
+import { readingStandingsCommand } from './reading-standings.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -125,6 +127,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   await postgresSearchCommand(process.argv.slice(3));
 } else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] === 'reports') {
   await reportsCommand(process.argv.slice(3));
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] === 'reading-standings') {
+  await readingStandingsCommand(process.argv.slice(3));
 } else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const options = parseArgs(process.argv.slice(2));
   await runFoundationBench(options);

@@ -192,6 +192,24 @@ export interface ReaderYearBooksTable {
   books: number;
 }
 
+/** Active pupils on a class's roll, kept by a trigger on readers.readers (migration 0803); '' for a class without a letter. */
+export interface ClassPupilsTable {
+  organisation_id: number;
+  grade: number;
+  class_letter: string;
+  pupils: number;
+}
+
+/** Confirmed books of a class's pupils in a school year, and how many of them read one, kept by triggers (migration 0803). */
+export interface ClassYearBooksTable {
+  school_year: string;
+  organisation_id: number;
+  grade: number;
+  class_letter: string;
+  books: number;
+  readers: number;
+}
+
 export interface ActionTable {
   id: Generated<number>;
   organisation_id: number;
@@ -220,6 +238,8 @@ export interface ReadingTables {
   'reading.actions': ActionTable;
   'reading.kept_books': KeptBooksTable;
   'reading.reader_year_books': ReaderYearBooksTable;
+  'reading.class_pupils': ClassPupilsTable;
+  'reading.class_year_books': ClassYearBooksTable;
   'reading.records': RecordTable;
   'reading.families': FamilyTable;
   'reading.family_members': FamilyMemberTable;
