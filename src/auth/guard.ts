@@ -28,8 +28,12 @@ export const AUDIENCES = {
   staffAndTeachers: ['admin', 'librarian', 'teacher'],
   /** Every grown-up user: staff, teachers and methodologists. */
   staffTeachersAndOverseers: ['admin', 'methodologist', 'librarian', 'teacher'],
+  /** Class teachers (their own class's pages). */
+  teachers: ['teacher'],
   /** Readers' own accounts: a pupil or a parent. */
   readers: ['student', 'parent'],
+  /** Those who ask the library as readers: pupils, parents and teachers (questions to the librarian). */
+  readersAndTeachers: ['teacher', 'student', 'parent'],
   /** Everyone who belongs to one library: staff, teachers, pupils and parents (not a methodologist). */
   libraryMembers: ['admin', 'librarian', 'teacher', 'student', 'parent'],
   /** Anyone signed in. */
@@ -72,4 +76,4 @@ export async function assertCanSeeOrganisation(db: Executor, actor: Actor, organ
   throw forbidden();
 }
 
-export { libraryOf, requireRole };
+export { libraryOf };

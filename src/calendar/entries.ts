@@ -1,4 +1,5 @@
-import { requireRole, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
+import { allow } from '../auth/guard.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
 import { forbidden, invalid, notFound } from '../shared/errors.js';
@@ -38,7 +39,7 @@ export interface EntryView {
 
 /** Who may keep calendar entries: the librarian of a library, a methodologist for the district or region, an admin. */
 function editor(actor: Actor | null | undefined): Actor {
-  return requireRole(actor, 'admin', 'methodologist', 'librarian');
+  return allow(actor, 'staffAndOverseers');
 }
 
 /** A date as a librarian enters it: a year alone, a month of a year, or a full date; a day kept every year has no year. */
@@ -59,7 +60,7 @@ export function checkEntry(input: EntryInput): void {
 }
 
 export async function listEntries(db: Executor, actor: Actor): Promise<EntryView[]> {
-  const who = requireRole(actor, 'admin', 'methodologist', 'librarian', 'teacher');
+  const who = allow(actor, 'staffTeachersAndOverseers');
   const ancestors = who.orgPath.split('/').filter(Boolean).map(Number);
   const rows = await db
     .selectFrom('calendar.entries as e')
@@ -167,7 +168,7 @@ export interface CalendarPackage {
 
 /** The entries an organisation (the republic, a region) keeps, as a file to send down to schools on their own servers. */
 export async function exportPackage(db: Executor, actor: Actor): Promise<CalendarPackage> {
-  const who = requireRole(actor, 'admin', 'methodologist');
+  const who = allow(actor, 'overseers');
   const org = await db.selectFrom('org.organisations').select(['name', 'code']).where('id', '=', who.organisationId).executeTakeFirstOrThrow();
   const rows = await db.selectFrom('calendar.entries').selectAll().where('organisation_id', '=', who.organisationId).orderBy('id').execute();
   return {
@@ -195,7 +196,7 @@ export async function exportPackage(db: Executor, actor: Actor): Promise<Calenda
  * a later package with the same keys updates them.
  */
 export async function importPackage(db: Executor, actor: Actor, pkg: unknown): Promise<{ added: number; updated: number }> {
-  const who = requireRole(actor, 'admin');
+  const who = allow(actor, 'admin');
   const p = pkg as Partial<CalendarPackage>;
   if (!p || p.format !== PACKAGE_FORMAT || p.version !== 1 || !Array.isArray(p.entries)) throw invalid('calendar.package_invalid');
   for (const e of p.entries) {

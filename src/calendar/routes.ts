@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireRole } from '../auth/actor.js';
+import { allow } from '../auth/guard.js';
 import type { Routes } from '../http/types.js';
 import { t } from '../i18n/index.js';
 import { invalid } from '../shared/errors.js';
@@ -99,7 +99,7 @@ export const calendarRoutes: Routes = async (app) => {
       },
     },
     async (req) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher', 'student', 'parent');
+      const actor = allow(req.actor, 'signedIn');
       return significantDates(app.db, actor.organisationId, await resolveQuery(app.db, actor.organisationId, req.query));
     },
   );
@@ -116,7 +116,7 @@ export const calendarRoutes: Routes = async (app) => {
       },
     },
     async (req, reply) => {
-      const actor = requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher');
+      const actor = allow(req.actor, 'staffTeachersAndOverseers');
       const query = await resolveQuery(app.db, actor.organisationId, req.query);
       const { items } = await significantDates(app.db, actor.organisationId, query);
       const org = await app.db.selectFrom('org.organisations').select('name').where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
@@ -157,14 +157,14 @@ export const calendarRoutes: Routes = async (app) => {
   app.get(
     '/api/calendar/entries',
     { schema: { tags, summary: 'Entries added to the calendar by this library and the organisations above it', response: { 200: z.object({ items: z.array(entrySchema) }) } } },
-    async (req) => ({ items: await listEntries(app.db, requireRole(req.actor, 'admin', 'methodologist', 'librarian', 'teacher')) }),
+    async (req) => ({ items: await listEntries(app.db, allow(req.actor, 'staffTeachersAndOverseers')) }),
   );
 
   app.post(
     '/api/calendar/entries',
     { schema: { tags, summary: 'Add a person, a dated event or a day kept every year to the calendar of this organisation and those below it', body: entryBody, response: { 201: z.object({ id: z.number() }) } } },
     async (req, reply) => {
-      const newId = await createEntry(app.db, requireRole(req.actor, 'admin', 'methodologist', 'librarian'), req.body);
+      const newId = await createEntry(app.db, allow(req.actor, 'staffAndOverseers'), req.body);
       reply.status(201);
       return { id: newId };
     },
@@ -174,7 +174,7 @@ export const calendarRoutes: Routes = async (app) => {
     '/api/calendar/entries/:id',
     { schema: { tags, summary: 'Change an entry of this organisation', params: z.object({ id }), body: entryBody, response: { 200: z.object({ ok: z.literal(true) }) } } },
     async (req) => {
-      await updateEntry(app.db, requireRole(req.actor, 'admin', 'methodologist', 'librarian'), req.params.id, req.body);
+      await updateEntry(app.db, allow(req.actor, 'staffAndOverseers'), req.params.id, req.body);
       return { ok: true as const };
     },
   );
@@ -183,7 +183,7 @@ export const calendarRoutes: Routes = async (app) => {
     '/api/calendar/entries/:id',
     { schema: { tags, summary: 'Remove an entry of this organisation', params: z.object({ id }), response: { 200: z.object({ ok: z.literal(true) }) } } },
     async (req) => {
-      await deleteEntry(app.db, requireRole(req.actor, 'admin', 'methodologist', 'librarian'), req.params.id);
+      await deleteEntry(app.db, allow(req.actor, 'staffAndOverseers'), req.params.id);
       return { ok: true as const };
     },
   );
@@ -192,7 +192,7 @@ export const calendarRoutes: Routes = async (app) => {
     '/api/calendar/package',
     { schema: { tags, summary: 'The entries of this organisation as a package to send down to libraries on their own servers', response: { 200: packageSchema } } },
     async (req, reply) => {
-      const pkg = await exportPackage(app.db, requireRole(req.actor, 'admin', 'methodologist'));
+      const pkg = await exportPackage(app.db, allow(req.actor, 'overseers'));
       reply.header('content-disposition', 'attachment; filename="significant-dates-package.json"');
       return pkg;
     },
@@ -208,6 +208,6 @@ export const calendarRoutes: Routes = async (app) => {
         response: { 200: z.object({ added: z.number(), updated: z.number() }) },
       },
     },
-    async (req) => importPackage(app.db, requireRole(req.actor, 'admin'), req.body),
+    async (req) => importPackage(app.db, allow(req.actor, 'admin'), req.body),
   );
 };

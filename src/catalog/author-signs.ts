@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
-import { requireRole } from '../auth/actor.js';
-import { audit } from '../org/audit.js';
+import { allow } from '../auth/guard.js';
 import type { Executor } from '../db/executor.js';
+import { auditedChange } from '../db/transaction.js';
 import { invalid } from '../shared/errors.js';
 import { kazakhSortKey } from './folding.js';
 
@@ -61,9 +61,9 @@ export async function authorSignFor(db: Executor, input: { author?: string | nul
   return signFromTable(rows, word);
 }
 
-/** Replaces the whole table (an admin keeps it as one sheet, e.g. typed from the printed table). */
+/** Replaces the whole table in one audited change (an admin keeps it as one sheet, e.g. typed from the printed table). */
 export async function replaceAuthorSigns(db: Executor, actor: Actor, entries: AuthorSignEntry[]): Promise<AuthorSignEntry[]> {
-  requireRole(actor, 'admin');
+  allow(actor, 'admin');
   const seen = new Set<string>();
   const clean = entries.map((e) => ({ prefix: e.prefix.trim(), number: e.number }));
   for (const e of clean) {
@@ -73,10 +73,9 @@ export async function replaceAuthorSigns(db: Executor, actor: Actor, entries: Au
     if (seen.has(key)) throw invalid('catalog.sign_duplicate', { prefix: e.prefix });
     seen.add(key);
   }
-  await db.deleteFrom('catalog.author_signs').execute();
-  if (clean.length) {
-    for (let i = 0; i < clean.length; i += 500) await db.insertInto('catalog.author_signs').values(clean.slice(i, i + 500)).execute();
-  }
-  await audit(db, actor, 'replace', 'author_signs', null, { count: clean.length });
-  return listAuthorSigns(db);
+  return auditedChange(db, actor, { action: 'replace', entity: 'author_signs', details: { count: clean.length } }, async (trx) => {
+    await trx.deleteFrom('catalog.author_signs').execute();
+    for (let i = 0; i < clean.length; i += 500) await trx.insertInto('catalog.author_signs').values(clean.slice(i, i + 500)).execute();
+    return listAuthorSigns(trx);
+  });
 }

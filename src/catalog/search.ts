@@ -1,8 +1,11 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import { belongsTo } from '../auth/guard.js';
 import type { Executor } from '../db/executor.js';
 import type { FundKind } from '../fund/schema.js';
 import { foldQuery } from './folding.js';
 import { parseIsbn } from './isbn.js';
+import { noteEmptySearch } from '../reference/service.js';
 import { authorsOf } from './works.js';
 
 /**
@@ -238,4 +241,23 @@ export async function availabilityOf(db: Executor, organisationId: number | null
     .execute();
   for (const r of rows) result.set(r.work_id, { total: Number(r.total), available: Number(r.available), onLoan: Number(r.on_loan) });
   return result;
+}
+
+/**
+ * Whose copies the search counts: a signed-in member of a library sees the own library;
+ * a visitor of the public catalogue (and a methodologist or admin looking at one school) names it.
+ */
+export function availabilityLibrary(actor: Actor | null, requested: number | undefined): number | null {
+  if (actor && !belongsTo(actor, 'overseers')) return actor.organisationId;
+  return requested ?? null;
+}
+
+/**
+ * A search someone of a library submitted (not one typed ahead) that found nothing at all under any filter:
+ * the library lacks it, and the librarian should know it was asked for (an unmet request, reference/service.ts).
+ */
+export async function noteIfNothingFound(db: Executor, actor: Actor | null, input: SearchInput, result: SearchResult): Promise<void> {
+  const f = input.filters ?? {};
+  const unfiltered = !f.language && !f.fund && !f.available && !f.accessibleFormat && !f.ageCategory;
+  if (actor && result.total === 0 && (input.offset ?? 0) === 0 && unfiltered) await noteEmptySearch(db, actor, input.q);
 }

@@ -1,7 +1,8 @@
-import { isOwnCoverAddress } from './covers.js';
+import { fetchCover, isOwnCoverAddress, saveCover } from './covers.js';
 import type { Actor } from '../auth/actor.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
+import { inTransaction } from '../db/transaction.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { findOrCreateAuthor, type AuthorInput, type AuthorView, toAuthorView } from './authors.js';
 import { lockWorksByIsbn } from './locks.js';
@@ -341,4 +342,30 @@ export function toWorkView(r: WorkRow, authors: (AuthorView & { role: string })[
     subjectHeadings: r.subject_headings ?? [],
     authors,
   };
+}
+
+/** A cover from elsewhere, fetched before the transaction opens: browsers are only ever given the library's own address. */
+async function foreignCover(coverUrl: string | null | undefined): Promise<Uint8Array | null> {
+  return coverUrl && !isOwnCoverAddress(coverUrl) ? fetchCover(coverUrl) : null;
+}
+
+/** Catalogues a record (addWork) with its cover: one from elsewhere is fetched now and stored with the record. */
+export async function catalogueWork(db: Executor, actor: Actor | null, input: WorkInput & { force?: boolean }): Promise<number> {
+  const { coverUrl, ...rest } = input;
+  const image = await foreignCover(coverUrl);
+  return inTransaction(db, async (trx) => {
+    const workId = await addWork(trx, actor, image ? rest : input);
+    if (image) await saveCover(trx, actor, workId, image);
+    return workId;
+  });
+}
+
+/** Edits a record (updateWork) with its cover, fetched and stored as catalogueWork does. */
+export async function editWork(db: Executor, actor: Actor | null, id: number, input: Partial<WorkInput>): Promise<void> {
+  const { coverUrl, ...rest } = input;
+  const image = await foreignCover(coverUrl);
+  await inTransaction(db, async (trx) => {
+    await updateWork(trx, actor, id, image ? rest : input);
+    if (image) await saveCover(trx, actor, id, image);
+  });
 }

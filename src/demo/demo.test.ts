@@ -323,6 +323,23 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     expect(mine.body.classStanding.className).toBe(`${DEMO_CLASS.grade}${DEMO_CLASS.letter}`);
   });
 
+  it('has readers waiting for books on loan, and a copy on the hold shelf for the demo student', async () => {
+    expect(summary.reservations).toMatchObject({ active: 5, held: 1 });
+    const librarian = new ApiClient(app);
+    expect((await librarian.login('librarian', DEMO_PASSWORD)).status).toBe(200);
+    const shelf = (await librarian.get('/api/circulation/hold-shelf')).body;
+    expect(shelf.held).toHaveLength(1);
+    expect((await librarian.get('/api/circulation/reservations?status=waiting')).body.total).toBe(4);
+    const student = new ApiClient(app);
+    expect((await student.login('student', DEMO_PASSWORD)).status).toBe(200);
+    const mine = (await student.get('/api/circulation/my-reservations')).body.items as { status: string; place: number | null; readerId: number }[];
+    expect(mine.map((r) => [r.status, r.place])).toEqual([
+      ['held', null],
+      ['waiting', 2],
+    ]);
+    expect(shelf.held[0].readerId).toBe(mine[0]!.readerId);
+  });
+
   it('holds a work plan, a year of events, two exhibitions, a club and a reference log', async () => {
     const n = async (table: 'events.plan_entries' | 'events.events' | 'events.exhibitions' | 'events.club_sessions' | 'reference.requests' | 'events.plans') =>
       Number((await database.db.selectFrom(table as 'events.events').select((eb) => eb.fn.countAll<number>().as('n')).where('organisation_id', '=', schoolId).executeTakeFirstOrThrow()).n);

@@ -1,16 +1,17 @@
-import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
+import { allow, libraryOf } from '../auth/guard.js';
 import type { Executor } from '../db/executor.js';
 import { invalid, notFound } from '../shared/errors.js';
 
 /** Librarians and admins keep the mass work of their own library; the organisation to filter by. */
 export function eventsStaff(actor: Actor | null | undefined): { who: Actor; org: number } {
-  const who = requireRole(actor, 'librarian', 'admin');
+  const who = allow(actor, 'staff');
   return { who, org: libraryOf(who) };
 }
 
 /** Teachers see the plan, events, exhibitions and clubs of their school as well. */
 export function eventsViewer(actor: Actor | null | undefined): { who: Actor; org: number } {
-  const who = requireRole(actor, 'librarian', 'admin', 'teacher');
+  const who = allow(actor, 'staffAndTeachers');
   return { who, org: libraryOf(who) };
 }
 

@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
+import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
+import { libraryToday, schoolYearOf, schoolYearRange } from '../shared/library-time.js';
+import { eventsViewer } from './access.js';
 
 /**
  * Figures of mass work for the annual report, over a set of organisations and a period
@@ -109,4 +112,13 @@ export async function clubCounts(db: Executor, organisationIds: number[], from: 
     .where((eb) => eb.or([eb('left_on', 'is', null), eb('left_on', '>=', from)]))
     .executeTakeFirstOrThrow();
   return { clubs: Number(s.clubs), members: Number(m.n), sessions: Number(s.sessions), attendances: Number(s.attendances) };
+}
+
+/** The mass work of the actor's own library over a period: the current school year when no period is given. */
+export async function libraryFigures(db: Executor, actor: Actor | null, period: { from?: string; to?: string }) {
+  const { org } = eventsViewer(actor);
+  let { from, to } = period;
+  if (!from || !to) ({ from, to } = schoolYearRange(schoolYearOf(await libraryToday(db, org))));
+  const ids = [org];
+  return { from, to, events: await eventCounts(db, ids, from, to), exhibitions: await exhibitionCounts(db, ids, from, to), clubs: await clubCounts(db, ids, from, to) };
 }

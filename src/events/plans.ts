@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { requireRole, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
+import { allow } from '../auth/guard.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
 import { t } from '../i18n/index.js';
@@ -285,7 +286,7 @@ export async function submitPlan(db: Executor, actor: Actor, schoolYear: string)
 
 /** For a methodologist: every library below, whether its plan of the year is in and when. */
 export async function planSubmissions(db: Executor, actor: Actor, schoolYear: string) {
-  const who = requireRole(actor, 'methodologist', 'admin');
+  const who = allow(actor, 'overseers');
   checkSchoolYear(schoolYear);
   const ids = await subtreeIds(db, who.organisationId);
   const rows = await db

@@ -1,13 +1,13 @@
 import { backupRoutes } from '../backup/routes.js';
 import { catalogRoutes } from '../catalog/routes.js';
 import { circulationRoutes } from '../circulation/routes.js';
+import { reservationRoutes } from '../circulation/reservation-routes.js';
 import { fundRoutes } from '../fund/routes.js';
 import { accountingRoutes } from '../fund/accounting/routes.js';
 import { interopRoutes } from '../interop/routes.js';
 import { orgRoutes } from '../org/routes.js';
 import { privacyRoutes } from '../readers/privacy-routes.js';
 import { readersRoutes } from '../readers/routes.js';
-import { readingActionRoutes } from '../reading/action-routes.js';
 import { readingRoutes } from '../reading/routes.js';
 import { reclistRoutes } from '../reclist/routes.js';
 import { reportsRoutes } from '../reports/routes.js';
@@ -26,10 +26,10 @@ export const domainRoutes: Routes[] = [
   readersRoutes,
   privacyRoutes,
   circulationRoutes,
+  reservationRoutes,
   textbooksRoutes,
   reclistRoutes,
   readingRoutes,
-  readingActionRoutes,
   interopRoutes,
   reportsRoutes,
   backupRoutes,

@@ -105,6 +105,8 @@ const LABELS: Record<string, [kk: string, ru: string, en: string]> = {
   copyId: ['Дана', 'Экземпляр', 'Copy'],
   copyIds: ['Даналар', 'Экземпляры', 'Copies'],
   workId: ['Библиографиялық жазба', 'Библиографическая запись', 'Record'],
+  maxActive: ['Бір мезгілде брондалатын кітап', 'Броней одновременно', 'Reservations at once'],
+  holdDays: ['Сақтау күндері', 'Дней хранения брони', 'Hold days'],
   workIds: ['Библиографиялық жазбалар', 'Библиографические записи', 'Records'],
   authorId: ['Автор', 'Автор', 'Author'],
   userId: ['Тіркелгі', 'Учётная запись', 'Account'],

@@ -78,3 +78,12 @@ export async function subtreeIds(db: Executor, organisationId: number): Promise<
   return rows.map((r) => r.id);
 }
 
+
+/** The organisations an actor may see (the rule of assertCanSeeOrganisation, as a list): an admin all, a methodologist the own subtree, everyone else the own library. */
+export async function visibleOrganisations(db: Executor, actor: Actor) {
+  let q = db.selectFrom('org.organisations').select(['id', 'parent_id', 'kind', 'name', 'name_ru', 'name_en', 'code']).orderBy('path');
+  if (actor.role === 'methodologist') q = q.where(sql<boolean>`path like ${actor.orgPath + '%'}`);
+  else if (actor.role !== 'admin') q = q.where('id', '=', actor.organisationId);
+  const rows = await q.execute();
+  return rows.map((r) => ({ id: r.id, parentId: r.parent_id, kind: r.kind, name: r.name, nameRu: r.name_ru, nameEn: r.name_en, code: r.code }));
+}

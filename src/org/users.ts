@@ -220,3 +220,9 @@ export async function setLocale(db: Db, actor: Actor, locale: Locale): Promise<v
 }
 
 
+
+/** The signed-in user as the web is told it: the actor, its organisation's name and kind, and the session's CSRF token. */
+export async function describeActor(db: Executor, actor: Actor, csrfToken: string) {
+  const org = await db.selectFrom('org.organisations').select(['name', 'kind']).where('id', '=', actor.organisationId).executeTakeFirstOrThrow();
+  return { ...actor, organisationName: org.name, organisationKind: org.kind, csrfToken };
+}

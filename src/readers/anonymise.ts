@@ -16,6 +16,8 @@ import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { foldLoans, unlinkCountedRows } from '../reports/kept.js';
 import { writableLibrary } from './readers.js';
+import { forgetReservations } from '../circulation/reservations.js';
+import { libraryToday } from '../shared/library-time.js';
 
 /** What stands in place of an erased name. */
 export const ERASED = '***';
@@ -134,7 +136,7 @@ export { referencesTo as foreignKeysTo };
  * Erases readers' personal data for good, inside the caller's transaction: names, birth date and
  * contacts; the pupil's and parent's accounts linked to them (removed, their traces elsewhere
  * unlinked); the audit lines that name them; the notes of their losses; who signed their consents;
- * the texts of their requests; their name and e-mail in gift draws, their recommendations, the notes of
+ * the texts of their requests; their reservations; their name and e-mail in gift draws, their recommendations, the notes of
  * their reading records, challenge days and textbook raids; their returned loans, folded into the report's kept counts first
  * (reports/kept.ts), and the reader's link on reading-room uses and contacts. What stays is the
  * reader's number, class and leaving date, and their visits: the report's regular visitors are
@@ -200,6 +202,9 @@ export async function eraseReaders(
     await db.deleteFrom('org.users').where('id', 'in', accountIds).execute();
     forgetSessions();
   }
+  // who reserved what goes (a copy held for the reader passes to the next one waiting); before the
+  // loans are folded, as a fulfilled reservation names its loan
+  await forgetReservations(db, organisationId, readerIds, await libraryToday(db, organisationId));
   // the loan history becomes counts: the report and the statistics need how many, not who read what
   await foldLoans(db, organisationId, { readerIds });
   await unlinkCountedRows(db, organisationId, { readerIds });

@@ -292,6 +292,7 @@ export interface SubjectData {
 const PLAIN_TABLES = [
   'circulation.contacts',
   'circulation.reading_room_uses',
+  'circulation.reservations',
   'events.club_members',
   'readers.registrations',
   'reading.bingo_cards',

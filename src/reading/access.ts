@@ -64,3 +64,10 @@ export async function resolvePeriod(
   }
   return { ...range, label: schoolYear, kind: 'school_year' };
 }
+
+/** The organisations whose figures the actor asked for (scopeOrganisations) and the period, in the first one's calendar. */
+export async function scopedPeriod(db: Executor, actor: Actor | null | undefined, query: { organisationId?: number; year?: number; schoolYear?: string }) {
+  const orgs = await scopeOrganisations(db, actor, query.organisationId);
+  const period = await resolvePeriod(db, orgs[0] ?? actor!.organisationId, query);
+  return { orgs, period };
+}

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
+import { allow, belongsTo } from '../auth/guard.js';
 import { foldForSearch } from '../catalog/folding.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
-import { AppError, conflict, invalid } from '../shared/errors.js';
+import { AppError, conflict, forbidden, invalid } from '../shared/errors.js';
+import { ownReaderOf, readingStaff } from './access.js';
 import { newSeed, seededRandom, shuffled } from './seeded.js';
 import type { BingoItem } from './schema.js';
 
@@ -219,4 +221,15 @@ export async function assignBingoCard(db: Executor, actor: Actor, library: numbe
       if (Number(res.numUpdatedRows) === 0) throw new AppError('reading.bingo_card_not_found', 404, { number });
     },
   );
+}
+
+/** A reader's reading card beside a game: a pupil or parent sees only the own card, the library's staff anyone's. */
+export async function readingCardFor(db: Executor, actor: Actor | null, gameId: number, readerId: number): Promise<ReadingCard> {
+  const who = allow(actor, 'signedIn');
+  if (belongsTo(who, 'readers')) {
+    const own = ownReaderOf(who);
+    if (own.readerId !== readerId) throw forbidden();
+    return readingCard(db, own.library, gameId, own.readerId);
+  }
+  return readingCard(db, readingStaff(who), gameId, readerId);
 }

@@ -1,5 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
+import { libraryToday, schoolYearOf, schoolYearRange } from '../shared/library-time.js';
+import { referenceStaff } from './service.js';
 
 /**
  * Figures of the reference service, periodicals and digitisation for the annual report, over a set
@@ -128,4 +131,12 @@ export async function digitisationCounts(db: Executor, organisationIds: number[]
     }
   }
   return out;
+}
+
+/** References, periodicals and digitisation of the actor's own library over a period: the current school year when no period is given. */
+export async function referenceFigures(db: Executor, actor: Actor | null, period: { from?: string; to?: string }) {
+  const { org } = referenceStaff(actor);
+  let { from, to } = period;
+  if (!from || !to) ({ from, to } = schoolYearRange(schoolYearOf(await libraryToday(db, org))));
+  return { from, to, references: await referenceCounts(db, [org], from, to), periodicals: await periodicalCounts(db, [org], from, to), digitisation: await digitisationCounts(db, [org], from, to) };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { libraryOf, requireRole, type Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
+import { allow, libraryOf } from '../auth/guard.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange, inTransaction } from '../db/transaction.js';
 import { invalid, notFound } from '../shared/errors.js';
@@ -8,7 +9,7 @@ import type { Language, ReaderGroup, ReferenceKind, UnmetStatus } from './schema
 
 /** Librarians and admins keep the reference service of their library. */
 export function referenceStaff(actor: Actor | null | undefined): { who: Actor; org: number } {
-  const who = requireRole(actor, 'librarian', 'admin');
+  const who = allow(actor, 'staff');
   return { who, org: libraryOf(who) };
 }
 
@@ -98,7 +99,7 @@ export async function deleteRequest(db: Executor, actor: Actor, id: number): Pro
 
 /** A pupil or parent asks the library a question from the web. */
 export async function askLibrarian(db: Executor, actor: Actor, question: string): Promise<number> {
-  const who = requireRole(actor, 'student', 'parent', 'teacher');
+  const who = allow(actor, 'readersAndTeachers');
   const text = question.trim();
   if (!text) throw invalid('reference.question_missing');
   const open = await db
@@ -119,7 +120,7 @@ export async function askLibrarian(db: Executor, actor: Actor, question: string)
 
 /** A pupil's or parent's own questions with their answers. */
 export async function myQuestions(db: Executor, actor: Actor) {
-  const who = requireRole(actor, 'student', 'parent', 'teacher');
+  const who = allow(actor, 'readersAndTeachers');
   const rows = await db.selectFrom('reference.questions').selectAll().where('asked_by', '=', who.userId).orderBy('asked_at', 'desc').limit(200).execute();
   return rows.map((r) => ({ id: Number(r.id), askedAt: new Date(r.asked_at).toISOString(), question: r.question, answer: r.answer, answeredAt: r.answered_at ? new Date(r.answered_at).toISOString() : null }));
 }

@@ -1,9 +1,8 @@
 import type { Actor } from '../auth/actor.js';
-import { requireRole } from '../auth/actor.js';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
 import { subtreeIds } from '../org/organisations.js';
-import { assertCanSeeOrganisation, staffLibrary as textbookStaff } from '../auth/guard.js';
+import { allow, assertCanSeeOrganisation, staffLibrary as textbookStaff } from '../auth/guard.js';
 import { libraryToday } from '../shared/library-time.js';
 import { conflict, invalid } from '../shared/errors.js';
 import { checkClass, checkDate, checkSchoolYear } from './access.js';
@@ -100,7 +99,7 @@ async function schoolSets(db: Executor, organisationId: number, name: string, sc
  * shares). Figures only: no pupil's name leaves the school.
  */
 export async function completeSets(db: Executor, actor: Actor | null, input: { schoolYear: string; organisationId?: number }): Promise<SetsReport> {
-  const who = requireRole(actor, 'admin', 'methodologist', 'librarian');
+  const who = allow(actor, 'staffAndOverseers');
   const schoolYear = checkSchoolYear(input.schoolYear);
   const rootId = input.organisationId ?? who.organisationId;
   await assertCanSeeOrganisation(db, who, rootId);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Routes } from '../http/types.js';
-import { ACTION_KINDS, actionResults, createAction, deleteAction, listActions } from './actions.js';
+import type { Routes } from '../../http/types.js';
+import { ACTION_KINDS, actionResults, createAction, deleteAction, listActions } from '../actions.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const action = z.object({
@@ -14,7 +14,7 @@ const action = z.object({
 });
 
 /** Biblio-cross actions: "we read one author together" and "six months of reading" (reading/actions.ts). */
-export const readingActionRoutes: Routes = async (app) => {
+export const actionRoutes: Routes = async (app) => {
   const tags = ['reading'];
   const idParams = z.object({ id: z.coerce.number().int().positive() });
 
