@@ -118,6 +118,21 @@ describe.each(BACKENDS)('running counts of the annual report on %s', (backend) =
         .values(Array.from({ length: 40 }, () => ({ organisation_id: org, reader_id: rng.pick(readers.get(org)!), copy_id: rng.chance(0.3) ? null : rng.pick(copies.get(org)!).id, used_on: day('2024-06-01', 580), items: rng.int(1, 4) })))
         .execute();
       await db
+        .insertInto('readers.registrations')
+        .values(
+          readers.get(org)!.flatMap((reader, i) =>
+            ['2024', '2025', '2024-2025'].filter((_, k) => (i + k) % 3 !== 0).map((cycle) => ({
+              organisation_id: org,
+              reader_id: reader,
+              cycle,
+              registered_on: `${cycle.slice(0, 4)}-09-05`,
+              reader_group: rng.pick(['grades_1_4', 'grades_5_9', 'grades_10_11', 'teachers', 'others'] as const),
+              how: 'bulk' as const,
+            })),
+          ),
+        )
+        .execute();
+      await db
         .insertInto('textbooks.issues')
         .values(
           Array.from({ length: 80 }, () => ({
@@ -191,6 +206,19 @@ describe.each(BACKENDS)('running counts of the annual report on %s', (backend) =
     await db.updateTable('textbooks.issues').set({ issued_on: '2025-09-01', work_id: other }).where('id', '=', issue.id).execute();
     await db.updateTable('textbooks.issues').set({ returned_on: '2025-05-25', return_condition: 'good' }).where('organisation_id', '=', A).execute();
     await db.deleteFrom('textbooks.issues').where('organisation_id', '=', A).where('issued_on', '>', '2025-06-01').execute();
+    await expectSameCounts();
+
+    // A library's number of visit-days that make a regular visitor, set, changed and dropped; registrations corrected.
+    await db.insertInto('reports.settings').values({ organisation_id: A, regular_visit_days: 2 }).execute();
+    await db.insertInto('reports.settings').values({ organisation_id: B, regular_visit_days: 3 }).execute();
+    await expectSameCounts();
+    await db.updateTable('reports.settings').set({ regular_visit_days: 1 }).where('organisation_id', '=', A).execute();
+    await db.deleteFrom('reports.settings').where('organisation_id', '=', B).execute();
+    await expectSameCounts();
+    const registration = await db.selectFrom('readers.registrations').select(['reader_id', 'cycle']).where('organisation_id', '=', A).where('cycle', '=', '2024').limit(3).execute();
+    await db.updateTable('readers.registrations').set({ reader_group: 'others' }).where('reader_id', '=', registration[0]!.reader_id).where('cycle', '=', '2024').execute();
+    await db.updateTable('readers.registrations').set({ cycle: '2023-2024' }).where('reader_id', '=', registration[1]!.reader_id).where('cycle', '=', '2024').execute();
+    await db.deleteFrom('readers.registrations').where('reader_id', '=', registration[2]!.reader_id).where('cycle', '=', '2024').execute();
     await expectSameCounts();
 
     // The retention folds old loans and visits into kept day counts; an erasure folds a reader's.
@@ -274,7 +302,7 @@ describe.each(BACKENDS)('running counts of the annual report on %s', (backend) =
   it('makes the same running counts again from the rows, and an area sums them like its libraries', async () => {
     const table = async (name: string) =>
       (await sql<Record<string, unknown>>`select * from ${sql.table(name)} where ${sql.ref(name === 'reports.running_visit_days' ? 'days' : 'n')} <> 0 order by 1, 2, 3, 4`.execute(db)).rows.map((r) => JSON.stringify(r)).sort();
-    const names = ['reports.running_counts', 'reports.running_textbook_issues', 'reports.running_visit_days'];
+    const names = ['reports.running_counts', 'reports.running_textbook_issues', 'reports.running_visit_days', 'reports.running_readers'];
     const kept = await Promise.all(names.map(table));
     await sql`select reports.recount_running()`.execute(db);
     expect(await Promise.all(names.map(table))).toEqual(kept);

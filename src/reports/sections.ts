@@ -46,21 +46,6 @@ const pick = <K extends keyof Figures>(map: Map<number, Figures>, ...keys: K[]) 
 const dom = (g: string) => ((DOMAINS as readonly string[]).includes(g) ? (g as (typeof DOMAINS)[number]) : 'other');
 const lng = (l: string) => ((LANGUAGES as readonly string[]).includes(l) ? (l as (typeof LANGUAGES)[number]) : 'other');
 
-/** Readers registered or re-registered in the period, by the group they were in then. */
-export const readersSection: Section = async (db, organisationIds, period) => {
-  const { rows } = await sql<{ org: number; g: ReaderGroup; n: number }>`
-    select organisation_id as org, reader_group as g, count(*)::int as n from readers.registrations
-     where organisation_id in (${ids(organisationIds)}) and cycle = ${period.key}
-     group by 1, 2`.execute(db);
-  return pick(
-    perOrg(rows, (r) => r.org, (f, r) => {
-      f.readers[r.g] += Number(r.n);
-      f.readers.total += Number(r.n);
-    }),
-    'readers',
-  );
-};
-
 /**
  * Readers who came on at least the library's number of days in the period: a period whose visits
  * were removed by retention answers the count kept before they went (reports.kept_regular_visitors).
@@ -82,11 +67,13 @@ export async function regularVisitorCounts(db: Executor, organisationIds: number
 
 /**
  * Where the busiest counts come from: counted from the rows themselves, or read from the counts the
- * rows' own writes keep per library and period (reports.running_counts, migration 1202). Both give
+ * rows' own writes keep per library and period (reports.running_counts and its neighbours, migration 1202). Both give
  * the same numbers (src/reports/running.test.ts); the report reads the kept ones, which cost a few
  * rows per library instead of every loan and visit of the year.
  */
 export interface CountSource {
+  /** Readers registered or re-registered in the period, per library and the group they were in then. */
+  readers(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<{ org: number; g: ReaderGroup; n: number }[]>;
   /** Reader-days at the desk and in the reading room, per library. */
   days(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<{ org: number; desk: number; rr: number }[]>;
   regular(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<{ org: number; n: number }[]>;
@@ -112,6 +99,13 @@ const keptLoans = (organisationIds: number[], period: ReportPeriod) => sql`
    where organisation_id in (${ids(organisationIds)}) and day between ${period.from} and ${period.to}`;
 
 export const FROM_ROWS: CountSource = {
+  readers: async (db, organisationIds, period) =>
+    (
+      await sql<{ org: number; g: ReaderGroup; n: number }>`
+        select organisation_id as org, reader_group as g, count(*)::int as n from readers.registrations
+         where organisation_id in (${ids(organisationIds)}) and cycle = ${period.key}
+         group by 1, 2`.execute(db)
+    ).rows,
   days: async (db, organisationIds, period) =>
     (
       await sql<{ org: number; desk: number; rr: number }>`
@@ -161,6 +155,12 @@ export const FROM_ROWS: CountSource = {
 };
 
 export const FROM_RUNNING_COUNTS: CountSource = {
+  readers: async (db, organisationIds, period) =>
+    (
+      await sql<{ org: number; g: ReaderGroup; n: number }>`
+        select organisation_id as org, reader_group as g, n::int as n from reports.running_readers
+         where organisation_id in (${ids(organisationIds)}) and period = ${period.key} and n <> 0`.execute(db)
+    ).rows,
   days: async (db, organisationIds, period) =>
     (
       await sql<{ org: number; desk: number; rr: number }>`
@@ -176,13 +176,9 @@ export const FROM_RUNNING_COUNTS: CountSource = {
   regular: async (db, organisationIds, period) =>
     (
       await sql<{ org: number; n: number }>`
-        select v.organisation_id as org, count(*)::int as n
-          from reports.running_visit_days v
-          left join reports.settings s on s.organisation_id = v.organisation_id
-         where v.organisation_id in (${ids(organisationIds)}) and v.period = ${period.key}
-           and v.days >= coalesce(s.regular_visit_days, ${DEFAULT_REGULAR_VISIT_DAYS})
-           and not exists (select 1 from reports.kept_regular_visitors k where k.organisation_id = v.organisation_id and k.period = ${period.key})
-         group by 1
+        select organisation_id as org, n::int as n from reports.running_counts r
+         where organisation_id in (${ids(organisationIds)}) and period = ${period.key} and what = 'regular'
+           and not exists (select 1 from reports.kept_regular_visitors k where k.organisation_id = r.organisation_id and k.period = ${period.key})
         union all
         select organisation_id, regular_visitors from reports.kept_regular_visitors
          where organisation_id in (${ids(organisationIds)}) and period = ${period.key}`.execute(db)
@@ -203,6 +199,18 @@ export const FROM_RUNNING_COUNTS: CountSource = {
     return rows;
   },
 };
+
+/** Readers registered or re-registered in the period, by the group they were in then. */
+export const readersSectionFrom =
+  (source: CountSource): Section =>
+  async (db, organisationIds, period) =>
+    pick(
+      perOrg(await source.readers(db, organisationIds, period), (r) => r.org, (f, r) => {
+        f.readers[r.g] += Number(r.n);
+        f.readers.total += Number(r.n);
+      }),
+      'readers',
+    );
 
 /**
  * Reader-days at the desk and in the reading room, event attendance, regular visitors; remote contacts apart.
@@ -608,7 +616,7 @@ export const keptFundSection: Section = async (db, organisationIds, period) => {
 
 /** The library's own sections as the report counts them: loans and visits from the running counts, the fund as kept. */
 export const SECTIONS: Section[] = [
-  readersSection,
+  readersSectionFrom(FROM_RUNNING_COUNTS),
   visitsSectionFrom(FROM_RUNNING_COUNTS),
   loansSectionFrom(FROM_RUNNING_COUNTS),
   keptFundSection,
@@ -616,7 +624,7 @@ export const SECTIONS: Section[] = [
 ];
 /** The same sections counted from the rows themselves: what the running counts and the kept fund figures must equal. */
 export const SECTIONS_FROM_ROWS: Section[] = [
-  readersSection,
+  readersSectionFrom(FROM_ROWS),
   visitsSectionFrom(FROM_ROWS),
   loansSectionFrom(FROM_ROWS),
   ...FUND_SECTIONS,

@@ -1,8 +1,8 @@
--- What the annual report counts from the busiest tables — loans, visits, reading-room use, textbook
--- issues — kept per library and period as those rows are written, so that a district, a region or the
--- republic reads a few rows per library instead of counting millions of loans (docs/reports.md). A row
--- counts in the two periods that hold its day: the calendar year ('2025') and the school year
--- ('2025-2026'). The numbers are what counting the rows gives: the triggers follow every insert and
+-- What the annual report counts from the busiest tables — loans, visits and regular visitors,
+-- reading-room use, textbook issues, reader registrations — kept per library and period as those rows
+-- are written, so that a district, a region or the republic reads a few rows per library instead of
+-- counting millions of loans (docs/reports.md). A row counts in the two periods that hold its day:
+-- the calendar year ('2025') and the school year ('2025-2026'). The numbers are what counting the rows gives: the triggers follow every insert and
 -- delete of those rows and every change of what a count depends on (a loan's copy or day, a copy's
 -- work, fund or receipt line, a work's group or language, a receipt line's group, a library's time
 -- zone); src/reports/running.test.ts compares both ways of counting on a generated year.
@@ -25,12 +25,13 @@ CREATE FUNCTION reports.domain_of(line_group text, fund text, work_group text) R
     THEN work_group ELSE 'other' END)
 $$;
 
--- Loans home (by fund, domain and language), reader-days (desk or reading room) and reading-room items
--- (by domain and language) of a library in a period.
+-- Loans home (by fund, domain and language), reader-days (desk or reading room), reading-room items
+-- (by domain and language) and regular visitors (readers with at least the library's number of
+-- visit-days, reports.settings, else 10 as src/reports/sections.ts says) of a library in a period.
 CREATE TABLE reports.running_counts (
   organisation_id  bigint NOT NULL REFERENCES org.organisations(id),
   period           text NOT NULL,
-  what             text NOT NULL CHECK (what IN ('loan','visit','reading_room')),
+  what             text NOT NULL CHECK (what IN ('loan','visit','reading_room','regular')),
   reading_room     boolean NOT NULL DEFAULT false,
   fund             text NOT NULL DEFAULT '',
   domain           text NOT NULL DEFAULT '',
@@ -57,6 +58,15 @@ CREATE TABLE reports.running_visit_days (
   reader_id        bigint NOT NULL,
   days             integer NOT NULL,
   PRIMARY KEY (organisation_id, period, reader_id) INCLUDE (days)
+);
+
+-- Readers registered or re-registered in a period (the registration's cycle), by their group then.
+CREATE TABLE reports.running_readers (
+  organisation_id  bigint NOT NULL REFERENCES org.organisations(id),
+  period           text NOT NULL,
+  reader_group     text NOT NULL,
+  n                bigint NOT NULL,
+  PRIMARY KEY (organisation_id, period, reader_group)
 );
 
 -- The cells a loan counts in: its periods (its day in the library's time zone), fund, domain, language.
@@ -126,16 +136,55 @@ BEGIN
     FROM unnest(orgs, visit_days, rooms) AS v(org, day, room) CROSS JOIN LATERAL unnest(reports.periods_of(v.day)) AS p(period)
    GROUP BY 1, 2, 4 ORDER BY 1, 2, 4
   ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n;
-  INSERT INTO reports.running_visit_days AS k (organisation_id, period, reader_id, days)
-  SELECT v.org, p.period, v.reader, count(*) * delta
-    FROM unnest(orgs, readers, visit_days) AS v(org, reader, day) CROSS JOIN LATERAL unnest(reports.periods_of(v.day)) AS p(period)
-   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-  ON CONFLICT (organisation_id, period, reader_id) DO UPDATE SET days = k.days + excluded.days;
+  -- each reader's days, and the regular visitors: a reader whose days cross the library's number
+  WITH d AS (
+    SELECT v.org, p.period, v.reader, count(*) * delta AS k
+      FROM unnest(orgs, readers, visit_days) AS v(org, reader, day) CROSS JOIN LATERAL unnest(reports.periods_of(v.day)) AS p(period)
+     GROUP BY 1, 2, 3
+  ), counted AS (
+    INSERT INTO reports.running_visit_days AS t (organisation_id, period, reader_id, days)
+    SELECT org, period, reader, k FROM d ORDER BY 1, 2, 3
+    ON CONFLICT (organisation_id, period, reader_id) DO UPDATE SET days = t.days + excluded.days
+    RETURNING t.organisation_id, t.period, t.reader_id, t.days
+  ), crossed AS (
+    SELECT c.organisation_id, c.period,
+           sum(CASE WHEN c.days >= x.n AND c.days - d.k < x.n THEN 1 WHEN c.days < x.n AND c.days - d.k >= x.n THEN -1 ELSE 0 END) AS n
+      FROM counted c
+      JOIN d ON d.org = c.organisation_id AND d.period = c.period AND d.reader = c.reader_id
+      CROSS JOIN LATERAL (SELECT coalesce((SELECT s.regular_visit_days FROM reports.settings s WHERE s.organisation_id = c.organisation_id), 10) AS n) x
+     GROUP BY 1, 2
+  )
+  INSERT INTO reports.running_counts AS k (organisation_id, period, what, n)
+  SELECT organisation_id, period, 'regular', n FROM crossed WHERE n <> 0 ORDER BY 1, 2
+  ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n;
   IF delta < 0 THEN
     DELETE FROM reports.running_visit_days k
      USING unnest(orgs, readers, visit_days) AS v(org, reader, day) CROSS JOIN LATERAL unnest(reports.periods_of(v.day)) AS p(period)
      WHERE k.organisation_id = v.org AND k.period = p.period AND k.reader_id = v.reader AND k.days <= 0;
   END IF;
+END
+$$;
+
+-- A library's regular visitors counted again from its readers' days, when its number of days changes.
+CREATE FUNCTION reports.recount_regular(org bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM reports.running_counts WHERE organisation_id = org AND what = 'regular';
+  INSERT INTO reports.running_counts (organisation_id, period, what, n)
+  SELECT v.organisation_id, v.period, 'regular', count(*)
+    FROM reports.running_visit_days v
+   WHERE v.organisation_id = org
+     AND v.days >= coalesce((SELECT s.regular_visit_days FROM reports.settings s WHERE s.organisation_id = org), 10)
+   GROUP BY 1, 2;
+END
+$$;
+
+CREATE FUNCTION reports.add_readers(orgs bigint[], cycles text[], groups text[], delta int) RETURNS void LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+  INSERT INTO reports.running_readers AS k (organisation_id, period, reader_group, n)
+  SELECT r.org, r.cycle, r.grp, count(*) * delta
+    FROM unnest(orgs, cycles, groups) AS r(org, cycle, grp)
+   GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (organisation_id, period, reader_group) DO UPDATE SET n = k.n + excluded.n;
 END
 $$;
 
@@ -181,21 +230,9 @@ BEGIN
      GROUP BY 1, 2, 4, 5 ORDER BY 1, 2, 4, 5
     ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n;
   ELSIF TG_TABLE_NAME = 'visits' THEN
-    INSERT INTO reports.running_counts AS k (organisation_id, period, what, reading_room, n)
-    SELECT v.organisation_id, p.period, 'visit', v.reading_room, count(*) * delta
-      FROM changed v CROSS JOIN LATERAL unnest(reports.periods_of(v.visited_on)) AS p(period)
-     GROUP BY 1, 2, 4 ORDER BY 1, 2, 4
-    ON CONFLICT (organisation_id, period, what, reading_room, fund, domain, language) DO UPDATE SET n = k.n + excluded.n;
-    INSERT INTO reports.running_visit_days AS k (organisation_id, period, reader_id, days)
-    SELECT v.organisation_id, p.period, v.reader_id, count(*) * delta
-      FROM changed v CROSS JOIN LATERAL unnest(reports.periods_of(v.visited_on)) AS p(period)
-     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (organisation_id, period, reader_id) DO UPDATE SET days = k.days + excluded.days;
-    IF delta < 0 THEN
-      DELETE FROM reports.running_visit_days k
-       USING changed v CROSS JOIN LATERAL unnest(reports.periods_of(v.visited_on)) AS p(period)
-       WHERE k.organisation_id = v.organisation_id AND k.period = p.period AND k.reader_id = v.reader_id AND k.days <= 0;
-    END IF;
+    PERFORM reports.add_visits(array_agg(organisation_id), array_agg(reader_id), array_agg(visited_on), array_agg(reading_room), delta) FROM changed;
+  ELSIF TG_TABLE_NAME = 'registrations' THEN
+    PERFORM reports.add_readers(array_agg(organisation_id), array_agg(cycle), array_agg(reader_group), delta) FROM changed;
   ELSIF TG_TABLE_SCHEMA = 'textbooks' AND TG_TABLE_NAME = 'issues' THEN
     INSERT INTO reports.running_textbook_issues AS k (organisation_id, period, work_id, n)
     SELECT i.organisation_id, p.period, i.work_id, count(*) * delta
@@ -218,6 +255,9 @@ BEGIN
   ELSIF TG_TABLE_NAME = 'visits' THEN
     PERFORM reports.add_visits(ARRAY[OLD.organisation_id], ARRAY[OLD.reader_id], ARRAY[OLD.visited_on], ARRAY[OLD.reading_room], -1);
     PERFORM reports.add_visits(ARRAY[NEW.organisation_id], ARRAY[NEW.reader_id], ARRAY[NEW.visited_on], ARRAY[NEW.reading_room], 1);
+  ELSIF TG_TABLE_NAME = 'registrations' THEN
+    PERFORM reports.add_readers(ARRAY[OLD.organisation_id], ARRAY[OLD.cycle], ARRAY[OLD.reader_group], -1);
+    PERFORM reports.add_readers(ARRAY[NEW.organisation_id], ARRAY[NEW.cycle], ARRAY[NEW.reader_group], 1);
   ELSIF TG_TABLE_SCHEMA = 'textbooks' AND TG_TABLE_NAME = 'issues' THEN
     PERFORM reports.add_textbook_issues(ARRAY[OLD.organisation_id], ARRAY[OLD.work_id], ARRAY[OLD.issued_on], -1);
     PERFORM reports.add_textbook_issues(ARRAY[NEW.organisation_id], ARRAY[NEW.work_id], ARRAY[NEW.issued_on], 1);
@@ -259,6 +299,23 @@ CREATE TRIGGER textbook_issues_counted_out AFTER DELETE ON textbooks.issues
 CREATE TRIGGER textbook_issues_counted_change AFTER UPDATE OF organisation_id, work_id, issued_on ON textbooks.issues FOR EACH ROW
   WHEN (OLD.organisation_id IS DISTINCT FROM NEW.organisation_id OR OLD.work_id IS DISTINCT FROM NEW.work_id OR OLD.issued_on IS DISTINCT FROM NEW.issued_on)
   EXECUTE FUNCTION reports.recount_row();
+
+CREATE TRIGGER registrations_counted_in AFTER INSERT ON readers.registrations
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION reports.count_rows();
+CREATE TRIGGER registrations_counted_out AFTER DELETE ON readers.registrations
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION reports.count_rows();
+CREATE TRIGGER registrations_counted_change AFTER UPDATE OF organisation_id, cycle, reader_group ON readers.registrations FOR EACH ROW
+  WHEN (OLD.organisation_id IS DISTINCT FROM NEW.organisation_id OR OLD.cycle IS DISTINCT FROM NEW.cycle OR OLD.reader_group IS DISTINCT FROM NEW.reader_group)
+  EXECUTE FUNCTION reports.recount_row();
+
+CREATE FUNCTION reports.settings_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM reports.recount_regular(OLD.organisation_id); END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM reports.recount_regular(NEW.organisation_id); END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER settings_counted AFTER INSERT OR UPDATE OR DELETE ON reports.settings FOR EACH ROW EXECUTE FUNCTION reports.settings_changed();
 
 -- What loans and reading-room uses are counted by, changed elsewhere: the counts of the copies concerned
 -- are taken away before the change (the tables still say what was) and added back after it.
@@ -314,6 +371,7 @@ CREATE FUNCTION reports.recount_running() RETURNS void LANGUAGE sql AS $$
   DELETE FROM reports.running_counts;
   DELETE FROM reports.running_textbook_issues;
   DELETE FROM reports.running_visit_days;
+  DELETE FROM reports.running_readers;
   INSERT INTO reports.running_counts (organisation_id, period, what, fund, domain, language, n)
   SELECT l.organisation_id, p.period, 'loan', CASE WHEN c.fund = 'textbook' THEN 'textbooks' ELSE 'main' END,
          reports.domain_of(rl.knowledge_group, c.fund, w.knowledge_group), reports.language_of(w.language), count(*)
@@ -346,6 +404,13 @@ CREATE FUNCTION reports.recount_running() RETURNS void LANGUAGE sql AS $$
   SELECT i.organisation_id, p.period, i.work_id, count(*)
     FROM textbooks.issues i CROSS JOIN LATERAL unnest(reports.periods_of(i.issued_on)) AS p(period)
    GROUP BY 1, 2, 3;
+  INSERT INTO reports.running_counts (organisation_id, period, what, n)
+  SELECT v.organisation_id, v.period, 'regular', count(*)
+    FROM reports.running_visit_days v LEFT JOIN reports.settings s ON s.organisation_id = v.organisation_id
+   WHERE v.days >= coalesce(s.regular_visit_days, 10)
+   GROUP BY 1, 2;
+  INSERT INTO reports.running_readers (organisation_id, period, reader_group, n)
+  SELECT organisation_id, cycle, reader_group, count(*) FROM readers.registrations GROUP BY 1, 2, 3;
 $$;
 
 SET LOCAL work_mem = '64MB';
