@@ -232,6 +232,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err);
+  console.error(err, JSON.stringify((err as { details?: unknown }).details ?? null, null, 1));
   process.exit(1);
 });
