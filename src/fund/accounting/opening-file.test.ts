@@ -4,7 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTemplate, type TemplateRow } from './opening-file.js';
+import { readTemplate, templateXlsx, type TemplateRow } from './opening-file.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kitaphana-template-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -39,6 +39,35 @@ describe('reading a template file as a stream', () => {
     const broken = rows.filter((r) => Object.values(r.values).some((v) => v!.includes('\uFFFD')));
     expect(broken.map((r) => r.row)).toEqual([]);
     rows.forEach((r, i) => expect(r.values).toEqual({ inventoryNumber: String(1000 + i), enteredOn: '01.09.2010', author: `${WORDS[i % 3]} А.`, title: title(i), bbk: '84(5Қаз)7-44' }));
+  });
+
+  it('reads the cells of a workbook as Excel keeps them: dates, numbers, rich text, entities, the first sheet only', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Қор');
+    wb.addWorksheet('Басқа').addRow(['Инвентарлық нөмір', 'Түскен күні', 'Атауы']);
+    ws.addRow([]);
+    ws.addRow(['Инвентарлық нөмір', 'Түскен күні', 'Авторы', 'Атауы', 'Бағасы, теңге', 'Басылған жылы']);
+    ws.addRow([7002, new Date(Date.UTC(2003, 4, 6)), { richText: [{ text: 'Абай ' }, { font: { bold: true }, text: 'Құнанбайұлы' }] }, 'Қара сөздер & <өлеңдер>', 1250.5, 1995]);
+    ws.getCell('F3').numFmt = '0';
+    ws.addRow(['7003', '07.05.2003', null, 'Қыз Жібек', null, null]);
+    ws.addRow([]);
+    ws.getCell('H6').value = 'ескерту';
+    const file = path.join(dir, 'cells.xlsx');
+    fs.writeFileSync(file, Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(await readAll(file, 'xlsx')).toEqual([
+      { row: 3, values: { inventoryNumber: '7002', enteredOn: '37747', author: 'Абай Құнанбайұлы', title: 'Қара сөздер & <өлеңдер>', price: '1250.5', year: '1995' } },
+      { row: 4, values: { inventoryNumber: '7003', enteredOn: '07.05.2003', title: 'Қыз Жібек' } },
+    ]);
+  });
+
+  it('reads back the template it hands out, in each language', async () => {
+    for (const locale of ['kk', 'ru', 'en'] as const) {
+      const file = path.join(dir, `template-${locale}.xlsx`);
+      fs.writeFileSync(file, await templateXlsx(locale));
+      const rows = await readAll(file, 'xlsx');
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.values).toMatchObject({ inventoryNumber: '1024', enteredOn: '15.09.2008', title: 'Абай жолы', year: '2005', bbk: '84(5Каз)' });
+    }
   });
 
   it('reads a large CSV in UTF-8 and in Windows-1251 alike', async () => {

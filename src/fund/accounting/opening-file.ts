@@ -1,75 +1,18 @@
 /**
  * Reading the template of an existing fund (one row per copy) as a stream: a CSV in UTF-8 or Windows-1251,
- * or an XLSX workbook, row by row, so a fund of 60,000 copies is never held in memory whole.
+ * or an XLSX workbook (xlsx-rows.ts), row by row, so a fund of 60,000 copies is never held in memory whole.
  * Pure reading, no database: opening.ts checks the rows and books them.
  */
 import fs from 'node:fs';
-import { Module, createRequire } from 'node:module';
 import { parse as parseCsv } from 'csv-parse';
 import type ExcelJS from 'exceljs';
 import { lazy } from '../../shared/lazy.js';
 import iconv from 'iconv-lite';
 import { headerKey } from '../../readers/roster.js';
 import { AppError } from '../../shared/errors.js';
+import { xlsxRows } from './xlsx-rows.js';
 
 const excel = lazy<typeof ExcelJS>('exceljs');
-const require = createRequire(import.meta.url);
-
-type WorkbookReaderClass = typeof ExcelJS.stream.xlsx.WorkbookReader;
-let workbookReader: WorkbookReaderClass | undefined;
-
-/**
- * exceljs's streaming WorkbookReader, with its sheets and shared strings decoded from UTF-8 across the chunks of the
- * zip's stream. exceljs 4.4 decodes each 16 KB chunk on its own (utils/parse-sax.js through browser-buffer-decode.js:
- * one TextDecoder, `decode(chunk)` without `{ stream: true }`), so a two-byte Kazakh or Russian letter cut by a chunk
- * boundary came back as two U+FFFD: about one cell in a hundred of a large Kazakh sheet, titles and authors written
- * into the catalogue broken (exceljs issues 2084 and 2316; the fixes proposed are not released). The reader's modules
- * are loaded once more, privately, over a parse-sax with a decoder of its own per stream; the rest of the application
- * keeps exceljs as it is. opening-file.test.ts reads a 3,000-row Kazakh sheet back letter for letter.
- */
-function safeWorkbookReader(): WorkbookReaderClass {
-  if (workbookReader) return workbookReader;
-  excel(); // the library first, so that the modules the reader shares with it are exceljs's own
-  const fromExcel = createRequire(require.resolve('exceljs'));
-  const { SaxesParser } = fromExcel('saxes') as { SaxesParser: new () => { on(event: string, handler: (value: unknown) => void): void; write(text: string): void; close(): void } };
-  const parseSaxPath = fromExcel.resolve('./lib/utils/parse-sax.js');
-  const readers = ['./lib/stream/xlsx/workbook-reader.js', './lib/stream/xlsx/worksheet-reader.js'].map((p) => fromExcel.resolve(p));
-  async function* parseSax(iterable: AsyncIterable<Buffer | string>) {
-    const parser = new SaxesParser();
-    const decoder = new TextDecoder('utf-8');
-    let error: unknown;
-    let events: { eventType: string; value: unknown }[] = [];
-    parser.on('error', (err) => (error = err));
-    for (const eventType of ['opentag', 'text', 'closetag']) parser.on(eventType, (value) => events.push({ eventType, value }));
-    const write = (text: string) => {
-      parser.write(text);
-      if (error) throw error;
-    };
-    for await (const chunk of iterable) {
-      write(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-      yield events;
-      events = [];
-    }
-    write(decoder.decode());
-    yield events;
-  }
-  const saved = [parseSaxPath, ...readers].map((p) => [p, require.cache[p]] as const);
-  try {
-    const patched = new Module(parseSaxPath);
-    patched.filename = parseSaxPath;
-    patched.exports = parseSax;
-    patched.loaded = true;
-    require.cache[parseSaxPath] = patched;
-    for (const p of readers) delete require.cache[p];
-    workbookReader = fromExcel(readers[0]!) as WorkbookReaderClass;
-  } finally {
-    for (const [p, module] of saved) {
-      if (module) require.cache[p] = module;
-      else delete require.cache[p];
-    }
-  }
-  return workbookReader;
-}
 
 export const TEMPLATE_FIELDS = [
   'inventoryNumber',
@@ -226,32 +169,15 @@ async function* readCsv(file: string, encoding: TemplateEncoding): AsyncGenerato
   if (!fields) throw new AppError('accounting.opening.empty_file', 400);
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10); // an Excel date is a day, stored as UTC midnight
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-    return '';
-  }
-  return String(value);
-}
-
 async function* readXlsx(file: string): AsyncGenerator<TemplateRow> {
-  const reader = new (safeWorkbookReader())(file, { sharedStrings: 'cache', worksheets: 'emit', styles: 'ignore', hyperlinks: 'ignore' });
   let fields: (TemplateField | undefined)[] | null = null;
-  for await (const sheet of reader) {
-    for await (const r of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = (r.values as ExcelJS.CellValue[]).slice(1).map(cellText);
-      if (!fields) {
-        fields = mapHeader(values);
-        continue;
-      }
-      const row = rowOf(fields, values, r.number);
-      if (row) yield row;
+  for await (const r of xlsxRows(file)) {
+    if (!fields) {
+      fields = mapHeader(r.cells);
+      continue;
     }
-    break; // the first sheet holds the fund
+    const row = rowOf(fields, r.cells, r.row);
+    if (row) yield row;
   }
   if (!fields) throw new AppError('accounting.opening.empty_file', 400);
 }
