@@ -1,6 +1,6 @@
 /**
  * Reading the template of an existing fund (one row per copy) as a stream: a CSV in UTF-8 or Windows-1251,
- * or an XLSX workbook, row by row, so a fund of 60,000 copies is never held in memory whole.
+ * or an XLSX workbook (xlsx-rows.ts), row by row, so a fund of 60,000 copies is never held in memory whole.
  * Pure reading, no database: opening.ts checks the rows and books them.
  */
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import { lazy } from '../../shared/lazy.js';
 import iconv from 'iconv-lite';
 import { headerKey } from '../../readers/roster.js';
 import { AppError } from '../../shared/errors.js';
+import { xlsxRows } from './xlsx-rows.js';
 
 const excel = lazy<typeof ExcelJS>('exceljs');
 
@@ -168,32 +169,15 @@ async function* readCsv(file: string, encoding: TemplateEncoding): AsyncGenerato
   if (!fields) throw new AppError('accounting.opening.empty_file', 400);
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10); // an Excel date is a day, stored as UTC midnight
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-    return '';
-  }
-  return String(value);
-}
-
 async function* readXlsx(file: string): AsyncGenerator<TemplateRow> {
-  const reader = new (excel().stream.xlsx.WorkbookReader)(file, { sharedStrings: 'cache', worksheets: 'emit', styles: 'ignore', hyperlinks: 'ignore' });
   let fields: (TemplateField | undefined)[] | null = null;
-  for await (const sheet of reader) {
-    for await (const r of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = (r.values as ExcelJS.CellValue[]).slice(1).map(cellText);
-      if (!fields) {
-        fields = mapHeader(values);
-        continue;
-      }
-      const row = rowOf(fields, values, r.number);
-      if (row) yield row;
+  for await (const r of xlsxRows(file)) {
+    if (!fields) {
+      fields = mapHeader(r.cells);
+      continue;
     }
-    break; // the first sheet holds the fund
+    const row = rowOf(fields, r.cells, r.row);
+    if (row) yield row;
   }
   if (!fields) throw new AppError('accounting.opening.empty_file', 400);
 }
