@@ -8,6 +8,7 @@
  *   npm run bench -- desk                 only the desk against pgbench on the PostgreSQL server (bench/desk.ts)
  *   npm run bench -- search --works N     only search on the PostgreSQL server, N works (bench/search-postgres.ts)
  *   npm run bench -- --search-works N     the full run with N works on PostgreSQL instead of 1,000,000
+ *   npm run bench -- reports              only the annual report of a region and the republic, 750 schools (bench/reports.ts)
  *
  * Figures and the machine go to bench/results/<yyyy-mm-dd>-foundation.json and .md.
  */
@@ -28,6 +29,7 @@ import { runDurableCommitsBench } from './durable-commits.js';
 import { runLongWorkBench } from './long-work.js';
 import { deskCommand } from './desk.js';
 import { postgresSearchCommand } from './search-postgres.js';
+import { reportsCommand } from './reports.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -121,6 +123,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   await deskCommand(process.argv.slice(3));
 } else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] === 'search') {
   await postgresSearchCommand(process.argv.slice(3));
+} else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url) && process.argv[2] === 'reports') {
+  await reportsCommand(process.argv.slice(3));
 } else if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const options = parseArgs(process.argv.slice(2));
   await runFoundationBench(options);

@@ -56,9 +56,14 @@ describe("a family's rights over a child's data, in the browser", () => {
     await loans.fill('100');
     expect(await save.isDisabled()).toBe(true);
     await loans.fill('730');
+    // the reading records: a pupil still at school keeps them, the others become numbers after the period
+    const reading = page.getByLabel('Оқу жазбалары (күн)');
+    await page.getByText('Мектепте оқып жүрген оқушы өз жазбаларының бәрін сақтайды.', { exact: false }).waitFor();
+    await reading.fill('1460');
     await save.click();
     await page.getByRole('status').getByText('Сақтау мерзімдері сақталды.').waitFor();
     await page.reload();
     await eventually(() => page.getByLabel('Берулер тарихы (күн)').inputValue()).toBe('730');
+    await eventually(() => page.getByLabel('Оқу жазбалары (күн)').inputValue()).toBe('1460');
   });
 });

@@ -10,6 +10,7 @@ import { readBackupConfig, scheduleBackups } from './backup/backup.js';
 import { removeKeptFolders } from './backup/restore.js';
 import { erasureLedgerFile, reapplyErasures } from './readers/anonymise.js';
 import { scheduleRetention } from './readers/retention.js';
+import { scheduleReservationJob } from './circulation/reservation-job.js';
 import { DEMO_LOGINS, isDatabaseEmpty, loadDemoLibrary } from './demo/seed.js';
 import { currentBuild, daysToShift, restoreDemoSnapshot, shiftDates, SNAPSHOT_DIR } from './demo/snapshot.js';
 import { localDate } from './shared/library-time.js';
@@ -68,6 +69,8 @@ if (nobody) {
 const stopBackups = scheduleBackups(database, backups, (message) => console.log(message));
 // the daily retention job: leavers erased, old audit lines, expired sessions and old backups removed
 const stopRetention = scheduleRetention(database.db, database.kind, { erasureLedger, backups }, (message) => console.log(message));
+// reservations, hourly: holds past their day pass to the next reader, letters of new holds, old closed ones removed
+const stopReservations = scheduleReservationJob(database.db, (message) => console.log(message));
 if (database.kind === 'pglite') {
   console.log(backups.everyHours > 0 ? `Backups: every ${backups.everyHours} h into ${backups.dir} (kept ${backups.keepDays} days${backups.key ? ', encrypted' : ', NOT ENCRYPTED'})` : 'Backups: off (KITAPHANA_BACKUP_HOURS=0)');
 }
@@ -79,6 +82,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     closing = true;
     await stopBackups();
     await stopRetention();
+    await stopReservations();
     await app.close();
     await database.close();
     process.exit(0);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPGlite, type DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -71,6 +72,48 @@ describe('backups of the embedded database', () => {
     expect(await titles(kept)).toEqual(['Абай жолы', 'Қан мен тер']);
     await kept.close();
   }, 180_000);
+
+  it('takes a backup while the desk keeps writing, and the restored database is whole', async () => {
+    const liveDir = path.join(root, 'live');
+    const liveBackups = path.join(root, 'live-backups');
+    // the first test's library, already migrated, copied while closed
+    fs.cpSync(dataDir, liveDir, { recursive: true });
+    const database = await connectPGlite(liveDir);
+    await database.db.deleteFrom('catalog.works').execute();
+    await makeWork(database.db, { title: 'Before the backup' });
+    // the desk writes the whole time the files are read; none of these waits for the backup to end
+    let writing = true;
+    let written = 0;
+    const desk = (async () => {
+      while (writing) {
+        await makeWork(database.db, { title: `During ${written}` });
+        written++;
+      }
+    })();
+    const [a, b] = await Promise.all([
+      makeBackup(database, { dir: liveBackups, keepDays: 30, key }),
+      makeBackup(database, { dir: liveBackups, keepDays: 30, key }), // a second one waits its turn
+    ]).finally(() => (writing = false));
+    await desk;
+    expect(written).toBeGreaterThan(0);
+    expect(a.name).not.toBe(b.name);
+    const atEnd = (await titles(database)).length;
+    await database.close();
+
+    const restoredDir = path.join(root, 'restored');
+    const result = await restoreBackup({ dataDir: restoredDir, file: path.join(liveBackups, b.name), passphrase: PASSPHRASE });
+    expect(result.works).toBeGreaterThanOrEqual(1);
+    expect(result.works).toBeLessThanOrEqual(atEnd);
+    const restored = await connectPGlite(restoredDir);
+    const restoredTitles = await titles(restored);
+    expect(restoredTitles[0]).toBe('Before the backup');
+    // the writes that made it in are a prefix of the desk's, with no gap: the log replayed to one moment
+    expect(restoredTitles.slice(1)).toEqual(restoredTitles.slice(1).map((_, i) => `During ${i}`));
+    // the index and the table agree after the replay
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from catalog.works where id > 0`.execute(restored.db);
+    expect(rows[0]!.n).toBe(restoredTitles.length);
+    await restored.close();
+  }, 240_000);
 
   it('refuses to restore while the server runs, or a file that is no backup, and changes nothing', async () => {
     const before = fs.readdirSync(dataDir).sort();

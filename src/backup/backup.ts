@@ -1,8 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import { sql } from 'kysely';
-import type { DatabaseHandle } from '../db/connect.js';
+import tar from 'tar-stream';
+import type { DatabaseHandle, Db } from '../db/connect.js';
 
 /**
  * Backups of the embedded database. A school runs Kitaphana on one old PC: when its disk dies,
@@ -58,15 +62,7 @@ export function readBackupKeyFile(file: string): BackupKey | null {
   return { salt: Buffer.from(json.salt, 'base64'), key: Buffer.from(json.key, 'base64') };
 }
 
-/** AES-256-GCM: magic, salt, IV, tag, then the ciphertext. Nothing of the tarball shows. */
-export function encryptBackup(plain: Buffer, key: BackupKey): Buffer {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv('aes-256-gcm', key.key, iv);
-  cipher.setAAD(MAGIC);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([MAGIC, key.salt, iv, cipher.getAuthTag(), body]);
-}
-
+/** An encrypted backup is AES-256-GCM: magic, salt, IV, tag, then the ciphertext. Nothing of the tarball shows. */
 export function isEncryptedBackup(bytes: Buffer): boolean {
   return bytes.length > MAGIC.length + 44 && bytes.subarray(0, MAGIC.length).equals(MAGIC);
 }
@@ -146,48 +142,189 @@ export function backupPath(dir: string, name: string): string | null {
 /**
  * Copies the data folder into a new backup and removes those older than `keepDays`; it is encrypted
  * with the key from the backup passphrase (AES-256-GCM), and refused without one unless the server
- * listens on loopback only (a demo), where it is written plain after a loud warning. The copy is taken in
- * the database's one serial lane, after a checkpoint, so no transaction is half-way through
- * it; it is written under a temporary name and renamed, so a power cut never leaves a broken
- * file under a backup's name.
+ * listens on loopback only (a demo), where it is written plain after a loud warning.
+ *
+ * The desk is not held while the files are read. The copy is taken the way PostgreSQL's own base
+ * backups are: `pg_backup_start` (a checkpoint, the only moment the database waits), the files read
+ * while the desk goes on writing, `pg_backup_stop`, then the write-ahead log from the start to the
+ * stop and the backup label. A restore replays that log over the files, so the backup is the
+ * database as it was at the stop, whatever changed while the files were read. The file is written
+ * under a temporary name and renamed, so a power cut never leaves a broken file under a backup's name.
  */
 export async function makeBackup(
   database: DatabaseHandle,
   config: Pick<BackupConfig, 'dir' | 'keepDays' | 'key' | 'allowPlain'>,
   now = new Date(),
 ): Promise<BackupFile> {
-  const dump = database.dump;
-  if (database.kind !== 'pglite' || !dump) throw new Error('Only the embedded database is backed up by Kitaphana');
+  if (database.kind !== 'pglite' || !(database.dataDir || database.dump)) throw new Error('Only the embedded database is backed up by Kitaphana');
   if (!config.key && !config.allowPlain) throw new NoPassphraseError();
-  const blob = await database.db.connection().execute(async (conn) => {
-    await sql`checkpoint`.execute(conn);
-    return dump();
-  });
-  // readers' personal data: readable by the server's own user only
-  fs.mkdirSync(config.dir, { recursive: true, mode: 0o700 });
-  const ext = config.key ? 'kbak' : 'tar.gz';
-  let name = `kitaphana-${stamp(now)}.${ext}`;
-  for (let n = 2; fs.existsSync(path.join(config.dir, name)); n++) name = `kitaphana-${stamp(now)}-${n}.${ext}`;
-  const plain = Buffer.from(await blob.arrayBuffer());
-  const bytes = config.key ? encryptBackup(plain, config.key) : plain;
-  const target = path.join(config.dir, name);
-  const partial = `${target}.partial`;
+  // one backup at a time: the database keeps one backup in progress per session, and it has one session
+  const previous = backupsInProgress;
+  let done = () => {};
+  backupsInProgress = new Promise<void>((resolve) => (done = resolve));
+  await previous;
   try {
-    const handle = fs.openSync(partial, 'w', 0o600);
+    // readers' personal data: readable by the server's own user only
+    fs.mkdirSync(config.dir, { recursive: true, mode: 0o700 });
+    const ext = config.key ? 'kbak' : 'tar.gz';
+    let name = `kitaphana-${stamp(now)}.${ext}`;
+    for (let n = 2; fs.existsSync(path.join(config.dir, name)); n++) name = `kitaphana-${stamp(now)}-${n}.${ext}`;
+    const target = path.join(config.dir, name);
+    const partial = `${target}.partial`;
     try {
-      fs.writeSync(handle, bytes);
-      fs.fsyncSync(handle);
-    } finally {
-      fs.closeSync(handle);
+      let gzipped: Readable;
+      if (database.dataDir) {
+        gzipped = packBaseBackup(database.db, database.dataDir).pipe(zlib.createGzip());
+      } else {
+        // a database in memory (tests): its own dump, taken in the lane after a checkpoint
+        const blob = await database.db.connection().execute(async (conn) => {
+          await sql`checkpoint`.execute(conn);
+          return database.dump!();
+        });
+        gzipped = Readable.from([Buffer.from(await blob.arrayBuffer())]);
+      }
+      await writeBackupFile(partial, gzipped, config.key ?? null);
+      fs.renameSync(partial, target);
+    } catch (err) {
+      // a full disk leaves no half-written file behind
+      fs.rmSync(partial, { force: true });
+      throw err;
     }
-    fs.renameSync(partial, target);
+    pruneBackups(config.dir, config.keepDays, now);
+    return describe(config.dir, name)!;
+  } finally {
+    done();
+  }
+}
+
+let backupsInProgress: Promise<void> = Promise.resolve();
+
+/** Files of a running server that are no part of the database (and the label a backup adds itself). */
+const NOT_COPIED = new Set(['kitaphana.lock', 'postmaster.pid', 'postmaster.opts', 'backup_label', 'tablespace_map']);
+const WAL_SEGMENT = /^[0-9A-F]{24}$/;
+const CHUNK = 1 << 20;
+
+/**
+ * A base backup of the live data folder as a tarball in the layout the embedded database loads back:
+ * every file but the log, read while the desk works on; then the stop, the label, and the log
+ * segments from the start to the stop (checked to be all there, or the backup fails).
+ */
+function packBaseBackup(db: Db, dataDir: string): Readable {
+  const pack = tar.pack();
+  const write = async () => {
+    const start = await sql<{ lsn: string }>`select pg_backup_start('kitaphana', true)::text as lsn`.execute(db);
+    let stopped = false;
+    try {
+      await addFolder(pack, dataDir, '', (name) => !NOT_COPIED.has(name) && !name.startsWith('pg_wal/'));
+      const stop = await sql<{ lsn: string; labelfile: string; spcmapfile: string | null }>`
+        select lsn::text as lsn, labelfile, spcmapfile from pg_backup_stop(false)`.execute(db);
+      stopped = true;
+      const { lsn, labelfile, spcmapfile } = stop.rows[0]!;
+      addText(pack, 'backup_label', labelfile);
+      if (spcmapfile) addText(pack, 'tablespace_map', spcmapfile);
+      const first = walSegment(start.rows[0]!.lsn);
+      const last = walSegment(lsn);
+      const walDir = path.join(dataDir, 'pg_wal');
+      const needed = fs.readdirSync(walDir).filter((f) => WAL_SEGMENT.test(f) && f.slice(8) >= first && f.slice(8) <= last).sort();
+      const expected = segmentsBetween(first, last);
+      if (needed.length !== expected) throw new Error(`A log segment of the backup was removed while it was taken (${first}–${last}); try again`);
+      for (const segment of needed) await addFile(pack, path.join(walDir, segment), `pg_wal/${segment}`);
+    } finally {
+      if (!stopped) await sql`select pg_backup_stop(false)`.execute(db).catch(() => {});
+    }
+  };
+  write().then(
+    () => pack.finalize(),
+    (err: Error) => pack.destroy(err),
+  );
+  return pack as unknown as Readable;
+}
+
+/** The log segment of an LSN (timeline left out: the embedded database has one), as its file name's last 16 digits. */
+function walSegment(lsn: string): string {
+  const [high, low] = lsn.split('/').map((part) => Number.parseInt(part, 16)) as [number, number];
+  const segment = Math.floor(low / WAL_SEGMENT_BYTES);
+  return high.toString(16).toUpperCase().padStart(8, '0') + segment.toString(16).toUpperCase().padStart(8, '0');
+}
+
+/** 16 MB segments: 256 to each 4 GB of the log. */
+const WAL_SEGMENT_BYTES = 16 * 1024 * 1024;
+const SEGMENTS_PER_ID = 0x1_0000_0000 / WAL_SEGMENT_BYTES;
+
+function segmentsBetween(first: string, last: string): number {
+  const index = (s: string) => Number.parseInt(s.slice(0, 8), 16) * SEGMENTS_PER_ID + Number.parseInt(s.slice(8), 16);
+  return index(last) - index(first) + 1;
+}
+
+async function addFolder(pack: tar.Pack, root: string, prefix: string, wanted: (name: string) => boolean): Promise<void> {
+  let entries: fs.Dirent[];
+  try {
+    entries = await fs.promises.readdir(prefix ? path.join(root, prefix) : root, { withFileTypes: true });
   } catch (err) {
-    // a full disk leaves no half-written file behind
-    fs.rmSync(partial, { force: true });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // removed while read: the log replays it
     throw err;
   }
-  pruneBackups(config.dir, config.keepDays, now);
-  return describe(config.dir, name)!;
+  for (const entry of entries) {
+    const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      pack.entry({ name, type: 'directory', mode: 0o700 });
+      await addFolder(pack, root, name, wanted);
+    } else if (entry.isFile() && wanted(name)) {
+      await addFile(pack, path.join(root, name), name);
+    }
+  }
+}
+
+/** One file at the size it had when opened: one cut short while read is padded with zeros, as a base backup does; the log mends it. */
+async function addFile(pack: tar.Pack, file: string, name: string): Promise<void> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // dropped while read: the log replays it
+    throw err;
+  }
+  try {
+    const { size, mtime } = await handle.stat();
+    let finished: () => void = () => {};
+    let failed: (err: Error) => void = () => {};
+    const entryDone = new Promise<void>((resolve, reject) => ((finished = resolve), (failed = reject)));
+    const sink = pack.entry({ name, size, mode: 0o600, mtime }, (err) => (err ? failed(err) : finished()));
+    for (let offset = 0; offset < size; offset += CHUNK) {
+      const buffer = Buffer.alloc(Math.min(CHUNK, size - offset));
+      await handle.read(buffer, 0, buffer.length, offset);
+      if (!sink.write(buffer)) await once(sink, 'drain');
+    }
+    (sink as NodeJS.WritableStream).end();
+    await entryDone;
+  } finally {
+    await handle.close();
+  }
+}
+
+function addText(pack: tar.Pack, name: string, text: string): void {
+  pack.entry({ name, mode: 0o600, mtime: new Date() }, text);
+}
+
+/** Writes the compressed tarball, encrypted when there is a key (the tag goes in its place at the end), and syncs it. */
+async function writeBackupFile(file: string, gzipped: Readable, key: BackupKey | null): Promise<void> {
+  const handle = await fs.promises.open(file, 'w', 0o600);
+  try {
+    if (key) {
+      const iv = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', key.key, iv);
+      cipher.setAAD(MAGIC);
+      await handle.write(Buffer.concat([MAGIC, key.salt, iv, Buffer.alloc(16)]));
+      for await (const chunk of gzipped) await handle.write(cipher.update(chunk as Buffer));
+      await handle.write(cipher.final());
+      await handle.write(cipher.getAuthTag(), 0, 16, MAGIC.length + key.salt.length + iv.length);
+    } else {
+      for await (const chunk of gzipped) await handle.write(chunk as Buffer);
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Thrown when a backup would be written in the clear outside a loopback-only demo. */

@@ -329,6 +329,12 @@ describe.each(BACKENDS)('the circulation API on %s', (backend) => {
         '/api/circulation/return',
         '/api/circulation/scan',
         '/api/circulation/stats',
+        '/api/circulation/my-reservations',
+        '/api/circulation/my-reservations/{id}/cancel',
+        '/api/circulation/reservations',
+        '/api/circulation/reservations/{id}/cancel',
+        '/api/circulation/hold-shelf',
+        '/api/circulation/reservation-rules',
       ].sort(),
     );
   });

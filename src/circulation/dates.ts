@@ -31,3 +31,8 @@ export function deskMoment(today?: string): Date {
 export function isIsoDate(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
 }
+
+/** A library day as people write it in a message: '2026-03-05' → '05.03.2026'. */
+export function dottedDate(date: string): string {
+  return date.split('-').reverse().join('.');
+}

@@ -82,8 +82,8 @@ export async function listDebtors(db: Executor, actor: Actor, input: ClassFilter
     .where('l.due_on', '<', today);
   if (filter.grade !== undefined) query = query.where('r.grade', '=', filter.grade);
   if (filter.classLetter !== undefined) query = query.where('r.class_letter', '=', filter.classLetter);
-  // a class teacher's list holds the class's present pupils, not those who left
-  if (actor.role === 'teacher') query = query.where('r.status', '=', 'active');
+  // a class teacher's list holds the class's present pupils, not those who left nor those whose data is blocked
+  if (actor.role === 'teacher') query = query.where('r.status', '=', 'active').where('r.blocked_at', 'is', null);
   const rows = await query.orderBy('l.due_on').orderBy('l.id').execute();
   const authors = await authorsOfWorks(db, rows.map((r) => r.work_id));
 

@@ -6,7 +6,9 @@ import type { ReaderKind } from '../readers/schema.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { libraryToday, now, organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
 import { fromCyrillicLayout } from './keyboard.js';
-import { authorsJson, className, fullName, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
+import { authorsJson, className, fullName, othersWaitingSql, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
+import { placeInQueue, type HoldNotice } from './reservations.js';
+import type { ReservationStatus } from './schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { issueCopy, returnCopy, unknownCode } from './loans.js';
 import { loanRulesJson, toLoanRules } from './rules.js';
@@ -27,12 +29,24 @@ export interface ReaderPanel {
   history: { loanId: number; barcode: string; title: string; authors: string[]; issuedAt: string; returnedAt: string }[];
   visitsThisYear: number;
   loansThisYear: number;
+  /** The reader's active reservations: waiting (with the place in the queue) or held on the hold shelf. */
+  reservations: PanelReservation[];
+}
+
+export interface PanelReservation {
+  id: number;
+  workId: number;
+  title: string;
+  status: Extract<ReservationStatus, 'waiting' | 'held'>;
+  place: number | null;
+  barcode: string | null;
+  holdUntil: string | null;
 }
 
 export type ScanResult =
   | { action: 'reader_opened'; panel: ReaderPanel }
   | { action: 'issued'; loan: LoanView; panel: ReaderPanel }
-  | { action: 'returned'; loan: LoanView; panel: ReaderPanel | null }
+  | { action: 'returned'; loan: LoanView; hold: HoldNotice | null; panel: ReaderPanel | null }
   | { action: 'repeat_ignored'; barcode: string; title: string; panel: ReaderPanel | null };
 
 /**
@@ -77,9 +91,9 @@ export async function scan(db: Executor, actor: Actor, input: ScanInput): Promis
       return { action: 'repeat_ignored' as const, barcode: found.barcode, title: found.title ?? '', panel };
     }
     if (returning) {
-      const loan = await returnCopy(trx, actor, { barcode: found.barcode, today: input.today });
+      const { hold, ...loan } = await returnCopy(trx, actor, { barcode: found.barcode, today: input.today });
       const panel = readerId === null ? null : await readerPanel(trx, actor, readerId, today);
-      return { action: 'returned' as const, loan, panel };
+      return { action: 'returned' as const, loan, hold, panel };
     }
     const loan = await issueCopy(trx, actor, { readerId: readerId!, barcode: found.barcode, today: input.today });
     return { action: 'issued' as const, loan, panel: await readerPanel(trx, actor, readerId!, today) };
@@ -138,7 +152,7 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
     select coalesce(json_agg(x order by x.n), '[]'::json) from (
       select row_number() over (order by ${order}) as n, l.id as "loanId", l.copy_id, l.issued_at, l.due_on, l.returned_at, l.renewals,
         c.barcode, c.inventory_number, c.fund, c.work_id, w.title, r.id as "readerId", r.kind, r.last_name, r.first_name, r.middle_name,
-        r.grade, r.class_letter, ${authorsJson(sql.ref('c.work_id'))} as authors
+        r.grade, r.class_letter, ${authorsJson(sql.ref('c.work_id'))} as authors, ${othersWaitingSql} as reserved
       from circulation.loans l
       join fund.copies c on c.id = l.copy_id
       join catalog.works w on w.id = c.work_id
@@ -157,6 +171,15 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
         where l.organisation_id = ${library} and l.reader_id = r.id and l.issued_at >= ${yearStarts} and l.issued_at < ${yearEnds})`.as('loans'),
       loansJson(false, sql`l.due_on, l.id`, null).as('open'),
       loansJson(true, sql`l.returned_at desc, l.id desc`, HISTORY_SIZE).as('history'),
+      sql<PanelReservation[]>`(
+        select coalesce(json_agg(x order by x.status = 'held' desc, x.placed_at, x.id), '[]'::json) from (
+          select rv.id, rv.work_id as "workId", w.title, rv.status, rv.placed_at, c.barcode, rv.hold_until as "holdUntil",
+            ${placeInQueue} as place
+          from circulation.reservations rv
+          join catalog.works w on w.id = rv.work_id
+          left join fund.copies c on c.id = rv.copy_id
+          where rv.organisation_id = ${library} and rv.reader_id = r.id and rv.status in ('waiting', 'held')
+        ) x)`.as('reservations'),
     ])
     .where('r.organisation_id', '=', library)
     .where('r.id', '=', readerId)
@@ -190,5 +213,6 @@ export async function readerPanel(db: Executor, actor: Actor, readerId: number, 
     })),
     visitsThisYear: Number(reader.visits),
     loansThisYear: Number(reader.loans),
+    reservations: reader.reservations.map(({ id, workId, title, status, place, barcode, holdUntil }) => ({ id, workId, title, status, place, barcode, holdUntil })),
   };
 }

@@ -21,6 +21,8 @@ export interface LoanView {
   returnedAt: string | null;
   renewals: number;
   overdueDays: number;
+  /** Other readers wait for this title (a reservation): the loan cannot be renewed. Always false once returned. */
+  reserved: boolean;
   canRenew: boolean;
 }
 
@@ -39,6 +41,13 @@ export function className(r: { grade: number | null; class_letter: string | null
   if (r.grade === null) return null;
   return `${r.grade}${r.class_letter ?? ''}`;
 }
+
+/**
+ * Whether readers other than the loan's wait for the work (a reservation still without a copy): SQL
+ * over a loan `l` and its copy `c`. Such a loan is not renewed, so the book comes back for them.
+ */
+export const othersWaitingSql = sql<boolean>`exists (select 1 from circulation.reservations rv
+  where rv.organisation_id = l.organisation_id and rv.work_id = c.work_id and rv.status = 'waiting' and rv.reader_id <> l.reader_id)`;
 
 /** Loans of one library joined with their copy, work and reader; callers add filters and order. */
 export function loanQuery(db: Executor, organisationId: number) {
@@ -67,6 +76,7 @@ export function loanQuery(db: Executor, organisationId: number) {
       'r.middle_name',
       'r.grade',
       'r.class_letter',
+      othersWaitingSql.as('reserved'),
     ]);
 }
 
@@ -98,10 +108,10 @@ export async function authorsOfWorks(db: Executor, workIds: number[]): Promise<M
 }
 
 export function canRenew(
-  loan: { returnedAt: string | null; renewals: number; overdueDays: number },
+  loan: { returnedAt: string | null; renewals: number; overdueDays: number; reserved: boolean },
   rule: Pick<LoanRule, 'maxRenewals'>,
 ): boolean {
-  return loan.returnedAt === null && loan.renewals < rule.maxRenewals && loan.overdueDays <= RENEWAL_GRACE_DAYS;
+  return loan.returnedAt === null && !loan.reserved && loan.renewals < rule.maxRenewals && loan.overdueDays <= RENEWAL_GRACE_DAYS;
 }
 
 /** Turns joined rows into views, with the overdue days and the renewal right as of `today`. */
@@ -128,6 +138,7 @@ export function toLoanView(r: LoanRow, authors: string[], rules: readonly LoanRu
     returnedAt,
     renewals: r.renewals,
     overdueDays: returnedAt ? 0 : overdueDays(r.due_on, today),
+    reserved: returnedAt ? false : Boolean(r.reserved),
   };
   // A returned loan is never renewed, whatever the rule (and its rules need not be read).
   if (returnedAt !== null) return { ...view, canRenew: false };

@@ -7,11 +7,12 @@ import type { Executor } from '../db/executor.js';
 import type { ReaderKind } from '../readers/schema.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
-import { addDays, deskMoment, overdueDays } from './dates.js';
-import { authorsJson, fullName, loanQuery, RENEWAL_GRACE_DAYS, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
+import { addDays, deskMoment, dottedDate, overdueDays } from './dates.js';
+import { authorsJson, className, fullName, loanQuery, othersWaitingSql, RENEWAL_GRACE_DAYS, toLoanView, type LoanRow, type LoanView } from './loan-views.js';
 import { loanRulesFor, loanRulesJson, resolveLoanRule, toLoanRules, type LoanRuleRow } from './rules.js';
 import { inTransaction } from '../db/transaction.js';
 import { staffLibrary } from '../auth/guard.js';
+import { holdForNextSql, holdNotice, passCopyOn, settleHolds, type HoldNotice, type HoldRow } from './reservations.js';
 
 export interface IssueInput {
   readerId: number;
@@ -98,6 +99,21 @@ interface IssueFacts {
   borrower_first_name: string | null;
   borrower_middle_name: string | null;
   rules: LoanRuleRow[];
+  /** A hold on the copy: the reservation, its reader and its last day. */
+  hold_id: number | null;
+  hold_reader_id: number | null;
+  hold_until: string | null;
+  holder_last_name: string | null;
+  holder_first_name: string | null;
+  holder_middle_name: string | null;
+  holder_grade: number | null;
+  holder_class_letter: string | null;
+  /** The issuing reader's own active reservation of the copy's work, which the issue fulfils. */
+  my_reservation_id: number | null;
+  my_reservation_status: 'waiting' | 'held' | null;
+  my_held_copy_id: number | null;
+  /** Other readers still wait for the work: the new loan will not be renewable. */
+  others_waiting: boolean | null;
 }
 
 /**
@@ -115,7 +131,8 @@ export async function lockReader(trx: Executor, library: number, readerId: numbe
 }
 
 /**
- * The copy, the reader (whose row it locks), the copy's open loan and the rules, in one statement.
+ * The copy, the reader (whose row it locks), the copy's open loan, the rules, a hold on the copy and
+ * the reader's own reservation of its work, in one statement.
  * The reader's number of books at home is not read here: this statement's snapshot may be older than
  * the lock it waited for, so the count is taken by the insert that follows, which sees every loan
  * committed by another desk before the lock was granted.
@@ -127,7 +144,12 @@ function readIssueFacts(db: Executor, library: number, barcode: string, readerId
       r.id as reader_id, r.kind, r.status as reader_status, r.last_name, r.first_name, r.middle_name, r.grade, r.class_letter,
       ol.id as open_loan_id, b.last_name as borrower_last_name, b.first_name as borrower_first_name,
       b.middle_name as borrower_middle_name,
-      ${loanRulesJson(library)} as rules
+      ${loanRulesJson(library)} as rules,
+      h.id as hold_id, h.reader_id as hold_reader_id, h.hold_until, hr.last_name as holder_last_name, hr.first_name as holder_first_name,
+      hr.middle_name as holder_middle_name, hr.grade as holder_grade, hr.class_letter as holder_class_letter,
+      mine.id as my_reservation_id, mine.status as my_reservation_status, mine.copy_id as my_held_copy_id,
+      exists (select 1 from circulation.reservations q
+        where q.organisation_id = ${library} and q.work_id = c.work_id and q.status = 'waiting' and q.reader_id <> ${readerId}) as others_waiting
     from (select 1) as one
     left join fund.copies c on c.organisation_id = ${library} and c.barcode = ${barcode}
     left join catalog.works w on w.id = c.work_id
@@ -137,7 +159,10 @@ function readIssueFacts(db: Executor, library: number, barcode: string, readerId
       for update
     ) r on true
     left join circulation.loans ol on ol.copy_id = c.id and ol.returned_at is null
-    left join readers.readers b on b.id = ol.reader_id`
+    left join readers.readers b on b.id = ol.reader_id
+    left join circulation.reservations h on h.copy_id = c.id and h.status = 'held'
+    left join readers.readers hr on hr.id = h.reader_id
+    left join circulation.reservations mine on mine.reader_id = r.id and mine.work_id = c.work_id and mine.status in ('waiting', 'held')`
     .execute(db)
     .then((result) => result.rows[0]!);
 }
@@ -181,12 +206,29 @@ export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): 
     if (copy.status !== 'available' && copy.status !== 'on_loan') {
       throw conflict('circulation.copy_unavailable', { barcode: copy.barcode, status: copy.status });
     }
+    // A copy on the hold shelf waits for its reader: to anyone else it is refused until the hold's
+    // last day. A hold past its day passes on now (the hourly job may not have come yet), and the
+    // issue is tried again: the copy may now wait for the next reader, or for nobody.
+    if (facts.hold_id !== null && facts.hold_reader_id !== reader.id) {
+      if (facts.hold_until! >= today) {
+        const holder = { last_name: facts.holder_last_name!, first_name: facts.holder_first_name!, middle_name: facts.holder_middle_name };
+        const group = className({ grade: facts.holder_grade, class_letter: facts.holder_class_letter });
+        throw conflict('circulation.copy_on_hold', {
+          barcode: copy.barcode,
+          reader: group ? `${fullName(holder)}, ${group}` : fullName(holder),
+          until: dottedDate(facts.hold_until!),
+        });
+      }
+      await settleHolds(trx, library, today);
+      return issueCopy(trx, actor, input);
+    }
 
     const rules = toLoanRules(facts.rules);
     const rule = resolveLoanRule(rules, reader.kind, copy.fund);
     const maxLoans = rule.maxLoans;
     const dueOn = addDays(today, rule.loanDays);
-    const details = JSON.stringify({ copyId: copy.id, barcode: copy.barcode, readerId: reader.id });
+    // the reservation the issue fulfils, when there is one (an undefined value is left out of the JSON)
+    const details = JSON.stringify({ copyId: copy.id, barcode: copy.barcode, readerId: reader.id, reservationId: facts.my_reservation_id ?? undefined });
     const [year, schoolYear] = cyclesOf(today);
     const result = await sql<{ open_loans: number; id: number | null; issued_at: Date | null }>`
       with n as (
@@ -213,7 +255,15 @@ export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): 
         select ${library}, ${reader.id}, c.cycle, ${today}::date, ${readerGroupOf(reader.kind, facts.grade)}, 'visit'
         from ins cross join (values (${year}::text), (${schoolYear}::text)) as c(cycle)
         on conflict (reader_id, cycle) do nothing
-      )
+      )${
+        // the reader's reservation of the work ends with the loan, whichever copy it is
+        facts.my_reservation_id === null
+          ? sql``
+          : sql`, fulfilled as (
+        update circulation.reservations rv set status = 'fulfilled', loan_id = ins.id, closed_at = ins.issued_at
+        from ins where rv.id = ${facts.my_reservation_id}
+      )`
+      }
       select n.open_loans, ins.id, ins.issued_at from n left join ins on true`
       .execute(trx)
       .then((r) => r.rows[0]!);
@@ -225,6 +275,10 @@ export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): 
       throw await copyOnLoan(trx, copy);
     }
     const inserted = { id: result.id, issued_at: result.issued_at };
+    // The reader took another copy than the one held for them: that one goes to the next reader.
+    if (facts.my_reservation_status === 'held' && facts.my_held_copy_id !== null && facts.my_held_copy_id !== copy.id) {
+      await passCopyOn(trx, library, facts.my_held_copy_id, today, actor.userId);
+    }
 
     const row: LoanRow = {
       loanId: inserted.id,
@@ -245,13 +299,14 @@ export async function issueCopy(db: Executor, actor: Actor, input: IssueInput): 
       middle_name: reader.middle_name,
       grade: facts.grade,
       class_letter: facts.class_letter,
+      reserved: Boolean(facts.others_waiting),
     };
     return toLoanView(row, facts.authors, rules, today);
   });
 }
 
 /** What a return closed, with the copy, its work and the reader, as one statement returns it. */
-interface ReturnRow {
+interface ReturnRow extends HoldRow {
   copy_id: number;
   barcode: string;
   inventory_number: string;
@@ -273,12 +328,16 @@ interface ReturnRow {
   class_letter: string | null;
 }
 
+/** A returned loan, and the reader the copy is now held for when its work was reserved. */
+export type ReturnedLoan = LoanView & { hold: HoldNotice | null };
+
 /**
  * Takes a copy back: the loan is closed and the copy is available again. One statement finds the
- * copy, closes its open loan, puts the copy back on the shelf, writes the audit record and returns
- * the loan as shown, so it is atomic by itself and needs no transaction around it.
+ * copy, closes its open loan, puts the copy back on the shelf, holds it for the first reader waiting
+ * for its work (if any: the desk is told to put it aside), writes the audit records and returns the
+ * loan as shown, so it is atomic by itself and needs no transaction around it.
  */
-export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput): Promise<LoanView> {
+export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput): Promise<ReturnedLoan> {
   const library = staffLibrary(actor);
   const today = input.today ?? (await libraryToday(db, library));
   const row = await sql<ReturnRow>`
@@ -298,15 +357,21 @@ export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput)
         jsonb_build_object('copyId', c.id, 'barcode', c.barcode, 'readerId', closed.reader_id,
           'overdueDays', greatest(0, ${today}::date - closed.due_on))
       from closed cross join c
-    )
+    ), freed as (
+      select c.id, c.work_id from c join closed on closed.copy_id = c.id
+    ), ${holdForNextSql(library, today, actor.userId)}
     select c.id as copy_id, c.barcode, c.inventory_number, c.fund, c.work_id, w.title,
       ${authorsJson(sql.ref('c.work_id'))} as authors,
       closed.id as loan_id, closed.issued_at, closed.due_on, closed.returned_at, closed.renewals,
-      r.id as reader_id, r.kind, r.last_name, r.first_name, r.middle_name, r.grade, r.class_letter
+      r.id as reader_id, r.kind, r.last_name, r.first_name, r.middle_name, r.grade, r.class_letter,
+      held.id as hold_id, held.hold_until, hr.id as hold_reader_id, hr.last_name as hold_last_name, hr.first_name as hold_first_name,
+      hr.middle_name as hold_middle_name, hr.grade as hold_grade, hr.class_letter as hold_class_letter
     from c
     join catalog.works w on w.id = c.work_id
     left join closed on true
-    left join readers.readers r on r.id = closed.reader_id`
+    left join readers.readers r on r.id = closed.reader_id
+    left join held on true
+    left join readers.readers hr on hr.id = held.reader_id`
     .execute(db)
     .then((result) => result.rows[0]);
   if (!row) throw unknownCode(input.barcode);
@@ -330,9 +395,10 @@ export async function returnCopy(db: Executor, actor: Actor, input: ReturnInput)
     middle_name: row.middle_name,
     grade: row.grade,
     class_letter: row.class_letter,
+    reserved: false,
   };
   // A returned loan cannot be renewed, so its view needs no rules.
-  return toLoanView(loan, row.authors, [], today);
+  return { ...toLoanView(loan, row.authors, [], today), hold: holdNotice(row) };
 }
 
 /** Renews a loan at the desk. */
@@ -343,7 +409,8 @@ export async function renewLoan(db: Executor, actor: Actor, input: RenewInput): 
 
 /**
  * Extends an open loan by the rule's loan days from today (never shortening it), up to the
- * rule's number of renewals. A book overdue by more than RENEWAL_GRACE_DAYS must come back first.
+ * rule's number of renewals. A book overdue by more than RENEWAL_GRACE_DAYS must come back first;
+ * a book other readers have reserved is not renewed.
  */
 export async function renewOpenLoan(
   db: Executor,
@@ -357,13 +424,16 @@ export async function renewOpenLoan(
       .selectFrom('circulation.loans as l')
       .innerJoin('fund.copies as c', 'c.id', 'l.copy_id')
       .innerJoin('readers.readers as r', 'r.id', 'l.reader_id')
-      .select(['l.id', 'l.due_on', 'l.renewals', 'l.returned_at', 'c.fund', 'r.kind'])
+      .innerJoin('catalog.works as w', 'w.id', 'c.work_id')
+      .select(['l.id', 'l.due_on', 'l.renewals', 'l.returned_at', 'c.fund', 'r.kind', 'w.title', othersWaitingSql.as('reserved')])
       .where('l.id', '=', input.loanId)
       .where('l.organisation_id', '=', library);
     if (input.readerId !== undefined) query = query.where('l.reader_id', '=', input.readerId);
     const loan = await query.forUpdate('l').executeTakeFirst();
     if (!loan) throw notFound('loan', input.loanId);
     if (loan.returned_at !== null) throw conflict('circulation.loan_closed', { loanId: loan.id });
+    // other readers wait for the title: the book comes back for them
+    if (loan.reserved) throw conflict('circulation.renewal_reserved', { title: loan.title });
 
     const rule = resolveLoanRule(await loanRulesFor(trx, library), loan.kind as ReaderKind, loan.fund as FundKind);
     if (loan.renewals >= rule.maxRenewals) throw conflict('circulation.renewal_limit', { max: rule.maxRenewals });

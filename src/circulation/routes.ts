@@ -1,3 +1,4 @@
+import { audit } from '../org/audit.js';
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { Routes } from '../http/types.js';
@@ -11,6 +12,7 @@ import { issueCopy, renewLoan, returnCopy } from './loans.js';
 import { myLoans, renewMyLoan } from './my-loans.js';
 import { listLoanRules, replaceLoanRules } from './rules.js';
 import { circulationStats, READER_GROUPS } from './stats.js';
+import { notifyHoldsSoon } from './reservation-mail.js';
 import { inTransaction } from '../db/transaction.js';
 import { allow } from '../auth/guard.js';
 
@@ -53,8 +55,14 @@ const loan = z.object({
   returnedAt: z.string().nullable(),
   renewals: z.number(),
   overdueDays: z.number(),
+  reserved: z.boolean().describe('other readers wait for this title: the loan is not renewed'),
   canRenew: z.boolean(),
 });
+
+const hold = z
+  .object({ reservationId: z.number(), readerId: z.number(), readerName: z.string(), className: z.string().nullable(), holdUntil: z.string() })
+  .nullable()
+  .describe('the returned copy is held for this reader until the day: put it aside');
 
 const panel = z.object({
   reader: z.object({
@@ -79,12 +87,23 @@ const panel = z.object({
   ),
   visitsThisYear: z.number(),
   loansThisYear: z.number(),
+  reservations: z.array(
+    z.object({
+      id: z.number(),
+      workId: z.number(),
+      title: z.string(),
+      status: z.enum(['waiting', 'held']),
+      place: z.number().nullable(),
+      barcode: z.string().nullable(),
+      holdUntil: z.string().nullable(),
+    }),
+  ),
 });
 
 const scanResult = z.union([
   z.object({ action: z.literal('reader_opened'), panel }),
   z.object({ action: z.literal('issued'), loan, panel }),
-  z.object({ action: z.literal('returned'), loan, panel: panel.nullable() }),
+  z.object({ action: z.literal('returned'), loan, hold, panel: panel.nullable() }),
   z.object({ action: z.literal('repeat_ignored'), barcode: z.string(), title: z.string(), panel: panel.nullable() }).describe('the same copy was scanned again within a few seconds: nothing was changed'),
 ]);
 
@@ -167,7 +186,9 @@ export const circulationRoutes: Routes = async (app) => {
     },
     async (req) => {
       const actor = staff(req);
-      return inTransaction(app.db, (trx) => scan(trx, actor, { code: req.body.code, readerId: req.body.readerId ?? null }));
+      const result = await inTransaction(app.db, (trx) => scan(trx, actor, { code: req.body.code, readerId: req.body.readerId ?? null }));
+      if (result.action === 'returned' && result.hold) notifyHoldsSoon(app.db, actor.organisationId, (m) => req.log.warn(m));
+      return result;
     },
   );
 
@@ -204,10 +225,15 @@ export const circulationRoutes: Routes = async (app) => {
   app.post(
     '/api/circulation/return',
     {
-      schema: { tags, summary: 'Take a copy back', body: z.object({ barcode }), response: { 200: loan } },
+      schema: { tags, summary: 'Take a copy back; when its title is reserved, the reader it is now held for', body: z.object({ barcode }), response: { 200: loan.extend({ hold }) } },
     },
-    // one statement closes the loan, shelves the copy and writes the audit record: atomic without a transaction
-    async (req) => returnCopy(app.db, staff(req), req.body),
+    // one statement closes the loan, shelves the copy, holds it for a reservation and writes the audit records: atomic without a transaction
+    async (req) => {
+      const actor = staff(req);
+      const returned = await returnCopy(app.db, actor, req.body);
+      if (returned.hold) notifyHoldsSoon(app.db, actor.organisationId, (m) => req.log.warn(m));
+      return returned;
+    },
   );
 
   app.post(
@@ -271,6 +297,9 @@ export const circulationRoutes: Routes = async (app) => {
       const actor = allow(req.actor, 'staffAndTeachers');
       const today = req.query.asOf ?? (await libraryToday(app.db, actor.organisationId));
       const classes = await listDebtors(app.db, actor, { ...req.query, today });
+      // a printed list of pupils' names leaves the system: the log says who printed whom
+      const count = classes.reduce((sum, c) => sum + c.readers.length, 0);
+      await audit(app.db, actor, 'export', 'readers', null, { what: 'debtors', count, grade: req.query.grade ?? null, classLetter: req.query.classLetter ?? null });
       const library = await app.db
         .selectFrom('org.organisations')
         .select('name')

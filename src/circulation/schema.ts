@@ -57,10 +57,37 @@ export interface ContactTable {
   created_at: Generated<Date>;
 }
 
+export const RESERVATION_STATUSES = ['waiting', 'held', 'fulfilled', 'cancelled', 'expired'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+export interface ReservationTable {
+  id: Generated<number>;
+  organisation_id: number;
+  work_id: number;
+  reader_id: number;
+  status: Generated<ReservationStatus>;
+  placed_at: Generated<Date>;
+  placed_by: number | null;
+  copy_id: number | null;
+  held_on: DateString | null;
+  hold_until: DateString | null;
+  notified_at: Date | null;
+  closed_at: Date | null;
+  loan_id: number | null;
+}
+
+export interface ReservationRuleTable {
+  organisation_id: number;
+  max_active: number;
+  hold_days: number;
+}
+
 export interface CirculationTables {
   'circulation.loan_rules': LoanRuleTable;
   'circulation.loans': LoanTable;
   'circulation.visits': VisitTable;
   'circulation.reading_room_uses': ReadingRoomUseTable;
   'circulation.contacts': ContactTable;
+  'circulation.reservations': ReservationTable;
+  'circulation.reservation_rules': ReservationRuleTable;
 }

@@ -17,6 +17,8 @@ export interface DatabaseHandle {
   durableWrites?: DurableWrites | null;
   /** The embedded database's whole data folder as a tarball (PGlite only). */
   dump?: () => Promise<Blob>;
+  /** The embedded database's folder on the disk (PGlite with a data folder only). */
+  dataDir?: string;
 }
 
 const INT8 = 20;
@@ -115,6 +117,7 @@ export async function connectPGlite(
       kind: 'pglite',
       durableWrites: writes,
       dump: () => pglite.dumpDataDir('gzip'),
+      dataDir,
       close: async () => {
         await db.destroy();
         await pglite.close();

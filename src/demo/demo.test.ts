@@ -203,6 +203,19 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     expect(cls.readers.length).toBeGreaterThanOrEqual(3);
     for (const reader of cls.readers) for (const loan of reader.loans) expect(loan.overdueDays).toBeGreaterThan(0);
 
+    // pupils who left the class are in the demo, so the rule can be seen: the teacher is shown none of them
+    const leftTheClass = await database.db
+      .selectFrom('readers.readers')
+      .select('id')
+      .where('organisation_id', '=', schoolId)
+      .where('status', '=', 'left')
+      .where('grade', '=', DEMO_CLASS.grade)
+      .where('class_letter', '=', DEMO_CLASS.letter)
+      .execute();
+    expect(leftTheClass.length).toBeGreaterThanOrEqual(2);
+    expect((await teacher.get('/api/readers?status=left')).body.items).toEqual([]);
+    for (const { id } of leftTheClass) expect((await teacher.get(`/api/readers/${id}`)).status).toBe(404);
+
     // and the librarian sees debtors in several classes
     const librarian = new ApiClient(app, 'kk');
     await librarian.login('librarian', DEMO_PASSWORD);
@@ -308,6 +321,23 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     const mine = await student.get('/api/reading/my');
     expect(mine.body.challenges).toHaveLength(1);
     expect(mine.body.classStanding.className).toBe(`${DEMO_CLASS.grade}${DEMO_CLASS.letter}`);
+  });
+
+  it('has readers waiting for books on loan, and a copy on the hold shelf for the demo student', async () => {
+    expect(summary.reservations).toMatchObject({ active: 5, held: 1 });
+    const librarian = new ApiClient(app);
+    expect((await librarian.login('librarian', DEMO_PASSWORD)).status).toBe(200);
+    const shelf = (await librarian.get('/api/circulation/hold-shelf')).body;
+    expect(shelf.held).toHaveLength(1);
+    expect((await librarian.get('/api/circulation/reservations?status=waiting')).body.total).toBe(4);
+    const student = new ApiClient(app);
+    expect((await student.login('student', DEMO_PASSWORD)).status).toBe(200);
+    const mine = (await student.get('/api/circulation/my-reservations')).body.items as { status: string; place: number | null; readerId: number }[];
+    expect(mine.map((r) => [r.status, r.place])).toEqual([
+      ['held', null],
+      ['waiting', 2],
+    ]);
+    expect(shelf.held[0].readerId).toBe(mine[0]!.readerId);
   });
 
   it('holds a work plan, a year of events, two exhibitions, a club and a reference log', async () => {

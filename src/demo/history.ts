@@ -108,6 +108,13 @@ function nextOpenDay(day: string): string {
   return d;
 }
 
+/** The last day the library is open, on or before `day`. */
+export function lastOpenDay(day: string): string {
+  let d = day;
+  for (let i = 0; i < 120 && dayWeight(d) === 0; i++) d = addDays(d, -1);
+  return d;
+}
+
 /** Days after the issue on which the book comes back: mostly in time, some late, a few very late. */
 function keptFor(rng: Random): number {
   const r = rng.next();

@@ -19,6 +19,7 @@ import { seedReference } from './reference.js';
 import { seedPrivacy } from './privacy.js';
 import { Random } from './random.js';
 import { seedReading, type ReadingDemoSummary } from './reading.js';
+import { seedReservations, type ReservationsDemoSummary } from './reservations.js';
 import {
   fullSchoolPlan,
   neighbourSchoolPlan,
@@ -75,6 +76,8 @@ export interface DemoSummary {
   recommendedList: { year: number; titles: number; matchedTitles: number; confirmed: number; pending: number };
   /** The reading movement: records derived from the loans, the challenge, families, the draw. */
   reading: ReadingDemoSummary;
+  /** Reservations of titles on loan: active ones, a copy on the hold shelf (src/demo/reservations.ts). */
+  reservations: ReservationsDemoSummary;
   milliseconds: number;
 }
 
@@ -186,6 +189,7 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     today,
   });
   await seedReference(trx, rng, users.librarian, today);
+  const reservations = await seedReservations(trx, rng, { schoolId: orgs.school.id, librarian: users.librarian, studentReaderId: studentReader!.id, today, workIds: shelved.map((w) => w.id) });
   return {
     schoolId: orgs.school.id,
     // the demo's titles, its textbooks and the older titles of the fund
@@ -194,13 +198,14 @@ async function seedDemo(trx: Executor, profile: SizeProfile, today: string) {
     textbooksReceived: textbookFund.received,
     textbooksIssued: textbookFund.issued,
     readers: readers.length + neighbours.readers + reading.readersAdded + privacy.leavers,
-    loans: history.loans + neighbours.loans,
-    openLoans: history.open + neighbours.open,
+    loans: history.loans + neighbours.loans + reservations.loans,
+    openLoans: history.open + neighbours.open + reservations.loans - reservations.returns,
     overdueLoans: history.overdue + neighbours.overdue,
     visits: history.visits + neighbours.visits,
     sampleListLoaded,
     recommendedList,
     reading,
+    reservations,
   };
 }
 

@@ -10,6 +10,7 @@ import { BACKENDS, openTestDatabase } from '../../test/support/db.js';
 import { makeReader, makeWork } from '../../test/support/factories.js';
 import { seedTenants, type Tenants } from '../../test/support/tenants.js';
 import { addReceiptLine, createReceipt } from './accounting/receipts.js';
+import { setClock } from '../shared/library-time.js';
 
 describe.each(BACKENDS)('the weeding list on %s', (backend) => {
   let database: DatabaseHandle;
@@ -115,6 +116,30 @@ describe.each(BACKENDS)('the weeding list on %s', (backend) => {
     fs.rmSync(file, { force: true });
     for (const part of ['Жаңа түсімдер бюллетені', '01.09.2015 – 30.09.2015', 'Жаратылыстану ғылымдары', 'Физика. Анықтамалық', 'Көркем әдебиет', 'Абай жолы']) {
       expect(text).toContain(part);
+    }
+  });
+
+  it('counts the years without loans by the library’s clock: a loan at 00:30 is on its own day', async () => {
+    const db = database.db;
+    // 10 March 2026 in Almaty: five years back is 10 March 2021
+    setClock(new Date('2026-03-10T07:00:00Z'));
+    try {
+      const work = await makeWork(db, { title: 'Түнгі кітап', bbk: '99.9', publishYear: 2010 });
+      const line = await db.transaction().execute(async (trx) => {
+        const receipt = await createReceipt(trx, tenants.librarianA, { receivedOn: '2015-09-01', source: 'budget_purchase' });
+        return addReceiptLine(trx, tenants.librarianA, receipt.id, { workId: work, count: 2, priceTiyn: 90000 });
+      });
+      const [onTheDay, dayBefore] = line.copies.map((c) => c.id);
+      const reader = await makeReader(db, tenants.schoolA.id);
+      const lend = (copyId: number, at: string) =>
+        db.insertInto('circulation.loans').values({ organisation_id: tenants.schoolA.id, copy_id: copyId, reader_id: reader.id, due_on: '2021-04-01', issued_at: new Date(at), returned_at: new Date('2021-03-25T06:00:00Z') }).execute();
+      await lend(onTheDay!, '2021-03-10T00:30:00+05:00'); // 9 March in UTC
+      await lend(dayBefore!, '2021-03-09T00:30:00+05:00'); // 8 March in UTC
+      const res = await lib.get('/api/fund/weeding?noLoansYears=5&bbkPrefix=99.9');
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((i: { copyId: number; lastLoanOn: string }) => [i.copyId, i.lastLoanOn])).toEqual([[dayBefore, '2021-03-09']]);
+    } finally {
+      setClock(undefined);
     }
   });
 });

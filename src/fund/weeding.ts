@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { libraryOf } from '../auth/actor.js';
 import { authorsOf } from '../catalog/works.js';
 import type { Executor } from '../db/executor.js';
-import { libraryToday } from '../shared/library-time.js';
+import { libraryToday, localDate, organisationTimeZone, startOfLocalDay } from '../shared/library-time.js';
 import { invalid } from '../shared/errors.js';
 import { addCopiesToAct, createAct, type ActView } from './accounting/write-offs.js';
 import type { WriteOffReason } from './accounting/schema.js';
@@ -46,6 +46,7 @@ export interface WeedingCandidate {
 
 export async function weedingList(db: Executor, actor: Actor, query: WeedingQuery): Promise<{ items: WeedingCandidate[]; total: number }> {
   const organisationId = libraryOf(actor);
+  const zone = await organisationTimeZone(db, organisationId);
   const today = await libraryToday(db, organisationId);
   const { publishedUpTo, noLoansYears, inRepair } = query;
   if (publishedUpTo === undefined && noLoansYears === undefined && !inRepair) throw invalid('fund.weeding_no_criterion');
@@ -56,7 +57,7 @@ export async function weedingList(db: Executor, actor: Actor, query: WeedingQuer
   const since = noLoansYears !== undefined ? `${Number(today.slice(0, 4)) - noLoansYears}${today.slice(4) === '-02-29' ? '-02-28' : today.slice(4)}` : null;
   const oldImprint = publishedUpTo !== undefined ? sql<boolean>`(w.publish_year IS NOT NULL AND w.publish_year <= ${publishedUpTo})` : sql<boolean>`false`;
   const noLoans = since
-    ? sql<boolean>`(c.acquired_on <= ${since} AND NOT EXISTS (SELECT 1 FROM circulation.loans l WHERE l.copy_id = c.id AND l.issued_at >= ${since}::date))`
+    ? sql<boolean>`(c.acquired_on <= ${since} AND NOT EXISTS (SELECT 1 FROM circulation.loans l WHERE l.copy_id = c.id AND l.issued_at >= ${startOfLocalDay(since, zone)}))`
     : sql<boolean>`false`;
   const repair = inRepair ? sql<boolean>`(c.status = 'in_repair')` : sql<boolean>`false`;
   const { rows } = await sql<{
@@ -87,7 +88,8 @@ export async function weedingList(db: Executor, actor: Actor, query: WeedingQuer
     publishYear: r.publish_year,
     bbk: r.bbk,
     acquiredOn: r.acquired_on,
-    lastLoanOn: r.last_loan ? new Date(r.last_loan).toISOString().slice(0, 10) : null,
+    // the day of the last loan as the library lived it (a loan at 00:30 is on its own day)
+    lastLoanOn: r.last_loan ? localDate(zone, new Date(r.last_loan)) : null,
     status: r.status,
     priceTiyn: Number(r.price_tiyn),
     reasons: [...(r.old_imprint ? ['old_imprint' as const] : []), ...(r.no_loans ? ['no_loans' as const] : []), ...(r.repair ? ['in_repair' as const] : [])],

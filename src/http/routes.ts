@@ -1,6 +1,7 @@
 import { backupRoutes } from '../backup/routes.js';
 import { catalogRoutes } from '../catalog/routes.js';
 import { circulationRoutes } from '../circulation/routes.js';
+import { reservationRoutes } from '../circulation/reservation-routes.js';
 import { fundRoutes } from '../fund/routes.js';
 import { accountingRoutes } from '../fund/accounting/routes.js';
 import { interopRoutes } from '../interop/routes.js';
@@ -25,6 +26,7 @@ export const domainRoutes: Routes[] = [
   readersRoutes,
   privacyRoutes,
   circulationRoutes,
+  reservationRoutes,
   textbooksRoutes,
   reclistRoutes,
   readingRoutes,

@@ -10,19 +10,19 @@ const entity = {
     work: 'библиографиялық жазба', copy: 'дана', reader: 'оқырман', organisation: 'ұйым', import_batch: 'импорт', author: 'автор',
     user: 'тіркелгі', reclist_match: 'тізім сәйкестігі', receipt: 'түсім', loan: 'кітап беру', cover: 'мұқаба', write_off_act: 'есептен шығару актісі',
     textbook_batch: 'оқулықтар партиясы', reclist_version: 'тізім нұсқасы', receipt_line: 'түсім жолы', promotion: 'сыныпқа көшіру',
-    curriculum: 'оқу жоспары', check: 'қорды тексеру', backup: 'сақтық көшірме', holdings_profile: 'даналар профилі', reading_action: 'оқу акциясы', schedule_item: 'көрмелер кестесінің жолы',
+    curriculum: 'оқу жоспары', check: 'қорды тексеру', backup: 'сақтық көшірме', holdings_profile: 'даналар профилі', reading_action: 'оқу акциясы', schedule_item: 'көрмелер кестесінің жолы', reservation: 'брондау',
   },
   ru: {
     work: 'библиографическая запись', copy: 'экземпляр', reader: 'читатель', organisation: 'организация', import_batch: 'импорт', author: 'автор',
     user: 'учётная запись', reclist_match: 'сопоставление списка', receipt: 'поступление', loan: 'выдача', cover: 'обложка', write_off_act: 'акт списания',
     textbook_batch: 'партия учебников', reclist_version: 'версия списка', receipt_line: 'строка поступления', promotion: 'перевод в следующий класс',
-    curriculum: 'учебный план', check: 'проверка фонда', backup: 'резервная копия', holdings_profile: 'профиль экземпляров', reading_action: 'акция чтения', schedule_item: 'строка графика выставок',
+    curriculum: 'учебный план', check: 'проверка фонда', backup: 'резервная копия', holdings_profile: 'профиль экземпляров', reading_action: 'акция чтения', schedule_item: 'строка графика выставок', reservation: 'бронь',
   },
   en: {
     work: 'record', copy: 'copy', reader: 'reader', organisation: 'organisation', import_batch: 'import', author: 'author',
     user: 'account', reclist_match: 'list match', receipt: 'receipt', loan: 'loan', cover: 'cover', write_off_act: 'write-off act',
     textbook_batch: 'textbook batch', reclist_version: 'list version', receipt_line: 'receipt line', promotion: 'promotion',
-    curriculum: 'curriculum', check: 'fund check', backup: 'backup', holdings_profile: 'holdings profile', reading_action: 'reading action', schedule_item: 'exhibition schedule line',
+    curriculum: 'curriculum', check: 'fund check', backup: 'backup', holdings_profile: 'holdings profile', reading_action: 'reading action', schedule_item: 'exhibition schedule line', reservation: 'reservation',
   },
 };
 const organisationKind = {

@@ -11,7 +11,7 @@ import { escapeXml, writeMarcXmlRecord } from './marc/marcxml.js';
 export interface OaiOptions {
   /** Base URL of the endpoint, as the harvester called it. */
   baseUrl: string;
-  /** Repository part of identifiers: oai:kitaphana:<repositoryId>:work/<id>. */
+  /** The repository identifier, a domain name (see `repositoryIdentifier`): identifiers are oai:<repositoryId>:work/<id>. */
   repositoryId: string;
   pageSize?: number;
   now?: Date;
@@ -43,6 +43,22 @@ class OaiError extends Error {
 }
 
 const isoSecond = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** A domain name as the oai-identifier scheme wants it: words of letters, digits and hyphens, each starting with a letter, two or more. */
+const DOMAIN_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/i;
+
+/**
+ * The repository identifier of the oai-identifier scheme, which Identify announces and every
+ * identifier carries: the configured one, else the host name of the public address. A host that is
+ * no domain name (localhost, an IP address) is made one under the reserved `.invalid` top-level
+ * domain, so the answers stay valid: `localhost.invalid`, `ip-192-168-1-10.invalid`.
+ */
+export function repositoryIdentifier(configured: string | undefined, host: string): string {
+  const name = (configured || host).toLowerCase().replace(/^\[|\]$/g, '');
+  if (DOMAIN_NAME.test(name)) return name;
+  const word = name.replace(/[^a-z0-9-]+/g, '-');
+  return `${/^[a-z]/.test(word) ? word : `ip-${word}`}.invalid`;
+}
 
 /** 'YYYY-MM-DD' or 'YYYY-MM-DDThh:mm:ssZ'; `end` makes a day cover all of itself. */
 function parseDatestamp(value: string, end: boolean): Date {
@@ -143,8 +159,13 @@ async function respond(db: Executor, verb: string, args: Args, options: OaiOptio
 }
 
 async function identify(db: Executor, options: OaiOptions): Promise<string> {
-  const earliest = await db.selectFrom('catalog.works').select((eb) => eb.fn.min('updated_at').as('t')).executeTakeFirst();
-  const t = earliest?.t ? new Date(earliest.t as Date) : new Date(0);
+  // the lower limit of every datestamp given: of the works and of the deleted records' tombstones
+  const [works, gone] = await Promise.all([
+    db.selectFrom('catalog.works').select((eb) => eb.fn.min('updated_at').as('t')).executeTakeFirst(),
+    db.selectFrom('interop.deleted_records').select((eb) => eb.fn.min('deleted_at').as('t')).executeTakeFirst(),
+  ]);
+  const times = [works?.t, gone?.t].filter((t) => t !== null && t !== undefined).map((t) => new Date(t as Date).getTime());
+  const t = times.length ? new Date(Math.min(...times)) : new Date(0);
   return [
     '<Identify>',
     '<repositoryName>Kitaphana</repositoryName>',
@@ -155,7 +176,7 @@ async function identify(db: Executor, options: OaiOptions): Promise<string> {
     '<deletedRecord>transient</deletedRecord>',
     '<granularity>YYYY-MM-DDThh:mm:ssZ</granularity>',
     '<description><oai-identifier xmlns="http://www.openarchives.org/OAI/2.0/oai-identifier" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd">',
-    `<scheme>oai</scheme><repositoryIdentifier>kitaphana:${escapeXml(options.repositoryId)}</repositoryIdentifier><delimiter>:</delimiter><sampleIdentifier>${identifierOf(1, options)}</sampleIdentifier>`,
+    `<scheme>oai</scheme><repositoryIdentifier>${escapeXml(options.repositoryId)}</repositoryIdentifier><delimiter>:</delimiter><sampleIdentifier>${identifierOf(1, options)}</sampleIdentifier>`,
     '</oai-identifier></description>',
     '</Identify>',
   ].join('');
@@ -172,7 +193,7 @@ async function listSets(db: Executor): Promise<string> {
   return `<ListSets>${rows.map((r) => `<set><setSpec>org:${r.id}</setSpec><setName>${escapeXml(r.name)}</setName></set>`).join('')}</ListSets>`;
 }
 
-const identifierOf = (workId: number, options: OaiOptions) => `oai:kitaphana:${options.repositoryId}:work/${workId}`;
+const identifierOf = (workId: number, options: OaiOptions) => `oai:${options.repositoryId}:work/${workId}`;
 
 function checkPrefix(prefix: string) {
   if (!FORMATS[prefix]) throw new OaiError('cannotDisseminateFormat', `Format ${prefix} is not supported`);
@@ -186,7 +207,7 @@ interface Item {
 }
 
 async function findItem(db: Executor, identifier: string, options: OaiOptions): Promise<Item> {
-  const prefix = `oai:kitaphana:${options.repositoryId}:work/`;
+  const prefix = `oai:${options.repositoryId}:work/`;
   const id = identifier.startsWith(prefix) ? Number(identifier.slice(prefix.length)) : NaN;
   if (!Number.isSafeInteger(id) || id <= 0) throw new OaiError('idDoesNotExist', `No item ${identifier}`);
   const items = await itemsAfter(db, { prefix: 'oai_dc', after: id - 1 }, 1);

@@ -11,7 +11,7 @@ import { exportWorks } from './export.js';
 import { getImport, listImports, previewImport, processImportBatch, resumeImport, startImport, type BatchStart, type BatchView, type ImportOptions } from './imports.js';
 import { ENCODINGS } from './marc/encoding.js';
 import { FORMATS } from './mapping.js';
-import { handleOai } from './oai.js';
+import { handleOai, repositoryIdentifier } from './oai.js';
 import { handleSru } from './sru.js';
 import { undoImport } from './undo.js';
 import { markInterruptedImports } from './workers.js';
@@ -327,7 +327,7 @@ export const interopRoutes: Routes = async (app) => {
   // The harvesters' address of this server: configured, never taken from a request's Host header,
   // which any client sets as it likes.
   const publicBase = () => (process.env.KITAPHANA_PUBLIC_URL || `http://${process.env.HOST || '127.0.0.1'}:${process.env.PORT || 3000}`).replace(/\/+$/, '');
-  const repositoryId = () => process.env.KITAPHANA_OAI_REPOSITORY_ID || new URL(publicBase()).hostname || 'localhost';
+  const repositoryId = () => repositoryIdentifier(process.env.KITAPHANA_OAI_REPOSITORY_ID, new URL(publicBase()).hostname);
   const pageSize = () => Number(process.env.KITAPHANA_OAI_PAGE_SIZE) || 100;
 
   async function answerOai(query: Record<string, string | string[] | undefined>, reply: FastifyReply) {

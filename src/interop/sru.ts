@@ -168,7 +168,10 @@ const packing = (version: string) => (version === '2.0' ? '<recordXMLEscaping>xm
 export async function handleSru(db: Executor, args: SruArgs, baseUrl: string): Promise<string> {
   const version = args.version === '2.0' ? '2.0' : '1.2';
   if (!args.operation || args.operation === 'explain') return explain(version, baseUrl);
-  if (args.operation !== 'searchRetrieve') return envelope('searchRetrieveResponse', version, diagnostic(version, 4, `Unsupported operation ${args.operation}`));
+  // SRU 1.2 requires numberOfRecords in every searchRetrieve answer, a diagnostic one included
+  if (args.operation !== 'searchRetrieve') {
+    return envelope('searchRetrieveResponse', version, `<numberOfRecords>0</numberOfRecords>${diagnostic(version, 4, `Unsupported operation ${args.operation}`)}`);
+  }
   try {
     if (!args.query) throw new SruDiagnostic(7, 'query');
     const schema = (args.recordSchema ?? 'marcxml').toLowerCase();
@@ -193,7 +196,8 @@ export async function handleSru(db: Executor, args: SruArgs, baseUrl: string): P
       .join('\n');
     const n = Number(total.n);
     const next = start - 1 + ids.length < n && ids.length ? `<nextRecordPosition>${start + ids.length}</nextRecordPosition>` : '';
-    return envelope('searchRetrieveResponse', version, `<numberOfRecords>${n}</numberOfRecords><records>${records}</records>${next}`);
+    // records holds one record or more: an answer without any leaves it out
+    return envelope('searchRetrieveResponse', version, `<numberOfRecords>${n}</numberOfRecords>${ids.length ? `<records>${records}</records>` : ''}${next}`);
   } catch (err) {
     if (err instanceof SruDiagnostic) return envelope('searchRetrieveResponse', version, `<numberOfRecords>0</numberOfRecords>${diagnostic(version, err.number, err.details)}`);
     throw err;

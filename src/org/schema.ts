@@ -66,6 +66,9 @@ export interface RetentionTable {
   visits_days: Generated<number>;
   sessions_days: Generated<number>;
   backups_days: Generated<number>;
+  reading_days: Generated<number>;
+  textbooks_days: Generated<number>;
+  losses_days: Generated<number>;
   updated_at: Generated<Date>;
   updated_by: number | null;
 }

@@ -43,6 +43,13 @@ describe.each(BACKENDS)('erasing the personal data of readers who left, on %s', 
       .insertInto('circulation.loans')
       .values({ organisation_id: tenants.schoolA.id, copy_id: returned.id, reader_id: ids.gone, due_on: '2023-04-01', returned_at: new Date('2023-03-30') })
       .execute();
+    // a book she lost, with a free-text note that names her family
+    const act = await db.insertInto('fund.write_off_acts').values({ organisation_id: tenants.schoolA.id, number: 'L-1', act_date: '2023-04-01', reason: 'lost_by_reader', commission: '[]' }).returning('id').executeTakeFirstOrThrow();
+    const lost = await makeCopy(db, tenants.schoolA.id, work);
+    await db
+      .insertInto('fund.losses')
+      .values({ organisation_id: tenants.schoolA.id, reader_id: ids.gone, copy_id: lost.id, lost_on: '2023-04-01', settlement: 'payment', payment_tiyn: 150000, write_off_act_id: act.id, note: 'Бұрынғыбаева ата-анасы төледі' })
+      .execute();
     await createUser(db, null, {
       login: 'gone-student', password: TEST_PASSWORD, fullName: 'Бұрынғыбаева Аружан', role: 'student',
       organisationId: tenants.schoolA.id, readerId: ids.gone, classGrade: null, classLetter: null,
@@ -92,6 +99,8 @@ describe.each(BACKENDS)('erasing the personal data of readers who left, on %s', 
       { day: expect.any(String), what: 'issue', reader_group: 'grades_10_11', n: 1 },
       { day: '2023-03-30', what: 'return', reader_group: 'grades_10_11', n: 1 },
     ]);
+    // the loss stays in the fund's accounts, its note does not
+    expect(await database.db.selectFrom('fund.losses').select(['note', 'payment_tiyn']).where('reader_id', '=', ids.gone).execute()).toEqual([{ note: null, payment_tiyn: 150000 }]);
     // the student's account is closed and signed out
     expect((await student.get('/api/auth/me')).status).toBe(401);
     expect((await new ApiClient(app).login('gone-student')).status).toBe(401);

@@ -16,6 +16,8 @@ import type { Executor } from '../db/executor.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { foldLoans, unlinkCountedRows } from '../reports/kept.js';
 import { writableLibrary } from './readers.js';
+import { forgetReservations } from '../circulation/reservations.js';
+import { libraryToday } from '../shared/library-time.js';
 
 /** What stands in place of an erased name. */
 export const ERASED = '***';
@@ -134,7 +136,8 @@ export { referencesTo as foreignKeysTo };
  * Erases readers' personal data for good, inside the caller's transaction: names, birth date and
  * contacts; the pupil's and parent's accounts linked to them (removed, their traces elsewhere
  * unlinked); the audit lines that name them; the notes of their losses; who signed their consents;
- * the texts of their requests; their returned loans, folded into the report's kept counts first
+ * the texts of their requests; their reservations; their name and e-mail in gift draws, their recommendations, the notes of
+ * their reading records, challenge days and textbook raids; their returned loans, folded into the report's kept counts first
  * (reports/kept.ts), and the reader's link on reading-room uses and contacts. What stays is the
  * reader's number, class and leaving date, and their visits: the report's regular visitors are
  * counted per reader-number (they go with the visits' own retention). Each erasure is listed in readers.erasures (and, by
@@ -199,10 +202,20 @@ export async function eraseReaders(
     await db.deleteFrom('org.users').where('id', 'in', accountIds).execute();
     forgetSessions();
   }
+  // who reserved what goes (a copy held for the reader passes to the next one waiting); before the
+  // loans are folded, as a fulfilled reservation names its loan
+  await forgetReservations(db, organisationId, readerIds, await libraryToday(db, organisationId));
   // the loan history becomes counts: the report and the statistics need how many, not who read what
   await foldLoans(db, organisationId, { readerIds });
   await unlinkCountedRows(db, organisationId, { readerIds });
   await db.updateTable('fund.losses').set({ note: null }).where('reader_id', 'in', readerIds).execute();
+  // the reading movement's and the textbook raids' words about the reader: a draw entry keeps no name or
+  // e-mail, the reader's own recommendations go, notes are cleared
+  await db.updateTable('reading.draw_participants').set({ name: ERASED, email: null }).where('reader_id', 'in', readerIds).execute();
+  await db.deleteFrom('reading.recommendations').where('reader_id', 'in', readerIds).execute();
+  await db.updateTable('reading.challenge_days').set({ note: null }).where('reader_id', 'in', readerIds).execute();
+  await db.updateTable('reading.records').set({ note: null }).where('reader_id', 'in', readerIds).where('note', 'is not', null).execute();
+  await db.updateTable('textbooks.raid_lines').set({ note: null }).where('reader_id', 'in', readerIds).execute();
   await db.updateTable('readers.consents').set({ given_by: null, note: null }).where('reader_id', 'in', readerIds).execute();
   await db.updateTable('readers.requests').set({ message: ERASED, answer: sql`case when answer is null then null else ${ERASED} end` }).where('reader_id', 'in', readerIds).execute();
   // audit lines about the reader, or whose details name the reader, keep what happened, not to whom
@@ -231,7 +244,21 @@ function fullName(p: { last_name: string; first_name: string; middle_name: strin
 }
 
 /** The tables whose files may still hold an erased value until they are rewritten. */
-const TOUCHED_TABLES = ['readers.readers', 'readers.consents', 'readers.requests', 'org.users', 'org.sessions', 'org.audit_log', 'fund.losses'];
+const TOUCHED_TABLES = [
+  'readers.readers',
+  'readers.consents',
+  'readers.requests',
+  'org.users',
+  'org.sessions',
+  'org.audit_log',
+  'fund.losses',
+  'reading.draw_participants',
+  'reading.recommendations',
+  'reading.challenge_days',
+  'textbooks.raid_lines',
+];
+/** Rewritten on the embedded database only: a region's millions of reading records are not locked for an erasure. */
+const TOUCHED_ON_EMBEDDED = ['reading.records'];
 
 /**
  * Makes erased values unrecoverable from the database's files: the touched tables are rewritten
@@ -242,7 +269,7 @@ const TOUCHED_TABLES = ['readers.readers', 'readers.consents', 'readers.requests
 export async function purgeErasedValues(db: Db, kind: 'pglite' | 'postgres'): Promise<{ ms: number }> {
   const started = performance.now();
   await db.connection().execute(async (conn) => {
-    for (const table of TOUCHED_TABLES) await sql`VACUUM FULL ${sql.table(table)}`.execute(conn);
+    for (const table of [...TOUCHED_TABLES, ...(kind === 'pglite' ? TOUCHED_ON_EMBEDDED : [])]) await sql`VACUUM FULL ${sql.table(table)}`.execute(conn);
     // statistics may hold sample values of a column: they are gathered again from the cleaned rows
     await sql`ANALYZE readers.readers`.execute(conn);
     if (kind === 'pglite') {

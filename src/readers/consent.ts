@@ -18,6 +18,8 @@ export async function readersWithConsent(
     .select('r.id')
     .where('r.organisation_id', '=', organisationId)
     .where('r.id', 'in', [...readerIds])
+    // a blocked reader's data is kept, not used: no name is shown to others
+    .where('r.blocked_at', 'is', null)
     .where((eb) =>
       eb.or([
         eb('r.kind', '!=', 'student'),

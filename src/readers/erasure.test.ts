@@ -70,6 +70,15 @@ describe('erasure that erases, on the embedded database', () => {
     // a free-text audit line that names her, about something else
     await audit(db, null, 'note', 'copy', 1, { note: 'Жанибекова brought the book back torn' }, tenants.schoolA.id);
     await db.insertInto('readers.requests').values({ organisation_id: tenants.schoolA.id, reader_id: readerId, kind: 'correction', message: 'Телефон: +7 777 000 11 22' }).execute();
+    // the reading movement wrote her name and words down too: a gift draw, a recommendation, a challenge note
+    const org = tenants.schoolA.id;
+    const draw = await db.insertInto('reading.draws').values({ organisation_id: org, title: 'Кітап сыйла', gift_on: '2026-12-20' }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('reading.draw_participants').values({ draw_id: draw.id, organisation_id: org, reader_id: readerId, name: 'Жанибекова Айнұр', role: 'pupil', email: 'ainur.zh@example.kz', wished_book: 'Абай жолы' }).execute();
+    const work = await db.insertInto('catalog.works').values({ title: 'Көксерек', search_key: 'коксерек', title_key: 'коксерек', sort_key: 'коксерек' }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('reading.recommendations').values({ organisation_id: org, reader_id: readerId, work_id: work.id, text: 'Жанибекова ұсынады: керемет кітап' }).execute();
+    const challenge = await db.insertInto('reading.challenges').values({ organisation_id: org, title: '30 күн', starts_on: '2026-11-01' }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('reading.challenge_entrants').values({ challenge_id: challenge.id, reader_id: readerId, organisation_id: org, joined_on: '2026-11-01' }).execute();
+    await db.insertInto('reading.challenge_days').values({ challenge_id: challenge.id, reader_id: readerId, organisation_id: org, day: '2026-11-02', minutes: 20, note: 'Жанибеков Серік екеуміз оқыдық' }).execute();
     olderBackup = path.join(backupDir, (await makeBackup(database, { dir: backupDir, keepDays: 30, key }, new Date('2026-11-01T08:00:00Z'))).name);
 
     const app = await buildApp({ database, webDist: '/nonexistent', backups: { dir: backupDir, keepDays: 30, everyHours: 0, key }, erasureLedger: ledger });

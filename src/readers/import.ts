@@ -12,7 +12,7 @@ import { isValidGrade, normaliseClassLetter } from './classes.js';
 import { fullNameOf, insertReader, insertReaders, issueReaderNumbers } from './readers.js';
 import {
   duplicateKey,
-  parseRoster,
+  parseRosterInTurns,
   readRosterFile,
   type RecognisedColumn,
   type RosterDefaults,
@@ -76,7 +76,7 @@ function rosterDefaults(options: ImportOptions): RosterDefaults {
 export async function previewImport(db: Executor, actor: Actor | null, file: RosterFile, options: ImportOptions = {}): Promise<ImportPreview> {
   const organisationId = staffLibrary(actor);
   const table = await readRosterFile(file.bytes, file.filename, options.encoding ?? 'auto');
-  const { columns, rows } = parseRoster(table, { ...rosterDefaults(options), today: await libraryToday(db, organisationId) });
+  const { columns, rows } = await parseRosterInTurns(table, { ...rosterDefaults(options), today: await libraryToday(db, organisationId) });
   await markExistingDuplicates(db, organisationId, rows);
   const invalidCount = rows.filter((r) => r.errors.length > 0).length;
   return {

@@ -225,13 +225,16 @@ export const privacyRoutes: Routes = async (app) => {
     visitsDays: days.describe('days visits (reader-days) are kept before they become counts'),
     sessionsDays: days.describe('days an expired session is kept'),
     backupsDays: days.describe('days a backup is kept (the newest always stays)'),
+    readingDays: days.describe("days after a school year's end before its reading records become counts (a pupil still at school keeps them)"),
+    textbooksDays: days.describe('days returned textbook issues are kept before they become counts'),
+    lossesDays: days.describe("days a settled loss keeps the reader's link and note (the write-off act stays)"),
   });
   const limit = z.object({ min: z.number(), max: z.number(), default: z.number() });
   const retentionView = retentionSchema.extend({ limits: z.record(z.enum(Object.keys(RETENTION_LIMITS) as [keyof typeof RETENTION_LIMITS]), limit) });
   const withLimits = (settings: z.infer<typeof retentionSchema>) => ({ ...settings, limits: RETENTION_LIMITS });
   app.get(
     '/api/readers/retention',
-    { schema: { tags, summary: 'How long the library keeps leavers, loans, visits, its audit log, expired sessions and backups, with the bounds of each', response: { 200: retentionView } } },
+    { schema: { tags, summary: 'How long the library keeps leavers, loans, visits, reading records, textbook issues, losses, its audit log, expired sessions and backups, with the bounds of each', response: { 200: retentionView } } },
     async (req) => withLimits(await getRetention(app.db, req.actor)),
   );
   app.put(

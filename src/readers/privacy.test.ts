@@ -90,6 +90,54 @@ describe.each(BACKENDS)("children's data: who sees what, consents and a parent's
     expect((await as['dana-parent']!.get(`/api/readers/${ids.pupil}/consents`)).status).toBe(200);
   });
 
+  it('answers every role as it should for every reader endpoint and export', async () => {
+    // one pupil of the teacher's class 5 Ә; each role asks for everything about her
+    const p = ids.pupil;
+    const endpoints: [string, string, unknown?][] = [
+      ['GET', '/api/readers'],
+      ['GET', '/api/readers?status=left'],
+      ['GET', `/api/readers/${p}`],
+      ['GET', '/api/readers/me'],
+      ['GET', `/api/readers/${p}/data`],
+      ['GET', `/api/readers/${p}/data.pdf`],
+      ['GET', '/api/readers/me/data'],
+      ['GET', '/api/readers/me/data.pdf'],
+      ['GET', `/api/readers/${p}/consents`],
+      ['GET', `/api/readers/${p}/consent-form.pdf`],
+      ['POST', '/api/readers/cards', { readerIds: [p] }],
+      ['GET', '/api/readers/requests'],
+      ['GET', '/api/circulation/debtors.pdf?grade=5&classLetter=%D3%98'],
+      ['GET', `/api/textbooks/students/${p}/formular.pdf`],
+      ['GET', '/api/textbooks/classes/issue-sheet.pdf?schoolYear=2026-2027&grade=5&classLetter=%D3%98'],
+      ['GET', `/api/reading/readers/${p}/records`],
+      ['GET', `/api/circulation/readers/${p}/panel`],
+    ];
+    // the deployment's admin sits above the schools: a school's reader is not found; an empty list of its own
+    const expected: Record<string, number[]> = {
+      //              list left  one  me  data pdf  my  my.pdf cons form cards reqs debt  form sheet read panel
+      'librarian-a': [200, 200, 200, 403, 200, 200, 403, 403, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+      'teacher-a': [200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200, 200, 403],
+      dana: [403, 403, 403, 200, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 200, 403],
+      'dana-parent': [403, 403, 403, 200, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 200, 403],
+      method: [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
+      admin: [200, 200, 404, 403, 404, 404, 403, 403, 404, 404, 404, 200, 200, 404, 200, 404, 404],
+      'librarian-b': [200, 200, 404, 403, 404, 404, 403, 403, 404, 404, 404, 200, 200, 404, 200, 404, 404],
+    };
+    const seen: Record<string, number[]> = {};
+    for (const who of Object.keys(expected)) {
+      seen[who] = [];
+      for (const [method, url, payload] of endpoints) seen[who].push((await as[who]!.request({ method: method as 'GET', url, payload: payload as object })).status);
+    }
+    expect(seen).toEqual(expected);
+    // where a list answers, it holds nobody it should not: the teacher's own class, nobody for another school
+    expect((await as['teacher-a']!.get('/api/readers?status=left')).body.items).toEqual([]);
+    for (const who of ['admin', 'librarian-b']) {
+      const text = JSON.stringify([(await as[who]!.get('/api/readers?status=all&limit=500')).body, (await as[who]!.get('/api/readers/requests')).body]);
+      expect(text, who).not.toContain('Оспанова');
+      expect(text, who).not.toContain('Кеткенова');
+    }
+  });
+
   it("does not show the admin the children's names in the account lists", async () => {
     const people = (await as.admin!.get(`/api/users?organisationId=${tenants.schoolA.id}`)).body as { login: string; fullName: string; readerName: string | null; role: string }[];
     const dana = people.find((p) => p.login === 'dana')!;
@@ -109,9 +157,14 @@ describe.each(BACKENDS)("children's data: who sees what, consents and a parent's
     expect((await as['librarian-a']!.get('/api/readers?status=left')).status).toBe(200);
     expect((await as['librarian-a']!.post('/api/readers/cards', { grade: 5, classLetter: 'Ә' })).status).toBe(200);
     expect((await as['librarian-a']!.get(`/api/readers/${ids.pupil}/data.pdf`)).status).toBe(200);
+    // the other printed lists and papers that name pupils: debtors, a class's textbook sheet, a pupil's textbook formular
+    expect((await as['teacher-a']!.get('/api/circulation/debtors.pdf')).status).toBe(200);
+    expect((await as['teacher-a']!.get('/api/textbooks/classes/issue-sheet.pdf?schoolYear=2026-2027&grade=5&classLetter=%D3%98')).status).toBe(200);
+    expect((await as['librarian-a']!.get(`/api/textbooks/students/${ids.pupil}/formular.pdf`)).status).toBe(200);
     const lines = await db.selectFrom('org.audit_log').select(['action', 'entity', 'details']).where('id', '>', before).orderBy('id').execute();
-    expect(lines.map((l) => `${l.action} ${l.entity}`)).toEqual(['read readers', 'export readers', 'export reader']);
+    expect(lines.map((l) => `${l.action} ${l.entity}`)).toEqual(['read readers', 'export readers', 'export reader', 'export readers', 'export readers', 'export reader']);
     expect(lines[0]!.details).toMatchObject({ status: 'left', count: 1 });
+    expect(lines.slice(3).map((l) => (l.details as { what: string }).what)).toEqual(['debtors', 'textbook_issue_sheet', 'textbook_formular']);
   });
 
   it('keeps the family contacts only under a contact consent, and lets it be withdrawn', async () => {
@@ -177,10 +230,39 @@ describe.each(BACKENDS)("children's data: who sees what, consents and a parent's
     expect(answered.body).toMatchObject({ status: 'done', answer: 'Түзетілді' });
     expect((await parent.get('/api/readers/me/requests')).body[0]).toMatchObject({ status: 'done', answer: 'Түзетілді' });
 
-    // blocking hides the pupil from the class teacher until lifted
+    // blocking hides the pupil from the class teacher until lifted: the record, the reading, the textbooks, the standings
+    const teacher = as['teacher-a']!;
+    await db
+      .insertInto('reading.records')
+      .values({ organisation_id: tenants.schoolA.id, reader_id: ids.pupil!, work_id: work, title: 'Қорқыт ата', book_key: `w${work}`, source: 'loan', read_on: '2026-09-28', school_year: '2026-2027', status: 'confirmed' })
+      .execute();
+    const standing = async () => (await teacher.get('/api/reading/contests/readers?schoolYear=2026-2027&grade=5&classLetter=%D3%98')).body.items.map((r: { readerId: number }) => r.readerId);
+    const seesHer = async () => ({
+      record: (await teacher.get(`/api/readers/${ids.pupil}`)).status,
+      reading: (await teacher.get(`/api/reading/readers/${ids.pupil}/records`)).status,
+      textbooks: (await teacher.get(`/api/textbooks/students/${ids.pupil}`)).status,
+      sheet: (await teacher.get('/api/textbooks/diagnosis?schoolYear=2026-2027&grade=5&classLetter=%D3%98')).body.students.map((st: { readerId: number }) => st.readerId).includes(ids.pupil),
+      standings: (await standing()).includes(ids.pupil),
+    });
+    expect(await seesHer()).toEqual({ record: 200, reading: 200, textbooks: 200, sheet: true, standings: true });
     expect((await as['librarian-a']!.post(`/api/readers/${ids.pupil}/block`, { blocked: true })).body).toEqual({ id: ids.pupil, blocked: true });
-    expect((await as['teacher-a']!.get(`/api/readers/${ids.pupil}`)).status).toBe(404);
+    expect(await seesHer()).toEqual({ record: 404, reading: 404, textbooks: 403, sheet: false, standings: false });
+    // nor does the teacher read the reading of the pupil who left the class in 2019
+    expect((await teacher.get(`/api/reading/readers/${ids.leaver}/records`)).status).toBe(404);
     expect((await as['librarian-a']!.post(`/api/readers/${ids.pupil}/block`, { blocked: false })).body.blocked).toBe(false);
+    expect(await seesHer()).toEqual({ record: 200, reading: 200, textbooks: 200, sheet: true, standings: true });
+
+    // the parent withdraws a consent the library recorded: the name leaves the public standings
+    const shown = await as['librarian-a']!.post(`/api/readers/${ids.pupil}/consents`, { scope: 'public_name', givenBy: 'Оспанов Ерлан', form: 'paper' });
+    expect(shown.status).toBe(201);
+    const publicNames = async () => (await as.dana!.get('/api/reading/contests/readers?schoolYear=2026-2027')).body.items.map((r: { readerId: number; name: string | null }) => [r.readerId, r.name]);
+    expect(await publicNames()).toContainEqual([ids.pupil, 'Оспанова Дана']);
+    expect((await parent.post(`/api/readers/${ids.pupil}/consents`, { scope: 'public_name', givenBy: 'x' })).status).toBe(403);
+    expect((await parent.post(`/api/readers/${ids.otherClass}/consents/${shown.body.id}/withdraw`)).status).toBe(403);
+    const withdrawn = await parent.post(`/api/readers/${ids.pupil}/consents/${shown.body.id}/withdraw`);
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.withdrawnOn).not.toBeNull();
+    expect(await publicNames()).toContainEqual([ids.pupil, null]);
 
     // erasure on request: the parent asks, the librarian erases the one reader, the accounts go
     expect((await parent.post('/api/readers/me/requests', { kind: 'erasure' })).status).toBe(201);

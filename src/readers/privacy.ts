@@ -292,6 +292,7 @@ export interface SubjectData {
 const PLAIN_TABLES = [
   'circulation.contacts',
   'circulation.reading_room_uses',
+  'circulation.reservations',
   'events.club_members',
   'readers.registrations',
   'reading.bingo_cards',
@@ -300,6 +301,7 @@ const PLAIN_TABLES = [
   'reading.contest_entrants',
   'reading.draw_participants',
   'reading.family_members',
+  'reading.kept_books',
   'reading.reader_year_books',
   'reading.recommendations',
   'reading.records',

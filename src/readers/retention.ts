@@ -1,9 +1,10 @@
 /**
  * Retention: personal data is kept only while it serves its purpose (Law No. 94-V, art. 12). Each
- * library sets how long it keeps leavers' personal data, the loan history, the visits, its audit
- * log, expired sessions and backups. A daily job applies the periods and writes what it removed to
- * each library's audit log. Loans and visits leave their numbers behind before they go
- * (reports/kept.ts), so the annual report and the circulation statistics of a past year never change.
+ * library sets how long it keeps leavers' personal data, the loan history, the visits, the reading
+ * records, returned textbook issues, the personal link of settled losses, its audit log, expired
+ * sessions and backups. A daily job applies the periods and writes what it removed to each library's
+ * audit log. Loans, visits, textbook issues and reading records leave their numbers behind before
+ * they go (reports/kept.ts, reading/kept.ts), so no report or standing of a past year changes.
  */
 import type { Actor } from '../auth/actor.js';
 import { staffLibrary } from '../auth/guard.js';
@@ -12,7 +13,9 @@ import type { Db } from '../db/connect.js';
 import { sql } from 'kysely';
 import { audit } from '../org/audit.js';
 import type { Executor } from '../db/executor.js';
-import { foldLoans, foldVisits, startOfLibraryDay, unlinkCountedRows } from '../reports/kept.js';
+import { foldLoans, foldTextbookIssues, foldVisits, startOfLibraryDay, unlinkCountedRows } from '../reports/kept.js';
+import { foldReadingRecords } from '../reading/kept.js';
+import { unlinkSettledLosses } from '../fund/accounting/losses.js';
 import { invalid } from '../shared/errors.js';
 import { addDays, libraryToday, localDate, now, schoolYearOf, schoolYearRange } from '../shared/library-time.js';
 import { appendToLedger, eraseReaders, ledgerEntriesFor, purgeErasedValues } from './anonymise.js';
@@ -30,6 +33,12 @@ export interface RetentionSettings {
   sessionsDays: number;
   /** Backups older than this are removed (the newest always stays). */
   backupsDays: number;
+  /** Reading records of school years ended longer ago become counts, except a pupil's still at school. */
+  readingDays: number;
+  /** Returned textbook issues older than this become counts; open ones (debts) stay. */
+  textbooksDays: number;
+  /** Settled losses older than this lose the reader, the loan and the note; the act stays. */
+  lossesDays: number;
 }
 
 type Field = keyof RetentionSettings;
@@ -46,6 +55,9 @@ export const RETENTION_LIMITS: Record<Field, { min: number; max: number; default
   visitsDays: { min: 365, max: 3650, default: 1095 },
   sessionsDays: { min: 0, max: 90, default: 7 },
   backupsDays: { min: 7, max: 365, default: 30 },
+  readingDays: { min: 365, max: 3650, default: 1095 },
+  textbooksDays: { min: 365, max: 3650, default: 1095 },
+  lossesDays: { min: 365, max: 3650, default: 1095 },
 };
 const FIELDS = Object.keys(RETENTION_LIMITS) as Field[];
 
@@ -58,6 +70,9 @@ const COLUMNS = {
   visitsDays: 'visits_days',
   sessionsDays: 'sessions_days',
   backupsDays: 'backups_days',
+  readingDays: 'reading_days',
+  textbooksDays: 'textbooks_days',
+  lossesDays: 'losses_days',
 } as const satisfies Record<Field, string>;
 
 export async function retentionOf(db: Executor, organisationId: number): Promise<RetentionSettings> {
@@ -93,6 +108,9 @@ export async function setRetention(db: Executor, actor: Actor | null, input: Par
     visitsDays: next.visitsDays,
     sessionsDays: next.sessionsDays,
     backupsDays: next.backupsDays,
+    readingDays: next.readingDays,
+    textbooksDays: next.textbooksDays,
+    lossesDays: next.lossesDays,
   });
   return next;
 }
@@ -117,6 +135,9 @@ export interface RetentionRun {
   visitsRemoved: number;
   sessionsRemoved: number;
   backupsRemoved: number;
+  readingRecordsRemoved: number;
+  textbookIssuesRemoved: number;
+  lossesUnlinked: number;
 }
 
 /**
@@ -139,7 +160,18 @@ export async function applyRetention(
   kind: 'pglite' | 'postgres',
   options: { erasureLedger: string | null; backups?: Pick<BackupConfig, 'dir' | 'keepDays'> | null },
 ): Promise<RetentionRun> {
-  const run: RetentionRun = { libraries: 0, readersErased: 0, auditLinesRemoved: 0, loansRemoved: 0, visitsRemoved: 0, sessionsRemoved: 0, backupsRemoved: 0 };
+  const run: RetentionRun = {
+    libraries: 0,
+    readersErased: 0,
+    auditLinesRemoved: 0,
+    loansRemoved: 0,
+    visitsRemoved: 0,
+    sessionsRemoved: 0,
+    backupsRemoved: 0,
+    readingRecordsRemoved: 0,
+    textbookIssuesRemoved: 0,
+    lossesUnlinked: 0,
+  };
   // sessions: each user's library's period after expiry (the default for those without a setting)
   const { rows: sessionRows } = await sql<{ organisation_id: number; n: number }>`
     with gone as (
@@ -181,6 +213,10 @@ export async function applyRetention(
       const loansRemoved = await foldLoans(trx, organisationId, { returnedBefore: await startOfLibraryDay(trx, organisationId, loansBefore) });
       await unlinkCountedRows(trx, organisationId, { before: loansBefore });
       const visitsRemoved = await foldVisits(trx, organisationId, historyCutoff(today, settings.visitsDays));
+      // after the erasures: a reader erased today no longer keeps records as a pupil at school
+      const readingRecordsRemoved = await foldReadingRecords(trx, organisationId, historyCutoff(today, settings.readingDays));
+      const textbookIssuesRemoved = await foldTextbookIssues(trx, organisationId, historyCutoff(today, settings.textbooksDays));
+      const lossesUnlinked = await unlinkSettledLosses(trx, organisationId, minusDays(today, settings.lossesDays));
       const removed = await trx
         .deleteFrom('org.audit_log')
         .where('organisation_id', '=', organisationId)
@@ -188,7 +224,8 @@ export async function applyRetention(
         .executeTakeFirst();
       const auditLinesRemoved = Number(removed.numDeletedRows ?? 0);
       const sessionsRemoved = sessionsBy.get(organisationId) ?? 0;
-      if (ids.length + loansRemoved + visitsRemoved + auditLinesRemoved + sessionsRemoved + run.backupsRemoved > 0) {
+      const removedAny = [ids.length, loansRemoved, visitsRemoved, readingRecordsRemoved, textbookIssuesRemoved, lossesUnlinked, auditLinesRemoved, sessionsRemoved, run.backupsRemoved];
+      if (removedAny.some((n) => n > 0)) {
         await audit(
           trx,
           null,
@@ -199,6 +236,9 @@ export async function applyRetention(
             readersErased: ids.length,
             loansRemoved,
             visitsRemoved,
+            readingRecordsRemoved,
+            textbookIssuesRemoved,
+            lossesUnlinked,
             auditLinesRemoved,
             sessionsRemoved,
             backupsRemoved: run.backupsRemoved,
@@ -208,11 +248,14 @@ export async function applyRetention(
             auditDays: settings.auditDays,
             sessionsDays: settings.sessionsDays,
             backupsDays: settings.backupsDays,
+            readingDays: settings.readingDays,
+            textbooksDays: settings.textbooksDays,
+            lossesDays: settings.lossesDays,
           },
           organisationId,
         );
       }
-      return { ids, loansRemoved, visitsRemoved, auditLinesRemoved };
+      return { ids, loansRemoved, visitsRemoved, auditLinesRemoved, readingRecordsRemoved, textbookIssuesRemoved, lossesUnlinked };
     });
     appendToLedger(options.erasureLedger, await ledgerEntriesFor(db, organisationId, done.ids));
     run.libraries++;
@@ -220,8 +263,12 @@ export async function applyRetention(
     run.auditLinesRemoved += done.auditLinesRemoved;
     run.loansRemoved += done.loansRemoved;
     run.visitsRemoved += done.visitsRemoved;
+    run.readingRecordsRemoved += done.readingRecordsRemoved;
+    run.textbookIssuesRemoved += done.textbookIssuesRemoved;
+    run.lossesUnlinked += done.lossesUnlinked;
   }
-  if (run.readersErased || run.auditLinesRemoved) await purgeErasedValues(db, kind);
+  // the notes of unlinked losses are free text that may name a family, as erased values are
+  if (run.readersErased || run.auditLinesRemoved || run.lossesUnlinked) await purgeErasedValues(db, kind);
   return run;
 }
 
@@ -251,7 +298,7 @@ export function scheduleRetention(
         .onConflict((oc) => oc.column('job').doUpdateSet({ ran_on: today, summary: JSON.stringify(run) }))
         .execute();
       log(
-        `Retention: ${run.readersErased} reader(s) erased, ${run.loansRemoved} loan(s) and ${run.visitsRemoved} visit(s) kept as counts, ${run.auditLinesRemoved} audit line(s), ${run.sessionsRemoved} expired session(s), ${run.backupsRemoved} backup(s) removed`,
+        `Retention: ${run.readersErased} reader(s) erased, ${run.loansRemoved} loan(s), ${run.visitsRemoved} visit(s), ${run.readingRecordsRemoved} reading record(s) and ${run.textbookIssuesRemoved} textbook issue(s) kept as counts, ${run.lossesUnlinked} settled loss(es) unlinked, ${run.auditLinesRemoved} audit line(s), ${run.sessionsRemoved} expired session(s), ${run.backupsRemoved} backup(s) removed`,
       );
     })()
       .catch((err: unknown) => log(`Retention failed: ${(err as Error).message}`))

@@ -153,7 +153,7 @@ export async function actionResults(db: Executor, actor: Actor | null, id: numbe
     .where('status', '=', 'active')
     .where('grade', 'is not', null);
   if (belongsTo(who, 'teachers')) {
-    pupils = pupils.where('grade', '=', who.classGrade ?? -1);
+    pupils = pupils.where('grade', '=', who.classGrade ?? -1).where('blocked_at', 'is', null);
     pupils = who.classLetter === null ? pupils.where('class_letter', 'is', null) : pupils.where('class_letter', '=', who.classLetter);
   }
   const roll = await pupils.execute();

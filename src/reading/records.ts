@@ -97,7 +97,7 @@ function toRecord(row: RecordRow): ReadingRecord {
 async function readerOfLibrary(db: Executor, organisationId: number, readerId: number) {
   const reader = await db
     .selectFrom('readers.readers')
-    .select(['id', 'kind', 'status', 'grade', 'class_letter'])
+    .select(['id', 'kind', 'status', 'grade', 'class_letter', 'blocked_at'])
     .where('organisation_id', '=', organisationId)
     .where('id', '=', readerId)
     .executeTakeFirst();
@@ -332,6 +332,8 @@ export async function readerRecords(db: Executor, actor: Actor | null, readerId:
     library = actor.organisationId;
     const reader = await readerOfLibrary(db, library, readerId);
     if (actor.classGrade === null || reader.grade !== actor.classGrade || (reader.class_letter ?? null) !== (actor.classLetter ?? null)) throw forbidden();
+    // the own class's present pupils only: not one who left, nor one whose data is blocked (as the readers list)
+    if (reader.status !== 'active' || reader.blocked_at !== null) throw new AppError('reading.reader_not_found', 404, { id: readerId });
   } else {
     library = readingStaff(actor);
     await readerOfLibrary(db, library, readerId);

@@ -205,8 +205,20 @@ export interface ActionTable {
   created_at: Generated<Date>;
 }
 
+/** A reader's books of a past period whose records the library's retention removed (0804_kept_books). */
+export interface KeptBooksTable {
+  reader_id: number;
+  /** '2023' (a calendar year) or '2022-2023' (a school year) */
+  period: string;
+  organisation_id: number;
+  books: number;
+  pages: Generated<number>;
+  kept_at: Generated<Date>;
+}
+
 export interface ReadingTables {
   'reading.actions': ActionTable;
+  'reading.kept_books': KeptBooksTable;
   'reading.reader_year_books': ReaderYearBooksTable;
   'reading.records': RecordTable;
   'reading.families': FamilyTable;

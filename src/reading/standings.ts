@@ -1,5 +1,5 @@
 import { belongsTo } from '../auth/guard.js';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
 import { formatClassName } from '../readers/classes.js';
@@ -18,30 +18,71 @@ function wholeSchoolYear(period: Pick<Period, 'from' | 'to'>): string | null {
   return period.from === `${y}-09-01` && period.to === `${y + 1}-08-31` ? `${y}-${y + 1}` : null;
 }
 
+/** The calendar year a period is exactly ('2025' for 1 January – 31 December 2025), if it is one. */
+function wholeYear(period: Pick<Period, 'from' | 'to'>): string | null {
+  const y = period.from.slice(0, 4);
+  return period.from === `${y}-01-01` && period.to === `${y}-12-31` ? y : null;
+}
+
+/**
+ * The period a reader's removed records are kept by (reading.kept_books): a whole school year or a
+ * whole calendar year, the two periods standings and the annual report are asked for.
+ */
+export function keptPeriodKey(period: Pick<Period, 'from' | 'to'>): string | null {
+  return wholeSchoolYear(period) ?? wholeYear(period);
+}
+
+/**
+ * Per reader, a figure counted from the records (or the trigger's yearly counts) for the readers
+ * still having them in the period, and the kept figure for those whose records of the period the
+ * library's retention removed (reading/retention.ts): the kept one was counted while all the
+ * period's records were there, so a past standing reads the same before and after.
+ */
+function withKept(live: RawBuilder<unknown>, organisationIds: readonly number[], period: Pick<Period, 'from' | 'to'>, column: 'books' | 'pages') {
+  const key = keptPeriodKey(period);
+  if (!key) return live;
+  return sql`
+    select live.reader_id, live.${sql.ref(column)} from (${live}) live
+     where not exists (select 1 from reading.kept_books k where k.reader_id = live.reader_id and k.period = ${key})
+    union all
+    select k.reader_id, k.${sql.ref(column)} from reading.kept_books k
+     where k.period = ${key} and k.organisation_id in (${inList(organisationIds)}) and k.books > 0`;
+}
+
 /**
  * Confirmed distinct books per reader in a period: one book counts once per reader however often it
  * was read. The one place that says what counts; every standing is built on it. For a whole school
  * year the database keeps a book once per reader (records_once_per_year_uq) and a trigger keeps
  * each reader's count (reading.reader_year_books), so a region's millions of records are not
- * counted again for every standing.
+ * counted again for every standing. Readers whose old records went count what was kept.
  */
 function booksPerReader(organisationIds: readonly number[], period: Pick<Period, 'from' | 'to'>) {
   const schoolYear = wholeSchoolYear(period);
-  if (schoolYear) {
-    return sql`
+  const live = schoolYear
+    ? sql`
       select y.reader_id, y.books
       from reading.reader_year_books y
       where y.school_year = ${schoolYear}
         and y.organisation_id in (${inList(organisationIds)})
-        and y.books > 0`;
-  }
-  return sql`
-    select rr.reader_id, count(distinct rr.book_key)::int as books
-    from reading.records rr
-    where rr.organisation_id in (${inList(organisationIds)})
-      and rr.status = 'confirmed'
+        and y.books > 0`
+    : sql`
+      select rr.reader_id, count(distinct rr.book_key)::int as books
+      from reading.records rr
+      where rr.organisation_id in (${inList(organisationIds)})
+        and rr.status = 'confirmed'
+        and rr.read_on between ${period.from} and ${period.to}
+      group by rr.reader_id`;
+  return withKept(live, organisationIds, period, 'books');
+}
+
+/** Pages of the confirmed records per reader in a period (the tie-break of reader standings). */
+function pagesPerReader(organisationIds: readonly number[], period: Pick<Period, 'from' | 'to'>) {
+  const live = sql`
+    select rr.reader_id, coalesce(sum(rr.pages), 0)::int as pages from reading.records rr
+    where rr.organisation_id in (${inList(organisationIds)}) and rr.status = 'confirmed'
       and rr.read_on between ${period.from} and ${period.to}
     group by rr.reader_id`;
+  return withKept(live, organisationIds, period, 'pages');
 }
 
 export interface ClassStanding {
@@ -160,15 +201,11 @@ export async function readerStandings(
   const kinds = options.kinds ?? ['student'];
   const { rows } = await sql<{ id: number; organisation_id: number; last_name: string; first_name: string; grade: number | null; class_letter: string | null; kind: string; books: number; pages: number }>`
     with b as (${booksPerReader(organisationIds, period)}),
-    p as (
-      select rr.reader_id, coalesce(sum(rr.pages), 0)::int as pages from reading.records rr
-      where rr.organisation_id in (${inList(organisationIds)}) and rr.status = 'confirmed'
-        and rr.read_on between ${period.from} and ${period.to}
-      group by rr.reader_id)
+    p as (${pagesPerReader(organisationIds, period)})
     select r.id, r.organisation_id, r.last_name, r.first_name, r.grade, r.class_letter, r.kind, b.books, coalesce(p.pages, 0)::int as pages
     from b join readers.readers r on r.id = b.reader_id
     left join p on p.reader_id = b.reader_id
-    where r.status = 'active' and r.kind in (${sql.join(kinds.map((k) => sql`${k}`))})
+    where r.status = 'active' and r.blocked_at is null and r.kind in (${sql.join(kinds.map((k) => sql`${k}`))})
       and b.books >= ${options.minBooks ?? 1}
       ${classFilter}
     order by b.books desc, pages desc, r.sort_key, r.id
@@ -192,12 +229,14 @@ export async function readerStandings(
 
 /** One reader's confirmed books in a period, toward the goal of 100. */
 export async function readerProgress(db: Executor, organisationId: number, readerId: number, period: Pick<Period, 'from' | 'to'>) {
-  const { rows } = await sql<{ books: number; pending: number }>`
+  const key = keptPeriodKey(period);
+  const { rows } = await sql<{ books: number; pending: number; kept: number | null }>`
     select count(distinct book_key) filter (where status = 'confirmed')::int as books,
-           count(*) filter (where status = 'pending')::int as pending
+           count(*) filter (where status = 'pending')::int as pending,
+           (select k.books from reading.kept_books k where k.reader_id = ${readerId} and k.period = ${key ?? ''}) as kept
     from reading.records
     where organisation_id = ${organisationId} and reader_id = ${readerId} and read_on between ${period.from} and ${period.to}`.execute(db);
-  const books = rows[0]?.books ?? 0;
+  const books = rows[0]?.kept ?? rows[0]?.books ?? 0;
   return { books, pending: rows[0]?.pending ?? 0, goal: YEAR_GOAL, reached: books >= YEAR_GOAL, share: Math.min(1, books / YEAR_GOAL) };
 }
 
@@ -261,13 +300,7 @@ export async function activeShare(db: Executor, organisationIds: readonly number
   const orgs = inList(organisationIds);
   const { rows } = await sql<{ organisation_id: number; kind: string; grade: number | null; class_letter: string | null; total: number; active: number }>`
     with act as (
-      ${
-        wholeSchoolYear({ from, to })
-          ? sql`select reader_id from reading.reader_year_books
-              where school_year = ${wholeSchoolYear({ from, to })} and organisation_id in (${orgs}) and books > 0`
-          : sql`select reader_id from reading.records
-              where organisation_id in (${orgs}) and status = 'confirmed' and read_on between ${from} and ${to}`
-      }
+      select b.reader_id from (${booksPerReader(organisationIds, { from, to })}) b
       union
       select reader_id from reading.challenge_days
         where organisation_id in (${orgs}) and day between ${from} and ${to}

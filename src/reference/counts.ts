@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import type { Executor } from '../db/executor.js';
 import { libraryToday, schoolYearOf, schoolYearRange } from '../shared/library-time.js';
@@ -8,6 +8,15 @@ import { referenceStaff } from './service.js';
  * Figures of the reference service, periodicals and digitisation for the annual report, over a set
  * of organisations and a period (dates inclusive). Plain functions of the database.
  */
+
+/**
+ * A moment on or after the first day, and before the day after the last, as each library's clock
+ * lived those days (the row joined to its organisation `o`): a question asked at 00:30 on New Year's
+ * night belongs to the new year, whatever the database session's time zone.
+ */
+const onOrAfter = (column: RawBuilder<unknown>, day: string) => sql<boolean>`${column} >= (${day}::date)::timestamp at time zone o.time_zone`;
+const upToEndOf = (column: RawBuilder<unknown>, day: string) => sql<boolean>`${column} < (${day}::date + 1)::timestamp at time zone o.time_zone`;
+const withinDays = (column: RawBuilder<unknown>, from: string, to: string) => sql<boolean>`${onOrAfter(column, from)} and ${upToEndOf(column, to)}`;
 
 export async function referenceCounts(db: Executor, organisationIds: number[], from: string, to: string) {
   const out = { total: 0, virtual: 0, byKind: { thematic: 0, address: 0, clarifying: 0, factographic: 0 }, byLanguage: {} as Record<string, number>, byGroup: {} as Record<string, number>, questions: 0, unmet: 0 };
@@ -29,10 +38,11 @@ export async function referenceCounts(db: Executor, organisationIds: number[], f
     out.byGroup[r.reader_group] = (out.byGroup[r.reader_group] ?? 0) + n;
   }
   const q = await db
-    .selectFrom('reference.questions')
+    .selectFrom('reference.questions as x')
+    .innerJoin('org.organisations as o', 'o.id', 'x.organisation_id')
     .select(sql<number>`count(*)::int`.as('n'))
-    .where('organisation_id', 'in', organisationIds)
-    .where(sql<boolean>`asked_at >= ${from}::date and asked_at < ${to}::date + 1`)
+    .where('x.organisation_id', 'in', organisationIds)
+    .where(withinDays(sql`x.asked_at`, from, to))
     .executeTakeFirstOrThrow();
   out.questions = Number(q.n);
   const u = await db
@@ -71,10 +81,11 @@ export async function periodicalCounts(db: Executor, organisationIds: number[], 
   const i = await db.selectFrom('reference.issues').select(sql<number>`count(*)::int`.as('n')).where('organisation_id', 'in', organisationIds).where('received_on', '>=', from).where('received_on', '<=', to).executeTakeFirstOrThrow();
   out.issuesReceived = Number(i.n);
   const a = await db
-    .selectFrom('reference.articles')
+    .selectFrom('reference.articles as x')
+    .innerJoin('org.organisations as o', 'o.id', 'x.organisation_id')
     .select(sql<number>`count(*)::int`.as('n'))
-    .where('organisation_id', 'in', organisationIds)
-    .where(sql<boolean>`created_at >= ${from}::date and created_at < ${to}::date + 1`)
+    .where('x.organisation_id', 'in', organisationIds)
+    .where(withinDays(sql`x.created_at`, from, to))
     .executeTakeFirstOrThrow();
   out.articlesIndexed = Number(a.n);
   return out;
@@ -85,16 +96,17 @@ export async function digitisationCounts(db: Executor, organisationIds: number[]
   const out = { documents: 0, pages: 0, addedInPeriod: 0, pagesAddedInPeriod: 0, views: 0, downloads: 0, byGroup: {} as Record<string, { views: number; downloads: number }> };
   if (organisationIds.length === 0) return out;
   const d = await db
-    .selectFrom('reference.documents')
+    .selectFrom('reference.documents as x')
+    .innerJoin('org.organisations as o', 'o.id', 'x.organisation_id')
     .select([
       sql<number>`count(*)::int`.as('n'),
-      sql<number>`coalesce(sum(pages), 0)::int`.as('pages'),
-      sql<number>`count(*) filter (where created_at >= ${from}::date and created_at < ${to}::date + 1)::int`.as('added'),
-      sql<number>`coalesce(sum(pages) filter (where created_at >= ${from}::date and created_at < ${to}::date + 1), 0)::int`.as('added_pages'),
+      sql<number>`coalesce(sum(x.pages), 0)::int`.as('pages'),
+      sql<number>`count(*) filter (where ${onOrAfter(sql`x.created_at`, from)})::int`.as('added'),
+      sql<number>`coalesce(sum(x.pages) filter (where ${onOrAfter(sql`x.created_at`, from)}), 0)::int`.as('added_pages'),
     ])
-    .where('organisation_id', 'in', organisationIds)
-    .where('file_size', 'is not', null)
-    .where(sql<boolean>`created_at < ${to}::date + 1`)
+    .where('x.organisation_id', 'in', organisationIds)
+    .where('x.file_size', 'is not', null)
+    .where(upToEndOf(sql`x.created_at`, to))
     .executeTakeFirstOrThrow();
   out.documents = Number(d.n);
   out.pages = Number(d.pages);

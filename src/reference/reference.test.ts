@@ -135,6 +135,25 @@ describe.each(BACKENDS)('the reference service, periodicals and digitised docume
     expect((await librarianB.get(`/api/reference/lists/${list.body.id}`)).status).toBe(404);
   });
 
+  it('counts questions, articles and documents by the library’s days: 00:30 on New Year’s night is the new year', async () => {
+    const db = database.db;
+    const org = tenants.schoolB.id;
+    const night = new Date('2025-01-01T00:30:00+05:00'); // still 31 December in UTC
+    const user = tenants.librarianB.userId;
+    await db.insertInto('reference.questions').values({ organisation_id: org, question: 'Жаңа жылдық сұрақ', asked_by: user, asked_at: night }).execute();
+    const periodical = await db.insertInto('reference.periodicals').values({ organisation_id: org, title: 'Түнгі газет', language: 'kk', for_children: false }).returning('id').executeTakeFirstOrThrow();
+    const issue = await db.insertInto('reference.issues').values({ organisation_id: org, periodical_id: periodical.id, label: '№ 1', received_on: '2024-12-31' }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('reference.articles').values({ organisation_id: org, issue_id: issue.id, title: 'Жаңа жыл', created_at: night }).execute();
+    await db.insertInto('reference.documents').values({ organisation_id: org, title: 'Түнгі құжат', kind: 'book', access: 'readers', pages: 5, file_size: 10, created_at: night }).execute();
+    const year = async (y: number) => ({
+      questions: (await referenceCounts(db, [org], `${y}-01-01`, `${y}-12-31`)).questions,
+      articles: (await periodicalCounts(db, [org], `${y}-01-01`, `${y}-12-31`)).articlesIndexed,
+      documents: (({ documents, addedInPeriod }) => ({ documents, addedInPeriod }))(await digitisationCounts(db, [org], `${y}-01-01`, `${y}-12-31`)),
+    });
+    expect(await year(2024)).toEqual({ questions: 0, articles: 0, documents: { documents: 0, addedInPeriod: 0 } });
+    expect(await year(2025)).toEqual({ questions: 1, articles: 1, documents: { documents: 1, addedInPeriod: 1 } });
+  });
+
   it('takes a digitised PDF in, streams it back to the library’s readers and counts each use', async () => {
     const pdf = await threePagePdf();
     const up = multipart({ title: 'Ауыл тарихы', kind: 'book', access: 'readers' }, pdf);

@@ -7,7 +7,7 @@ import { forbidden, notFound } from '../shared/errors.js';
 import { libraryToday } from '../shared/library-time.js';
 import { emptyFigures, emptyPlan, indicatorsOf, normaliseFigures, PLAN_INDICATORS, sumFigures, type Figures, type Indicators, type Plan } from './figures.js';
 import { assertStarted, periodOf, previousPeriod, type ReportPeriod } from './period.js';
-import { GROUP_SECTIONS, PENDING_SECTIONS, SECTIONS } from './sections.js';
+import { GROUP_SECTIONS, PENDING_SECTIONS, SECTIONS, type Section } from './sections.js';
 
 export interface OrgNode {
   id: number;
@@ -42,13 +42,13 @@ export async function libraryLive(db: Executor, organisationId: number, period: 
  * Each library's own figures computed from its records now (all libraries at once, section by section),
  * without the sections of other areas, which the report adds per group (groupSums).
  */
-export async function computeLive(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<Map<number, Figures>> {
+export async function computeLive(db: Executor, organisationIds: number[], period: ReportPeriod, sections: Section[] = SECTIONS): Promise<Map<number, Figures>> {
   const result = new Map<number, Figures>(organisationIds.map((id) => [id, emptyFigures()]));
   if (!organisationIds.length) return result;
   // Large areas are counted in slices so that no statement carries thousands of parameters.
   for (let i = 0; i < organisationIds.length; i += 2000) {
     const slice = organisationIds.slice(i, i + 2000);
-    const parts = await Promise.all(SECTIONS.map((section) => section(db, slice, period)));
+    const parts = await Promise.all(sections.map((section) => section(db, slice, period)));
     for (const part of parts) {
       for (const [org, sums] of part) Object.assign(result.get(org) ?? emptyFigures(), sums);
     }
@@ -181,38 +181,42 @@ export async function buildReport(db: Executor, root: OrgNode, period: ReportPer
   const libraries = await librariesUnder(db, root);
   const ids = libraries.map((l) => l.id);
   const previous = previousPeriod(period);
-  const [current, last, plan, lastYearPlan] = [
-    await libraryFigures(db, ids, period),
-    await libraryFigures(db, ids, previous),
-    await plannedSum(db, ids, period),
-    await plannedSum(db, ids, previous),
-  ];
+  // The statements below are independent of each other: on a server they run side by side on the pool.
+  const [current, last, plan, lastYearPlan, below] = await Promise.all([
+    libraryFigures(db, ids, period),
+    libraryFigures(db, ids, previous),
+    plannedSum(db, ids, period),
+    plannedSum(db, ids, previous),
+    isLibrary ? Promise.resolve([]) : childrenOf(db, root),
+  ]);
   const openIn = (map: Map<number, LibraryFigures>, list: number[]) => list.filter((id) => !map.get(id)!.closed);
-  const figures = sumFigures([...ids.map((id) => current.get(id)!.figures), await groupSums(db, openIn(current, ids), period)]);
-  const lastFigures = sumFigures([...ids.map((id) => last.get(id)!.figures), await groupSums(db, openIn(last, ids), previous)]);
 
-  const children: ChildReport[] = [];
-  if (!isLibrary) {
-    for (const child of await childrenOf(db, root)) {
-      const under = libraries.filter((l) => l.path.startsWith(child.path));
-      if (!under.length && !LIBRARY_KINDS.includes(child.kind)) {
-        children.push({ organisationId: child.id, name: child.name, kind: child.kind, closed: false, libraries: 0, librariesClosed: 0, indicators: indicatorsOf(emptyFigures()) });
-        continue;
-      }
-      const closedCount = under.filter((l) => current.get(l.id)!.closed).length;
-      children.push({
-        organisationId: child.id,
-        name: child.name,
-        kind: child.kind,
-        closed: under.length > 0 && closedCount === under.length,
-        libraries: under.length,
-        librariesClosed: closedCount,
-        indicators: indicatorsOf(
-          sumFigures([...under.map((l) => current.get(l.id)!.figures), await groupSums(db, openIn(current, under.map((l) => l.id)), period)]),
-        ),
-      });
+  const listed = below.map((child) => ({ child, under: libraries.filter((l) => l.path.startsWith(child.path)) }));
+  const [childGroups, lastGroup] = await Promise.all([
+    Promise.all(listed.map(({ under }) => groupSums(db, openIn(current, under.map((l) => l.id)), period))),
+    groupSums(db, openIn(last, ids), previous),
+  ]);
+  const children: ChildReport[] = listed.map(({ child, under }, i) => {
+    if (!under.length && !LIBRARY_KINDS.includes(child.kind)) {
+      return { organisationId: child.id, name: child.name, kind: child.kind, closed: false, libraries: 0, librariesClosed: 0, indicators: indicatorsOf(emptyFigures()) };
     }
-  }
+    const closedCount = under.filter((l) => current.get(l.id)!.closed).length;
+    return {
+      organisationId: child.id,
+      name: child.name,
+      kind: child.kind,
+      closed: under.length > 0 && closedCount === under.length,
+      libraries: under.length,
+      librariesClosed: closedCount,
+      indicators: indicatorsOf(sumFigures([...under.map((l) => current.get(l.id)!.figures), childGroups[i]!])),
+    };
+  });
+  // The libraries of an area are those of the organisations listed below it, and the other areas'
+  // sections answer sums over libraries: the area's own is the sum of theirs, not one more count.
+  const covered = listed.reduce((n, { under }) => n + under.length, 0) === ids.length;
+  const group = !isLibrary && covered ? sumFigures(childGroups) : await groupSums(db, openIn(current, ids), period);
+  const figures = sumFigures([...ids.map((id) => current.get(id)!.figures), group]);
+  const lastFigures = sumFigures([...ids.map((id) => last.get(id)!.figures), lastGroup]);
   const closedCount = ids.filter((id) => current.get(id)!.closed).length;
   const own = isLibrary ? current.get(root.id) : undefined;
   const texts = isLibrary ? await passportTexts(db, root.id, period) : {};

@@ -127,3 +127,26 @@ export async function unlinkCountedRows(db: Executor, organisationId: number, se
 export async function startOfLibraryDay(db: Executor, organisationId: number, day: string): Promise<Date> {
   return startOfLocalDay(day, await organisationTimeZone(db, organisationId));
 }
+
+/**
+ * Folds the library's textbook issues returned before a day into the kept counts of the annual
+ * report (textbooks.kept_issues: per day issued and language group, never a reader), then removes
+ * them. An issue not returned is a debt and stays. The caller passes a day no later than the start
+ * of any report period still under way. Returns how many issues went. Call inside a transaction.
+ */
+export async function foldTextbookIssues(db: Executor, organisationId: number, returnedBefore: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    with gone as (
+      delete from textbooks.issues i
+       where i.organisation_id = ${organisationId} and i.returned_on is not null and i.returned_on < ${returnedBefore}
+      returning i.issued_on, i.work_id
+    ), counted as (
+      insert into textbooks.kept_issues as k (organisation_id, day, language, n)
+      select ${organisationId}::bigint, g.issued_on, ${langOf(sql`w.language`)}, count(*)::int
+        from gone g join catalog.works w on w.id = g.work_id
+       group by 2, 3
+      on conflict (organisation_id, day, language) do update set n = k.n + excluded.n
+    )
+    select count(*)::int as n from gone`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}

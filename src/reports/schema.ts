@@ -66,7 +66,52 @@ export interface KeptRegularVisitorsTable {
   kept_at: Generated<Date>;
 }
 
+/** Kept by the triggers of migration 1202 as loans, visits and reading-room uses are written. */
+export interface RunningCountTable {
+  organisation_id: number;
+  period: string;
+  what: 'loan' | 'visit' | 'reading_room';
+  reading_room: Generated<boolean>;
+  fund: Generated<string>;
+  domain: Generated<string>;
+  language: Generated<string>;
+  n: number;
+}
+
+export interface RunningTextbookIssueTable {
+  organisation_id: number;
+  period: string;
+  work_id: number;
+  n: number;
+}
+
+export interface RunningVisitDaysTable {
+  organisation_id: number;
+  period: string;
+  reader_id: number;
+  days: number;
+}
+
+/** Moved on by the triggers of migration 1203 at every change of a library's fund documents. */
+export interface FundVersionTable {
+  organisation_id: number;
+  version: number;
+}
+
+export interface FundFiguresTable {
+  organisation_id: number;
+  period: string;
+  version: number;
+  counted_by: string;
+  figures: Json<unknown>;
+}
+
 export interface ReportsTables {
+  'reports.running_counts': RunningCountTable;
+  'reports.running_textbook_issues': RunningTextbookIssueTable;
+  'reports.running_visit_days': RunningVisitDaysTable;
+  'reports.fund_versions': FundVersionTable;
+  'reports.fund_figures': FundFiguresTable;
   'reports.kept_counts': KeptCountTable;
   'reports.kept_regular_visitors': KeptRegularVisitorsTable;
   'reports.plans': PlanTable;

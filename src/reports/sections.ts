@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/executor.js';
 import type { ReaderGroup } from '../readers/registrations.js';
@@ -80,96 +81,175 @@ export async function regularVisitorCounts(db: Executor, organisationIds: number
 }
 
 /**
+ * Where the busiest counts come from: counted from the rows themselves, or read from the counts the
+ * rows' own writes keep per library and period (reports.running_counts, migration 1202). Both give
+ * the same numbers (src/reports/running.test.ts); the report reads the kept ones, which cost a few
+ * rows per library instead of every loan and visit of the year.
+ */
+export interface CountSource {
+  /** Reader-days at the desk and in the reading room, per library. */
+  days(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<{ org: number; desk: number; rr: number }[]>;
+  regular(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<{ org: number; n: number }[]>;
+  /** Loans home, textbook issues and reading-room items, per library, kind, domain and language. */
+  loans(db: Executor, organisationIds: number[], period: ReportPeriod): Promise<LoanCell[]>;
+}
+type LoanCell = { org: number; kind: 'main' | 'textbooks' | 'readingRoom'; g: string; l: string; n: number };
+
+/** Reader-days and loans removed by retention or an erasure: their numbers kept by day (reports.kept_counts). */
+const keptDays = (organisationIds: number[], period: ReportPeriod) => sql`
+  select organisation_id, sum(n) filter (where not reading_room), sum(n) filter (where reading_room)
+    from reports.kept_counts
+   where organisation_id in (${ids(organisationIds)}) and what = 'visit' and day between ${period.from} and ${period.to}
+   group by 1`;
+const keptLoans = (organisationIds: number[], period: ReportPeriod) => sql`
+  select organisation_id, fund, domain, language, n
+    from reports.kept_counts
+   where organisation_id in (${ids(organisationIds)}) and what = 'issue' and day between ${period.from} and ${period.to}`;
+
+export const FROM_ROWS: CountSource = {
+  days: async (db, organisationIds, period) =>
+    (
+      await sql<{ org: number; desk: number; rr: number }>`
+        select org, coalesce(sum(desk), 0)::int as desk, coalesce(sum(rr), 0)::int as rr from (
+          select organisation_id as org, count(*) filter (where not reading_room) as desk, count(*) filter (where reading_room) as rr
+            from circulation.visits
+           where organisation_id in (${ids(organisationIds)}) and visited_on between ${period.from} and ${period.to}
+           group by 1
+          union all
+          ${keptDays(organisationIds, period)}
+        ) x group by 1`.execute(db)
+    ).rows,
+  regular: async (db, organisationIds, period) => (await regularVisitorCounts(db, organisationIds, period)).rows,
+  loans: async (db, organisationIds, period) => {
+    const end = nextDay(period.to);
+    const { rows } = await sql<LoanCell>`
+      select org, kind, g, l, sum(n)::int as n from (
+        select l.organisation_id as org, case when c.fund = 'textbook' then 'textbooks' else 'main' end as kind,
+               ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} as g, ${langOf(sql`w.language`)} as l, 1 as n
+          from circulation.loans l
+          join org.organisations o on o.id = l.organisation_id
+          join fund.copies c on c.id = l.copy_id
+          join catalog.works w on w.id = c.work_id
+          left join fund.receipt_lines rl on rl.id = c.receipt_line_id
+         where l.organisation_id in (${ids(organisationIds)})
+           -- the library's own days: midnight in its time zone, not the database session's
+           and l.issued_at >= (${period.from}::date)::timestamp at time zone o.time_zone
+           and l.issued_at < (${end}::date)::timestamp at time zone o.time_zone
+        union all
+        select i.organisation_id, 'textbooks', 'textbooks', ${langOf(sql`w.language`)}, 1
+          from textbooks.issues i join catalog.works w on w.id = i.work_id
+         where i.organisation_id in (${ids(organisationIds)}) and i.issued_on between ${period.from} and ${period.to}
+        union all
+        select u.organisation_id, 'readingRoom',
+               case when c.id is null then 'other' else ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} end,
+               ${langOf(sql`w.language`)}, u.items
+          from circulation.reading_room_uses u
+          left join fund.copies c on c.id = u.copy_id
+          left join catalog.works w on w.id = c.work_id
+          left join fund.receipt_lines rl on rl.id = c.receipt_line_id
+         where u.organisation_id in (${ids(organisationIds)}) and u.used_on between ${period.from} and ${period.to}
+        union all
+        ${keptLoans(organisationIds, period)}
+      ) x group by 1, 2, 3, 4`.execute(db);
+    return rows;
+  },
+};
+
+export const FROM_RUNNING_COUNTS: CountSource = {
+  days: async (db, organisationIds, period) =>
+    (
+      await sql<{ org: number; desk: number; rr: number }>`
+        select org, coalesce(sum(desk), 0)::int as desk, coalesce(sum(rr), 0)::int as rr from (
+          select organisation_id as org, sum(n) filter (where not reading_room) as desk, sum(n) filter (where reading_room) as rr
+            from reports.running_counts
+           where organisation_id in (${ids(organisationIds)}) and period = ${period.key} and what = 'visit'
+           group by 1
+          union all
+          ${keptDays(organisationIds, period)}
+        ) x group by 1`.execute(db)
+    ).rows,
+  regular: async (db, organisationIds, period) =>
+    (
+      await sql<{ org: number; n: number }>`
+        select v.organisation_id as org, count(*)::int as n
+          from reports.running_visit_days v
+          left join reports.settings s on s.organisation_id = v.organisation_id
+         where v.organisation_id in (${ids(organisationIds)}) and v.period = ${period.key}
+           and v.days >= coalesce(s.regular_visit_days, ${DEFAULT_REGULAR_VISIT_DAYS})
+           and not exists (select 1 from reports.kept_regular_visitors k where k.organisation_id = v.organisation_id and k.period = ${period.key})
+         group by 1
+        union all
+        select organisation_id, regular_visitors from reports.kept_regular_visitors
+         where organisation_id in (${ids(organisationIds)}) and period = ${period.key}`.execute(db)
+    ).rows,
+  loans: async (db, organisationIds, period) => {
+    const { rows } = await sql<LoanCell>`
+      select org, kind, g, l, sum(n)::int as n from (
+        select organisation_id as org, case when what = 'loan' then fund else 'readingRoom' end as kind, domain as g, language as l, n
+          from reports.running_counts
+         where organisation_id in (${ids(organisationIds)}) and period = ${period.key} and what in ('loan', 'reading_room')
+        union all
+        select i.organisation_id, 'textbooks', 'textbooks', ${langOf(sql`w.language`)}, i.n
+          from reports.running_textbook_issues i join catalog.works w on w.id = i.work_id
+         where i.organisation_id in (${ids(organisationIds)}) and i.period = ${period.key}
+        union all
+        ${keptLoans(organisationIds, period)}
+      ) x group by 1, 2, 3, 4`.execute(db);
+    return rows;
+  },
+};
+
+/**
  * Reader-days at the desk and in the reading room, event attendance, regular visitors; remote contacts apart.
  * Reader-days removed by retention count from the kept day counts.
  */
-export const visitsSection: Section = async (db, organisationIds, period) => {
-  const [days, contacts, regular] = [
-    await sql<{ org: number; desk: number; rr: number }>`
-      select org, coalesce(sum(desk), 0)::int as desk, coalesce(sum(rr), 0)::int as rr from (
-        select organisation_id as org, count(*) filter (where not reading_room) as desk, count(*) filter (where reading_room) as rr
-          from circulation.visits
-         where organisation_id in (${ids(organisationIds)}) and visited_on between ${period.from} and ${period.to}
-         group by 1
-        union all
-        select organisation_id, sum(n) filter (where not reading_room), sum(n) filter (where reading_room)
-          from reports.kept_counts
-         where organisation_id in (${ids(organisationIds)}) and what = 'visit' and day between ${period.from} and ${period.to}
-         group by 1
-      ) x group by 1`.execute(db),
-    await sql<{ org: number; kind: string; n: number }>`
-      select organisation_id as org, kind, sum(quantity)::int as n from circulation.contacts
-       where organisation_id in (${ids(organisationIds)}) and occurred_on between ${period.from} and ${period.to}
-       group by 1, 2`.execute(db),
-    await regularVisitorCounts(db, organisationIds, period),
-  ];
-  const map = perOrg(days.rows, (r) => r.org, (f, r) => {
-    f.visits.desk += Number(r.desk);
-    f.visits.readingRoom += Number(r.rr);
-  });
-  perOrg(contacts.rows, (r) => r.org, (f, r) => {
-    if (r.kind === 'event') f.visits.events += Number(r.n);
-    if (r.kind === 'online_renewal') f.remote.onlineRenewals += Number(r.n);
-    if (r.kind === 'virtual_reference') f.remote.virtualReferences += Number(r.n);
-  }, map);
-  perOrg(regular.rows, (r) => r.org, (f, r) => {
-    f.visits.regularVisitors += Number(r.n);
-  }, map);
-  for (const f of map.values()) {
-    f.visits.total = f.visits.desk + f.visits.readingRoom + f.visits.events;
-    f.remote.total = f.remote.onlineRenewals + f.remote.virtualReferences;
-  }
-  return pick(map, 'visits', 'remote');
-};
+export const visitsSectionFrom =
+  (source: CountSource): Section =>
+  async (db, organisationIds, period) => {
+    const [days, contacts, regular] = [
+      await source.days(db, organisationIds, period),
+      await sql<{ org: number; kind: string; n: number }>`
+        select organisation_id as org, kind, sum(quantity)::int as n from circulation.contacts
+         where organisation_id in (${ids(organisationIds)}) and occurred_on between ${period.from} and ${period.to}
+         group by 1, 2`.execute(db),
+      await source.regular(db, organisationIds, period),
+    ];
+    const map = perOrg(days, (r) => r.org, (f, r) => {
+      f.visits.desk += Number(r.desk);
+      f.visits.readingRoom += Number(r.rr);
+    });
+    perOrg(contacts.rows, (r) => r.org, (f, r) => {
+      if (r.kind === 'event') f.visits.events += Number(r.n);
+      if (r.kind === 'online_renewal') f.remote.onlineRenewals += Number(r.n);
+      if (r.kind === 'virtual_reference') f.remote.virtualReferences += Number(r.n);
+    }, map);
+    perOrg(regular, (r) => r.org, (f, r) => {
+      f.visits.regularVisitors += Number(r.n);
+    }, map);
+    for (const f of map.values()) {
+      f.visits.total = f.visits.desk + f.visits.readingRoom + f.visits.events;
+      f.remote.total = f.remote.onlineRenewals + f.remote.virtualReferences;
+    }
+    return pick(map, 'visits', 'remote');
+  };
 
 /**
  * Loans home (main fund and textbooks), textbook issues by count, reading-room use; by domain and language.
  * Loans removed by retention or a reader's erasure count from the kept day counts.
  */
-export const loansSection: Section = async (db, organisationIds, period) => {
-  const end = nextDay(period.to);
-  const { rows } = await sql<{ org: number; kind: 'main' | 'textbooks' | 'readingRoom'; g: string; l: string; n: number }>`
-    select org, kind, g, l, sum(n)::int as n from (
-      select l.organisation_id as org, case when c.fund = 'textbook' then 'textbooks' else 'main' end as kind,
-             ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} as g, ${langOf(sql`w.language`)} as l, 1 as n
-        from circulation.loans l
-        join org.organisations o on o.id = l.organisation_id
-        join fund.copies c on c.id = l.copy_id
-        join catalog.works w on w.id = c.work_id
-        left join fund.receipt_lines rl on rl.id = c.receipt_line_id
-       where l.organisation_id in (${ids(organisationIds)})
-         -- the library's own days: midnight in its time zone, not the database session's
-         and l.issued_at >= (${period.from}::date)::timestamp at time zone o.time_zone
-         and l.issued_at < (${end}::date)::timestamp at time zone o.time_zone
-      union all
-      select i.organisation_id, 'textbooks', 'textbooks', ${langOf(sql`w.language`)}, 1
-        from textbooks.issues i join catalog.works w on w.id = i.work_id
-       where i.organisation_id in (${ids(organisationIds)}) and i.issued_on between ${period.from} and ${period.to}
-      union all
-      select u.organisation_id, 'readingRoom',
-             case when c.id is null then 'other' else ${domainOf(sql`rl.knowledge_group`, sql`c.fund`, sql`w.knowledge_group`)} end,
-             ${langOf(sql`w.language`)}, u.items
-        from circulation.reading_room_uses u
-        left join fund.copies c on c.id = u.copy_id
-        left join catalog.works w on w.id = c.work_id
-        left join fund.receipt_lines rl on rl.id = c.receipt_line_id
-       where u.organisation_id in (${ids(organisationIds)}) and u.used_on between ${period.from} and ${period.to}
-      union all
-      select organisation_id, fund, domain, language, n
-        from reports.kept_counts
-       where organisation_id in (${ids(organisationIds)}) and what = 'issue' and day between ${period.from} and ${period.to}
-    ) x group by 1, 2, 3, 4`.execute(db);
-  return pick(
-    perOrg(rows, (r) => r.org, (f, r) => {
-      const k = Number(r.n);
-      f.loans[r.kind] += k;
-      f.loans.total += k;
-      f.loans.byDomain[dom(r.g)] += k;
-      f.loans.byLanguage[lng(r.l)] += k;
-    }),
-    'loans',
-  );
-};
+export const loansSectionFrom =
+  (source: CountSource): Section =>
+  async (db, organisationIds, period) =>
+    pick(
+      perOrg(await source.loans(db, organisationIds, period), (r) => r.org, (f, r) => {
+        const k = Number(r.n);
+        f.loans[r.kind] += k;
+        f.loans.total += k;
+        f.loans.byDomain[dom(r.g)] += k;
+        f.loans.byLanguage[lng(r.l)] += k;
+      }),
+      'loans',
+    );
 
 type Cell = { org: number; g: string; l: string; n: number };
 type FundCell = { org: number; g: string; l: string; at_start: number; at_end: number };
@@ -344,8 +424,10 @@ export const passportSection: Section = async (db, organisationIds, period) => {
 /**
  * Sections of other areas that count over a set of libraries at once and answer one sum (their own
  * counting functions, `(db, organisationIds, from, to)`). The report calls them for the libraries that
- * have not closed the period — once for the whole area and once per organisation listed below it — and
- * a closing library keeps their figures with its own.
+ * have not closed the period, once per organisation listed below the area, and adds those up for the
+ * area: each answer must be a sum over libraries (a count of a library's own rows, never of something
+ * two libraries share), so that the sum over disjoint sets of libraries is the answer for their union.
+ * A closing library keeps their figures with its own.
  */
 export interface GroupSection {
   key: keyof Figures;
@@ -463,4 +545,75 @@ export const PENDING_SECTIONS: Partial<Record<keyof Figures, string>> = Object.f
   Object.entries(PLANNED_SECTIONS).filter(([key]) => !GROUP_SECTIONS.some((g) => g.key === key)),
 );
 
-export const SECTIONS: Section[] = [readersSection, visitsSection, loansSection, fundSection, acquisitionsSection, writeOffsSection, passportSection];
+const FUND_SECTIONS: Section[] = [fundSection, acquisitionsSection, writeOffsSection];
+let fundDigest: string | undefined;
+/** What counts the kept fund figures: a digest of the counting code, so that a new release counts them again. */
+function fundCountedBy(): string {
+  fundDigest ??= createHash('sha256')
+    .update([...FUND_SECTIONS, fundCells, addFund, domainOf, langOf, perOrg].map(String).join('\n'))
+    .update(JSON.stringify([CHILDREN_RATINGS, DOMAINS, LANGUAGES, SOURCES, REASONS]))
+    .digest('hex')
+    .slice(0, 16);
+  return fundDigest;
+}
+
+/**
+ * The fund at the period's start and end, acquisitions and write-offs, as kept per library and period
+ * (reports.fund_figures, migration 1203) while the library's fund documents are still the version they
+ * were counted at; the others are counted now by the three sections above and kept for the next time.
+ */
+export const keptFundSection: Section = async (db, organisationIds, period) => {
+  const result = new Map<number, Partial<Figures>>();
+  const kept = await sql<{ org: number; figures: unknown }>`
+    select f.organisation_id as org, f.figures from reports.fund_figures f
+      left join reports.fund_versions v on v.organisation_id = f.organisation_id
+     where f.organisation_id in (${ids(organisationIds)}) and f.period = ${period.key}
+       and f.counted_by = ${fundCountedBy()} and f.version = coalesce(v.version, 0)`.execute(db);
+  for (const r of kept.rows) result.set(Number(r.org), (typeof r.figures === 'string' ? JSON.parse(r.figures) : r.figures) as Partial<Figures>);
+  const stale = organisationIds.filter((id) => !result.has(id));
+  if (!stale.length) return result;
+  // The versions are read before the counting: a change committed in between is in the figures and has
+  // moved the version on, so they are counted once more next time, never kept as newer than they are.
+  const versions = new Map(
+    (await sql<{ org: number; version: number }>`select organisation_id as org, version from reports.fund_versions where organisation_id in (${ids(stale)})`.execute(db)).rows.map(
+      (r) => [Number(r.org), Number(r.version)],
+    ),
+  );
+  const counted = new Map<number, Partial<Figures>>(stale.map((id) => [id, {}]));
+  for (const part of await Promise.all(FUND_SECTIONS.map((section) => section(db, stale, period)))) {
+    for (const [org, sums] of part) Object.assign(counted.get(org)!, sums);
+  }
+  const rows = [...counted].map(([org, figures]) => ({ organisation_id: org, period: period.key, version: versions.get(org) ?? 0, counted_by: fundCountedBy(), figures: JSON.stringify(figures) }));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('reports.fund_figures')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) =>
+        oc.columns(['organisation_id', 'period']).doUpdateSet((eb) => ({
+          version: eb.ref('excluded.version'),
+          counted_by: eb.ref('excluded.counted_by'),
+          figures: eb.ref('excluded.figures'),
+        })),
+      )
+      .execute();
+  }
+  for (const [org, figures] of counted) result.set(org, figures);
+  return result;
+};
+
+/** The library's own sections as the report counts them: loans and visits from the running counts, the fund as kept. */
+export const SECTIONS: Section[] = [
+  readersSection,
+  visitsSectionFrom(FROM_RUNNING_COUNTS),
+  loansSectionFrom(FROM_RUNNING_COUNTS),
+  keptFundSection,
+  passportSection,
+];
+/** The same sections counted from the rows themselves: what the running counts and the kept fund figures must equal. */
+export const SECTIONS_FROM_ROWS: Section[] = [
+  readersSection,
+  visitsSectionFrom(FROM_ROWS),
+  loansSectionFrom(FROM_ROWS),
+  ...FUND_SECTIONS,
+  passportSection,
+];

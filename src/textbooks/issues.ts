@@ -23,15 +23,18 @@ interface Student {
 }
 
 /** Active students of a class in the order of the class register (Kazakh alphabetical order). */
-async function classStudents(db: Executor, organisationId: number, grade: number, classLetter: string): Promise<Student[]> {
-  const rows = await db
+async function classStudents(db: Executor, organisationId: number, grade: number, classLetter: string, withBlocked = true): Promise<Student[]> {
+  let q = db
     .selectFrom('readers.readers')
     .select(['id', 'last_name', 'first_name'])
     .where('organisation_id', '=', organisationId)
     .where('kind', '=', 'student')
     .where('status', '=', 'active')
     .where('grade', '=', grade)
-    .where('class_letter', '=', classLetter)
+    .where('class_letter', '=', classLetter);
+  // a blocked pupil's data is kept for the library, not shown to the class teacher
+  if (!withBlocked) q = q.where('blocked_at', 'is', null);
+  const rows = await q
     .orderBy('sort_key')
     .orderBy('id')
     .execute();
@@ -107,12 +110,12 @@ interface ClassPicture {
   held: Map<number, Map<number, number>>;
 }
 
-async function classPicture(db: Executor, organisationId: number, input: ClassInput): Promise<ClassPicture> {
+async function classPicture(db: Executor, organisationId: number, input: ClassInput, withBlocked = true): Promise<ClassPicture> {
   const schoolYear = checkSchoolYear(input.schoolYear);
   const { grade, classLetter } = checkClass(input.grade, input.classLetter);
   const language = await languageOfClass(db, organisationId, grade, classLetter);
   const titles = await curriculumOf(db, organisationId, { schoolYear, grade, language });
-  const students = await classStudents(db, organisationId, grade, classLetter);
+  const students = await classStudents(db, organisationId, grade, classLetter, withBlocked);
   const held = await holdings(db, organisationId, students.map((s) => s.id), titles.map((t) => t.workId));
   return { organisationId, schoolYear, grade, classLetter, language, titles, students, held };
 }
@@ -149,7 +152,7 @@ function diagnose(picture: ClassPicture, shelves: Map<number, Shelf>): Diagnosis
 export async function classDiagnosis(db: Executor, actor: Actor, input: ClassInput): Promise<Diagnosis> {
   const { grade, classLetter } = checkClass(input.grade, input.classLetter);
   const organisationId = classViewer(actor, grade, classLetter);
-  const picture = await classPicture(db, organisationId, input);
+  const picture = await classPicture(db, organisationId, input, actor.role !== 'teacher');
   const shelves = await lockShelves(db, organisationId, picture.titles.map((t) => t.workId), false);
   return diagnose(picture, shelves);
 }
@@ -236,7 +239,7 @@ function issueRow(organisationId: number, actor: Actor, readerId: number, workId
 async function studentOf(db: Executor, organisationId: number, readerId: number) {
   const reader = await db
     .selectFrom('readers.readers')
-    .select(['id', 'last_name', 'first_name', 'kind', 'status', 'grade', 'class_letter'])
+    .select(['id', 'last_name', 'first_name', 'kind', 'status', 'grade', 'class_letter', 'blocked_at'])
     .where('id', '=', readerId)
     .where('organisation_id', '=', organisationId)
     .executeTakeFirst();
@@ -462,7 +465,7 @@ export async function studentRecord(db: Executor, actor: Actor | null, readerId:
   const reader = await studentOf(db, organisationId, readerId);
   const own = belongsTo(who, 'readers') && who.readerId === readerId;
   const ownClass =
-    belongsTo(who, 'teachers') && reader.status === 'active' && who.classGrade === reader.grade && who.classLetter === reader.class_letter;
+    belongsTo(who, 'teachers') && reader.status === 'active' && reader.blocked_at === null && who.classGrade === reader.grade && who.classLetter === reader.class_letter;
   if (!belongsTo(who, 'staff') && !own && !ownClass) throw forbidden();
   return studentRecordOf(db, organisationId, readerId);
 }

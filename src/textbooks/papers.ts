@@ -1,3 +1,4 @@
+import { audit } from '../org/audit.js';
 import type { Actor } from '../auth/actor.js';
 import { t } from '../i18n/index.js';
 import type { Locale } from '../org/schema.js';
@@ -57,6 +58,8 @@ export async function classIssueSheetPdf(db: Executor, actor: Actor, input: { sc
   const organisationId = classViewer(actor, grade, classLetter);
   const schoolYear = checkSchoolYear(input.schoolYear);
   const diagnosis = await classDiagnosis(db, actor, { schoolYear, grade, classLetter });
+  // a printed list of pupils' names leaves the system: the log says who printed whom
+  await audit(db, actor, 'export', 'readers', null, { what: 'textbook_issue_sheet', count: diagnosis.students.length, grade, classLetter });
   const doc = newPdf();
   doc.font('regular').fontSize(10).text(await schoolName(db, organisationId));
   doc.moveDown(0.5);
@@ -87,6 +90,7 @@ export async function classIssueSheetPdf(db: Executor, actor: Actor, input: { sc
 export async function studentFormularPdf(db: Executor, actor: Actor, readerId: number, locale: Locale): Promise<Buffer> {
   const organisationId = textbookStaff(actor);
   const record = await studentRecord(db, actor, readerId);
+  await audit(db, actor, 'export', 'reader', readerId, { what: 'textbook_formular' });
   const doc = newPdf();
   doc.font('regular').fontSize(10).text(await schoolName(db, organisationId));
   doc.moveDown(0.5);

@@ -145,6 +145,14 @@ export interface PriceTable {
   price_tiyn: number;
 }
 
+/** Returned issues removed by the library's retention, as the annual report counts them (0730_kept_issues). */
+export interface KeptIssueTable {
+  organisation_id: number;
+  day: DateString;
+  language: string;
+  n: number;
+}
+
 // Tables of the textbook fund (group accounting).
 export interface TextbooksTables {
   'textbooks.curriculum': CurriculumTable;
@@ -153,6 +161,7 @@ export interface TextbooksTables {
   'textbooks.batches': BatchTable;
   'textbooks.stock': StockTable;
   'textbooks.issues': IssueTable;
+  'textbooks.kept_issues': KeptIssueTable;
   'textbooks.write_off_acts': WriteOffActTable;
   'textbooks.write_off_lines': WriteOffLineTable;
   'textbooks.checks': CheckTable;

@@ -33,6 +33,7 @@ export const pages: PageDef[] = [
   { path: '/catalog/new', labelKey: 'nav.catalog.new', roles: STAFF, section: 'catalog', element: load(() => import('./pages/catalog/NewWorkPage.js')) },
   { path: '/interop/marc', labelKey: 'nav.interop.marc', roles: STAFF, section: 'catalog', element: load(() => import('./pages/interop/MarcPage.js')) },
   { path: '/desk', labelKey: 'nav.circulation.desk', roles: STAFF, section: 'circulation', element: load(() => import('./pages/circulation/DeskPage.js')) },
+  { path: '/desk/holds', labelKey: 'nav.circulation.holds', roles: STAFF, section: 'circulation', element: load(() => import('./pages/circulation/HoldsPage.js')) },
   { path: '/readers', labelKey: 'nav.readers.list', roles: STAFF, section: 'readers', element: load(() => import('./pages/readers/ReadersPage.js')) },
   { path: '/readers/new', labelKey: 'nav.readers.new', roles: STAFF, section: 'readers', menu: false, element: load(() => import('./pages/readers/ReaderPage.js')) },
   { path: '/readers/requests', labelKey: 'nav.readers.requests', roles: STAFF, section: 'readers', element: load(() => import('./pages/privacy/RequestsPage.js')) },

@@ -22,7 +22,8 @@ export interface LossInput {
 
 export interface LossView {
   id: number;
-  readerId: number;
+  /** null once retention took the settled loss's personal link away */
+  readerId: number | null;
   copyId: number;
   inventoryNumber: string;
   title: string;
@@ -185,4 +186,24 @@ export async function listLosses(db: Executor, actor: Actor, query: { readerId?:
     writeOffStatus: r.act_status,
   }));
   return { items, total: items.length };
+}
+
+/**
+ * A loss settled long ago keeps its place in the fund's accounts, not its person: the losses of the
+ * library recorded before the day whose write-off act is approved lose the reader, the loan and the
+ * note (the act, its lines, the replacement copy and the payment stay). Returns how many were
+ * unlinked. Called by the daily retention job, inside its transaction.
+ */
+export async function unlinkSettledLosses(db: Executor, organisationId: number, lostBefore: string): Promise<number> {
+  const result = await db
+    .updateTable('fund.losses as x')
+    .set({ reader_id: null, loan_id: null, note: null })
+    .where('x.organisation_id', '=', organisationId)
+    .where('x.reader_id', 'is not', null)
+    .where('x.lost_on', '<', lostBefore)
+    .where((eb) =>
+      eb.exists(eb.selectFrom('fund.write_off_acts as a').select('a.id').whereRef('a.id', '=', 'x.write_off_act_id').where('a.status', '=', 'approved')),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows ?? 0);
 }

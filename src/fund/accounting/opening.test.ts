@@ -12,7 +12,9 @@ import { ApiClient, testApp } from '../../../test/support/api.js';
 import { BACKENDS, openTestDatabase } from '../../../test/support/db.js';
 import { makeCopy, makeWork } from '../../../test/support/factories.js';
 import { seedTenants, type Tenants } from '../../../test/support/tenants.js';
+import { createWork } from '../../catalog/works.js';
 import { libraryToday } from '../../shared/library-time.js';
+import { CHUNK } from './opening.js';
 import { buildSummaryBook, type Columns } from './books.js';
 import { reconcile } from './reconciliation.js';
 
@@ -182,6 +184,94 @@ describe.each(BACKENDS)('booking an existing fund on %s', (backend) => {
 
     expect({ copies: await copies(tenants.schoolA.id), rows: await draftRows() }).toEqual(before);
     await lib.delete(`/api/fund/opening-balances/${opening.body.id}`);
+  });
+
+  it('refuses a file whose errors come after its first chunks, by row and column, leaving the draft and the fund as they were', async () => {
+    const taken = await makeCopy(database.db, tenants.schoolA.id, await makeWork(database.db, { title: 'Алдыңғы кітап' }), { inventoryNumber: 'З-60' });
+    const before = { copies: await copies(tenants.schoolA.id), rows: await draftRows() };
+    const opening = await lib.post('/api/fund/opening-balances', { asOf: '2024-09-01' });
+    const n = 2 * CHUNK + 500;
+    const rows = fundCsv(n, 60_001).split('\r\n');
+    // the header is row 1: the errors sit in the third chunk, after two chunks were written to the draft
+    const at = (row: number, cells: Record<number, string>) => {
+      const c = rows[row - 1]!.split(';');
+      for (const [i, v] of Object.entries(cells)) c[Number(i)] = v;
+      rows[row - 1] = c.join(';');
+    };
+    at(n - 100, { 0: 'З-60' }); // taken in the library
+    at(n - 50, { 6: 'абв' }); // not a BBK index
+    at(n - 40, { 4: '1200' }); // before printing
+    at(n - 30, { 7: 'x12' }); // not a UDC number
+    const res = await upload(lib, opening.body.id, 'late.csv', Buffer.from(rows.join('\r\n'), 'utf8'));
+    expect(res.status).toBe(400);
+    const problems = res.body.error.details.problems as { row: number; column: string; code: string; message: string }[];
+    expect(problems.map((p) => [p.row, p.column, p.code])).toEqual([
+      [n - 100, 'inventoryNumber', 'accounting.opening.number_taken'],
+      [n - 50, 'bbk', 'accounting.opening.bad_bbk'],
+      [n - 40, 'year', 'accounting.opening.bad_year'],
+      [n - 30, 'udc', 'accounting.opening.bad_udc'],
+    ]);
+    expect(problems[1]!.message).toBe(`${n - 50}-жол, «КБЖ»: КБЖ индексі қате: «абв» (мысалы, 84(5Каз)7-44)`);
+    expect({ copies: await copies(tenants.schoolA.id), rows: await draftRows() }).toEqual(before);
+    expect((await lib.get(`/api/fund/opening-balances/${opening.body.id}`)).body).toMatchObject({ copiesCount: 0, status: 'draft' });
+    await lib.delete(`/api/fund/opening-balances/${opening.body.id}`);
+    await database.db.deleteFrom('fund.copies').where('id', '=', taken.id).execute();
+  });
+
+  it('catalogues the titles of a template as createWork would: search key, author sign, authors, audit', async () => {
+    const opening = await lib.post('/api/fund/opening-balances', { asOf: '2024-09-01' });
+    const csv = [HEADER, '70001;01.09.2015;Сейфуллин С.; Көкшетау  ;1989;900;84(5Каз);;kaz;кітап', '70002;01.09.2015;;Ертегілер жинағы;;;;;kaz;кітапша'].join('\n');
+    const lastAudit = Number((await database.db.selectFrom('org.audit_log').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id);
+    const res = await upload(lib, opening.body.id, 'new.csv', Buffer.from(csv, 'utf8'));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const made = await database.db.selectFrom('fund.opening_rows as r').innerJoin('catalog.works as w', 'w.id', 'r.work_id')
+      .select(['r.inventory_number', 'w.id', 'w.title', 'w.search_key', 'w.title_key', 'w.sort_key', 'w.author_sign', 'w.publish_year', 'w.bbk', 'w.language', 'w.publication_type'])
+      .where('r.opening_id', '=', opening.body.id).orderBy('r.inventory_number').execute();
+    // the same works through the catalogue's own function
+    const refs = [
+      await createWork(database.db, null, { title: 'Көкшетау', publishYear: 1989, bbk: '84(5Каз)', language: 'kaz', authors: [{ name: 'Сейфуллин С.' }] }),
+      await createWork(database.db, null, { title: 'Ертегілер жинағы', language: 'kaz', publicationType: 'brochure' }),
+    ];
+    for (const [i, ref] of refs.entries()) {
+      const want = await database.db.selectFrom('catalog.works').select(['title', 'search_key', 'title_key', 'sort_key', 'author_sign', 'publish_year', 'bbk', 'language', 'publication_type'])
+        .where('id', '=', ref).executeTakeFirstOrThrow();
+      const { inventory_number: _n, id: _id, ...got } = made[i]!;
+      expect(got).toEqual(want);
+    }
+    const authors = await database.db.selectFrom('catalog.work_authors as wa').innerJoin('catalog.authors as a', 'a.id', 'wa.author_id')
+      .select(['a.name', 'wa.role', 'wa.position']).where('wa.work_id', '=', made[0]!.id).execute();
+    expect(authors).toEqual([{ name: 'Сейфуллин С.', role: 'author', position: 0 }]);
+    // the file's load wrote one audit line for the records its chunk catalogued and one for the file, with counts
+    const lines = await database.db.selectFrom('org.audit_log').select(['action', 'entity', 'details'])
+      .where('id', '>', lastAudit).where('organisation_id', '=', tenants.schoolA.id).where('entity', 'in', ['work', 'opening_balance']).orderBy('id').execute();
+    expect(lines.map((l) => [l.entity, l.action, l.details])).toEqual([
+      ['work', 'import', { created: 2 }],
+      ['opening_balance', 'load_file', { count: 2, format: 'csv' }],
+    ]);
+    await lib.delete(`/api/fund/opening-balances/${opening.body.id}`);
+  });
+
+  it('refuses a Windows-1251 file with errors in its own words, by row and column, and posts nothing taken since loading', async () => {
+    const opening = await libB.post('/api/fund/opening-balances', { asOf: '2025-01-10' });
+    const bad = ['Инвентарный номер;Дата поступления;Автор;Заглавие;Цена;Вид издания', '8001;12.03.2001;Пушкин А.;Сказки;250,50;брошурка', '8002;32.03.2001;Пушкин А.;Сказки;250,50;книга'].join('\r\n');
+    const res = await libB.request({ method: 'POST', url: `/api/fund/opening-balances/${opening.body.id}/file?lang=ru`, ...multipart({ name: 'old.csv', bytes: iconv.encode(bad, 'win1251') }) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.problems.map((p: { message: string }) => p.message)).toEqual([
+      'Строка 2, «Вид издания»: вид издания не распознан: «брошурка»',
+      'Строка 3, «Дата поступления»: неверная дата: «32.03.2001» (пишите ДД.ММ.ГГГГ)',
+    ]);
+    expect((await libB.get(`/api/fund/opening-balances/${opening.body.id}`)).body.copiesCount).toBe(0);
+    // a good file loads; a barcode it gives is taken by another copy before posting: the posting is refused by row
+    const good = ['Инвентарный номер;Дата поступления;Автор;Заглавие;Цена;Штрихкод', '8001;12.03.2001;Пушкин А.;Сказки;250,50;2000000001'].join('\r\n');
+    expect((await upload(libB, opening.body.id, 'good.csv', iconv.encode(good, 'win1251'))).status).toBe(200);
+    const work = await makeWork(database.db, { title: 'Дубровский' });
+    await makeCopy(database.db, tenants.schoolB.id, work, { inventoryNumber: 'Т-1', barcode: '2000000001' });
+    const posted = await libB.post(`/api/fund/opening-balances/${opening.body.id}/post`);
+    expect(posted.status).toBe(400);
+    expect(posted.body.error.details.problems).toMatchObject([{ row: 2, column: 'barcode', code: 'accounting.opening.barcode_taken' }]);
+    expect(await copies(tenants.schoolB.id)).toBe(1);
+    await database.db.deleteFrom('fund.copies').where('barcode', '=', '2000000001').execute();
+    await libB.delete(`/api/fund/opening-balances/${opening.body.id}`);
   });
 
   it('reads a Windows-1251 CSV and an XLSX template, and books catalogued copies chosen or scanned, all through one draft', async () => {

@@ -131,7 +131,7 @@ const checkCopy = z.object({ copyId: z.number(), inventoryNumber: z.string(), ba
 
 const loss = z.object({
   id: z.number(),
-  readerId: z.number(),
+  readerId: z.number().nullable().describe('null once the settled loss lost its personal link by retention'),
   copyId: z.number(),
   inventoryNumber: z.string(),
   title: z.string(),

@@ -186,7 +186,8 @@ export interface CheckScanTable {
 export interface LossTable {
   id: Generated<number>;
   organisation_id: number;
-  reader_id: number;
+  /** null once the loss is settled and the library's period for losses has passed (the act stays) */
+  reader_id: number | null;
   copy_id: number;
   loan_id: number | null;
   lost_on: DateString;

@@ -162,6 +162,18 @@ export function escapeXml(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
+/**
+ * An indicator as MARCXML can hold it: a digit, a lowercase letter or a blank (MARC 21). Some
+ * systems export '#', the sign documentation prints for a blank, and that is a blank; an uppercase
+ * letter is taken for its lowercase; anything else, or nothing, is a blank. ISO 2709 export keeps
+ * the indicator as it came.
+ */
+export function marcXmlIndicator(value: string | undefined): string {
+  const c = value?.[0] ?? ' ';
+  if (/^[0-9a-z ]$/.test(c)) return c;
+  return /^[A-Z]$/.test(c) ? c.toLowerCase() : ' ';
+}
+
 export function writeMarcXmlRecord(record: MarcRecord, indent = ''): string {
   const lines = [`${indent}<record xmlns="${MARCXML_NS}">`, `${indent}  <leader>${escapeXml(record.leader)}</leader>`];
   for (const f of record.fields) {
@@ -169,7 +181,7 @@ export function writeMarcXmlRecord(record: MarcRecord, indent = ''): string {
       lines.push(`${indent}  <controlfield tag="${escapeXml(f.tag)}">${escapeXml(f.value)}</controlfield>`);
       continue;
     }
-    lines.push(`${indent}  <datafield tag="${escapeXml(f.tag)}" ind1="${escapeXml(f.ind1)}" ind2="${escapeXml(f.ind2)}">`);
+    lines.push(`${indent}  <datafield tag="${escapeXml(f.tag)}" ind1="${marcXmlIndicator(f.ind1)}" ind2="${marcXmlIndicator(f.ind2)}">`);
     for (const s of f.subfields) lines.push(`${indent}    <subfield code="${escapeXml(s.code)}">${escapeXml(s.value)}</subfield>`);
     lines.push(`${indent}  </datafield>`);
   }

@@ -6,6 +6,7 @@ import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { formatDate, formatMoney, formatNumber } from '../../format.js';
 import { isStaff, useSession } from '../../session.js';
 import { Recommendations } from '../reading/Recommendations.js';
+import { ReserveButton } from '../circulation/ReserveButton.js';
 import { AddCopiesForm } from './AddCopiesForm.js';
 import { CopyEditor } from './CopyEditor.js';
 import { languageName, titleLang, type Copy, type WorkWithCopies } from './types.js';
@@ -113,6 +114,7 @@ export default function WorkPage() {
         </p>
       )}
       {isStaff(me) && work.copies && <Copies workId={work.id} copies={work.copies} onChange={setCopies} />}
+      {(me?.role === 'student' || me?.role === 'parent') && <ReserveButton workId={work.id} />}
       <Recommendations workId={work.id} />
     </article>
   );

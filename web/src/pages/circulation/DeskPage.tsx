@@ -3,12 +3,13 @@ import { useTranslation } from '../../i18n.js';
 import { post } from '../../api.js';
 import { errorText } from '../../components/ErrorBanner.js';
 import { formatDate, formatDateTime, formatNumber } from '../../format.js';
+import { DeskReservations } from './DeskReservations.js';
 import { LoanTable } from './LoanTable.js';
 import type { Loan, PanelLoan, ReaderPanel, ScanResult } from './types.js';
 
 interface LogEntry {
   id: number;
-  kind: 'opened' | 'issued' | 'returned' | 'renewed' | 'closed' | 'repeat' | 'error';
+  kind: 'opened' | 'issued' | 'returned' | 'hold' | 'renewed' | 'closed' | 'repeat' | 'error';
   text: string;
   /** A returned loan, which one click records as a book read (the reading movement). */
   readLoanId?: number;
@@ -31,6 +32,8 @@ export default function DeskPage() {
   const [busy, setBusy] = useState(false);
   // The last scan's refusal, shown by the scan field itself until the next scan goes through.
   const [scanError, setScanError] = useState<string | null>(null);
+  // A returned copy someone reserved: the desk is told to put it aside, until the next scan.
+  const [holdNotice, setHoldNotice] = useState<string | null>(null);
   // Scans are sent one after another in the order typed, each with the reader open at that moment.
   const queue = useRef<Promise<void>>(Promise.resolve());
   const openReader = useRef<number | null>(null);
@@ -90,9 +93,20 @@ export default function DeskPage() {
     setCode('');
     if (!typed) return;
     run(async () => {
+      setHoldNotice(null);
       const result = await post<ScanResult>('/api/circulation/scan', { code: typed, readerId: openReader.current });
       const [kind, text] = describe(result);
       addLog(kind, text, result.action === 'returned' ? result.loan.loanId : undefined);
+      if (result.action === 'returned' && result.hold) {
+        const hold = t('circulation.log.hold', {
+          title: result.loan.title,
+          barcode: result.loan.barcode,
+          reader: result.hold.className ? `${result.hold.readerName}, ${result.hold.className}` : result.hold.readerName,
+          until: formatDate(result.hold.holdUntil),
+        });
+        addLog('hold', hold);
+        setHoldNotice(hold);
+      }
       // A return with no reader open leaves the desk empty, ready for the next book.
       if (result.panel || result.action === 'returned') show(result.panel);
     });
@@ -156,8 +170,19 @@ export default function DeskPage() {
           {scanError}
         </p>
       </div>
+      {holdNotice && (
+        <p className="banner banner-hold" role="status" data-testid="desk-hold">
+          {holdNotice}
+        </p>
+      )}
       <div className="desk-grid">
-        <div>{panel ? <ReaderCard panel={panel} onRenew={renew} onClose={closeReader} busy={busy} /> : <p className="panel muted">{t('circulation.noReader')}</p>}</div>
+        <div>
+          {panel ? (
+            <ReaderCard panel={panel} onRenew={renew} onClose={closeReader} onPanel={show} busy={busy} />
+          ) : (
+            <p className="panel muted">{t('circulation.noReader')}</p>
+          )}
+        </div>
         <div className="panel">
           <h2>{t('circulation.log.title')}</h2>
           <ul className="desk-log" aria-live="polite">
@@ -213,7 +238,19 @@ function withRenewed(panel: ReaderPanel, renewed: Loan): ReaderPanel {
   return { ...panel, loans, overdueCount: loans.filter((l) => l.overdueDays > 0).length };
 }
 
-function ReaderCard({ panel, onRenew, onClose, busy }: { panel: ReaderPanel; onRenew: (loan: PanelLoan) => void; onClose: () => void; busy: boolean }) {
+function ReaderCard({
+  panel,
+  onRenew,
+  onClose,
+  onPanel,
+  busy,
+}: {
+  panel: ReaderPanel;
+  onRenew: (loan: PanelLoan) => void;
+  onClose: () => void;
+  onPanel: (panel: ReaderPanel) => void;
+  busy: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <div className="panel" aria-label={t('circulation.readerPanel')}>
@@ -232,6 +269,7 @@ function ReaderCard({ panel, onRenew, onClose, busy }: { panel: ReaderPanel; onR
       )}
       <h2>{t('circulation.atHome', { count: panel.loans.length })}</h2>
       <LoanTable loans={panel.loans} onRenew={onRenew} busy={busy} label={t('circulation.atHome', { count: panel.loans.length })} compact />
+      <DeskReservations panel={panel} onPanel={onPanel} />
       {panel.history.length > 0 && (
         <details>
           <summary>{t('circulation.history', { count: panel.history.length })}</summary>

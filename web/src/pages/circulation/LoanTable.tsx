@@ -64,7 +64,7 @@ export function LoanTable({
                   >
                     {t('circulation.renew')}
                   </button>
-                  {!loan.canRenew && <div className="field-hint">{t('circulation.cannotRenew')}</div>}
+                  {!loan.canRenew && <div className="field-hint">{t(loan.reserved ? 'circulation.cannotRenewReserved' : 'circulation.cannotRenew')}</div>}
                 </td>
               )}
             </tr>

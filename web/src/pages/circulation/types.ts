@@ -5,3 +5,5 @@ export type { LoanView as Loan } from '../../../../src/circulation/loan-views.js
 export type { ReaderPanel, ScanResult } from '../../../../src/circulation/desk.js';
 
 export type PanelLoan = ReaderPanel['loans'][number];
+export type { HoldNotice, HoldShelf, ReservationRules, ReservationView as Reservation } from '../../../../src/circulation/reservations.js';
+export type { PanelReservation } from '../../../../src/circulation/desk.js';

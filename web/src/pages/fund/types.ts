@@ -109,7 +109,7 @@ export interface CheckResult {
 
 export interface Loss {
   id: number;
-  readerId: number;
+  readerId: number | null;
   copyId: number;
   inventoryNumber: string;
   title: string;

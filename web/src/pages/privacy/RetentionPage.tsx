@@ -4,7 +4,7 @@ import { get, put } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
 import { useAction } from '../../useAction.js';
 
-const FIELDS = ['leaversDays', 'loansDays', 'visitsDays', 'auditDays', 'sessionsDays', 'backupsDays'] as const;
+const FIELDS = ['leaversDays', 'loansDays', 'visitsDays', 'readingDays', 'textbooksDays', 'lossesDays', 'auditDays', 'sessionsDays', 'backupsDays'] as const;
 type Field = (typeof FIELDS)[number];
 type Limits = Record<Field, { min: number; max: number; default: number }>;
 type Retention = Record<Field, number> & { limits: Limits };
