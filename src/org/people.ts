@@ -41,13 +41,14 @@ const LIBRARIAN_MANAGES: ReadonlySet<Role> = new Set<Role>(['teacher', 'student'
  * library, linked to a reader of that library only.
  */
 export async function openAccount(db: Executor, actor: Actor, input: NewUser): Promise<number> {
+  allow(actor, 'staff');
   if (actor.role === 'librarian') {
     if (input.organisationId !== actor.organisationId || !LIBRARIAN_MANAGES.has(input.role)) throw forbidden();
     if (input.readerId) {
       const reader = await db.selectFrom('readers.readers').select('organisation_id').where('id', '=', input.readerId).executeTakeFirst();
       if (reader?.organisation_id !== actor.organisationId) throw forbidden();
     }
-  } else if (actor.role !== 'admin') throw forbidden();
+  }
   return createUser(db, actor, input);
 }
 

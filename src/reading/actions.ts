@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor.js';
-import { allow } from '../auth/guard.js';
+import { allow, belongsTo } from '../auth/guard.js';
 import { foldForSearch } from '../catalog/folding.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
@@ -152,7 +152,7 @@ export async function actionResults(db: Executor, actor: Actor | null, id: numbe
     .where('kind', '=', 'student')
     .where('status', '=', 'active')
     .where('grade', 'is not', null);
-  if (who.role === 'teacher') {
+  if (belongsTo(who, 'teachers')) {
     pupils = pupils.where('grade', '=', who.classGrade ?? -1).where('blocked_at', 'is', null);
     pupils = who.classLetter === null ? pupils.where('class_letter', 'is', null) : pupils.where('class_letter', '=', who.classLetter);
   }

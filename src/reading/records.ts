@@ -328,7 +328,7 @@ export async function readerRecords(db: Executor, actor: Actor | null, readerId:
     const own = ownReaderOf(actor);
     if (own.readerId !== readerId) throw forbidden();
     library = own.library;
-  } else if (actor.role === 'teacher') {
+  } else if (belongsTo(actor, 'teachers')) {
     library = actor.organisationId;
     const reader = await readerOfLibrary(db, library, readerId);
     if (actor.classGrade === null || reader.grade !== actor.classGrade || (reader.class_letter ?? null) !== (actor.classLetter ?? null)) throw forbidden();

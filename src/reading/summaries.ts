@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor.js';
-import { allow } from '../auth/guard.js';
+import { allow, belongsTo } from '../auth/guard.js';
 import type { Executor } from '../db/executor.js';
 import type { Locale } from '../org/schema.js';
 import { readersWithConsent } from '../readers/consent.js';
@@ -43,7 +43,7 @@ export async function myReading(db: Executor, actor: Actor | null, schoolYear?: 
 export async function hundredBooks(db: Executor, actor: Actor | null, query: PeriodQuery) {
   const who = allow(actor, 'staffAndTeachers');
   const p = await resolvePeriod(db, who.organisationId, query);
-  const teacher = who.role === 'teacher';
+  const teacher = belongsTo(who, 'teachers');
   const cls = teacher ? { grade: who.classGrade ?? -1, classLetter: who.classLetter } : {};
   const options = { ...cls, showAllNames: seesAllNames(who) || teacher };
   return {

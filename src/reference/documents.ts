@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Actor } from '../auth/actor.js';
+import { belongsTo } from '../auth/guard.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange } from '../db/transaction.js';
 import { forbidden, invalid, notFound } from '../shared/errors.js';
@@ -165,7 +166,7 @@ async function readerGroupOf(db: Executor, actor: Actor | null): Promise<string>
  * reaches only public documents of the library named; signed-in users only their own library's.
  */
 export async function openDocument(db: Executor, actor: Actor | null, id: number, action: 'view' | 'download', publicLibraryId?: number) {
-  if (actor && actor.role === 'methodologist') throw forbidden();
+  if (actor && !belongsTo(actor, 'libraryMembers')) throw forbidden();
   const org = actor ? actor.organisationId : publicLibraryId!;
   const doc = await db.selectFrom('reference.documents').selectAll().where('id', '=', id).where('organisation_id', '=', org).where('file_size', 'is not', null).executeTakeFirst();
   if (!doc || (!actor && doc.access !== 'public')) throw notFound('document', id);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { allow, libraryOf } from '../auth/guard.js';
+import { allow, belongsTo, libraryOf } from '../auth/guard.js';
 import type { Executor } from '../db/executor.js';
 import { auditedChange, inTransaction } from '../db/transaction.js';
 import { invalid, notFound } from '../shared/errors.js';
@@ -244,7 +244,7 @@ export async function noteEmptySearch(db: Executor, actor: Actor, words: string)
   const title = words.replace(/\s+/g, ' ').trim();
   if (title.length < NOTED_SEARCH_CHARS.min || title.length > NOTED_SEARCH_CHARS.max) return null;
   // the library's own people; an admin or a methodologist searching is not a reader asking
-  if (actor.role === 'admin' || actor.role === 'methodologist') return null;
+  if (belongsTo(actor, 'overseers')) return null;
   const org = actor.organisationId;
   const notedOn = await libraryToday(db, org);
   return inTransaction(db, (trx) => countUnmet(trx, org, notedOn, { source: 'search', title, readerGroup: searcherGroup(actor) }));

@@ -9,7 +9,7 @@ import type { Condition, IssuableCondition } from './schema.js';
 import { EMPTY_SHELF, lockShelves, moveOnShelf, titleMap, type Shelf } from './stock.js';
 import { libraryToday } from '../shared/library-time.js';
 import { inTransaction } from '../db/transaction.js';
-import { allow, classViewer, libraryOf, staffLibrary } from '../auth/guard.js';
+import { allow, belongsTo, classViewer, libraryOf, staffLibrary } from '../auth/guard.js';
 
 export interface ClassInput {
   schoolYear: string;
@@ -463,9 +463,9 @@ export async function studentRecord(db: Executor, actor: Actor | null, readerId:
   const who = allow(actor, 'libraryMembers');
   const organisationId = libraryOf(who);
   const reader = await studentOf(db, organisationId, readerId);
-  const own = (who.role === 'student' || who.role === 'parent') && who.readerId === readerId;
+  const own = belongsTo(who, 'readers') && who.readerId === readerId;
   const ownClass =
-    who.role === 'teacher' && reader.status === 'active' && reader.blocked_at === null && who.classGrade === reader.grade && who.classLetter === reader.class_letter;
-  if (who.role !== 'librarian' && who.role !== 'admin' && !own && !ownClass) throw forbidden();
+    belongsTo(who, 'teachers') && reader.status === 'active' && reader.blocked_at === null && who.classGrade === reader.grade && who.classLetter === reader.class_letter;
+  if (!belongsTo(who, 'staff') && !own && !ownClass) throw forbidden();
   return studentRecordOf(db, organisationId, readerId);
 }

@@ -1,9 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { Field, FormRow } from '../../components/Field.js';
 import { formatDate, today } from '../../format.js';
-import { useSession } from '../../session.js';
+import { isStaff, useSession } from '../../session.js';
+import { useAction } from '../../useAction.js';
 import { TableScroll } from '../../components/TableScroll.js';
 
 interface Club {
@@ -24,39 +26,23 @@ interface ClubDetail extends Club {
 export default function ClubsPage() {
   const { t } = useTranslation();
   const { me } = useSession();
-  const staff = me?.role === 'librarian' || me?.role === 'admin';
+  const staff = isStaff(me);
   const [clubs, setClubs] = useState<Club[]>([]);
   const [open, setOpen] = useState<ClubDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [draft, setDraft] = useState({ name: '', genre: '', leader: '', meets: '' });
   const [readerQ, setReaderQ] = useState('');
   const [readers, setReaders] = useState<{ id: number; fullName: string; grade: number | null; classLetter: string | null }[]>([]);
   const [session, setSession] = useState({ heldOn: today(), topic: '', guests: '0', present: [] as number[] });
 
-  const reload = async (id = open?.id) => {
+  const openClub = async (id: number) => setOpen(await get<ClubDetail>(`/api/events/clubs/${id}`));
+  const reload = async () => {
     setClubs((await get<{ items: Club[] }>('/api/events/clubs')).items);
-    if (id) setOpen(await get<ClubDetail>(`/api/events/clubs/${id}`));
+    if (open) await openClub(open.id);
   };
+  const { busy, error, setError, act } = useAction(reload);
   useEffect(() => void reload().catch(setError), []);
 
-  async function run(work: () => Promise<unknown>, id?: number) {
-    setError(null);
-    try {
-      await work();
-      await reload(id);
-    } catch (err) {
-      setError(err);
-    }
-  }
-
-  async function findReaders(e: FormEvent) {
-    e.preventDefault();
-    try {
-      setReaders((await get<{ items: typeof readers }>(`/api/readers${query({ q: readerQ, limit: 10 })}`)).items);
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const findReaders = () => get<{ items: typeof readers }>(`/api/readers${query({ q: readerQ, limit: 10 })}`).then((r) => setReaders(r.items), setError);
 
   return (
     <section>
@@ -85,7 +71,7 @@ export default function ClubsPage() {
                 <td className="num">{c.members}</td>
                 <td className="num">{c.sessions}</td>
                 <td className="actions">
-                  <button type="button" className="secondary" onClick={() => void run(async () => undefined, c.id)}>{t('events.club.open')}</button>
+                  <button type="button" className="secondary" onClick={() => void openClub(c.id).catch(setError)}>{t('events.club.open')}</button>
                 </td>
               </tr>
             ))}
@@ -98,18 +84,17 @@ export default function ClubsPage() {
         </table>
       </TableScroll>
       {staff && (
-        <form className="panel row" onSubmit={(e) => { e.preventDefault(); void run(() => post('/api/events/clubs', { name: draft.name, genre: draft.genre || null, leader: draft.leader || null, meets: draft.meets || null })); }}>
+        <FormRow onSubmit={() => void act(() => post('/api/events/clubs', { name: draft.name, genre: draft.genre || null, leader: draft.leader || null, meets: draft.meets || null }))}>
           <h2>{t('events.club.add')}</h2>
           {(['name', 'genre', 'leader', 'meets'] as const).map((k) => (
-            <div className="field" key={k}>
-              <label htmlFor={`club-${k}`}>{t(`events.club.${k}`)}</label>
+            <Field key={k} id={`club-${k}`} label={t(`events.club.${k}`)}>
               <input id={`club-${k}`} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} required={k === 'name'} />
-            </div>
+            </Field>
           ))}
-          <div className="field">
-            <button type="submit">{t('events.club.add')}</button>
-          </div>
-        </form>
+          <Field>
+            <button type="submit" disabled={busy}>{t('events.club.add')}</button>
+          </Field>
+        </FormRow>
       )}
       {open && (
         <div className="panel">
@@ -119,67 +104,59 @@ export default function ClubsPage() {
             {open.memberList.filter((m) => !m.leftOn).map((m) => (
               <li key={m.id}>
                 {m.name} {m.className ? `(${m.className})` : ''} — {formatDate(m.joinedOn)}
-                {staff && <button type="button" className="secondary" onClick={() => void run(() => post(`/api/events/club-members/${m.id}/leave`, {}), open.id)}>{t('events.club.leave')}</button>}
+                {staff && <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => post(`/api/events/club-members/${m.id}/leave`, {}))}>{t('events.club.leave')}</button>}
               </li>
             ))}
           </ul>
           {staff && (
-            <form className="row" onSubmit={(e) => void findReaders(e)}>
-              <div className="field">
-                <label htmlFor="club-reader">{t('events.club.readerSearch')}</label>
+            <FormRow className="row" onSubmit={() => void findReaders()}>
+              <Field id="club-reader" label={t('events.club.readerSearch')}>
                 <input id="club-reader" value={readerQ} onChange={(e) => setReaderQ(e.target.value)} />
-              </div>
+              </Field>
               <ul className="plain">
                 {readers.map((r) => (
                   <li key={r.id}>
-                    <button type="button" className="secondary" onClick={() => void run(() => post(`/api/events/clubs/${open.id}/members`, { readerId: r.id }), open.id)}>{t('events.club.addMember')}</button> {r.fullName} {r.grade !== null ? `${r.grade} ${r.classLetter ?? ''}` : ''}
+                    <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => post(`/api/events/clubs/${open.id}/members`, { readerId: r.id }))}>{t('events.club.addMember')}</button> {r.fullName} {r.grade !== null ? `${r.grade} ${r.classLetter ?? ''}` : ''}
                   </li>
                 ))}
               </ul>
-            </form>
+            </FormRow>
           )}
           <h3>{t('events.club.sessions')}</h3>
-          <table>
-            <thead>
-              <tr>
-                <th>{t('events.held.date')}</th>
-                <th>{t('events.club.topic')}</th>
-                <th className="num">{t('events.club.present')}</th>
-                <th className="num">{t('events.club.guests')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {open.sessionList.map((s) => (
-                <tr key={s.id}>
-                  <td>{formatDate(s.heldOn)}</td>
-                  <td>{s.topic}</td>
-                  <td className="num">{s.present.length}</td>
-                  <td className="num">{s.guests}</td>
+          <TableScroll label={t('events.club.sessions')}>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('events.held.date')}</th>
+                  <th>{t('events.club.topic')}</th>
+                  <th className="num">{t('events.club.present')}</th>
+                  <th className="num">{t('events.club.guests')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {open.sessionList.map((s) => (
+                  <tr key={s.id}>
+                    <td>{formatDate(s.heldOn)}</td>
+                    <td>{s.topic}</td>
+                    <td className="num">{s.present.length}</td>
+                    <td className="num">{s.guests}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           {staff && (
-            <form
-              className="row"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void run(() => post(`/api/events/clubs/${open.id}/sessions`, { heldOn: session.heldOn, topic: session.topic, guests: Number(session.guests), present: session.present }), open.id);
-              }}
-            >
+            <FormRow className="row" onSubmit={() => void act(() => post(`/api/events/clubs/${open.id}/sessions`, { heldOn: session.heldOn, topic: session.topic, guests: Number(session.guests), present: session.present }))}>
               <h3>{t('events.club.session')}</h3>
-              <div className="field">
-                <label htmlFor="ses-date">{t('events.held.date')}</label>
+              <Field id="ses-date" label={t('events.held.date')}>
                 <input id="ses-date" type="date" value={session.heldOn} onChange={(e) => setSession({ ...session, heldOn: e.target.value })} />
-              </div>
-              <div className="field">
-                <label htmlFor="ses-topic">{t('events.club.topic')}</label>
+              </Field>
+              <Field id="ses-topic" label={t('events.club.topic')}>
                 <input id="ses-topic" value={session.topic} onChange={(e) => setSession({ ...session, topic: e.target.value })} required />
-              </div>
-              <div className="field">
-                <label htmlFor="ses-guests">{t('events.club.guests')}</label>
+              </Field>
+              <Field id="ses-guests" label={t('events.club.guests')}>
                 <input id="ses-guests" type="number" min={0} value={session.guests} onChange={(e) => setSession({ ...session, guests: e.target.value })} />
-              </div>
+              </Field>
               <fieldset className="field">
                 <legend>{t('events.club.present')}</legend>
                 {open.memberList.filter((m) => !m.leftOn).map((m) => (
@@ -193,10 +170,10 @@ export default function ClubsPage() {
                   </label>
                 ))}
               </fieldset>
-              <div className="field">
-                <button type="submit">{t('events.club.session')}</button>
-              </div>
-            </form>
+              <Field>
+                <button type="submit" disabled={busy}>{t('events.club.session')}</button>
+              </Field>
+            </FormRow>
           )}
         </div>
       )}

@@ -1,9 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { get, post, del, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { CheckField, Field, FormRow } from '../../components/Field.js';
 import { formatDate, today } from '../../format.js';
-import { useSession } from '../../session.js';
+import { isStaff, useSession } from '../../session.js';
+import { useAction } from '../../useAction.js';
 import { CountsPanel, countsOf } from './PlanPage.js';
 import { EVENT_FORMS, schoolYearOf, shiftYear, type EventView } from './types.js';
 import { TableScroll } from '../../components/TableScroll.js';
@@ -13,12 +15,10 @@ import { RowButton } from '../../components/RowButton.js';
 export default function EventsPage() {
   const { t } = useTranslation();
   const { me } = useSession();
-  const staff = me?.role === 'librarian' || me?.role === 'admin';
+  const staff = isStaff(me);
   const [schoolYear, setSchoolYear] = useState(schoolYearOf(today()));
   const [items, setItems] = useState<EventView[]>([]);
   const [counts, setCounts] = useState<Awaited<ReturnType<typeof countsOf>> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState('');
   const [draft, setDraft] = useState({ heldOn: today(), title: '', form: 'literary_hour', classes: '', pupils: '0', teachers: '0', parents: '0', others: '0', isPublic: false });
 
   const start = Number(schoolYear.slice(0, 4));
@@ -27,23 +27,11 @@ export default function EventsPage() {
     setItems(list.items);
     setCounts(c);
   };
+  const { busy, error, setError, notice, setNotice, act } = useAction(reload);
   useEffect(() => void reload().catch(setError), [schoolYear]);
 
-  async function run(work: () => Promise<unknown>, done?: string) {
-    setError(null);
-    setNotice('');
-    try {
-      await work();
-      if (done) setNotice(done);
-      await reload();
-    } catch (err) {
-      setError(err);
-    }
-  }
-
-  function add(e: FormEvent) {
-    e.preventDefault();
-    void run(async () => {
+  function add() {
+    void act(async () => {
       await post('/api/events/held', {
         heldOn: draft.heldOn,
         title: draft.title,
@@ -56,7 +44,8 @@ export default function EventsPage() {
         isPublic: draft.isPublic,
       });
       setDraft({ ...draft, title: '' });
-    }, t('events.held.saved'));
+      setNotice(t('events.held.saved'));
+    });
   }
 
   const years = Array.from({ length: 5 }, (_, k) => shiftYear(schoolYearOf(today()), k - 3));
@@ -66,50 +55,40 @@ export default function EventsPage() {
       <ErrorBanner error={error} onClose={() => setError(null)} />
       {notice && <div className="banner banner-ok" role="status">{notice}</div>}
       <div className="panel row">
-        <div className="field">
-          <label htmlFor="ev-year">{t('events.schoolYear')}</label>
+        <Field id="ev-year" label={t('events.schoolYear')}>
           <select id="ev-year" value={schoolYear} onChange={(e) => setSchoolYear(e.target.value)}>
             {years.map((y) => <option key={y} value={y}>{y}</option>)}
           </select>
-        </div>
+        </Field>
       </div>
       <CountsPanel counts={counts} />
       {staff && (
-        <form className="panel row" onSubmit={add}>
+        <FormRow onSubmit={add}>
           <h2>{t('events.held.add')}</h2>
-          <div className="field">
-            <label htmlFor="ev-date">{t('events.held.date')}</label>
+          <Field id="ev-date" label={t('events.held.date')}>
             <input id="ev-date" type="date" value={draft.heldOn} onChange={(e) => setDraft({ ...draft, heldOn: e.target.value })} required />
-          </div>
-          <div className="field">
-            <label htmlFor="ev-title">{t('events.entry.title')}</label>
+          </Field>
+          <Field id="ev-title" label={t('events.entry.title')}>
             <input id="ev-title" value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.target.value })} required />
-          </div>
-          <div className="field">
-            <label htmlFor="ev-form">{t('events.entry.form')}</label>
+          </Field>
+          <Field id="ev-form" label={t('events.entry.form')}>
             <select id="ev-form" value={draft.form} onChange={(e) => setDraft({ ...draft, form: e.target.value })}>
               {EVENT_FORMS.map((f) => <option key={f} value={f}>{t(`events.form.${f}`)}</option>)}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="ev-classes">{t('events.held.classes')}</label>
+          </Field>
+          <Field id="ev-classes" label={t('events.held.classes')}>
             <input id="ev-classes" value={draft.classes} onChange={(e) => setDraft({ ...draft, classes: e.target.value })} />
-          </div>
+          </Field>
           {(['pupils', 'teachers', 'parents', 'others'] as const).map((k) => (
-            <div className="field" key={k}>
-              <label htmlFor={`ev-${k}`}>{t(`events.held.${k}`)}</label>
+            <Field key={k} id={`ev-${k}`} label={t(`events.held.${k}`)}>
               <input id={`ev-${k}`} type="number" min={0} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
-            </div>
+            </Field>
           ))}
-          <div className="field">
-            <label>
-              <input type="checkbox" checked={draft.isPublic} onChange={(e) => setDraft({ ...draft, isPublic: e.target.checked })} /> {t('events.held.public')}
-            </label>
-          </div>
-          <div className="field">
-            <button type="submit">{t('events.held.save')}</button>
-          </div>
-        </form>
+          <CheckField label={t('events.held.public')} checked={draft.isPublic} onChange={(isPublic) => setDraft({ ...draft, isPublic })} />
+          <Field>
+            <button type="submit" disabled={busy}>{t('events.held.save')}</button>
+          </Field>
+        </FormRow>
       )}
       <TableScroll>
         <table>
@@ -154,11 +133,11 @@ export default function EventsPage() {
                         hidden
                         onChange={(ev) => {
                           const file = ev.target.files?.[0];
-                          if (file) void run(() => upload(`/api/events/held/${e.id}/photos`, file));
+                          if (file) void act(() => upload(`/api/events/held/${e.id}/photos`, file));
                         }}
                       />
                     </label>
-                    <RowButton label={t('events.entry.remove')} row={e.title} onClick={() => void run(() => del(`/api/events/held/${e.id}`))} />
+                    <RowButton label={t('events.entry.remove')} row={e.title} disabled={busy} onClick={() => void act(() => del(`/api/events/held/${e.id}`))} />
                   </td>
                 )}
               </tr>

@@ -1,13 +1,16 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { useSearchParams } from 'react-router';
 import { del, get, post, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { CheckField, Field, FormRow } from '../../components/Field.js';
 import { PackageTransfer } from '../../components/PackageTransfer.js';
 import { formatDate, today } from '../../format.js';
-import { useSession } from '../../session.js';
+import { isStaff, useSession } from '../../session.js';
+import { useAction } from '../../useAction.js';
 import { PLAN_MONTHS, schoolYearOf, type ExhibitionView } from './types.js';
 import { TableScroll } from '../../components/TableScroll.js';
+import { RowButton } from '../../components/RowButton.js';
 
 interface Hit {
   workId: number;
@@ -29,13 +32,11 @@ interface ScheduleItem {
 export default function ExhibitionsPage() {
   const { t } = useTranslation();
   const { me } = useSession();
-  const staff = me?.role === 'librarian' || me?.role === 'admin';
+  const staff = isStaff(me);
   const [params] = useSearchParams();
   const focus = Number(params.get('id') ?? 0);
   const [items, setItems] = useState<ExhibitionView[]>([]);
   const [schedule, setSchedule] = useState<ScheduleItem[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState('');
   const schoolYear = schoolYearOf(today());
   const [draft, setDraft] = useState({ title: '', theme: '', startsOn: today(), endsOn: today(), place: '', isPublic: false, scheduleItemId: null as number | null });
   const [works, setWorks] = useState<Hit[]>([]);
@@ -48,36 +49,18 @@ export default function ExhibitionsPage() {
     setItems(x.items);
     setSchedule(s.items);
   };
+  const { busy, error, setError, notice, setNotice, act } = useAction(reload);
   useEffect(() => void reload().catch(setError), []);
 
-  async function run(work: () => Promise<unknown>, done?: string) {
-    setError(null);
-    setNotice('');
-    try {
-      await work();
-      if (done) setNotice(done);
-      await reload();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const find = () => get<{ items: Hit[] }>(`/api/catalog/search${query({ q: search, limit: 10 })}`).then((r) => setHits(r.items), setError);
 
-  async function find(e: FormEvent) {
-    e.preventDefault();
-    try {
-      setHits((await get<{ items: Hit[] }>(`/api/catalog/search${query({ q: search, limit: 10 })}`)).items);
-    } catch (err) {
-      setError(err);
-    }
-  }
-
-  function create(e: FormEvent) {
-    e.preventDefault();
-    void run(async () => {
+  function create() {
+    void act(async () => {
       await post('/api/events/exhibitions', { ...draft, theme: draft.theme || null, place: draft.place || null, workIds: works.map((w) => w.workId) });
       setDraft({ ...draft, title: '', theme: '', scheduleItemId: null });
       setWorks([]);
-    }, t('events.x.created'));
+      setNotice(t('events.x.created'));
+    });
   }
 
   return (
@@ -120,7 +103,7 @@ export default function ExhibitionsPage() {
                 <td>{x.isPublic ? '✓' : ''}</td>
                 {staff && (
                   <td className="actions">
-                    <button type="button" className="secondary" onClick={() => void run(() => del(`/api/events/exhibitions/${x.id}`))}>{t('events.x.remove')}</button>
+                    <RowButton label={t('events.x.remove')} row={x.title} disabled={busy} onClick={() => void act(() => del(`/api/events/exhibitions/${x.id}`))} />
                   </td>
                 )}
               </tr>
@@ -134,45 +117,36 @@ export default function ExhibitionsPage() {
         </table>
       </TableScroll>
       {staff && (
-        <form className="panel row" onSubmit={create}>
+        <FormRow onSubmit={create}>
           <h2>{t('events.x.create')}</h2>
-          <div className="field">
-            <label htmlFor="x-title">{t('events.x.title')}</label>
+          <Field id="x-title" label={t('events.x.title')}>
             <input id="x-title" value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.target.value })} required />
-          </div>
-          <div className="field">
-            <label htmlFor="x-theme">{t('events.x.theme')}</label>
+          </Field>
+          <Field id="x-theme" label={t('events.x.theme')}>
             <input id="x-theme" value={draft.theme} onChange={(e) => setDraft({ ...draft, theme: e.target.value })} />
-          </div>
-          <div className="field">
-            <label htmlFor="x-from">{t('events.x.startsOn')}</label>
+          </Field>
+          <Field id="x-from" label={t('events.x.startsOn')}>
             <input id="x-from" type="date" value={draft.startsOn} onChange={(e) => setDraft({ ...draft, startsOn: e.target.value })} />
-          </div>
-          <div className="field">
-            <label htmlFor="x-to">{t('events.x.endsOn')}</label>
+          </Field>
+          <Field id="x-to" label={t('events.x.endsOn')}>
             <input id="x-to" type="date" value={draft.endsOn} onChange={(e) => setDraft({ ...draft, endsOn: e.target.value })} />
-          </div>
-          <div className="field">
-            <label>
-              <input type="checkbox" checked={draft.isPublic} onChange={(e) => setDraft({ ...draft, isPublic: e.target.checked })} /> {t('events.x.public')}
-            </label>
-          </div>
-          <div className="field">
+          </Field>
+          <CheckField label={t('events.x.public')} checked={draft.isPublic} onChange={(isPublic) => setDraft({ ...draft, isPublic })} />
+          <Field>
             <ul className="plain">
               {works.map((w) => <li key={w.workId}>{w.title} <button type="button" className="secondary" onClick={() => setWorks(works.filter((o) => o.workId !== w.workId))}>×</button></li>)}
             </ul>
-          </div>
-          <div className="field">
-            <button type="submit">{t('events.x.create')}</button>
-          </div>
-        </form>
+          </Field>
+          <Field>
+            <button type="submit" disabled={busy}>{t('events.x.create')}</button>
+          </Field>
+        </FormRow>
       )}
       {staff && (
-        <form className="panel row" onSubmit={(e) => void find(e)}>
-          <div className="field">
-            <label htmlFor="x-search">{t('events.x.addWork')}</label>
+        <FormRow onSubmit={() => void find()}>
+          <Field id="x-search" label={t('events.x.addWork')}>
             <input id="x-search" value={search} onChange={(e) => setSearch(e.target.value)} />
-          </div>
+          </Field>
           <ul className="plain">
             {hits.map((h) => (
               <li key={h.workId}>
@@ -180,7 +154,7 @@ export default function ExhibitionsPage() {
               </li>
             ))}
           </ul>
-        </form>
+        </FormRow>
       )}
       {staff && me && (
         <div className="panel">
@@ -229,21 +203,19 @@ export default function ExhibitionsPage() {
         </table>
       </TableScroll>
       {(staff || me?.role === 'methodologist') && (
-        <form className="panel row" onSubmit={(e) => { e.preventDefault(); void run(() => post('/api/events/exhibition-schedule', { schoolYear, month: line.month, title: line.title })); }}>
-          <div className="field">
-            <label htmlFor="sch-month">{t('events.schedule.month')}</label>
+        <FormRow onSubmit={() => void act(() => post('/api/events/exhibition-schedule', { schoolYear, month: line.month, title: line.title }))}>
+          <Field id="sch-month" label={t('events.schedule.month')}>
             <select id="sch-month" value={line.month} onChange={(e) => setLine({ ...line, month: Number(e.target.value) })}>
               {PLAN_MONTHS.map((m) => <option key={m} value={m}>{t(`events.month.${m}`)}</option>)}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="sch-title">{t('events.x.title')}</label>
+          </Field>
+          <Field id="sch-title" label={t('events.x.title')}>
             <input id="sch-title" value={line.title} onChange={(e) => setLine({ ...line, title: e.target.value })} required />
-          </div>
-          <div className="field">
-            <button type="submit" className="secondary">{t('events.schedule.add')}</button>
-          </div>
-        </form>
+          </Field>
+          <Field>
+            <button type="submit" className="secondary" disabled={busy}>{t('events.schedule.add')}</button>
+          </Field>
+        </FormRow>
       )}
       {me?.role === 'admin' && (
         <PackageTransfer
@@ -252,7 +224,7 @@ export default function ExhibitionsPage() {
           exportUrl={`/api/events/exhibition-schedule/package${query({ schoolYear })}`}
           importUrl="/api/events/exhibition-schedule/package"
           canTakeIn
-          onDone={(text) => void run(async () => undefined, text)}
+          onDone={(text) => void act(async () => setNotice(text))}
           onError={setError}
         />
       )}

@@ -1,9 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { get, post, del, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { Field, FormRow } from '../../components/Field.js';
 import { today } from '../../format.js';
-import { useSession } from '../../session.js';
+import { isStaff, useSession } from '../../session.js';
+import { useAction } from '../../useAction.js';
 import { EVENT_FORMS, ENTRY_STATUSES, PLAN_MONTHS, PLAN_SECTIONS, WHEN_KINDS, schoolYearOf, shiftYear, type EventCounts, type PlanEntryView, type PlanView } from './types.js';
 import { TableScroll } from '../../components/TableScroll.js';
 import { RowButton } from '../../components/RowButton.js';
@@ -56,12 +58,10 @@ const emptyEntry = { section: 'mass_work', title: '', form: 'literary_hour', tar
 export default function PlanPage() {
   const { t } = useTranslation();
   const { me } = useSession();
-  const staff = me?.role === 'librarian' || me?.role === 'admin';
+  const staff = isStaff(me);
   const [schoolYear, setSchoolYear] = useState(schoolYearOf(today()));
   const [plan, setPlan] = useState<PlanView | null>(null);
   const [counts, setCounts] = useState<Counts | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState('');
   const [draft, setDraft] = useState(emptyEntry);
   const [approval, setApproval] = useState({ approvedBy: '', approvedOn: today() });
   const [holding, setHolding] = useState<PlanEntryView | null>(null);
@@ -72,29 +72,17 @@ export default function PlanPage() {
     setPlan(p.plan);
     setCounts(c);
   };
+  const { busy, error, setError, notice, setNotice, act } = useAction(reload);
   useEffect(() => void reload().catch(setError), [schoolYear]);
 
-  async function run(work: () => Promise<unknown>, done?: string) {
-    setError(null);
-    setNotice('');
-    try {
-      await work();
-      if (done) setNotice(done);
-      await reload();
-    } catch (err) {
-      setError(err);
-    }
-  }
-
   const copy = () =>
-    run(async () => {
+    act(async () => {
       const from = shiftYear(schoolYear, -1);
       const r = await post<{ copied: number }>('/api/events/plans/copy', { fromYear: from, toYear: schoolYear });
       setNotice(t('events.copied', { count: r.copied, year: from }));
     });
 
-  function add(e: FormEvent) {
-    e.preventDefault();
+  function add() {
     const body = {
       section: draft.section,
       title: draft.title,
@@ -105,17 +93,16 @@ export default function PlanPage() {
       monthTo: draft.whenKind === 'range' ? Number(draft.monthTo) : null,
       responsible: draft.responsible || null,
     };
-    void run(async () => {
+    void act(async () => {
       await post(`/api/events/plans/${schoolYear}/entries`, body);
       setDraft({ ...draft, title: '' });
     });
   }
 
-  function markHeld(e: FormEvent) {
-    e.preventDefault();
+  function markHeld() {
     if (!holding) return;
     const entry = holding;
-    void run(async () => {
+    void act(async () => {
       await post('/api/events/held', {
         heldOn: held.heldOn,
         title: entry.title,
@@ -127,7 +114,8 @@ export default function PlanPage() {
         planEntryId: entry.id,
       });
       setHolding(null);
-    }, t('events.held.saved'));
+      setNotice(t('events.held.saved'));
+    });
   }
 
   const years = Array.from({ length: 5 }, (_, k) => shiftYear(schoolYearOf(today()), k - 3));
@@ -138,25 +126,24 @@ export default function PlanPage() {
       <ErrorBanner error={error} onClose={() => setError(null)} />
       {notice && <div className="banner banner-ok" role="status">{notice}</div>}
       <div className="panel row">
-        <div className="field">
-          <label htmlFor="plan-year">{t('events.schoolYear')}</label>
+        <Field id="plan-year" label={t('events.schoolYear')}>
           <select id="plan-year" value={schoolYear} onChange={(e) => setSchoolYear(e.target.value)}>
             {years.map((y) => <option key={y} value={y}>{y}</option>)}
           </select>
-        </div>
+        </Field>
         {staff && (
-          <div className="field">
-            <button type="button" className="secondary" onClick={() => void copy()}>{t('events.copyLastYear')}</button>
-          </div>
+          <Field>
+            <button type="button" className="secondary" disabled={busy} onClick={() => void copy()}>{t('events.copyLastYear')}</button>
+          </Field>
         )}
         {plan && (
           <>
-            <div className="field">
+            <Field>
               <span className="muted">{t('events.plan.status')}: {t(`events.planStatus.${plan.status}`)}</span>
-            </div>
-            <div className="field">
+            </Field>
+            <Field>
               <a className="button secondary" href={`/api/events/plans/${schoolYear}/pdf`} target="_blank" rel="noreferrer">{t('events.pdf')}</a>
-            </div>
+            </Field>
           </>
         )}
       </div>
@@ -194,7 +181,7 @@ export default function PlanPage() {
                     <td>{e.responsible ?? ''}</td>
                     <td>
                       {staff ? (
-                        <select aria-label={t('events.entry.status')} value={e.status} onChange={(ev) => void run(() => post(`/api/events/plan-entries/${e.id}/status`, { status: ev.target.value }))}>
+                        <select aria-label={t('events.entry.status')} value={e.status} onChange={(ev) => void act(() => post(`/api/events/plan-entries/${e.id}/status`, { status: ev.target.value }))}>
                           {ENTRY_STATUSES.map((s) => <option key={s} value={s}>{t(`events.status.${s}`)}</option>)}
                         </select>
                       ) : (
@@ -204,7 +191,7 @@ export default function PlanPage() {
                     {staff && (
                       <td className="actions">
                         <button type="button" className="secondary" onClick={() => setHolding(e)}>{t('events.entry.markHeld')}</button>
-                        <RowButton label={t('events.entry.remove')} row={e.title} onClick={() => void run(() => del(`/api/events/plan-entries/${e.id}`))} />
+                        <RowButton label={t('events.entry.remove')} row={e.title} disabled={busy} onClick={() => void act(() => del(`/api/events/plan-entries/${e.id}`))} />
                       </td>
                     )}
                   </tr>,
@@ -215,99 +202,97 @@ export default function PlanPage() {
         </TableScroll>
       )}
       {holding && (
-        <form className="panel row" onSubmit={markHeld} aria-label={t('events.held.add')}>
+        <FormRow onSubmit={markHeld} label={t('events.held.add')}>
           <h2>{t('events.held.add')}: {holding.title}</h2>
-          <div className="field">
-            <label htmlFor="held-date">{t('events.held.date')}</label>
+          <Field id="held-date" label={t('events.held.date')}>
             <input id="held-date" type="date" value={held.heldOn} onChange={(e) => setHeld({ ...held, heldOn: e.target.value })} />
-          </div>
-          <div className="field">
-            <label htmlFor="held-classes">{t('events.held.classes')}</label>
+          </Field>
+          <Field id="held-classes" label={t('events.held.classes')}>
             <input id="held-classes" value={held.classes} onChange={(e) => setHeld({ ...held, classes: e.target.value })} />
-          </div>
+          </Field>
           {(['pupils', 'teachers', 'parents'] as const).map((k) => (
-            <div className="field" key={k}>
-              <label htmlFor={`held-${k}`}>{t(`events.held.${k}`)}</label>
+            <Field key={k} id={`held-${k}`} label={t(`events.held.${k}`)}>
               <input id={`held-${k}`} type="number" min={0} value={held[k]} onChange={(e) => setHeld({ ...held, [k]: e.target.value })} />
-            </div>
+            </Field>
           ))}
-          <div className="field">
-            <button type="submit">{t('events.held.save')}</button>
-          </div>
-        </form>
+          <Field>
+            <button type="submit" disabled={busy}>{t('events.held.save')}</button>
+          </Field>
+        </FormRow>
       )}
       {staff && (
-        <form className="panel row" onSubmit={add}>
+        <FormRow onSubmit={add}>
           <h2>{t('events.entry.add')}</h2>
-          <div className="field">
-            <label htmlFor="pe-section">{t('events.entry.section')}</label>
+          <Field id="pe-section" label={t('events.entry.section')}>
             <select id="pe-section" value={draft.section} onChange={(e) => setDraft({ ...draft, section: e.target.value })}>
               {PLAN_SECTIONS.map((s) => <option key={s} value={s}>{t(`events.section.${s}`)}</option>)}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="pe-title">{t('events.entry.title')}</label>
+          </Field>
+          <Field id="pe-title" label={t('events.entry.title')}>
             <input id="pe-title" value={draft.title} onChange={(e) => setDraft({ ...draft, title: e.target.value })} required />
-          </div>
-          <div className="field">
-            <label htmlFor="pe-form">{t('events.entry.form')}</label>
+          </Field>
+          <Field id="pe-form" label={t('events.entry.form')}>
             <select id="pe-form" value={draft.form} onChange={(e) => setDraft({ ...draft, form: e.target.value })}>
               <option value="">—</option>
               {EVENT_FORMS.map((f) => <option key={f} value={f}>{t(`events.form.${f}`)}</option>)}
             </select>
-          </div>
-          <div className="field">
-            <label htmlFor="pe-target">{t('events.entry.target')}</label>
+          </Field>
+          <Field id="pe-target" label={t('events.entry.target')}>
             <input id="pe-target" value={draft.target} onChange={(e) => setDraft({ ...draft, target: e.target.value })} />
-          </div>
-          <div className="field">
-            <label htmlFor="pe-when">{t('events.entry.when')}</label>
+          </Field>
+          <Field id="pe-when" label={t('events.entry.when')}>
             <select id="pe-when" value={draft.whenKind} onChange={(e) => setDraft({ ...draft, whenKind: e.target.value })}>
               {WHEN_KINDS.map((w) => <option key={w} value={w}>{t(`events.when.${w}`)}</option>)}
             </select>
-          </div>
+          </Field>
           {(draft.whenKind === 'month' || draft.whenKind === 'range') && (
-            <div className="field">
-              <label htmlFor="pe-from">{t('events.entry.monthFrom')}</label>
+            <Field id="pe-from" label={t('events.entry.monthFrom')}>
               <select id="pe-from" value={draft.monthFrom} onChange={(e) => setDraft({ ...draft, monthFrom: Number(e.target.value) })}>
                 {PLAN_MONTHS.map((m) => <option key={m} value={m}>{t(`events.month.${m}`)}</option>)}
               </select>
-            </div>
+            </Field>
           )}
           {draft.whenKind === 'range' && (
-            <div className="field">
-              <label htmlFor="pe-to">{t('events.entry.monthTo')}</label>
+            <Field id="pe-to" label={t('events.entry.monthTo')}>
               <select id="pe-to" value={draft.monthTo} onChange={(e) => setDraft({ ...draft, monthTo: Number(e.target.value) })}>
                 {PLAN_MONTHS.map((m) => <option key={m} value={m}>{t(`events.month.${m}`)}</option>)}
               </select>
-            </div>
+            </Field>
           )}
-          <div className="field">
-            <label htmlFor="pe-resp">{t('events.entry.responsible')}</label>
+          <Field id="pe-resp" label={t('events.entry.responsible')}>
             <input id="pe-resp" value={draft.responsible} onChange={(e) => setDraft({ ...draft, responsible: e.target.value })} />
-          </div>
-          <div className="field">
-            <button type="submit">{t('events.entry.addButton')}</button>
-          </div>
-        </form>
+          </Field>
+          <Field>
+            <button type="submit" disabled={busy}>{t('events.entry.addButton')}</button>
+          </Field>
+        </FormRow>
       )}
       {staff && plan && (
-        <form className="panel row" onSubmit={(e) => { e.preventDefault(); void run(() => post(`/api/events/plans/${schoolYear}/approve`, approval)); }}>
-          <div className="field">
-            <label htmlFor="ap-by">{t('events.approvedBy')}</label>
+        <FormRow onSubmit={() => void act(() => post(`/api/events/plans/${schoolYear}/approve`, approval))}>
+          <Field id="ap-by" label={t('events.approvedBy')}>
             <input id="ap-by" value={approval.approvedBy} onChange={(e) => setApproval({ ...approval, approvedBy: e.target.value })} required />
-          </div>
-          <div className="field">
-            <label htmlFor="ap-on">{t('events.approvedOn')}</label>
+          </Field>
+          <Field id="ap-on" label={t('events.approvedOn')}>
             <input id="ap-on" type="date" value={approval.approvedOn} onChange={(e) => setApproval({ ...approval, approvedOn: e.target.value })} />
-          </div>
-          <div className="field">
-            <button type="submit" className="secondary">{t('events.approve')}</button>
-          </div>
-          <div className="field">
-            <button type="button" onClick={() => void run(() => post(`/api/events/plans/${schoolYear}/submit`), t('events.submitted'))}>{t('events.submit')}</button>
-          </div>
-        </form>
+          </Field>
+          <Field>
+            <button type="submit" className="secondary" disabled={busy}>{t('events.approve')}</button>
+          </Field>
+          <Field>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                void act(async () => {
+                  await post(`/api/events/plans/${schoolYear}/submit`);
+                  setNotice(t('events.submitted'));
+                })
+              }
+            >
+              {t('events.submit')}
+            </button>
+          </Field>
+        </FormRow>
       )}
     </section>
   );

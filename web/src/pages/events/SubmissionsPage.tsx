@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { get, query } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { Field } from '../../components/Field.js';
 import { formatDate, formatDateTime, today } from '../../format.js';
 import { schoolYearOf, shiftYear } from './types.js';
 import { TableScroll } from '../../components/TableScroll.js';
@@ -28,12 +29,11 @@ export default function SubmissionsPage() {
       <h1>{t('nav.events.submissions')}</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
       <div className="panel row">
-        <div className="field">
-          <label htmlFor="sub-year">{t('events.schoolYear')}</label>
+        <Field id="sub-year" label={t('events.schoolYear')}>
           <select id="sub-year" value={schoolYear} onChange={(e) => setSchoolYear(e.target.value)}>
             {years.map((y) => <option key={y} value={y}>{y}</option>)}
           </select>
-        </div>
+        </Field>
       </div>
       <TableScroll>
         <table>

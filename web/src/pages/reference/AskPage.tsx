@@ -1,8 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { get, post } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
+import { FormRow } from '../../components/Field.js';
 import { formatDateTime } from '../../format.js';
+import { useAction } from '../../useAction.js';
 
 interface Mine { id: number; askedAt: string; question: string; answer: string | null }
 
@@ -11,29 +13,23 @@ export default function AskPage() {
   const { t } = useTranslation();
   const [items, setItems] = useState<Mine[]>([]);
   const [question, setQuestion] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const reload = () => get<{ items: Mine[] }>('/api/reference/questions/mine').then((r) => setItems(r.items), setError);
-  useEffect(() => void reload(), []);
-  async function ask(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    try {
+  const reload = async () => setItems((await get<{ items: Mine[] }>('/api/reference/questions/mine')).items);
+  const { busy, error, setError, act } = useAction(reload);
+  useEffect(() => void reload().catch(setError), []);
+  const ask = () =>
+    act(async () => {
       await post('/api/reference/questions', { question });
       setQuestion('');
-      await reload();
-    } catch (err) {
-      setError(err);
-    }
-  }
+    });
   return (
     <section>
       <h1>{t('nav.reference.ask')}</h1>
       <ErrorBanner error={error} onClose={() => setError(null)} />
-      <form className="panel" onSubmit={(e) => void ask(e)}>
+      <FormRow className="panel" onSubmit={() => void ask()}>
         <label htmlFor="ask-q">{t('reference.ask.label')}</label>
         <textarea id="ask-q" rows={3} value={question} onChange={(e) => setQuestion(e.target.value)} required />
-        <button type="submit">{t('reference.send')}</button>
-      </form>
+        <button type="submit" disabled={busy}>{t('reference.send')}</button>
+      </FormRow>
       <ul className="plain">
         {items.map((q) => (
           <li key={q.id} className="panel">

@@ -1,8 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from '../../i18n.js';
 import { get, post, query, upload } from '../../api.js';
 import { ErrorBanner } from '../../components/ErrorBanner.js';
-import { formatDate, formatMoney, today } from '../../format.js';
+import { CheckField, Field, FormRow } from '../../components/Field.js';
+import { TableScroll } from '../../components/TableScroll.js';
+import { formatDate, formatDateTime, formatMoney, today } from '../../format.js';
+import { useAction } from '../../useAction.js';
 
 const KINDS = ['thematic', 'address', 'clarifying', 'factographic'] as const;
 const GROUPS = ['1-4', '5-9', '10-11', 'teachers', 'parents', 'others'] as const;
@@ -21,8 +24,6 @@ interface Doc { id: number; title: string; authors: string | null; pages: number
 export default function ReferencePage() {
   const { t } = useTranslation();
   const [tab, setTab] = useState<(typeof TABS)[number]>('log');
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState('');
   const [requests, setRequests] = useState<Request[]>([]);
   const [questions, setQuestions] = useState<Question[]>([]);
   const [unmet, setUnmet] = useState<Unmet[]>([]);
@@ -49,26 +50,15 @@ export default function ReferencePage() {
     if (tab === 'lists') setLists((await get<{ items: List[] }>('/api/reference/lists')).items);
     if (tab === 'documents') setDocs((await get<{ items: Doc[] }>('/api/reference/documents')).items);
   };
+  const { busy, error, setError, notice, setNotice, act } = useAction(reload);
   useEffect(() => void reload().catch(setError), [tab]);
 
-  async function run(work: () => Promise<unknown>, done?: string) {
-    setError(null);
-    setNotice('');
-    try {
-      await work();
-      if (done) setNotice(done);
-      await reload();
-    } catch (err) {
-      setError(err);
-    }
-  }
-
-  function logRequest(e: FormEvent) {
-    e.preventDefault();
-    void run(async () => {
+  function logRequest() {
+    void act(async () => {
       await post('/api/reference/requests', { ...draft, answer: draft.answer || null });
       setDraft({ ...draft, question: '', answer: '' });
-    }, t('reference.saved'));
+      setNotice(t('reference.saved'));
+    });
   }
 
   return (
@@ -86,196 +76,177 @@ export default function ReferencePage() {
 
       {tab === 'log' && (
         <>
-          <form className="panel row" onSubmit={logRequest}>
-            <div className="field">
-              <label htmlFor="rq-date">{t('reference.date')}</label>
+          <FormRow onSubmit={logRequest}>
+            <Field id="rq-date" label={t('reference.date')}>
               <input id="rq-date" type="date" value={draft.askedOn} onChange={(e) => setDraft({ ...draft, askedOn: e.target.value })} />
-            </div>
-            <div className="field">
-              <label htmlFor="rq-kind">{t('reference.kind')}</label>
+            </Field>
+            <Field id="rq-kind" label={t('reference.kind')}>
               <select id="rq-kind" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value })}>
                 {KINDS.map((k) => <option key={k} value={k}>{t(`reference.kind.${k}`)}</option>)}
               </select>
-            </div>
-            <div className="field">
-              <label htmlFor="rq-q">{t('reference.question')}</label>
+            </Field>
+            <Field id="rq-q" label={t('reference.question')}>
               <input id="rq-q" value={draft.question} onChange={(e) => setDraft({ ...draft, question: e.target.value })} required />
-            </div>
-            <div className="field">
-              <label htmlFor="rq-a">{t('reference.answer')}</label>
+            </Field>
+            <Field id="rq-a" label={t('reference.answer')}>
               <input id="rq-a" value={draft.answer} onChange={(e) => setDraft({ ...draft, answer: e.target.value })} />
-            </div>
-            <div className="field">
-              <label htmlFor="rq-group">{t('reference.group')}</label>
+            </Field>
+            <Field id="rq-group" label={t('reference.group')}>
               <select id="rq-group" value={draft.readerGroup} onChange={(e) => setDraft({ ...draft, readerGroup: e.target.value })}>
                 {GROUPS.map((g) => <option key={g} value={g}>{t(`reference.group.${g}`)}</option>)}
               </select>
-            </div>
-            <div className="field">
-              <label htmlFor="rq-lang">{t('reference.language')}</label>
+            </Field>
+            <Field id="rq-lang" label={t('reference.language')}>
               <select id="rq-lang" value={draft.language} onChange={(e) => setDraft({ ...draft, language: e.target.value })}>
                 {LANGS.map((g) => <option key={g} value={g}>{t(`reference.language.${g}`)}</option>)}
               </select>
-            </div>
-            <div className="field">
-              <label>
-                <input type="checkbox" checked={draft.virtual} onChange={(e) => setDraft({ ...draft, virtual: e.target.checked })} /> {t('reference.virtual')}
-              </label>
-            </div>
-            <div className="field">
-              <button type="submit">{t('reference.add')}</button>
-            </div>
-          </form>
-          <table>
-            <thead>
-              <tr>
-                <th>{t('reference.date')}</th>
-                <th>{t('reference.kind')}</th>
-                <th>{t('reference.question')}</th>
-                <th>{t('reference.group')}</th>
-                <th>{t('reference.language')}</th>
-                <th>{t('reference.virtual')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {requests.map((r) => (
-                <tr key={r.id}>
-                  <td>{formatDate(r.askedOn)}</td>
-                  <td>{t(`reference.kind.${r.kind}`)}</td>
-                  <td>{r.question}{r.answer && <div className="muted">{r.answer}</div>}</td>
-                  <td>{t(`reference.group.${r.readerGroup}`)}</td>
-                  <td>{t(`reference.language.${r.language}`)}</td>
-                  <td>{r.virtual ? '✓' : ''}</td>
+            </Field>
+            <CheckField label={t('reference.virtual')} checked={draft.virtual} onChange={(virtual) => setDraft({ ...draft, virtual })} />
+            <Field>
+              <button type="submit" disabled={busy}>{t('reference.add')}</button>
+            </Field>
+          </FormRow>
+          <TableScroll label={t('reference.tab.log')}>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('reference.date')}</th>
+                  <th>{t('reference.kind')}</th>
+                  <th>{t('reference.question')}</th>
+                  <th>{t('reference.group')}</th>
+                  <th>{t('reference.language')}</th>
+                  <th>{t('reference.virtual')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {requests.map((r) => (
+                  <tr key={r.id}>
+                    <td>{formatDate(r.askedOn)}</td>
+                    <td>{t(`reference.kind.${r.kind}`)}</td>
+                    <td>{r.question}{r.answer && <div className="muted">{r.answer}</div>}</td>
+                    <td>{t(`reference.group.${r.readerGroup}`)}</td>
+                    <td>{t(`reference.language.${r.language}`)}</td>
+                    <td>{r.virtual ? '✓' : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
 
       {tab === 'questions' && (
-        <table>
-          <thead>
-            <tr>
-              <th>{t('reference.date')}</th>
-              <th>{t('reference.group')}</th>
-              <th>{t('reference.question')}</th>
-              <th>{t('reference.answer')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {questions.map((q) => (
-              <tr key={q.id}>
-                <td>{formatDate(q.askedAt.slice(0, 10))}</td>
-                <td>{q.className ?? t(`reference.group.${q.readerGroup}`)}</td>
-                <td>{q.question}</td>
-                <td>
-                  {q.answer ?? (
-                    <form className="row" onSubmit={(e) => { e.preventDefault(); void run(() => post(`/api/reference/questions/${q.id}/answer`, { answer: answers[q.id] ?? '', kind: 'thematic', language: 'kk' })); }}>
-                      <input aria-label={t('reference.answer')} value={answers[q.id] ?? ''} onChange={(e) => setAnswers({ ...answers, [q.id]: e.target.value })} required />
-                      <button type="submit">{t('reference.send')}</button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-
-      {tab === 'unmet' && (
-        <>
-          <form className="panel row" onSubmit={(e) => { e.preventDefault(); void run(() => post('/api/reference/unmet', { source: miss.source, title: miss.title, author: miss.author || null })); }}>
-            <div className="field">
-              <label htmlFor="um-title">{t('reference.title')}</label>
-              <input id="um-title" value={miss.title} onChange={(e) => setMiss({ ...miss, title: e.target.value })} required />
-            </div>
-            <div className="field">
-              <label htmlFor="um-author">{t('reference.author')}</label>
-              <input id="um-author" value={miss.author} onChange={(e) => setMiss({ ...miss, author: e.target.value })} />
-            </div>
-            <div className="field">
-              <label htmlFor="um-source">{t('reference.source')}</label>
-              <select id="um-source" value={miss.source} onChange={(e) => setMiss({ ...miss, source: e.target.value })}>
-                {['desk', 'search', 'question'].map((s) => <option key={s} value={s}>{t(`reference.source.${s}`)}</option>)}
-              </select>
-            </div>
-            <div className="field">
-              <button type="submit">{t('reference.add')}</button>
-            </div>
-          </form>
+        <TableScroll label={t('reference.tab.questions')}>
           <table>
             <thead>
               <tr>
-                <th>{t('reference.title')}</th>
-                <th>{t('reference.author')}</th>
-                <th className="num">{t('reference.times')}</th>
-                <th>{t('reference.status')}</th>
+                <th>{t('reference.date')}</th>
+                <th>{t('reference.group')}</th>
+                <th>{t('reference.question')}</th>
+                <th>{t('reference.answer')}</th>
               </tr>
             </thead>
             <tbody>
-              {unmet.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.title}</td>
-                  <td>{u.author ?? ''}</td>
-                  <td className="num">{u.times}</td>
+              {questions.map((q) => (
+                <tr key={q.id}>
+                  <td>{formatDateTime(q.askedAt)}</td>
+                  <td>{q.className ?? t(`reference.group.${q.readerGroup}`)}</td>
+                  <td>{q.question}</td>
                   <td>
-                    <select aria-label={t('reference.status')} value={u.status} onChange={(e) => void run(() => post(`/api/reference/unmet/${u.id}/status`, { status: e.target.value }))}>
-                      {['open', 'to_purchase', 'met', 'declined'].map((s) => <option key={s} value={s}>{t(`reference.status.${s}`)}</option>)}
-                    </select>
+                    {q.answer ?? (
+                      <FormRow className="row" onSubmit={() => void act(() => post(`/api/reference/questions/${q.id}/answer`, { answer: answers[q.id] ?? '', kind: 'thematic', language: 'kk' }))}>
+                        <input aria-label={t('reference.answer')} value={answers[q.id] ?? ''} onChange={(e) => setAnswers({ ...answers, [q.id]: e.target.value })} required />
+                        <button type="submit" disabled={busy}>{t('reference.send')}</button>
+                      </FormRow>
+                    )}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+        </TableScroll>
+      )}
+
+      {tab === 'unmet' && (
+        <>
+          <FormRow onSubmit={() => void act(() => post('/api/reference/unmet', { source: miss.source, title: miss.title, author: miss.author || null }))}>
+            <Field id="um-title" label={t('reference.title')}>
+              <input id="um-title" value={miss.title} onChange={(e) => setMiss({ ...miss, title: e.target.value })} required />
+            </Field>
+            <Field id="um-author" label={t('reference.author')}>
+              <input id="um-author" value={miss.author} onChange={(e) => setMiss({ ...miss, author: e.target.value })} />
+            </Field>
+            <Field id="um-source" label={t('reference.source')}>
+              <select id="um-source" value={miss.source} onChange={(e) => setMiss({ ...miss, source: e.target.value })}>
+                {['desk', 'search', 'question'].map((s) => <option key={s} value={s}>{t(`reference.source.${s}`)}</option>)}
+              </select>
+            </Field>
+            <Field>
+              <button type="submit" disabled={busy}>{t('reference.add')}</button>
+            </Field>
+          </FormRow>
+          <TableScroll label={t('reference.tab.unmet')}>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('reference.title')}</th>
+                  <th>{t('reference.author')}</th>
+                  <th className="num">{t('reference.times')}</th>
+                  <th>{t('reference.status')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {unmet.map((u) => (
+                  <tr key={u.id}>
+                    <td>{u.title}</td>
+                    <td>{u.author ?? ''}</td>
+                    <td className="num">{u.times}</td>
+                    <td>
+                      <select aria-label={t('reference.status')} value={u.status} onChange={(e) => void act(() => post(`/api/reference/unmet/${u.id}/status`, { status: e.target.value }))}>
+                        {['open', 'to_purchase', 'met', 'declined'].map((s) => <option key={s} value={s}>{t(`reference.status.${s}`)}</option>)}
+                      </select>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
 
       {tab === 'lists' && (
         <>
-          <form
-            className="panel row"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void run(async () => {
+          <FormRow
+            onSubmit={() =>
+              void act(async () => {
                 await post('/api/reference/lists', { kind: listDraft.kind, title: listDraft.title, audience: listDraft.audience || null, items: picked.map((h) => ({ workId: h.workId })) });
                 setPicked([]);
                 setListDraft({ ...listDraft, title: '' });
-              });
-            }}
+              })
+            }
           >
-            <div className="field">
-              <label htmlFor="ls-kind">{t('reference.kind')}</label>
+            <Field id="ls-kind" label={t('reference.kind')}>
               <select id="ls-kind" value={listDraft.kind} onChange={(e) => setListDraft({ ...listDraft, kind: e.target.value })}>
                 {['recommendation', 'index'].map((k) => <option key={k} value={k}>{t(`reference.listKind.${k}`)}</option>)}
               </select>
-            </div>
-            <div className="field">
-              <label htmlFor="ls-title">{t('reference.title')}</label>
+            </Field>
+            <Field id="ls-title" label={t('reference.title')}>
               <input id="ls-title" value={listDraft.title} onChange={(e) => setListDraft({ ...listDraft, title: e.target.value })} required />
-            </div>
-            <div className="field">
-              <label htmlFor="ls-aud">{t('reference.audience')}</label>
+            </Field>
+            <Field id="ls-aud" label={t('reference.audience')}>
               <input id="ls-aud" value={listDraft.audience} onChange={(e) => setListDraft({ ...listDraft, audience: e.target.value })} />
-            </div>
+            </Field>
             <ul className="plain">
               {picked.map((h) => <li key={h.workId}>{h.authors.map((a) => a.name).join(', ')}. {h.title}</li>)}
             </ul>
-            <div className="field">
-              <button type="submit">{t('reference.add')}</button>
-            </div>
-          </form>
-          <form
-            className="panel row"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void get<{ items: Hit[] }>(`/api/catalog/search${query({ q: search, limit: 10 })}`).then((r) => setHits(r.items), setError);
-            }}
-          >
-            <div className="field">
-              <label htmlFor="ls-search">{t('reference.addWork')}</label>
+            <Field>
+              <button type="submit" disabled={busy}>{t('reference.add')}</button>
+            </Field>
+          </FormRow>
+          <FormRow onSubmit={() => void get<{ items: Hit[] }>(`/api/catalog/search${query({ q: search, limit: 10 })}`).then((r) => setHits(r.items), setError)}>
+            <Field id="ls-search" label={t('reference.addWork')}>
               <input id="ls-search" value={search} onChange={(e) => setSearch(e.target.value)} />
-            </div>
+            </Field>
             <ul className="plain">
               {hits.map((h) => (
                 <li key={h.workId}>
@@ -283,132 +254,130 @@ export default function ReferencePage() {
                 </li>
               ))}
             </ul>
-          </form>
-          <table>
-            <thead>
-              <tr>
-                <th>{t('reference.title')}</th>
-                <th>{t('reference.kind')}</th>
-                <th className="num">{t('reference.entries')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {lists.map((l) => (
-                <tr key={l.id}>
-                  <td>{l.title}{l.audience && <div className="muted">{l.audience}</div>}</td>
-                  <td>{t(`reference.listKind.${l.kind}`)}</td>
-                  <td className="num">{l.items}</td>
-                  <td><a className="button secondary" href={`/api/reference/lists/${l.id}/pdf`} target="_blank" rel="noreferrer">PDF</a></td>
+          </FormRow>
+          <TableScroll label={t('reference.tab.lists')}>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('reference.title')}</th>
+                  <th>{t('reference.kind')}</th>
+                  <th className="num">{t('reference.entries')}</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {lists.map((l) => (
+                  <tr key={l.id}>
+                    <td>{l.title}{l.audience && <div className="muted">{l.audience}</div>}</td>
+                    <td>{t(`reference.listKind.${l.kind}`)}</td>
+                    <td className="num">{l.items}</td>
+                    <td><a className="button secondary" href={`/api/reference/lists/${l.id}/pdf`} target="_blank" rel="noreferrer">PDF</a></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
 
       {tab === 'periodicals' && (
         <>
-          <form className="panel row" onSubmit={(e) => { e.preventDefault(); void run(() => post('/api/reference/periodicals', per)); }}>
-            <div className="field">
-              <label htmlFor="pr-title">{t('reference.title')}</label>
+          <FormRow onSubmit={() => void act(() => post('/api/reference/periodicals', per))}>
+            <Field id="pr-title" label={t('reference.title')}>
               <input id="pr-title" value={per.title} onChange={(e) => setPer({ ...per, title: e.target.value })} required />
-            </div>
-            <div className="field">
-              <label htmlFor="pr-lang">{t('reference.language')}</label>
+            </Field>
+            <Field id="pr-lang" label={t('reference.language')}>
               <select id="pr-lang" value={per.language} onChange={(e) => setPer({ ...per, language: e.target.value })}>
                 {LANGS.map((g) => <option key={g} value={g}>{t(`reference.language.${g}`)}</option>)}
               </select>
-            </div>
-            <div className="field">
-              <label>
-                <input type="checkbox" checked={per.forChildren} onChange={(e) => setPer({ ...per, forChildren: e.target.checked })} /> {t('reference.forChildren')}
-              </label>
-            </div>
-            <div className="field">
-              <button type="submit">{t('reference.add')}</button>
-            </div>
-          </form>
-          <table>
-            <thead>
-              <tr>
-                <th>{t('reference.title')}</th>
-                <th>{t('reference.language')}</th>
-                <th>{t('reference.forChildren')}</th>
-                <th className="num">{t('reference.issues')}</th>
-                <th className="num">{t('reference.price')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {periodicals.map((p) => (
-                <tr key={p.id}>
-                  <td>{p.title}</td>
-                  <td>{t(`reference.language.${p.language}`)}</td>
-                  <td>{p.forChildren ? '✓' : ''}</td>
-                  <td className="num">{p.issuesReceived} / {p.issuesExpected}</td>
-                  <td className="num">{formatMoney(p.priceTiyn)}</td>
+            </Field>
+            <CheckField label={t('reference.forChildren')} checked={per.forChildren} onChange={(forChildren) => setPer({ ...per, forChildren })} />
+            <Field>
+              <button type="submit" disabled={busy}>{t('reference.add')}</button>
+            </Field>
+          </FormRow>
+          <TableScroll label={t('reference.tab.periodicals')}>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('reference.title')}</th>
+                  <th>{t('reference.language')}</th>
+                  <th>{t('reference.forChildren')}</th>
+                  <th className="num">{t('reference.issues')}</th>
+                  <th className="num">{t('reference.price')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {periodicals.map((p) => (
+                  <tr key={p.id}>
+                    <td>{p.title}</td>
+                    <td>{t(`reference.language.${p.language}`)}</td>
+                    <td>{p.forChildren ? '✓' : ''}</td>
+                    <td className="num">{p.issuesReceived} / {p.issuesExpected}</td>
+                    <td className="num">{formatMoney(p.priceTiyn)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
 
       {tab === 'documents' && (
         <>
-          <form
-            className="panel row"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (file) void run(() => upload('/api/reference/documents', file, { title: doc.title, kind: 'book', access: doc.access, ...(doc.licenceNote ? { licenceNote: doc.licenceNote } : {}) }), t('reference.uploaded'));
+          <FormRow
+            onSubmit={() => {
+              if (!file) return;
+              void act(async () => {
+                await upload('/api/reference/documents', file, { title: doc.title, kind: 'book', access: doc.access, ...(doc.licenceNote ? { licenceNote: doc.licenceNote } : {}) });
+                setNotice(t('reference.uploaded'));
+              });
             }}
           >
-            <div className="field">
-              <label htmlFor="dc-title">{t('reference.title')}</label>
+            <Field id="dc-title" label={t('reference.title')}>
               <input id="dc-title" value={doc.title} onChange={(e) => setDoc({ ...doc, title: e.target.value })} required />
-            </div>
-            <div className="field">
-              <label htmlFor="dc-access">{t('reference.access')}</label>
+            </Field>
+            <Field id="dc-access" label={t('reference.access')}>
               <select id="dc-access" value={doc.access} onChange={(e) => setDoc({ ...doc, access: e.target.value })}>
                 {['readers', 'public', 'licence'].map((a) => <option key={a} value={a}>{t(`reference.access.${a}`)}</option>)}
               </select>
-            </div>
+            </Field>
             {doc.access === 'licence' && (
-              <div className="field">
-                <label htmlFor="dc-licence">{t('reference.licenceNote')}</label>
+              <Field id="dc-licence" label={t('reference.licenceNote')}>
                 <input id="dc-licence" value={doc.licenceNote} onChange={(e) => setDoc({ ...doc, licenceNote: e.target.value })} required />
-              </div>
+              </Field>
             )}
-            <div className="field">
-              <label htmlFor="dc-file">{t('reference.file')}</label>
+            <Field id="dc-file" label={t('reference.file')}>
               <input id="dc-file" type="file" accept="application/pdf" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-            </div>
-            <div className="field">
-              <button type="submit" disabled={!file}>{t('reference.upload')}</button>
-            </div>
-          </form>
-          <table>
-            <thead>
-              <tr>
-                <th>{t('reference.title')}</th>
-                <th className="num">{t('reference.pages')}</th>
-                <th>{t('reference.access')}</th>
-                <th className="num">{t('reference.views')}</th>
-                <th className="num">{t('reference.downloads')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {docs.map((d) => (
-                <tr key={d.id}>
-                  <td><a href={`/api/reference/documents/${d.id}/file`} target="_blank" rel="noreferrer">{d.title}</a></td>
-                  <td className="num">{d.pages}</td>
-                  <td>{t(`reference.access.${d.access}`)}</td>
-                  <td className="num">{d.views}</td>
-                  <td className="num">{d.downloads}</td>
+            </Field>
+            <Field>
+              <button type="submit" disabled={!file || busy}>{t('reference.upload')}</button>
+            </Field>
+          </FormRow>
+          <TableScroll label={t('reference.tab.documents')}>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('reference.title')}</th>
+                  <th className="num">{t('reference.pages')}</th>
+                  <th>{t('reference.access')}</th>
+                  <th className="num">{t('reference.views')}</th>
+                  <th className="num">{t('reference.downloads')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {docs.map((d) => (
+                  <tr key={d.id}>
+                    <td><a href={`/api/reference/documents/${d.id}/file`} target="_blank" rel="noreferrer">{d.title}</a></td>
+                    <td className="num">{d.pages}</td>
+                    <td>{t(`reference.access.${d.access}`)}</td>
+                    <td className="num">{d.views}</td>
+                    <td className="num">{d.downloads}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
     </section>
