@@ -213,7 +213,7 @@ export async function applyRetention(
       const loansRemoved = await foldLoans(trx, organisationId, { returnedBefore: await startOfLibraryDay(trx, organisationId, loansBefore) });
       await unlinkCountedRows(trx, organisationId, { before: loansBefore });
       const visitsRemoved = await foldVisits(trx, organisationId, historyCutoff(today, settings.visitsDays));
-      // after the erasures: a reader erased today no longer keeps records as a pupil at school
+      // a pupil still at school keeps the reading records; the others' old ones become per-reader counts
       const readingRecordsRemoved = await foldReadingRecords(trx, organisationId, historyCutoff(today, settings.readingDays));
       const textbookIssuesRemoved = await foldTextbookIssues(trx, organisationId, historyCutoff(today, settings.textbooksDays));
       const lossesUnlinked = await unlinkSettledLosses(trx, organisationId, minusDays(today, settings.lossesDays));

@@ -5,7 +5,7 @@ import { schoolYearOf } from '../shared/library-time.js';
 /**
  * The reading movement's records are kept while they serve it (Law No. 94-V, art. 12). A pupil still
  * at school keeps every record: they are the pupil's own achievement (the reading card, the 100 books,
- * certificates). Everyone else's records — readers who left or were erased, teachers, parents, staff —
+ * certificates). Everyone else's records — readers who left, teachers, parents, staff —
  * go once their school year ended longer ago than the library's period. Before they go, each of those
  * readers keeps, per period the records touch (the calendar year and the school year), the distinct
  * books confirmed and their pages, counted while all the period's records were still there
@@ -13,8 +13,11 @@ import { schoolYearOf } from '../shared/library-time.js';
  * reader and period from then on, so none of them moves; the titles, authors, dates and notes are gone.
  */
 
-/** The readers whose records stay whatever their age: pupils still at school, not erased. */
-const exempt = sql`r.kind = 'student' and r.status = 'active' and r.anonymised_at is null`;
+/**
+ * The readers whose records stay whatever their age: pupils still at school — the roll the class
+ * standings keep their counts by (reading.class_pupils), so no class figure moves either.
+ */
+const exempt = sql`r.kind = 'student' and r.status = 'active'`;
 
 /**
  * Removes the library's reading records of school years ended before the day (the caller passes a
