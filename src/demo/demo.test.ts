@@ -27,7 +27,8 @@ describe.each(BACKENDS)('the demo school library (%s)', (backend) => {
     summary = (await loadDemoLibrary(database.db, { size }))!;
     schoolId = summary.schoolId;
     app = await testApp(database);
-  });
+    // a whole school year loaded into a fresh database: minutes when the machine is shared
+  }, 300_000);
 
   afterAll(async () => {
     await app?.close();
